@@ -1,0 +1,420 @@
+"""One Settings object, loaded with an explicit, tested precedence.
+
+    CLI option  >  environment  >  .env file  >  config file  >  built-in default
+
+* Environment: every variable the seed names, in `ENV_TABLE` below (docs/CONFIG.md is
+  generated from it). Where the seed has several names for one thing, the first name in
+  the row wins and the others are aliases; a conflict between them is reported in
+  `Settings.warnings`, never resolved silently.
+* `.env`: read from `SPARKLE_DOTENV` (default `./.env`; empty disables). It fills only
+  variables the process environment does not already set.
+* Config file: `--config` > `SPARKLE_CONFIG` > `<configs_dir>/settings.yaml` if present;
+  a YAML mapping of setting names (the left column of the table) to values.
+* Empty environment values count as unset. Relative paths resolve against the cwd.
+
+Every value remembers where it came from (`Settings.source_of(name)`), which
+`sparkle-motion config show` prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
+
+from .errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_configs_dir() -> Path:
+    checkout = REPO_ROOT / "configs"
+    return checkout if checkout.is_dir() else Path("configs")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # where things are
+    configs_dir: Path = Field(default_factory=_default_configs_dir)
+    artifacts_backend: Literal["filesystem", "adk"] = "filesystem"
+    artifacts_fs_root: Path = Path("artifacts_fs")
+    artifacts_fs_index: Path | None = None
+    db_path: Path = Path("artifacts/sparkle.db")
+    runs_dir: Path = Path("runs")
+    adk_artifacts_gcs_bucket: str | None = None
+    adk_project: str | None = None
+    user_id: str = Field("local", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    # rendering
+    render_profile: str | None = None
+    max_cost_usd: float | None = Field(None, ge=0)
+    ffmpeg_path: Path | None = None
+    # agents
+    script_agent_model: str = "sparkle-offline-planner"
+    script_agent_seed: int | None = Field(None, ge=0)
+    google_api_key: SecretStr | None = None
+    adk_use_fixture: bool = False
+    api_token: SecretStr | None = None
+    # model weights (local paths; never downloaded)
+    images_sdxl_model: Path | None = None
+    images_sdxl_refiner_model: Path | None = None
+    images_sdxl_seed: int | None = Field(None, ge=0)
+    videos_wan_model: Path | None = None
+    videos_wan_seed: int | None = Field(None, ge=0)
+    tts_chatterbox_model: Path | None = None
+    tts_chatterbox_device: Literal["auto", "cpu", "cuda"] = "auto"
+    tts_priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"
+    tts_provider_allowlist: list[str] = Field(default_factory=list)
+    lipsync_wav2lip_model: Path | None = None
+    lipsync_face_det_path: Path | None = None
+    # smoke-test gates
+    smoke_adk: bool = False
+    smoke_tts: bool = False
+    smoke_lipsync: bool = False
+    smoke_adapters: bool = False
+    smoke_assemble: bool = False
+    # plan resource caps (PlanResourceError above these)
+    plan_max_shots: int = Field(64, ge=1)
+    plan_max_total_seconds: float = Field(600.0, gt=0)
+    plan_max_shot_seconds: float = Field(60.0, gt=0)
+    plan_max_frames: int = Field(20_000, ge=1)
+    plan_max_dialogue_lines: int = Field(200, ge=0)
+    plan_max_characters: int = Field(12, ge=1)
+    # dialogue timing: a line that cannot be spoken at max_wps inside its shot is an error;
+    # one that needs more than typical_wps is a warning
+    plan_speech_typical_wps: float = Field(2.5, gt=0)
+    plan_speech_max_wps: float = Field(4.0, gt=0)
+    # content / input policy (PlanPolicyViolation)
+    plan_blocked_terms: list[str] = Field(
+        default_factory=lambda: ["child sexual", "sexual violence", "beheading", "snuff film"]
+    )
+    plan_allow_absolute_paths: bool = False
+    plan_allowed_handlers: list[str] = Field(default_factory=lambda: ["*"])
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def artifacts_index_path(self) -> Path:
+        """`ARTIFACTS_FS_INDEX`, or `index.db` inside the artifact root so the root moves whole."""
+        return self.artifacts_fs_index or self.artifacts_fs_root / "index.db"
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self._warnings)
+
+    def source_of(self, name: str) -> str:
+        return self._sources.get(name, "default")
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    setting: str
+    names: tuple[str, ...]  # names[0] wins; the rest are aliases, in priority order
+    doc: str
+
+
+ENV_TABLE: tuple[EnvVar, ...] = (
+    EnvVar(
+        "configs_dir",
+        ("SPARKLE_CONFIGS_DIR",),
+        "Folder with render_profiles.yaml, schema_artifacts.yaml, settings.yaml.",
+    ),
+    EnvVar(
+        "artifacts_backend",
+        ("ARTIFACTS_BACKEND",),
+        "`filesystem` (our atomic shim) or `adk` (ADK's artifact services).",
+    ),
+    EnvVar(
+        "artifacts_fs_root",
+        ("ARTIFACTS_FS_ROOT", "ARTIFACTS_DIR", "ADK_ARTIFACTS_ROOT"),
+        "Artifact root. The seed's ARTIFACTS_DIR and ADK_ARTIFACTS_ROOT are aliases.",
+    ),
+    EnvVar(
+        "artifacts_fs_index",
+        ("ARTIFACTS_FS_INDEX",),
+        "SQLite artifact index; default `<artifacts_fs_root>/index.db`.",
+    ),
+    EnvVar(
+        "db_path",
+        ("SPARKLE_DB_PATH", "ADK_MEMORY_SQLITE"),
+        "Our one SQLite database (runs, step records, memory_events, recent_index).",
+    ),
+    EnvVar("runs_dir", ("SPARKLE_RUNS_DIR",), "Where `runs/<run_id>/final.mp4` exports go."),
+    EnvVar(
+        "adk_artifacts_gcs_bucket",
+        ("ADK_ARTIFACTS_GCS_BUCKET",),
+        "GCS bucket for ADK's GcsArtifactService.",
+    ),
+    EnvVar(
+        "adk_project",
+        ("ADK_PROJECT", "GOOGLE_CLOUD_PROJECT"),
+        "Google Cloud project for ADK services.",
+    ),
+    EnvVar("user_id", ("SPARKLE_USER_ID",), "ADK user_id for sessions and artifacts."),
+    EnvVar(
+        "render_profile",
+        ("SPARKLE_RENDER_PROFILE",),
+        "Profile when neither CLI nor plan names one (`preview`, `full`).",
+    ),
+    EnvVar(
+        "max_cost_usd",
+        ("SPARKLE_MAX_COST_USD",),
+        "Budget per run; a dry run reports whether a plan fits.",
+    ),
+    EnvVar("ffmpeg_path", ("FFMPEG_PATH",), "ffmpeg binary; default the imageio-ffmpeg one."),
+    EnvVar(
+        "script_agent_model",
+        ("SCRIPT_AGENT_MODEL",),
+        "Planner model: the offline planner, `gemini-*`, or a LiteLlm id.",
+    ),
+    EnvVar(
+        "script_agent_seed",
+        ("SCRIPT_AGENT_SEED",),
+        "Seed for the planner (the offline planner is deterministic per seed).",
+    ),
+    EnvVar("google_api_key", ("GOOGLE_API_KEY",), "Key for `gemini-*` planner models."),
+    EnvVar("adk_use_fixture", ("ADK_USE_FIXTURE",), "Select ADK fixture mode explicitly."),
+    EnvVar(
+        "api_token", ("SPARKLE_API_TOKEN",), "Bearer token every HTTP route but /health requires."
+    ),
+    EnvVar("images_sdxl_model", ("IMAGES_SDXL_MODEL",), "Local SDXL base weights folder."),
+    EnvVar(
+        "images_sdxl_refiner_model",
+        ("IMAGES_SDXL_REFINER_MODEL",),
+        "Local SDXL refiner weights folder (optional).",
+    ),
+    EnvVar("images_sdxl_seed", ("IMAGES_SDXL_SEED",), "Seed override for keyframes."),
+    EnvVar("videos_wan_model", ("VIDEOS_WAN_MODEL",), "Local Wan 2.1 FLF2V/I2V weights folder."),
+    EnvVar("videos_wan_seed", ("VIDEOS_WAN_SEED",), "Seed override for clips."),
+    EnvVar(
+        "tts_chatterbox_model", ("TTS_CHATTERBOX_MODEL",), "Local Chatterbox checkpoint folder."
+    ),
+    EnvVar("tts_chatterbox_device", ("TTS_CHATTERBOX_DEVICE",), "`auto`, `cpu` or `cuda`."),
+    EnvVar(
+        "tts_priority_profile",
+        ("TTS_PRIORITY_PROFILE",),
+        "Provider choice: cost, latency, quality, balanced.",
+    ),
+    EnvVar(
+        "tts_provider_allowlist",
+        ("TTS_PROVIDER_ALLOWLIST",),
+        "Comma-separated TTS providers allowed (empty = all).",
+    ),
+    EnvVar("lipsync_wav2lip_model", ("LIPSYNC_WAV2LIP_MODEL",), "Local Wav2Lip checkpoint."),
+    EnvVar(
+        "lipsync_face_det_path", ("LIPSYNC_FACE_DET_PATH",), "Local S3FD face-detector checkpoint."
+    ),
+    EnvVar("smoke_adk", ("SMOKE_ADK",), "Run ADK smoke tests (real SDK/credentials)."),
+    EnvVar("smoke_tts", ("SMOKE_TTS",), "Run real-weight TTS smoke tests."),
+    EnvVar("smoke_lipsync", ("SMOKE_LIPSYNC",), "Run real-weight lip-sync smoke tests."),
+    EnvVar("smoke_adapters", ("SMOKE_ADAPTERS",), "Run real-weight image/video smoke tests."),
+    EnvVar("smoke_assemble", ("SMOKE_ASSEMBLE",), "Run the assemble smoke test."),
+    EnvVar("plan_max_shots", ("SPARKLE_PLAN_MAX_SHOTS",), "Resource cap: shots per plan."),
+    EnvVar(
+        "plan_max_total_seconds", ("SPARKLE_PLAN_MAX_TOTAL_SECONDS",), "Resource cap: film length."
+    ),
+    EnvVar(
+        "plan_max_shot_seconds",
+        ("SPARKLE_PLAN_MAX_SHOT_SECONDS",),
+        "Resource cap: one shot's length.",
+    ),
+    EnvVar(
+        "plan_max_frames",
+        ("SPARKLE_PLAN_MAX_FRAMES",),
+        "Resource cap: frames over all shots at the profile's fps.",
+    ),
+    EnvVar(
+        "plan_max_dialogue_lines",
+        ("SPARKLE_PLAN_MAX_DIALOGUE_LINES",),
+        "Resource cap: dialogue lines.",
+    ),
+    EnvVar(
+        "plan_max_characters",
+        ("SPARKLE_PLAN_MAX_CHARACTERS",),
+        "Resource cap: declared characters.",
+    ),
+    EnvVar(
+        "plan_speech_typical_wps",
+        ("SPARKLE_PLAN_SPEECH_TYPICAL_WPS",),
+        "Words/s used to place lines and warn when tight.",
+    ),
+    EnvVar(
+        "plan_speech_max_wps",
+        ("SPARKLE_PLAN_SPEECH_MAX_WPS",),
+        "Words/s above which a line cannot fit its shot (error).",
+    ),
+    EnvVar(
+        "plan_blocked_terms",
+        ("SPARKLE_PLAN_BLOCKED_TERMS",),
+        "Comma-separated phrases the content policy rejects.",
+    ),
+    EnvVar(
+        "plan_allow_absolute_paths",
+        ("SPARKLE_PLAN_ALLOW_ABSOLUTE_PATHS",),
+        "Let plans read files outside their own folder.",
+    ),
+    EnvVar(
+        "plan_allowed_handlers",
+        ("SPARKLE_PLAN_ALLOWED_HANDLERS",),
+        "Comma-separated glob patterns of custom-step handlers allowed.",
+    ),
+    EnvVar("log_level", ("SPARKLE_LOG_LEVEL",), "DEBUG, INFO, WARNING or ERROR."),
+)
+
+# Variables that steer loading itself rather than naming a setting.
+META_ENV = {
+    "SPARKLE_CONFIG": "Settings file to load instead of `<configs_dir>/settings.yaml`.",
+    "SPARKLE_DOTENV": "`.env` file to bootstrap from (default `./.env`; empty disables).",
+}
+
+_LIST_SETTINGS = {"tts_provider_allowlist", "plan_blocked_terms", "plan_allowed_handlers"}
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must be a mapping of setting names to values")
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {unknown}; see docs/CONFIG.md")
+    return data
+
+
+def _env_value(setting: str, raw: str) -> Any:
+    if setting in _LIST_SETTINGS:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Build Settings from all levels. `cli` holds options the user actually passed."""
+    env = dict(os.environ if env is None else env)
+    cli = {k: v for k, v in (cli or {}).items() if v is not None}
+    unknown = sorted(set(cli) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(f"unknown CLI setting(s) {unknown}")
+
+    dotenv_name = env.get("SPARKLE_DOTENV", ".env")
+    dotenv = _read_dotenv(Path(dotenv_name)) if dotenv_name else {}
+
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+
+    # config file (lowest explicit level)
+    if config_file is None and env.get("SPARKLE_CONFIG"):
+        config_file = Path(env["SPARKLE_CONFIG"])
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"{config_file}: config file not found")
+    if config_file is None:
+        configs_dir = Path(env.get("SPARKLE_CONFIGS_DIR") or _default_configs_dir())
+        candidate = configs_dir / "settings.yaml"
+        config_file = candidate if candidate.is_file() else None
+    if config_file is not None:
+        for key, value in _read_config_file(config_file).items():
+            values[key] = value
+            sources[key] = f"file:{config_file}"
+
+    # .env fills what the process environment leaves unset, as python-dotenv's load would
+    merged = {**dotenv, **env}
+    for spec in ENV_TABLE:
+        present = [(n, merged[n]) for n in spec.names if merged.get(n, "") != ""]
+        if not present:
+            continue
+        winner, raw = present[0]
+        for other, other_raw in present[1:]:
+            if other_raw != raw:
+                warnings.append(
+                    f"{winner} and {other} are both set and differ; {winner} wins "
+                    f"({spec.setting}={raw!r})"
+                )
+        values[spec.setting] = _env_value(spec.setting, raw)
+        layer = "env" if env.get(winner, "") != "" else "dotenv"
+        sources[spec.setting] = f"{layer}:{winner}"
+
+    for key, value in cli.items():
+        values[key] = value
+        sources[key] = "cli"
+
+    try:
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        from .validation_messages import pydantic_issues
+
+        lines = []
+        for problem in pydantic_issues(exc):
+            setting = problem.path.split(".")[0].split("[")[0]
+            origin = sources.get(setting, "default")
+            if origin.startswith(("env:", "dotenv:")):
+                label = origin.split(":", 1)[1]
+            elif origin == "cli":
+                label = f"--{setting.replace('_', '-')}"
+            else:
+                label = f"{setting} ({origin})"
+            lines.append(f"{label}: {str(problem).split(': ', 1)[1]}")
+        raise ConfigError("; ".join(lines), context={"problems": lines}) from exc
+    settings._sources.update(sources)
+    settings._warnings.extend(warnings)
+    return settings
+
+
+_cached: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """Process-wide settings from env/file/defaults (no CLI level); loaded once."""
+    global _cached
+    if _cached is None:
+        _cached = load_settings()
+    return _cached
+
+
+def reset_settings_cache() -> None:
+    global _cached
+    _cached = None
+
+
+def env_table_markdown() -> str:
+    """The documented table of env vars (docs/CONFIG.md embeds this verbatim)."""
+    rows = [
+        "| setting | env var (wins) | aliases (lose, in order) | default | what |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in ENV_TABLE:
+        field = Settings.model_fields[spec.setting]
+        default = field.default_factory() if field.default_factory is not None else field.default
+        if spec.setting == "configs_dir":
+            default = "<checkout>/configs"
+        shown = "" if default is None else f"`{default}`"
+        aliases = ", ".join(f"`{a}`" for a in spec.names[1:])
+        rows.append(f"| `{spec.setting}` | `{spec.names[0]}` | {aliases} | {shown} | {spec.doc} |")
+    for name, doc in META_ENV.items():
+        rows.append(f"| (loader) | `{name}` |  |  | {doc} |")
+    return "\n".join(rows)

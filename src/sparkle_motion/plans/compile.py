@@ -1,0 +1,125 @@
+"""Compile a creative plan (shots, keyframes, dialogue) into ordered, typed steps.
+
+Order: keyframe images, dialogue lines, shot clips, lip-sync, then the plan's own custom
+steps. Every `@ref` points at an earlier step, so the list is a valid topological order.
+"""
+
+from __future__ import annotations
+
+from ..schemas import (
+    CustomStep,
+    ImagesOpts,
+    ImageStep,
+    LipsyncStep,
+    MoviePlan,
+    RenderProfile,
+    Step,
+    TTSStep,
+    VideoOpts,
+    VideoStep,
+    VoiceSpec,
+)
+from ..schemas.common import STEP_REF_PREFIX
+from .ids import derive_seed, image_step_id, lipsync_step_id, tts_step_id, video_step_id
+from .timing import frames_for
+
+CAMERA_PHRASES = {
+    "static": "static camera",
+    "zoom_in": "slow zoom in",
+    "zoom_out": "slow zoom out",
+    "pan_left": "camera pans left",
+    "pan_right": "camera pans right",
+    "tilt_up": "camera tilts up",
+    "tilt_down": "camera tilts down",
+    "crossfade": "dissolve from the first frame to the last",
+}
+
+
+def keyframe_ref(plan: MoviePlan, index: int) -> str:
+    """What a clip reads for keyframe `index`: the image step's output, or a given source."""
+    source = plan.base_images[index].source
+    return source if source else STEP_REF_PREFIX + image_step_id(plan, index)
+
+
+def video_prompt(plan: MoviePlan, shot_index: int) -> str:
+    shot = plan.shots[shot_index]
+    text = shot.motion_prompt or shot.description
+    return f"{text}. {CAMERA_PHRASES[shot.camera]}."
+
+
+def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
+    steps: list[Step] = []
+    for i, kf in enumerate(plan.base_images):
+        if kf.source:
+            continue
+        steps.append(
+            ImageStep(
+                id=image_step_id(plan, i),
+                title=f"keyframe {i}",
+                prompt=kf.prompt,
+                keyframe=i,
+                opts=ImagesOpts(
+                    width=profile.width,
+                    height=profile.height,
+                    seed=kf.seed if kf.seed is not None else derive_seed(plan.seed, "kf", str(i)),
+                    negative_prompt=kf.negative_prompt,
+                ),
+            )
+        )
+    for shot in plan.shots:
+        for j, line in enumerate(shot.dialogue):
+            character = plan.character(line.character)
+            line_id = shot.line_id(j)
+            steps.append(
+                TTSStep(
+                    id=tts_step_id(line_id),
+                    title=f"{line.character}: {line.text[:40]}",
+                    text=line.text,
+                    voice=character.voice if character else VoiceSpec(),
+                    character=line.character,
+                    shot_id=shot.id,
+                    line_id=line_id,
+                )
+            )
+    for i, shot in enumerate(plan.shots):
+        steps.append(
+            VideoStep(
+                id=video_step_id(shot.id),
+                title=shot.title or f"shot {i + 1}",
+                prompt=video_prompt(plan, i),
+                start_frames=[keyframe_ref(plan, i)],
+                end_frames=[keyframe_ref(plan, i + 1)],
+                shot_id=shot.id,
+                camera=shot.camera,
+                opts=VideoOpts(
+                    num_frames=frames_for(shot.duration_s, profile.fps, profile.frames_multiple),
+                    fps=profile.fps,
+                    width=profile.width,
+                    height=profile.height,
+                    seed=shot.seed if shot.seed is not None else derive_seed(plan.seed, shot.id),
+                ),
+            )
+        )
+    for shot in plan.shots:
+        on_screen = [j for j, line in enumerate(shot.dialogue) if not line.off_screen]
+        if not on_screen:
+            continue
+        steps.append(
+            LipsyncStep(
+                id=lipsync_step_id(shot.id),
+                title=f"lip-sync {shot.id}",
+                face_video=STEP_REF_PREFIX + video_step_id(shot.id),
+                audio=[STEP_REF_PREFIX + tts_step_id(shot.line_id(j)) for j in on_screen],
+                shot_id=shot.id,
+            )
+        )
+    steps.extend(s for s in plan.steps if isinstance(s, CustomStep))
+    return steps
+
+
+def with_compiled_steps(plan: MoviePlan, profile: RenderProfile) -> MoviePlan:
+    """The plan carrying its steps: given ones are kept (validation checked they agree),
+    missing ones compiled."""
+    if any(not isinstance(s, CustomStep) for s in plan.steps):
+        return plan
+    return plan.model_copy(update={"steps": compile_steps(plan, profile)})

@@ -1,0 +1,58 @@
+"""Configurable resource caps (settings `plan_max_*`). Over a cap is PlanResourceError;
+nothing is clamped to fit."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..errors import PlanIssue, issue
+from ..schemas import MoviePlan, RenderProfile
+from .timing import frames_for
+
+
+def check_limits(plan: MoviePlan, settings: Settings, profile: RenderProfile) -> list[PlanIssue]:
+    found: list[PlanIssue] = []
+
+    def cap(path: str, value: float, limit: float, what: str, setting: str) -> None:
+        if value > limit:
+            found.append(issue(path, f"{what} must be <= {limit:g} (setting {setting})", value))
+
+    cap("shots", len(plan.shots), settings.plan_max_shots, "number of shots", "plan_max_shots")
+    cap(
+        "characters",
+        len(plan.characters),
+        settings.plan_max_characters,
+        "number of characters",
+        "plan_max_characters",
+    )
+    for i, shot in enumerate(plan.shots):
+        cap(
+            f"shots[{i}].duration_s",
+            shot.duration_s,
+            settings.plan_max_shot_seconds,
+            "a shot's duration_s",
+            "plan_max_shot_seconds",
+        )
+    cap(
+        "shots",
+        round(plan.total_duration_s, 3),
+        settings.plan_max_total_seconds,
+        "total duration (s) over all shots",
+        "plan_max_total_seconds",
+    )
+    frames = sum(frames_for(s.duration_s, profile.fps, profile.frames_multiple) for s in plan.shots)
+    cap(
+        "shots",
+        frames,
+        settings.plan_max_frames,
+        f"total frames at {profile.fps:g} fps ({profile.name})",
+        "plan_max_frames",
+    )
+    lines = sum(len(s.dialogue) for s in plan.shots)
+    cap(
+        "shots",
+        lines,
+        settings.plan_max_dialogue_lines,
+        "number of dialogue lines",
+        "plan_max_dialogue_lines",
+    )
+    return found

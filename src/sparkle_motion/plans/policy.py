@@ -1,0 +1,120 @@
+"""Content and input policy (settings `plan_blocked_terms`, `plan_allow_absolute_paths`,
+`plan_allowed_handlers`). A breach is PlanPolicyViolation naming the field."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath, PureWindowsPath
+
+from ..config import Settings
+from ..errors import PlanIssue, issue
+from ..schemas import CustomStep, MoviePlan
+from ..schemas.common import STEP_REF_PREFIX
+from ..schemas.steps import step_input_refs
+
+ARTIFACT_SCHEMES = ("artifact://", "artifact+fs://")
+
+
+def _texts(plan: MoviePlan) -> Iterator[tuple[str, str]]:
+    yield "title", plan.title
+    if plan.description:
+        yield "description", plan.description
+    for i, c in enumerate(plan.characters):
+        yield f"characters[{i}].appearance", c.appearance
+    for i, s in enumerate(plan.shots):
+        yield f"shots[{i}].description", s.description
+        if s.motion_prompt:
+            yield f"shots[{i}].motion_prompt", s.motion_prompt
+        for j, line in enumerate(s.dialogue):
+            yield f"shots[{i}].dialogue[{j}].text", line.text
+    for i, kf in enumerate(plan.base_images):
+        yield f"base_images[{i}].prompt", kf.prompt
+    if plan.music and plan.music.prompt:
+        yield "music.prompt", plan.music.prompt
+    for k, step in enumerate(plan.steps):
+        for field in ("prompt", "text"):
+            value = getattr(step, field, None)
+            if isinstance(value, str):
+                yield f"steps[{k}].{field}", value
+
+
+def _inputs(plan: MoviePlan) -> Iterator[tuple[str, str]]:
+    for i, c in enumerate(plan.characters):
+        if c.voice.reference_audio:
+            yield f"characters[{i}].voice.reference_audio", c.voice.reference_audio
+    for i, kf in enumerate(plan.base_images):
+        if kf.source:
+            yield f"base_images[{i}].source", kf.source
+    if plan.music and plan.music.source:
+        yield "music.source", plan.music.source
+    for k, step in enumerate(plan.steps):
+        for field, ref in step_input_refs(step):
+            yield f"steps[{k}].{field}", ref
+        out = getattr(step, "out_path", None)
+        if out:
+            yield f"steps[{k}].out_path", out
+
+
+def blocked_terms(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
+    patterns = [
+        (term, re.compile(r"\b" + re.escape(term.lower()) + r"\b"))
+        for term in settings.plan_blocked_terms
+    ]
+    found = []
+    for path, text in _texts(plan):
+        low = text.lower()
+        for term, pattern in patterns:
+            if pattern.search(low):
+                found.append(issue(path, f"contains blocked term {term!r} (content policy)"))
+                break
+    return found
+
+
+def path_rule(ref: str, allow_absolute: bool) -> str | None:
+    """Why a plan-supplied input location is refused, or None when it is fine."""
+    if ref.startswith(STEP_REF_PREFIX) or ref.startswith(ARTIFACT_SCHEMES):
+        return None
+    if "\x00" in ref:
+        return "must not contain a null byte"
+    if "://" in ref and not ref.startswith("file://"):
+        return "scheme must be artifact://, artifact+fs:// or file:// (no network inputs)"
+    path = ref.removeprefix("file://")
+    absolute = PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute()
+    if absolute and not allow_absolute:
+        return "must be relative to the plan's folder (set plan_allow_absolute_paths to allow)"
+    if not absolute and ".." in PurePosixPath(path.replace("\\", "/")).parts:
+        return "must not leave the plan's folder ('..')"
+    return None
+
+
+def input_paths(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
+    found = []
+    for path, ref in _inputs(plan):
+        rule = path_rule(ref, settings.plan_allow_absolute_paths)
+        if rule:
+            found.append(issue(path, rule, ref))
+    return found
+
+
+def custom_handlers(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
+    found = []
+    for k, step in enumerate(plan.steps):
+        if isinstance(step, CustomStep) and not any(
+            fnmatch.fnmatchcase(step.handler, pat) for pat in settings.plan_allowed_handlers
+        ):
+            found.append(
+                issue(
+                    f"steps[{k}].handler", "is not allowed by plan_allowed_handlers", step.handler
+                )
+            )
+    return found
+
+
+def check_policy(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
+    return (
+        blocked_terms(plan, settings)
+        + input_paths(plan, settings)
+        + custom_handlers(plan, settings)
+    )

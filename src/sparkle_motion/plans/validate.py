@@ -1,0 +1,68 @@
+"""The one plan validation pipeline: parse -> schema -> cross-field rules -> resource caps
+-> policy -> compiled steps. Each phase raises its own error class with every issue it found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..config import Settings, get_settings
+from ..errors import PlanPolicyViolation, PlanResourceError, PlanSchemaError
+from ..render_profiles import resolve_render_profile
+from ..schemas import MoviePlan, PolicyWarning, ResolvedRenderProfile
+from ..validation_messages import pydantic_issues
+from .compile import with_compiled_steps
+from .limits import check_limits
+from .parse import load_plan_file, parse_plan_text
+from .policy import check_policy
+from .rules import check_rules
+
+
+@dataclass(frozen=True)
+class ValidatedPlan:
+    plan: MoviePlan  # steps compiled when the input had none
+    profile: ResolvedRenderProfile
+    warnings: list[PolicyWarning] = field(default_factory=list)
+
+
+def validate_plan(
+    data: Mapping[str, Any] | str | bytes | MoviePlan,
+    *,
+    settings: Settings | None = None,
+    source: str | None = None,
+) -> ValidatedPlan:
+    settings = settings or get_settings()
+    if isinstance(data, str | bytes):
+        data = parse_plan_text(data, source=source)
+    if isinstance(data, MoviePlan):
+        plan = data
+    else:
+        try:
+            plan = MoviePlan.model_validate(dict(data))
+        except ValidationError as exc:
+            raise PlanSchemaError(pydantic_issues(exc), source=source) from None
+
+    try:
+        profile = resolve_render_profile(plan, settings)
+    except (PlanSchemaError, PlanResourceError) as exc:
+        raise type(exc)(exc.issues, source=source) from None
+
+    problems, warnings = check_rules(plan, settings, profile)
+    if problems:
+        raise PlanSchemaError(problems, source=source)
+    problems = check_limits(plan, settings, profile)
+    if problems:
+        raise PlanResourceError(problems, source=source)
+    problems = check_policy(plan, settings)
+    if problems:
+        raise PlanPolicyViolation(problems, source=source)
+    return ValidatedPlan(with_compiled_steps(plan, profile), profile, warnings)
+
+
+def validate_plan_file(path: Path, *, settings: Settings | None = None) -> ValidatedPlan:
+    return validate_plan(load_plan_file(path), settings=settings, source=str(path))

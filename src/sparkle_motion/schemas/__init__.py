@@ -1,0 +1,108 @@
+"""Pydantic v2 schemas. `SCHEMA_MODELS` names every schema published to the registry."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from .artifacts import ArtifactRef, AssetRefs, StorageHint, VideoFinalManifest
+from .common import SCHEMA_VERSION, StrictModel
+from .movie_plan import (
+    AssembleOpts,
+    BaseImage,
+    Character,
+    DialogueLine,
+    MoviePlan,
+    MusicSpec,
+    RenderProfileSpec,
+    Shot,
+)
+from .profiles import RenderProfile, RenderProfilesFile, ResolvedRenderProfile
+from .report import PolicyWarning, SimulatedStep, SimulateExecutionReport
+from .runs import (
+    STAGES,
+    Checkpoint,
+    ErrorAnnotation,
+    RunContext,
+    RunStatus,
+    ScheduledLine,
+    ShotTiming,
+    StageEvent,
+    StepExecutionRecord,
+    StepStatus,
+)
+from .steps import (
+    STAGE_OF_STEP_TYPE,
+    STEP_TYPES,
+    CustomStep,
+    ImagesOpts,
+    ImageStep,
+    LipsyncStep,
+    Step,
+    TTSOpts,
+    TTSStep,
+    VideoOpts,
+    VideoStep,
+    Wav2LipOpts,
+)
+from .voice import VoiceSpec
+
+# name -> model; the names are the `<name>` in artifact://sparkle-motion/schemas/<name>/v1
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "movie_plan": MoviePlan,
+    "artifact_ref": ArtifactRef,
+    "asset_refs": AssetRefs,
+    "stage_event": StageEvent,
+    "checkpoint": Checkpoint,
+    "step_execution_record": StepExecutionRecord,
+    "run_context": RunContext,
+    "simulate_execution_report": SimulateExecutionReport,
+    "video_final_manifest": VideoFinalManifest,
+    "render_profiles": RenderProfilesFile,
+}
+
+__all__ = [
+    "SCHEMA_MODELS",
+    "SCHEMA_VERSION",
+    "STAGES",
+    "STAGE_OF_STEP_TYPE",
+    "STEP_TYPES",
+    "ArtifactRef",
+    "AssembleOpts",
+    "AssetRefs",
+    "BaseImage",
+    "Character",
+    "Checkpoint",
+    "CustomStep",
+    "DialogueLine",
+    "ErrorAnnotation",
+    "ImageStep",
+    "ImagesOpts",
+    "LipsyncStep",
+    "MoviePlan",
+    "MusicSpec",
+    "PolicyWarning",
+    "RenderProfile",
+    "RenderProfileSpec",
+    "RenderProfilesFile",
+    "ResolvedRenderProfile",
+    "RunContext",
+    "RunStatus",
+    "ScheduledLine",
+    "Shot",
+    "ShotTiming",
+    "SimulateExecutionReport",
+    "SimulatedStep",
+    "StageEvent",
+    "Step",
+    "StepExecutionRecord",
+    "StepStatus",
+    "StorageHint",
+    "StrictModel",
+    "TTSOpts",
+    "TTSStep",
+    "VideoFinalManifest",
+    "VideoOpts",
+    "VideoStep",
+    "VoiceSpec",
+    "Wav2LipOpts",
+]

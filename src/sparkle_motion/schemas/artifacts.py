@@ -1,0 +1,89 @@
+"""References to stored artifacts, the per-run asset index, and the `video_final` manifest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, JsonValue, model_validator
+
+from .common import Identifier, Sha256Hex, StrictModel, utc_now
+
+StorageHint = Literal["adk", "local", "filesystem"]
+
+
+class ArtifactRef(StrictModel):
+    """A stored, checksummed output. `uri` is the only handle callers need."""
+
+    uri: str = Field(
+        min_length=1,
+        description="artifact+fs://<run_id>/<artifact_id>, artifact://..., or file:// in dev.",
+    )
+    artifact_type: str = Field(
+        min_length=1, max_length=64, description="e.g. keyframe, dialogue_wav, shot_mp4."
+    )
+    mime_type: str = Field(pattern=r"^[a-z]+/[a-z0-9.+-]+$")
+    checksum_sha256: Sha256Hex
+    size_bytes: int = Field(ge=0)
+    run_id: Identifier | None = None
+    stage: str | None = Field(None, max_length=64)
+    step_id: Identifier | None = None
+    local_path: str | None = Field(None, description="Where the bytes are on this machine.")
+    version: int | None = Field(None, ge=0, description="ADK artifact version.")
+    created_at: datetime = Field(default_factory=utc_now)
+    metadata: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class AssetRefs(StrictModel):
+    """Everything a run has produced so far, by role. Notebooks read this, not temp files."""
+
+    run_id: Identifier
+    plan: ArtifactRef | None = None
+    base_images: dict[str, ArtifactRef] = Field(
+        default_factory=dict, description="keyframe id -> PNG."
+    )
+    line_artifacts: dict[str, ArtifactRef] = Field(
+        default_factory=dict, description="dialogue line id -> WAV."
+    )
+    shot_videos: dict[str, ArtifactRef] = Field(
+        default_factory=dict, description="shot id -> clip."
+    )
+    lipsync_videos: dict[str, ArtifactRef] = Field(default_factory=dict)
+    custom: dict[str, list[ArtifactRef]] = Field(
+        default_factory=dict, description="custom step id -> outputs."
+    )
+    assembled: ArtifactRef | None = None
+    subtitles: ArtifactRef | None = None
+    final: ArtifactRef | None = None
+
+
+class VideoFinalManifest(StrictModel):
+    """The one `video_final` row `finalize` publishes (seed: "Final video manifest contract").
+
+    Enforced here: rule 1 (`download_url` present when `storage_hint == "adk"`) and rule 3
+    (duration, frame rate and size positive). Rule 2 (checksum equals the file) belongs to
+    the finalize step, which has the file; rule 4 (missing manifest is fatal) to clients.
+    """
+
+    artifact_type: Literal["video_final"] = "video_final"
+    artifact_uri: str = Field(min_length=1)
+    local_path: str = Field(min_length=1)
+    download_url: str | None = None
+    storage_hint: StorageHint
+    mime_type: str = Field("video/mp4", pattern=r"^[a-z]+/[a-z0-9.+-]+$")
+    size_bytes: int = Field(gt=0)
+    duration_s: float = Field(gt=0)
+    frame_rate: float = Field(gt=0)
+    resolution_px: str = Field(pattern=r"^[1-9][0-9]*x[1-9][0-9]*$")
+    checksum_sha256: Sha256Hex
+    run_id: Identifier
+    stage_id: str = "finalize"
+    created_at: datetime | None = None
+    playback_ready: bool
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _download_url_for_adk(self) -> VideoFinalManifest:
+        if self.storage_hint == "adk" and not self.download_url:
+            raise ValueError("download_url is required when storage_hint is 'adk'")
+        return self

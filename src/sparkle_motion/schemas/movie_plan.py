@@ -1,0 +1,143 @@
+"""MoviePlan v1: the creative plan of a film plus the steps compiled from it.
+
+See docs/MOVIE_PLAN.md for the design. In short: `shots`, `characters`, `base_images`
+and `music` say *what* the film is; `steps` say *how* it is rendered. A plan may arrive
+without steps (script_agent writes none); plan intake compiles them from the shots.
+Field-level rules live here; rules across fields live in `sparkle_motion.plans.rules`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, JsonValue
+
+from .common import SCHEMA_VERSION, Identifier, InputRef, NonEmptyText, ShortId, StrictModel
+from .steps import CameraMotion, Seed, Step
+from .voice import VoiceSpec
+
+Transition = Literal["cut", "crossfade", "fade"]
+
+
+class Character(StrictModel):
+    id: ShortId
+    name: NonEmptyText = Field(max_length=100)
+    appearance: NonEmptyText = Field(
+        max_length=1000, description="What the character looks like, used in keyframe prompts."
+    )
+    voice: VoiceSpec = Field(default_factory=VoiceSpec)
+
+
+class DialogueLine(StrictModel):
+    id: ShortId | None = Field(
+        None, description="Stable line id; defaults to '<shot_id>-l<n>' (n from 1)."
+    )
+    character: ShortId = Field(description="Speaker; must be a declared character id.")
+    text: NonEmptyText = Field(max_length=1000)
+    start_s: float | None = Field(
+        None, ge=0, description="Offset inside the shot; unset = placed after the previous line."
+    )
+    off_screen: bool = Field(
+        False, description="Voice-over: the speaker need not be in the shot (no lip-sync)."
+    )
+    emotion: str | None = Field(None, max_length=64)
+
+
+class Shot(StrictModel):
+    id: ShortId
+    title: str | None = Field(None, max_length=200)
+    description: NonEmptyText = Field(max_length=2000, description="What we see.")
+    duration_s: float = Field(gt=0, description="Length of the shot in seconds.")
+    setting: str | None = Field(None, max_length=300, description="Where, e.g. 'rocky coast'.")
+    mood: str | None = Field(None, max_length=100, description="e.g. 'melancholy', 'joyful'.")
+    time_of_day: Literal["dawn", "day", "dusk", "night"] | None = None
+    camera: CameraMotion = "static"
+    motion_prompt: str | None = Field(
+        None, max_length=1000, description="Override for the video prompt; default: description."
+    )
+    characters: list[ShortId] = Field(
+        default_factory=list, description="Characters on screen (ids)."
+    )
+    dialogue: list[DialogueLine] = Field(default_factory=list)
+    transition_in: Transition = Field("cut", description="How this shot starts from the previous.")
+    seed: Seed | None = None
+
+    def line_id(self, index: int) -> str:
+        line = self.dialogue[index]
+        return line.id or f"{self.id}-l{index + 1}"
+
+
+class BaseImage(StrictModel):
+    """A keyframe. Frame i starts shot i; frame i+1 ends it (len == len(shots) + 1)."""
+
+    id: ShortId | None = Field(None, description="Defaults to 'kf-<index>' (3 digits).")
+    prompt: NonEmptyText = Field(max_length=2000)
+    negative_prompt: str | None = Field(None, max_length=2000)
+    seed: Seed | None = None
+    source: InputRef | None = Field(
+        None, description="Use this existing image instead of rendering one."
+    )
+
+
+class MusicSpec(StrictModel):
+    mood: NonEmptyText = Field(max_length=100)
+    prompt: str | None = Field(None, max_length=1000)
+    source: InputRef | None = Field(None, description="An audio file to use as the score.")
+    volume_db: float = Field(-18.0, ge=-60, le=0)
+    duck_under_dialogue: bool = True
+
+
+class RenderProfileSpec(StrictModel):
+    """The plan's choice of profile, with optional overrides. A CLI/API option beats it."""
+
+    name: str = Field("preview", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    fps: float | None = Field(None, gt=0, le=120)
+    width: int | None = Field(None, ge=64, le=4096, multiple_of=16)
+    height: int | None = Field(None, ge=64, le=4096, multiple_of=16)
+
+
+class AssembleOpts(StrictModel):
+    transition_s: float = Field(0.5, ge=0, le=3, description="Length of crossfades and fades.")
+    fade_in_s: float = Field(0.0, ge=0, le=5)
+    fade_out_s: float = Field(0.5, ge=0, le=5)
+    subtitles: bool = Field(True, description="Write a sidecar .srt of the dialogue.")
+    burn_subtitles: bool = Field(True, description="Also burn them into the picture.")
+    duck_db: float = Field(-12.0, ge=-40, le=0, description="Music gain change under speech.")
+    encode_preset: Literal["canonical", "fast"] | None = Field(
+        None,
+        description="canonical = -preset veryslow -crf 18; fast = veryfast; unset: by profile.",
+    )
+    crf: int | None = Field(None, ge=0, le=51)
+    audio_bitrate_k: int = Field(192, ge=32, le=512)
+
+
+class MoviePlan(StrictModel):
+    schema_version: Literal["v1"] = SCHEMA_VERSION
+    id: Identifier
+    title: NonEmptyText = Field(max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    created_by: str | None = Field(None, max_length=200)
+    created_at: datetime = Field(description="ISO 8601 timestamp.")
+    seed: Seed = Field(0, description="Base seed; per-shot/keyframe seeds derive from it.")
+    render_profile: RenderProfileSpec = Field(default_factory=RenderProfileSpec)
+    characters: list[Character] = Field(default_factory=list)
+    shots: list[Shot] = Field(min_length=1)
+    base_images: list[BaseImage] = Field(description="len(shots) + 1 keyframes.")
+    music: MusicSpec | None = None
+    steps: list[Step] = Field(
+        default_factory=list,
+        description="Ordered steps; empty = compiled from shots at plan intake.",
+    )
+    assemble_opts: AssembleOpts = Field(default_factory=AssembleOpts)
+    metadata: dict[str, JsonValue] = Field(default_factory=dict)
+
+    @property
+    def total_duration_s(self) -> float:
+        return sum(s.duration_s for s in self.shots)
+
+    def character(self, char_id: str) -> Character | None:
+        return next((c for c in self.characters if c.id == char_id), None)
+
+    def keyframe_id(self, index: int) -> str:
+        return self.base_images[index].id or f"kf-{index:03d}"

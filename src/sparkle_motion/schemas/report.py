@@ -1,0 +1,46 @@
+"""`simulate_execution_report`: what a dry run says a real run would do and cost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from .common import Identifier, StrictModel, utc_now
+
+
+class PolicyWarning(StrictModel):
+    path: str = Field(description="Field path, e.g. shots[2].dialogue[0].")
+    rule: str
+    message: str
+
+
+class SimulatedStep(StrictModel):
+    step_id: Identifier
+    stage: str
+    step_type: str
+    adapter: str
+    model_id: str | None = None
+    cached: bool = Field(False, description="Already completed: a real run would skip it.")
+    est_time_s: float = Field(ge=0)
+    est_peak_memory_mb: float = Field(0, ge=0)
+    est_peak_vram_mb: float = Field(0, ge=0)
+    est_cost_usd: float = Field(0, ge=0)
+    simulated_artifact_uris: list[str] = Field(default_factory=list)
+
+
+class SimulateExecutionReport(StrictModel):
+    plan_id: Identifier
+    run_id: Identifier | None = None
+    render_profile: str
+    steps: list[SimulatedStep]
+    est_total_time_s: float = Field(ge=0)
+    est_peak_memory_mb: float = Field(ge=0)
+    est_peak_vram_mb: float = Field(ge=0)
+    est_cost_usd: float = Field(ge=0)
+    cost_by_stage: dict[str, float] = Field(default_factory=dict)
+    time_by_stage: dict[str, float] = Field(default_factory=dict)
+    max_cost_usd: float | None = Field(None, ge=0, description="The run's budget, if any.")
+    within_budget: bool = True
+    policy_warnings: list[PolicyWarning] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utc_now)

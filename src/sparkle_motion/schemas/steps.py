@@ -1,0 +1,169 @@
+"""The executable half of a MoviePlan: typed steps and their options.
+
+Steps are compiled from the creative plan (`plans.compile`) or written by hand; either
+way they must agree with the shots (`plans.rules`). A step reads earlier steps' outputs
+through `InputRef`s of the form ``@<step_id>``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, JsonValue, model_validator
+
+from .common import Identifier, InputRef, NonEmptyText, StrictModel
+from .voice import VoiceSpec
+
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Random seed, 0..2^32-1.")]
+Priority = Literal["low", "normal", "high"]
+CameraMotion = Literal[
+    "static", "zoom_in", "zoom_out", "pan_left", "pan_right", "tilt_up", "tilt_down", "crossfade"
+]
+
+
+class ImagesOpts(StrictModel):
+    """Keyframe rendering options (SDXL in `full`, procedural frames in `preview`)."""
+
+    width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    seed: Seed | None = None
+    sampler: str | None = Field(None, max_length=64, description="Scheduler name, e.g. 'euler'.")
+    steps: int | None = Field(None, ge=1, le=200, description="Denoising steps.")
+    cfg_scale: float | None = Field(None, ge=0, le=50)
+    denoising_start: float | None = Field(None, ge=0, lt=1, description="Refiner hand-off start.")
+    denoising_end: float | None = Field(None, gt=0, le=1, description="Base model stops here.")
+    prompt_2: str | None = Field(None, max_length=2000)
+    negative_prompt: str | None = Field(None, max_length=2000)
+    negative_prompt_2: str | None = Field(None, max_length=2000)
+    dedupe: bool = True
+    priority: Priority = "normal"
+
+    @model_validator(mode="after")
+    def _denoising_window(self) -> ImagesOpts:
+        if (
+            self.denoising_start is not None
+            and self.denoising_end is not None
+            and self.denoising_start >= self.denoising_end
+        ):
+            raise ValueError("denoising_start must be < denoising_end")
+        return self
+
+
+class TTSOpts(StrictModel):
+    sample_rate: int | None = Field(None, ge=8000, le=48000)
+    format: Literal["wav"] = "wav"
+    provider: str | None = Field(None, max_length=64, description="Preferred provider.")
+    provider_allowlist: list[str] = Field(default_factory=list)
+    priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"
+    max_latency_s: float | None = Field(None, gt=0)
+    max_cost_usd: float | None = Field(None, ge=0)
+
+
+class VideoOpts(StrictModel):
+    num_frames: int | None = Field(None, ge=1, le=10_000)
+    fps: float | None = Field(None, gt=0, le=120)
+    width: int | None = Field(None, ge=64, le=4096, multiple_of=16)
+    height: int | None = Field(None, ge=64, le=4096, multiple_of=16)
+    steps: int | None = Field(None, ge=1, le=200)
+    guidance_scale: float | None = Field(None, ge=0, le=50)
+    seed: Seed | None = None
+    negative_prompt: str | None = Field(None, max_length=2000)
+
+
+class Wav2LipOpts(StrictModel):
+    checkpoint: str | None = Field(None, description="Wav2Lip or Wav2Lip+GAN checkpoint path.")
+    face_detector: str | None = Field(None, description="S3FD checkpoint path.")
+    pads: tuple[int, int, int, int] = Field(
+        (0, 10, 0, 0), description="Padding (top, bottom, left, right) around the face box."
+    )
+    resize_factor: int = Field(1, ge=1, le=8)
+    nosmooth: bool = False
+    crop: tuple[int, int, int, int] = Field((0, -1, 0, -1), description="top, bottom, left, right")
+    gpu_index: int | None = Field(None, ge=0)
+
+
+class StepBase(StrictModel):
+    id: Identifier
+    title: str | None = Field(None, max_length=200)
+
+
+class ImageStep(StepBase):
+    type: Literal["image"] = "image"
+    prompt: NonEmptyText = Field(max_length=2000)
+    count: int = Field(1, ge=1, le=8)
+    keyframe: int | None = Field(None, ge=0, description="Index into base_images it renders.")
+    opts: ImagesOpts = Field(default_factory=ImagesOpts)
+
+
+class TTSStep(StepBase):
+    type: Literal["tts"] = "tts"
+    text: NonEmptyText = Field(max_length=2000)
+    voice: VoiceSpec = Field(default_factory=VoiceSpec)
+    character: Identifier | None = None
+    shot_id: Identifier | None = None
+    line_id: Identifier | None = None
+    opts: TTSOpts = Field(default_factory=TTSOpts)
+
+
+class VideoStep(StepBase):
+    type: Literal["video"] = "video"
+    prompt: NonEmptyText = Field(max_length=2000)
+    start_frames: list[InputRef] = Field(min_length=1)
+    end_frames: list[InputRef] = Field(default_factory=list)
+    shot_id: Identifier | None = None
+    camera: CameraMotion = "static"
+    opts: VideoOpts = Field(default_factory=VideoOpts)
+
+
+class LipsyncStep(StepBase):
+    type: Literal["lipsync"] = "lipsync"
+    face_video: InputRef
+    audio: list[InputRef] = Field(
+        min_length=1, description="Dialogue clips placed on the shot's timeline, in order."
+    )
+    out_path: str | None = Field(None, description="Optional export path, relative.")
+    shot_id: Identifier | None = None
+    opts: Wav2LipOpts = Field(default_factory=Wav2LipOpts)
+
+
+class CustomStep(StepBase):
+    type: Literal["custom"] = "custom"
+    handler: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.]*)?$",
+        description="A registered handler name or 'package.module:function'.",
+    )
+    inputs: list[InputRef] = Field(default_factory=list)
+    opts: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+Step = Annotated[
+    ImageStep | TTSStep | VideoStep | LipsyncStep | CustomStep,
+    Field(discriminator="type"),
+]
+
+STEP_TYPES: tuple[str, ...] = ("image", "tts", "video", "lipsync", "custom")
+
+# Which workflow stage executes each step type.
+STAGE_OF_STEP_TYPE: dict[str, str] = {
+    "image": "base_images",
+    "tts": "dialogue_audio",
+    "video": "video",
+    "lipsync": "lipsync",
+    "custom": "custom",
+}
+
+
+def step_input_refs(step: Any) -> list[tuple[str, str]]:
+    """Every (field path suffix, InputRef) a step reads, e.g. ('start_frames[0]', '@kf_000')."""
+    refs: list[tuple[str, str]] = []
+    if isinstance(step, VideoStep):
+        refs += [(f"start_frames[{i}]", r) for i, r in enumerate(step.start_frames)]
+        refs += [(f"end_frames[{i}]", r) for i, r in enumerate(step.end_frames)]
+    elif isinstance(step, LipsyncStep):
+        refs.append(("face_video", step.face_video))
+        refs += [(f"audio[{i}]", r) for i, r in enumerate(step.audio)]
+    elif isinstance(step, CustomStep):
+        refs += [(f"inputs[{i}]", r) for i, r in enumerate(step.inputs)]
+    elif isinstance(step, TTSStep) and step.voice.reference_audio:
+        refs.append(("voice.reference_audio", step.voice.reference_audio))
+    return refs
