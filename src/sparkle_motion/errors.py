@@ -100,6 +100,8 @@ def issue(path: str, rule: str, *args: Any) -> PlanIssue:
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

@@ -1,0 +1,36 @@
+# Sparkle Motion: `make setup` then `make test` (README). CI runs exactly these two.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: setup test lint format schemas docs clean
+
+## setup: create .venv and install the package with everything its tests need
+setup:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
+
+## test: lint, then the whole test suite
+test: lint
+	$(BIN)/python -m pytest -q
+
+lint:
+	$(BIN)/ruff check src tests scripts
+
+format:
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
+
+## docs: regenerate the generated parts of docs/
+docs:
+	$(BIN)/python scripts/render_config_docs.py
+
+## schemas: regenerate configs/schemas/*.schema.json and configs/schema_artifacts.yaml
+schemas:
+	$(BIN)/python scripts/export_schemas.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis

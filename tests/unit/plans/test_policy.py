@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from sparkle_motion.errors import PlanPolicyViolation
+from sparkle_motion.plans import validate_plan
+from sparkle_motion.plans.policy import path_rule
+from tests.conftest import make_settings
+
+
+def reject(data, **cli) -> PlanPolicyViolation:
+    with pytest.raises(PlanPolicyViolation) as info:
+        validate_plan(data, settings=make_settings(**cli))
+    return info.value
+
+
+def test_blocked_terms_are_whole_words_case_insensitive(short_plan):
+    short_plan["shots"][1]["dialogue"] = [
+        {"character": "mila", "text": "No BEHEADING here", "off_screen": True}
+    ]
+    assert reject(short_plan).path == "shots[1].dialogue[0].text"
+    short_plan["shots"][1]["dialogue"][0]["text"] = "beheadings"  # not the whole word
+    assert validate_plan(short_plan, settings=make_settings())
+
+
+def test_blocked_terms_are_configurable(short_plan):
+    err = reject(short_plan, plan_blocked_terms=["paper boat"])
+    assert err.paths[:2] == ["title", "description"] and "'paper boat'" in err.rule
+    assert validate_plan(short_plan, settings=make_settings(plan_blocked_terms=[]))
+
+
+@pytest.mark.parametrize(
+    ("ref", "allowed"),
+    [
+        ("@image.kf-000", True),
+        ("artifact+fs://run/abc", True),
+        ("artifact://sparkle-motion/x", True),
+        ("frames/a.png", True),
+        ("./frames/a.png", True),
+        ("../a.png", False),
+        ("frames/../../a.png", False),
+        ("/etc/passwd", False),
+        ("file:///etc/passwd", False),
+        ("C:\\frames\\a.png", False),
+        ("https://example.com/a.png", False),
+        ("s3://bucket/a.png", False),
+        ("a\x00.png", False),
+    ],
+)
+def test_input_path_rules(ref, allowed):
+    assert (path_rule(ref, allow_absolute=False) is None) is allowed
+
+
+def test_absolute_paths_can_be_allowed(short_plan):
+    short_plan["music"]["source"] = "/music/theme.wav"
+    assert reject(short_plan).path == "music.source"
+    assert validate_plan(short_plan, settings=make_settings(plan_allow_absolute_paths=True))
+    assert path_rule("/x/../../y", allow_absolute=True) is None
+
+
+def test_custom_handlers_allowlist(short_plan):
+    short_plan["steps"] = [
+        {"id": "g", "type": "custom", "handler": "acme.grade:run", "inputs": ["@video.launch"]}
+    ]
+    assert validate_plan(short_plan, settings=make_settings())
+    err = reject(short_plan, plan_allowed_handlers=["sparkle_motion.*", "color_grade"])
+    assert err.path == "steps[0].handler"

@@ -1,0 +1,217 @@
+"""Each precedence level, aliases and their winner, .env bootstrap, typed errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sparkle_motion.config import ENV_TABLE, META_ENV, Settings, env_table_markdown, load_settings
+from sparkle_motion.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+NO_DOTENV = {"SPARKLE_DOTENV": ""}
+
+
+def _file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "settings.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_default_level():
+    s = load_settings(env=NO_DOTENV)
+    assert s.plan_max_shots == 64
+    assert s.artifacts_backend == "filesystem"
+    assert s.artifacts_index_path == Path("artifacts_fs/index.db")
+    assert s.source_of("plan_max_shots") == "default"
+
+
+def test_file_beats_default(tmp_path):
+    cfg = _file(tmp_path, "plan_max_shots: 10\nartifacts_fs_root: /data/art\n")
+    s = load_settings(env=NO_DOTENV, config_file=cfg)
+    assert s.plan_max_shots == 10
+    assert s.artifacts_index_path == Path("/data/art/index.db")
+    assert s.source_of("plan_max_shots") == f"file:{cfg}"
+
+
+def test_env_beats_file(tmp_path):
+    cfg = _file(tmp_path, "plan_max_shots: 10\n")
+    s = load_settings(env={**NO_DOTENV, "SPARKLE_PLAN_MAX_SHOTS": "20"}, config_file=cfg)
+    assert s.plan_max_shots == 20
+    assert s.source_of("plan_max_shots") == "env:SPARKLE_PLAN_MAX_SHOTS"
+
+
+def test_cli_beats_env(tmp_path):
+    cfg = _file(tmp_path, "render_profile: full\n")
+    s = load_settings(
+        {"render_profile": "preview"},
+        env={**NO_DOTENV, "SPARKLE_RENDER_PROFILE": "full"},
+        config_file=cfg,
+    )
+    assert s.render_profile == "preview"
+    assert s.source_of("render_profile") == "cli"
+
+
+def test_cli_none_means_not_given():
+    s = load_settings({"render_profile": None}, env={**NO_DOTENV, "SPARKLE_RENDER_PROFILE": "full"})
+    assert s.render_profile == "full"
+
+
+def test_config_file_found_via_env_and_configs_dir(tmp_path):
+    cfg = _file(tmp_path, "plan_max_frames: 99\n")
+    assert load_settings(env={**NO_DOTENV, "SPARKLE_CONFIG": str(cfg)}).plan_max_frames == 99
+    # <configs_dir>/settings.yaml is picked up when nothing names a file
+    assert (
+        load_settings(env={**NO_DOTENV, "SPARKLE_CONFIGS_DIR": str(tmp_path)}).plan_max_frames == 99
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected", "source"),
+    [
+        ({"ARTIFACTS_DIR": "/b"}, "/b", "env:ARTIFACTS_DIR"),
+        ({"ADK_ARTIFACTS_ROOT": "/c"}, "/c", "env:ADK_ARTIFACTS_ROOT"),
+        ({"ARTIFACTS_DIR": "/b", "ADK_ARTIFACTS_ROOT": "/c"}, "/b", "env:ARTIFACTS_DIR"),
+        (
+            {"ARTIFACTS_FS_ROOT": "/a", "ARTIFACTS_DIR": "/b", "ADK_ARTIFACTS_ROOT": "/c"},
+            "/a",
+            "env:ARTIFACTS_FS_ROOT",
+        ),
+    ],
+)
+def test_alias_order_first_name_wins(env, expected, source):
+    s = load_settings(env={**NO_DOTENV, **env})
+    assert s.artifacts_fs_root == Path(expected)
+    assert s.source_of("artifacts_fs_root") == source
+
+
+def test_conflicting_aliases_are_reported_not_hidden():
+    s = load_settings(env={**NO_DOTENV, "SPARKLE_DB_PATH": "/x.db", "ADK_MEMORY_SQLITE": "/y.db"})
+    assert s.db_path == Path("/x.db")
+    assert s.warnings == [
+        "SPARKLE_DB_PATH and ADK_MEMORY_SQLITE are both set and differ; SPARKLE_DB_PATH wins (db_path='/x.db')"
+    ]
+    same = load_settings(
+        env={**NO_DOTENV, "SPARKLE_DB_PATH": "/x.db", "ADK_MEMORY_SQLITE": "/x.db"}
+    )
+    assert same.warnings == []
+
+
+def test_dotenv_fills_only_what_env_leaves_unset(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("SPARKLE_PLAN_MAX_SHOTS=7\nSPARKLE_PLAN_MAX_FRAMES=500\n")
+    cfg = _file(tmp_path, "plan_max_frames: 100\nplan_max_dialogue_lines: 3\n")
+    s = load_settings(
+        env={"SPARKLE_DOTENV": str(dotenv), "SPARKLE_PLAN_MAX_SHOTS": "9"}, config_file=cfg
+    )
+    assert s.plan_max_shots == 9  # process env beats .env
+    assert s.plan_max_frames == 500  # .env beats the file
+    assert s.plan_max_dialogue_lines == 3  # file beats default
+    assert s.source_of("plan_max_frames") == "dotenv:SPARKLE_PLAN_MAX_FRAMES"
+
+
+def test_empty_env_value_counts_as_unset():
+    assert load_settings(env={**NO_DOTENV, "SPARKLE_PLAN_MAX_SHOTS": ""}).plan_max_shots == 64
+
+
+def test_list_and_bool_parsing():
+    s = load_settings(
+        env={
+            **NO_DOTENV,
+            "TTS_PROVIDER_ALLOWLIST": "piper, espeak,,",
+            "SMOKE_TTS": "1",
+            "ADK_USE_FIXTURE": "false",
+        }
+    )
+    assert s.tts_provider_allowlist == ["piper", "espeak"]
+    assert s.smoke_tts is True and s.adk_use_fixture is False
+
+
+def test_bad_env_value_names_the_variable_and_rule():
+    with pytest.raises(ConfigError) as info:
+        load_settings(
+            env={**NO_DOTENV, "SPARKLE_PLAN_MAX_SHOTS": "many", "ARTIFACTS_BACKEND": "s3"}
+        )
+    text = str(info.value)
+    assert "SPARKLE_PLAN_MAX_SHOTS: must be an integer, got 'many'" in text
+    assert "ARTIFACTS_BACKEND: must be one of 'filesystem' or 'adk', got 's3'" in text
+
+
+def test_bad_cli_and_file_values_name_their_source(tmp_path):
+    with pytest.raises(ConfigError, match=r"--plan-max-shots: must be >= 1, got 0"):
+        load_settings({"plan_max_shots": 0}, env=NO_DOTENV)
+    cfg = _file(tmp_path, "plan_max_frames: -1\n")
+    with pytest.raises(ConfigError, match=r"plan_max_frames \(file:.*\): must be >= 1, got -1"):
+        load_settings(env=NO_DOTENV, config_file=cfg)
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(ConfigError, match="unknown setting"):
+        load_settings(env=NO_DOTENV, config_file=_file(tmp_path, "plan_max_shotz: 3\n"))
+    with pytest.raises(ConfigError, match="must be a mapping"):
+        load_settings(env=NO_DOTENV, config_file=_file(tmp_path, "- a\n- b\n"))
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        load_settings(env=NO_DOTENV, config_file=_file(tmp_path, "a: [\n"))
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(env=NO_DOTENV, config_file=tmp_path / "missing.yaml")
+
+
+def test_secrets_do_not_leak_in_repr():
+    s = load_settings(
+        env={**NO_DOTENV, "GOOGLE_API_KEY": "sk-very-secret", "SPARKLE_API_TOKEN": "tok"}
+    )
+    assert s.google_api_key.get_secret_value() == "sk-very-secret"
+    assert "sk-very-secret" not in repr(s) and "tok'" not in repr(s)
+
+
+def test_env_table_covers_every_setting_once():
+    assert sorted(e.setting for e in ENV_TABLE) == sorted(Settings.model_fields)
+    names = [n for e in ENV_TABLE for n in e.names] + list(META_ENV)
+    assert len(names) == len(set(names))
+
+
+SEED_ENV_VARS = {
+    "ARTIFACTS_BACKEND",
+    "ARTIFACTS_FS_ROOT",
+    "ARTIFACTS_FS_INDEX",
+    "ARTIFACTS_DIR",
+    "ADK_ARTIFACTS_ROOT",
+    "ADK_ARTIFACTS_GCS_BUCKET",
+    "ADK_PROJECT",
+    "ADK_MEMORY_SQLITE",
+    "SPARKLE_DB_PATH",
+    "SCRIPT_AGENT_MODEL",
+    "SCRIPT_AGENT_SEED",
+    "IMAGES_SDXL_MODEL",
+    "IMAGES_SDXL_SEED",
+    "VIDEOS_WAN_MODEL",
+    "VIDEOS_WAN_SEED",
+    "TTS_CHATTERBOX_MODEL",
+    "TTS_CHATTERBOX_DEVICE",
+    "TTS_PRIORITY_PROFILE",
+    "TTS_PROVIDER_ALLOWLIST",
+    "LIPSYNC_WAV2LIP_MODEL",
+    "LIPSYNC_FACE_DET_PATH",
+    "FFMPEG_PATH",
+    "SMOKE_ADK",
+    "SMOKE_TTS",
+    "SMOKE_LIPSYNC",
+    "SMOKE_ADAPTERS",
+    "SMOKE_ASSEMBLE",
+    "ADK_USE_FIXTURE",
+    "GOOGLE_API_KEY",
+    "SPARKLE_API_TOKEN",
+}
+
+
+def test_every_seed_env_var_is_honoured_and_documented():
+    known = {n for e in ENV_TABLE for n in e.names}
+    assert known >= SEED_ENV_VARS, SEED_ENV_VARS - known
+    doc = (REPO / "docs" / "CONFIG.md").read_text()
+    assert env_table_markdown() in doc, (
+        "docs/CONFIG.md is stale: paste env_table_markdown() (make docs)"
+    )
+    for name in SEED_ENV_VARS:
+        assert re.search(rf"`{name}`", doc), name
