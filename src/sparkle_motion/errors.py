@@ -11,6 +11,7 @@
     ├── StorageError
     │   ├── ArtifactPublishError        an artifact could not be written durably
     │   ├── ArtifactNotFoundError
+    │   ├── ArtifactUriError            not a URI this store can resolve
     │   ├── ArtifactIntegrityError      stored bytes do not match the recorded checksum
     │   ├── UnsafePathError             a path segment is invalid or escapes the root
     │   └── MemoryWriteError            a memory event could not be appended
@@ -170,6 +171,10 @@ class ArtifactPublishError(StorageError):
 
 
 class ArtifactNotFoundError(StorageError):
+    pass
+
+
+class ArtifactUriError(StorageError):
     pass
 
 

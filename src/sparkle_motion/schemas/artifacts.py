@@ -25,8 +25,10 @@ class ArtifactRef(StrictModel):
     mime_type: str = Field(pattern=r"^[a-z]+/[a-z0-9.+-]+$")
     checksum_sha256: Sha256Hex
     size_bytes: int = Field(ge=0)
-    run_id: Identifier | None = None
+    run_id: str | None = Field(None, description="Run (ADK session) it belongs to.")
     stage: str | None = Field(None, max_length=64)
+    artifact_id: str | None = None
+    name: str | None = Field(None, description="Payload file name.")
     step_id: Identifier | None = None
     local_path: str | None = Field(None, description="Where the bytes are on this machine.")
     version: int | None = Field(None, ge=0, description="ADK artifact version.")

@@ -1,0 +1,61 @@
+"""Path safety for everything that becomes a file name under the artifact root.
+
+Every segment is checked against one pattern (no separators, no '..', no NUL, no
+leading dot), and every joined path is resolved and must stay inside the root, which
+also catches a symlink inside the root that points out of it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import UnsafePathError
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,127}$")
+RULE = "must be 1-128 characters of letters, digits, '_', '.', '-', '~', starting with a letter or digit"
+
+
+def check_segment(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise UnsafePathError(
+            f"{field}: must be a string, got {type(value).__name__}", context={"field": field}
+        )
+    if not _SEGMENT.match(value):
+        raise UnsafePathError(
+            f"{field} {value!r}: {RULE}", context={"field": field, "value": value}
+        )
+    return value
+
+
+def check_adk_filename(filename: object) -> str:
+    """ADK filenames may nest ('stage/id/name') but never escape: no NUL, no absolute
+    or drive paths, no backslashes, no '.' or '..' or empty segments."""
+    if not isinstance(filename, str) or not filename:
+        raise UnsafePathError("filename: must be a non-empty string", context={"field": "filename"})
+    bad = (
+        "\x00" in filename
+        or "\\" in filename
+        or filename.startswith("/")
+        or re.match(r"^[A-Za-z]:", filename) is not None
+        or any(part in ("", ".", "..") for part in filename.split("/"))
+    )
+    if bad:
+        raise UnsafePathError(
+            f"filename {filename!r}: must be a relative path without '.', '..', empty segments, "
+            "backslashes or NUL",
+            context={"field": "filename", "value": filename},
+        )
+    return filename
+
+
+def safe_join(root: Path, *segments: str) -> Path:
+    """root/segments..., proven to resolve inside root (symlinks followed)."""
+    base = root.resolve()
+    target = base.joinpath(*segments).resolve()
+    if not target.is_relative_to(base):
+        raise UnsafePathError(
+            f"{'/'.join(segments)!r} resolves outside the artifact root {base} (symlink?)",
+            context={"path": "/".join(segments)},
+        )
+    return target
