@@ -45,9 +45,17 @@ def migrations(schema_set: str, root: Path = SCHEMA_ROOT) -> list[tuple[int, Pat
 class Database:
     """A SQLite file with our schema applied. Thread-safe through one re-entrant lock."""
 
-    def __init__(self, path: Path, schema_set: str = "main", *, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        schema_set: str = "main",
+        *,
+        timeout_s: float = 10.0,
+        schema_root: Path = SCHEMA_ROOT,
+    ) -> None:
         self.path = Path(path)
         self.schema_set = schema_set
+        self.schema_root = schema_root
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -62,7 +70,11 @@ class Database:
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.execute("PRAGMA foreign_keys = ON")
-        self.migrate()
+        try:
+            self.migrate()
+        except BaseException:
+            self._conn.close()
+            raise
 
     # ------------------------------------------------------------------ schema
 
@@ -72,7 +84,7 @@ class Database:
 
     def migrate(self) -> int:
         """Apply pending migrations; returns the version now in force."""
-        pending = migrations(self.schema_set)
+        pending = migrations(self.schema_set, self.schema_root)
         latest = pending[-1][0] if pending else 0
         with self._lock:
             current = self.schema_version

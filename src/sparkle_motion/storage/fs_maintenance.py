@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..schemas import ArtifactRef
 from .fs_store import MANIFEST, TMP_DIR, FilesystemArtifactStore, sha256_file
@@ -76,8 +77,8 @@ class RepairResult:
 
 
 def repair(store: FilesystemArtifactStore, report: ScanReport) -> RepairResult:
-    """Delete dangling rows and orphan files (never a file some row owns). Corrupt
-    payloads are reported, not deleted: a person decides."""
+    """Delete dangling rows (and what is left of their folders) and orphan files, never a
+    file some row owns. Corrupt payloads are reported, not deleted: a person decides."""
     rows = 0
     with store.index.atomic() as conn:
         for item in report.dangling:
@@ -89,11 +90,19 @@ def repair(store: FilesystemArtifactStore, report: ScanReport) -> RepairResult:
         for r in store.index.query("SELECT rel_dir, name FROM artifacts")
         for name in (r["name"], MANIFEST)
     }
+    leftovers = [
+        store.root.joinpath(*item.rel_dir.split("/"), name)
+        for item in report.dangling
+        for name in {
+            MANIFEST,
+            *(p.name for p in store.root.joinpath(*item.rel_dir.split("/")).glob("*")),
+        }
+    ]
     files = 0
-    for path in report.orphans:
-        if path in owned:
+    for path in [*report.orphans, *leftovers]:
+        if path in owned or not path.is_file():
             continue
-        path.unlink(missing_ok=True)
+        path.unlink()
         files += 1
     _remove_empty_dirs(store.root)
     return RepairResult(rows, files)
@@ -123,15 +132,15 @@ def startup_scan(store: FilesystemArtifactStore) -> ScanReport:
     return report
 
 
-def prune(
+def select_prunable(
     store: FilesystemArtifactStore,
     *,
     older_than_s: float | None = None,
     max_bytes: int | None = None,
     now: float | None = None,
-) -> list[ArtifactRef]:
-    """Retention: drop versions created more than `older_than_s` ago, then the oldest
-    until the root's payloads total at most `max_bytes`. Returns what was removed."""
+) -> list[Any]:
+    """Index rows retention would drop: versions created more than `older_than_s` ago,
+    then the oldest until the root's payloads total at most `max_bytes`."""
     if older_than_s is not None and older_than_s < 0:
         raise ValueError("older_than_s must be >= 0")
     if max_bytes is not None and max_bytes < 0:
@@ -146,6 +155,18 @@ def prune(
         if too_old or too_big:
             doomed.append(row)
             total -= row["size_bytes"]
+    return doomed
+
+
+def prune(
+    store: FilesystemArtifactStore,
+    *,
+    older_than_s: float | None = None,
+    max_bytes: int | None = None,
+    now: float | None = None,
+) -> list[ArtifactRef]:
+    """Retention (see `select_prunable`). Returns what was removed."""
+    doomed = select_prunable(store, older_than_s=older_than_s, max_bytes=max_bytes, now=now)
     removed = [store._to_ref(row) for row in doomed]
     store.delete_versions(doomed)
     return removed
