@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from . import __version__
 from .config import Settings, load_settings
@@ -24,7 +25,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-plan_app = typer.Typer(help="Validate, inspect and compile MoviePlans.", no_args_is_help=True)
+
+
+class _PlanGroup(TyperGroup):
+    """`sparkle-motion plan "IDEA"` means `sparkle-motion plan write "IDEA"`."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["write", *args]
+        return super().parse_args(ctx, args)
+
+
+plan_app = typer.Typer(
+    cls=_PlanGroup,
+    help="Write a MoviePlan from an idea; validate, inspect and compile plans.",
+    no_args_is_help=True,
+)
 config_app = typer.Typer(
     help="Show the settings in effect and where each came from.", no_args_is_help=True
 )
@@ -87,6 +103,67 @@ def _print_plan_error(path: Path, exc: PlanError) -> None:
     err.print(f"[red]FAIL[/red] {path}: [bold]{type(exc).__name__}[/bold]")
     for problem in exc.issues:
         err.print(f"  {problem}", markup=False, highlight=False)
+
+
+@plan_app.command("write")
+def plan_write(
+    ctx: typer.Context,
+    idea: Annotated[str, typer.Argument(help="The idea, in one sentence.", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the plan JSON here.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Planner model (beats SCRIPT_AGENT_MODEL).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Planner seed (beats SCRIPT_AGENT_SEED).")
+    ] = None,
+    require_sdk: Annotated[
+        bool,
+        typer.Option(
+            "--require-sdk",
+            help="Fail unless the real SDK and the model's credentials are present.",
+        ),
+    ] = False,
+) -> None:
+    """Write a MoviePlan for IDEA with script_agent (also: `sparkle-motion plan "IDEA"`)."""
+    from . import adk_factory
+    from .errors import AdkError, StorageError
+    from .script_agent import generate_plan
+
+    settings = _state(ctx).settings(script_agent_model=model, script_agent_seed=seed)
+    try:
+        if require_sdk:
+            adk_factory.require_adk(model_spec=settings.script_agent_model)
+        result = generate_plan(idea, settings=settings)
+    except PlanError as exc:
+        _print_plan_error(Path("<script_agent>"), exc)
+        raise typer.Exit(1) from None
+    except (AdkError, StorageError) as exc:
+        err.print(f"[red]{type(exc).__name__}[/red]: {exc.message}")
+        raise typer.Exit(2) from None
+    plan = result.plan
+    table = Table(
+        "#", "shot", "s", "camera", "what we see", "dialogue", title=f"{plan.title} ({plan.id})"
+    )
+    for i, shot in enumerate(plan.shots, 1):
+        lines = "\n".join(f"{d.character}: {d.text}" for d in shot.dialogue)
+        table.add_row(str(i), shot.id, f"{shot.duration_s:g}", shot.camera, shot.description, lines)
+    out.print(table)
+    cast = ", ".join(f"{c.name} ({c.appearance})" for c in plan.characters)
+    out.print(
+        f"cast: {cast}\nmusic: {plan.music.mood if plan.music else '-'} · model {result.model}"
+    )
+    for warning in result.warnings:
+        out.print(f"[yellow]warning[/yellow] {warning.path}: {warning.message}")
+    if output is not None:
+        text = plan.model_dump_json(indent=2, exclude_defaults=True) + "\n"
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+        out.print(f"wrote {output}")
+    if result.artifact is not None:
+        out.print(f"artifact {result.artifact.uri}")
 
 
 @plan_app.command("validate")

@@ -1,0 +1,161 @@
+"""The seed's helper façade over Foundation II's storage: one way for every tool and agent
+to publish artifacts, write memory events and load schemas.
+
+    publish_artifact(local_path=, artifact_type=, metadata=, run_id=, stage=) -> ArtifactRef
+    publish_local(payload=, suffix=, metadata=, run_id=) -> ArtifactRef      (fixture helper)
+    write_memory_event(run_id, event_type, payload, ts=None) -> event id
+    ensure_schema_artifacts(schema_config_path) -> SchemaRegistry
+    set_backend(HelperBackend(...))                                         (tests)
+
+Departures from the seed, kept minimal: `publish_artifact` takes an optional `stage`
+(default: the artifact type) because the store's layout is per stage; `publish_local`
+takes the `run_id` its path needs (the seed's signature names no run). Without a run_id,
+artifacts go to run `adhoc`. `request_human_input` belongs to the review gate (a workflow
+interrupt in ADK 2.x) and is not here yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Settings, get_settings
+from .errors import ArtifactPublishError, SparkleMotionError
+from .schema_registry import SchemaRegistry
+from .schema_registry import ensure_schema_artifacts as _ensure_schema_artifacts
+from .schemas import ArtifactRef
+
+ADHOC_RUN = "adhoc"
+
+
+@dataclass
+class HelperBackend:
+    """What the helpers write to. Tests swap it with `set_backend`."""
+
+    store: Any = None  # an artifact store (storage.open_artifact_store)
+    memory: Any = None  # a storage.MemoryLog
+    settings: Settings | None = None
+
+
+_backend: HelperBackend | None = None
+
+
+def _current() -> HelperBackend:
+    global _backend
+    if _backend is None:
+        from .storage import MemoryLog, open_artifact_store, open_database
+
+        settings = get_settings()
+        _backend = HelperBackend(
+            open_artifact_store(settings), MemoryLog(open_database(settings)), settings
+        )
+    return _backend
+
+
+@contextlib.contextmanager
+def set_backend(backend: HelperBackend) -> Iterator[HelperBackend]:
+    """Route the helpers to `backend` inside the block (for tests and embedding)."""
+    global _backend
+    previous, _backend = _backend, backend
+    try:
+        yield backend
+    finally:
+        _backend = previous
+
+
+def write_memory_event(
+    run_id: str | None, event_type: str, payload: Mapping[str, Any], *, ts: datetime | None = None
+) -> int:
+    """Append an event to the memory log; MemoryWriteError on any failure."""
+    return _current().memory.write(run_id, event_type, payload, ts=ts)
+
+
+def publish_artifact(
+    *,
+    local_path: Path,
+    artifact_type: str,
+    metadata: Mapping[str, Any] | None = None,
+    run_id: str | None = None,
+    stage: str | None = None,
+) -> ArtifactRef:
+    """Store the file at `local_path` in the configured artifact store."""
+    path = Path(local_path)
+    if not path.is_file():
+        raise ArtifactPublishError(
+            f"{path}: no such file to publish", context={"local_path": str(path)}
+        )
+    backend = _current()
+    try:
+        return backend.store.publish(
+            run_id=run_id or ADHOC_RUN,
+            stage=stage or artifact_type,
+            name=path.name,
+            data=path,
+            artifact_type=artifact_type,
+            metadata=dict(metadata or {}),
+        )
+    except SparkleMotionError:
+        raise
+    except Exception as exc:
+        raise ArtifactPublishError(
+            f"cannot publish {path}: {exc}", context={"local_path": str(path)}
+        ) from exc
+
+
+def publish_local(
+    *, payload: bytes | str, suffix: str, run_id: str, metadata: Mapping[str, Any] | None = None
+) -> ArtifactRef:
+    """Write `payload` under runs/<run_id>/fixtures/ (named by its hash, so deterministic),
+    mark it `fixture: true`, and log a memory event that it bypassed the artifact store."""
+    from .storage.paths import check_segment, safe_join
+
+    check_segment(run_id, "run_id")
+    data = payload.encode() if isinstance(payload, str) else bytes(payload)
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"{digest[:16]}{suffix if suffix.startswith('.') else '.' + suffix}"
+    check_segment(name, "suffix")
+    backend = _current()
+    runs_dir = (backend.settings or get_settings()).runs_dir
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    target = safe_join(runs_dir, run_id, "fixtures", name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        raise ArtifactPublishError(f"cannot write {target}: {exc}") from exc
+    import mimetypes
+
+    ref = ArtifactRef(
+        uri=target.resolve().as_uri(),
+        artifact_type="fixture",
+        mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        checksum_sha256=digest,
+        size_bytes=len(data),
+        run_id=run_id,
+        name=name,
+        local_path=str(target),
+        metadata={**dict(metadata or {}), "fixture": True},
+    )
+    write_memory_event(
+        run_id, "artifact_local_fallback", {"uri": ref.uri, "reason": "publish_local"}
+    )
+    return ref
+
+
+def ensure_schema_artifacts(schema_config_path: Path | None = None) -> SchemaRegistry:
+    """configs/schema_artifacts.yaml -> the registry (SchemaRegistryError if it is bad)."""
+    from .schema_registry import CONFIG_NAME
+
+    path = (
+        schema_config_path
+        or (_backend.settings if _backend and _backend.settings else get_settings()).configs_dir
+        / CONFIG_NAME
+    )
+    return _ensure_schema_artifacts(Path(path))
