@@ -450,6 +450,8 @@ def artifacts_check(
             out.print(f"orphan file {path}")
         for uri in report.corrupt:
             out.print(f"corrupt {uri}: payload does not match its checksum")
+        for path in report.foreign:
+            out.print(f"[dim]foreign file {path} (not the store's layout; left alone)[/dim]")
         out.print(
             f"{len(report.dangling)} dangling row(s), {len(report.orphans)} orphan file(s), "
             f"{len(report.corrupt)} corrupt payload(s) under {store.root}"

@@ -7,7 +7,7 @@
   the row wins and the others are aliases; a conflict between them is reported in
   `Settings.warnings`, never resolved silently.
 * `.env`: read from `SPARKLE_DOTENV` (default `./.env`; empty disables). It fills only
-  variables the process environment does not already set.
+  settings the process environment does not set under any of their names.
 * Config file: `--config` > `SPARKLE_CONFIG` > `<configs_dir>/settings.yaml` if present;
   a YAML mapping of setting names (the left column of the table) to values.
 * Empty environment values count as unset. Relative paths resolve against the cwd.
@@ -328,13 +328,16 @@ def load_settings(
     sources: dict[str, str] = {}
     warnings: list[str] = []
 
+    # loader variables may come from .env too (the process environment wins)
+    loader = {**dotenv, **env}
+
     # config file (lowest explicit level)
-    if config_file is None and env.get("SPARKLE_CONFIG"):
-        config_file = Path(env["SPARKLE_CONFIG"])
+    if config_file is None and loader.get("SPARKLE_CONFIG"):
+        config_file = Path(loader["SPARKLE_CONFIG"])
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"{config_file}: config file not found")
     if config_file is None:
-        configs_dir = Path(env.get("SPARKLE_CONFIGS_DIR") or _default_configs_dir())
+        configs_dir = Path(loader.get("SPARKLE_CONFIGS_DIR") or _default_configs_dir())
         candidate = configs_dir / "settings.yaml"
         config_file = candidate if candidate.is_file() else None
     if config_file is not None:
@@ -342,22 +345,24 @@ def load_settings(
             values[key] = value
             sources[key] = f"file:{config_file}"
 
-    # .env fills what the process environment leaves unset, as python-dotenv's load would
-    merged = {**dotenv, **env}
+    # environment: for each setting, any of its names set in the process environment wins
+    # over .env (python-dotenv never overrides a set variable); within a level, the first
+    # name in the row wins over its aliases
     for spec in ENV_TABLE:
-        present = [(n, merged[n]) for n in spec.names if merged.get(n, "") != ""]
-        if not present:
-            continue
-        winner, raw = present[0]
-        for other, other_raw in present[1:]:
-            if other_raw != raw:
-                warnings.append(
-                    f"{winner} and {other} are both set and differ; {winner} wins "
-                    f"({spec.setting}={raw!r})"
-                )
-        values[spec.setting] = _env_value(spec.setting, raw)
-        layer = "env" if env.get(winner, "") != "" else "dotenv"
-        sources[spec.setting] = f"{layer}:{winner}"
+        for layer_name, layer in (("env", env), ("dotenv", dotenv)):
+            present = [(n, layer[n]) for n in spec.names if layer.get(n, "") != ""]
+            if not present:
+                continue
+            winner, raw = present[0]
+            for other, other_raw in present[1:]:
+                if other_raw != raw:
+                    warnings.append(
+                        f"{winner} and {other} are both set and differ; {winner} wins "
+                        f"({spec.setting}={raw!r})"
+                    )
+            values[spec.setting] = _env_value(spec.setting, raw)
+            sources[spec.setting] = f"{layer_name}:{winner}"
+            break
 
     for key, value in cli.items():
         values[key] = value

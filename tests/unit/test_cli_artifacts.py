@@ -59,7 +59,7 @@ def test_show_verifies(env, refs, root):
         result.exit_code == 0
         and json.loads(result.output)["checksum_sha256"] == refs[0].checksum_sha256
     )
-    (root / "run1" / "base_images" / refs[0].artifact_id / "v0" / "kf.png").write_bytes(b"PNG")
+    next((root / "run1" / "base_images" / refs[0].artifact_id).rglob("kf.png")).write_bytes(b"PNG")
     result = invoke(env, "artifacts", "show", refs[0].uri)
     assert result.exit_code == 1 and "ArtifactIntegrityError" in result.output
     assert invoke(env, "artifacts", "show", "--no-verify", refs[0].uri).exit_code == 0
@@ -71,7 +71,9 @@ def test_check_reports_planted_orphan_and_dangling_row_and_repair_fixes_both(env
     orphan = root / "run1" / "video" / "lost" / "v0" / "clip.mp4"
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"half")
-    (root / "run1" / "dialogue_audio" / refs[1].artifact_id / "v0" / "l1.wav").unlink()
+    next((root / "run1" / "dialogue_audio" / refs[1].artifact_id).rglob("l1.wav")).unlink()
+    foreign = root / "notes.txt"  # not the store's: reported as foreign, never deleted
+    foreign.write_text("mine")
     result = invoke(env, "artifacts", "check")
     assert result.exit_code == 1
     assert f"dangling row {refs[1].uri}: missing l1.wav" in result.output
@@ -79,6 +81,7 @@ def test_check_reports_planted_orphan_and_dangling_row_and_repair_fixes_both(env
     result = invoke(env, "artifacts", "check", "--repair")
     assert result.exit_code == 0, result.output
     assert "repaired: removed 1 row(s) and 2 file(s)" in result.output
+    assert foreign.read_text() == "mine"
     again = invoke(env, "artifacts", "check")
     assert again.exit_code == 0 and "0 dangling row(s), 0 orphan file(s)" in again.output
     assert invoke(env, "artifacts", "show", refs[0].uri).exit_code == 0

@@ -215,3 +215,15 @@ def test_every_seed_env_var_is_honoured_and_documented():
     )
     for name in SEED_ENV_VARS:
         assert re.search(rf"`{name}`", doc), name
+
+
+def test_process_env_alias_beats_dotenv_primary(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f"ARTIFACTS_FS_ROOT=/from-dotenv\nSPARKLE_CONFIG={tmp_path / 's.yaml'}\n")
+    (tmp_path / "s.yaml").write_text("plan_max_shots: 4\n")
+    s = load_settings(env={"SPARKLE_DOTENV": str(dotenv), "ARTIFACTS_DIR": "/from-shell"})
+    assert (
+        s.artifacts_fs_root == Path("/from-shell")
+        and s.source_of("artifacts_fs_root") == "env:ARTIFACTS_DIR"
+    )
+    assert s.plan_max_shots == 4  # SPARKLE_CONFIG from .env is honoured

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..config import Settings
 from ..errors import PlanIssue, issue
-from ..schemas import MoviePlan, RenderProfile
+from ..schemas import MoviePlan, RenderProfile, VideoStep
+from ..schemas.steps import MAX_CLIP_FRAMES
 from .timing import frames_for
 
 
@@ -39,7 +40,18 @@ def check_limits(plan: MoviePlan, settings: Settings, profile: RenderProfile) ->
         "total duration (s) over all shots",
         "plan_max_total_seconds",
     )
-    frames = sum(frames_for(s.duration_s, profile.fps, profile.frames_multiple) for s in plan.shots)
+    per_shot = [frames_for(s.duration_s, profile.fps, profile.frames_multiple) for s in plan.shots]
+    for i, n in enumerate(per_shot):
+        if n > MAX_CLIP_FRAMES:
+            found.append(
+                issue(
+                    f"shots[{i}].duration_s",
+                    f"one clip may have at most {MAX_CLIP_FRAMES} frames "
+                    f"({n} at {profile.fps:g} fps)",
+                    plan.shots[i].duration_s,
+                )
+            )
+    frames = sum(per_shot)
     cap(
         "shots",
         frames,
@@ -47,6 +59,18 @@ def check_limits(plan: MoviePlan, settings: Settings, profile: RenderProfile) ->
         f"total frames at {profile.fps:g} fps ({profile.name})",
         "plan_max_frames",
     )
+    for k, step in enumerate(plan.steps):  # hand-written clips may not step outside the profile
+        if isinstance(step, VideoStep):
+            fps = step.opts.fps
+            if fps is not None and not profile.min_fps <= fps <= profile.max_fps:
+                found.append(
+                    issue(
+                        f"steps[{k}].opts.fps",
+                        f"must be within the {profile.name} profile's "
+                        f"limits [{profile.min_fps:g}, {profile.max_fps:g}]",
+                        fps,
+                    )
+                )
     lines = sum(len(s.dialogue) for s in plan.shots)
     cap(
         "shots",

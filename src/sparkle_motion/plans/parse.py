@@ -23,6 +23,30 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class _PlanYamlLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (no alias bombs inside the size cap) and without duplicate
+    keys (JSON rejects them too)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in plans", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} in one object", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_plan_text(
     text: str | bytes, *, fmt: str | None = None, source: str | None = None
 ) -> dict[str, Any]:
@@ -46,7 +70,9 @@ def parse_plan_text(
         if fmt == "json":
             data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_PlanYamlLoader)  # a SafeLoader subclass
+    except RecursionError:
+        raise PlanParseError([issue(ROOT, "nesting is too deep")], source=source) from None
     except PlanParseError as exc:
         raise PlanParseError(exc.issues, source=source) from None
     except json.JSONDecodeError as exc:

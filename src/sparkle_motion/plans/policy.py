@@ -10,11 +10,12 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from ..config import Settings
 from ..errors import PlanIssue, issue
-from ..schemas import CustomStep, MoviePlan
+from ..schemas import CustomStep, LipsyncStep, MoviePlan
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.steps import step_input_refs
 
 ARTIFACT_SCHEMES = ("artifact://", "artifact+fs://")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _texts(plan: MoviePlan) -> Iterator[tuple[str, str]]:
@@ -22,6 +23,7 @@ def _texts(plan: MoviePlan) -> Iterator[tuple[str, str]]:
     if plan.description:
         yield "description", plan.description
     for i, c in enumerate(plan.characters):
+        yield f"characters[{i}].name", c.name
         yield f"characters[{i}].appearance", c.appearance
     for i, s in enumerate(plan.shots):
         yield f"shots[{i}].description", s.description
@@ -31,13 +33,20 @@ def _texts(plan: MoviePlan) -> Iterator[tuple[str, str]]:
             yield f"shots[{i}].dialogue[{j}].text", line.text
     for i, kf in enumerate(plan.base_images):
         yield f"base_images[{i}].prompt", kf.prompt
+        if kf.negative_prompt:
+            yield f"base_images[{i}].negative_prompt", kf.negative_prompt
     if plan.music and plan.music.prompt:
         yield "music.prompt", plan.music.prompt
     for k, step in enumerate(plan.steps):
-        for field in ("prompt", "text"):
+        for field in ("title", "prompt", "text"):
             value = getattr(step, field, None)
             if isinstance(value, str):
                 yield f"steps[{k}].{field}", value
+        opts = getattr(step, "opts", None)
+        for field in ("prompt_2", "negative_prompt", "negative_prompt_2"):
+            value = getattr(opts, field, None)
+            if isinstance(value, str):
+                yield f"steps[{k}].opts.{field}", value
 
 
 def _inputs(plan: MoviePlan) -> Iterator[tuple[str, str]]:
@@ -55,6 +64,11 @@ def _inputs(plan: MoviePlan) -> Iterator[tuple[str, str]]:
         out = getattr(step, "out_path", None)
         if out:
             yield f"steps[{k}].out_path", out
+        if isinstance(step, LipsyncStep):  # checkpoints are files the adapter will load
+            for field in ("checkpoint", "face_detector"):
+                value = getattr(step.opts, field)
+                if value:
+                    yield f"steps[{k}].opts.{field}", value
 
 
 def blocked_terms(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
@@ -78,8 +92,11 @@ def path_rule(ref: str, allow_absolute: bool) -> str | None:
         return None
     if "\x00" in ref:
         return "must not contain a null byte"
-    if "://" in ref and not ref.startswith("file://"):
+    if _SCHEME.match(ref) and not ref.startswith("file://"):
+        # also catches 'file:/x' and Windows drive paths such as 'C:x'
         return "scheme must be artifact://, artifact+fs:// or file:// (no network inputs)"
+    if ref.startswith("~"):
+        return "must not start with '~' (home-relative paths are outside the plan's folder)"
     path = ref.removeprefix("file://")
     absolute = PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute()
     if absolute and not allow_absolute:

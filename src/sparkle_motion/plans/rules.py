@@ -339,7 +339,24 @@ def check_rules(
     found = unique_ids(plan) + keyframe_count(plan) + characters_declared(plan)
     fit_issues, warnings = dialogue_fits(plan, settings)
     found += fit_issues
-    if not found:  # the checks below compile steps, which needs consistent ids and keyframes
-        found += step_references(effective_steps(plan, profile))
-        found += steps_agree_with_shots(plan, profile)
     return found, warnings
+
+
+def check_steps(plan: MoviePlan, profile: RenderProfile) -> list[PlanIssue]:
+    """Rules over the steps. They compile steps from the shots, so they run after the
+    cross-field rules and the resource caps have passed."""
+    steps = effective_steps(plan, profile)
+    return (
+        duplicate_step_ids(steps) + step_references(steps) + steps_agree_with_shots(plan, profile)
+    )
+
+
+def duplicate_step_ids(steps: list[tuple[str, Step]]) -> list[PlanIssue]:
+    """A custom step may not take the id of a compiled one (`video.<shot>`, ...)."""
+    seen: dict[str, str] = {}
+    found = []
+    for path, step in steps:
+        if step.id in seen and not path.startswith("<compiled"):
+            found.append(issue(f"{path}.id", f"duplicate step id (also {seen[step.id]})", step.id))
+        seen.setdefault(step.id, path)
+    return found

@@ -1,5 +1,5 @@
 """The one plan validation pipeline: parse -> schema -> cross-field rules -> resource caps
--> policy -> compiled steps. Each phase raises its own error class with every issue it found.
+-> step rules -> policy -> compiled steps. Each phase raises its own error class with every issue it found.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import Settings, get_settings
-from ..errors import PlanPolicyViolation, PlanResourceError, PlanSchemaError
+from ..errors import PlanPolicyViolation, PlanResourceError, PlanSchemaError, issue
 from ..render_profiles import resolve_render_profile
 from ..schemas import MoviePlan, PolicyWarning, ResolvedRenderProfile
 from ..validation_messages import pydantic_issues
@@ -20,7 +20,7 @@ from .compile import with_compiled_steps
 from .limits import check_limits
 from .parse import load_plan_file, parse_plan_text
 from .policy import check_policy
-from .rules import check_rules
+from .rules import check_rules, check_steps
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ def validate_plan(
             plan = MoviePlan.model_validate(dict(data))
         except ValidationError as exc:
             raise PlanSchemaError(pydantic_issues(exc), source=source) from None
+        except RecursionError:
+            raise PlanSchemaError([issue("<plan>", "nesting is too deep")], source=source) from None
 
     try:
         profile = resolve_render_profile(plan, settings)
@@ -58,6 +60,9 @@ def validate_plan(
     problems = check_limits(plan, settings, profile)
     if problems:
         raise PlanResourceError(problems, source=source)
+    problems = check_steps(plan, profile)
+    if problems:
+        raise PlanSchemaError(problems, source=source)
     problems = check_policy(plan, settings)
     if problems:
         raise PlanPolicyViolation(problems, source=source)

@@ -55,6 +55,8 @@ def utc_now() -> datetime:
 
 
 class StrictModel(BaseModel):
-    """Unknown fields are errors (a typo must not be silently dropped)."""
+    """Unknown fields are errors (a typo must not be silently dropped); so are inf and NaN."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False
+    )

@@ -59,8 +59,11 @@ class TTSOpts(StrictModel):
     max_cost_usd: float | None = Field(None, ge=0)
 
 
+MAX_CLIP_FRAMES = 10_000
+
+
 class VideoOpts(StrictModel):
-    num_frames: int | None = Field(None, ge=1, le=10_000)
+    num_frames: int | None = Field(None, ge=1, le=MAX_CLIP_FRAMES)
     fps: float | None = Field(None, gt=0, le=120)
     width: int | None = Field(None, ge=64, le=4096, multiple_of=16)
     height: int | None = Field(None, ge=64, le=4096, multiple_of=16)

@@ -36,11 +36,13 @@ _KIND = "adk_part_kind"  # reserved metadata key: how to rebuild the Part on loa
 _DISPLAY = "adk_display_name"
 
 
-def map_filename(filename: str) -> tuple[str, str, str]:
-    """ADK filename (without `user:`) -> (stage, artifact_id, name) in the store."""
+def map_filename(filename: str, *, direct: bool = True) -> tuple[str, str, str]:
+    """ADK filename (without `user:`) -> (stage, artifact_id, name) in the store: directly
+    for `<stage>/<artifact_id>/<name>`, else (or with direct=False) under stage `adk`
+    with an artifact id hashed from the filename."""
     check_adk_filename(filename)
     parts = filename.split("/")
-    if len(parts) == 3 and all(_SEGMENT.match(p) for p in parts):
+    if direct and len(parts) == 3 and all(_SEGMENT.match(p) for p in parts):
         return parts[0], parts[1], parts[2]
     digest = hashlib.sha256(filename.encode()).hexdigest()[:24]
     name = re.sub(r"[^A-Za-z0-9_.~-]", "_", parts[-1]).lstrip("._~-")[:100] or "payload"
@@ -79,6 +81,24 @@ class FilesystemArtifactService(BaseArtifactService):
             (app_name, user_id, scope, bare),
         )
 
+    def _placement(self, user_id: str, scope: str, bare: str) -> tuple[str, str, str]:
+        """Where a filename lives: where its earlier versions are; else its direct mapping
+        if that artifact id is free in the run; else the hashed one (ADK filenames are
+        independent, so 'images/shot1/a.png' and 'audio/shot1/b.wav' must not collide)."""
+        row = self.store.index.query_one(
+            "SELECT stage, artifact_id, name FROM artifacts WHERE app_name = ? AND user_id = ? AND scope = ? "
+            "AND adk_filename = ? LIMIT 1",
+            (self.store.app_name, user_id, scope, bare),
+        )
+        if row is not None:
+            return row["stage"], row["artifact_id"], row["name"]
+        stage, artifact_id, name = map_filename(bare)
+        taken = self.store.index.query_one(
+            "SELECT 1 FROM artifacts WHERE app_name = ? AND scope = ? AND artifact_id = ? LIMIT 1",
+            (self.store.app_name, scope, artifact_id),
+        )
+        return map_filename(bare, direct=False) if taken else (stage, artifact_id, name)
+
     def _version_row(self, rows: list[Any], version: int | None) -> Any | None:
         if not rows:
             return None
@@ -111,7 +131,7 @@ class FilesystemArtifactService(BaseArtifactService):
         custom_metadata: dict[str, Any] | None = None,
     ) -> int:
         scope, bare = self._scope(app_name, user_id, filename, session_id)
-        stage, artifact_id, name = map_filename(bare)
+        stage, artifact_id, name = self._placement(user_id, scope, bare)
         part = ensure_part(artifact)
         meta = dict(custom_metadata or {})
         if part.inline_data is not None:

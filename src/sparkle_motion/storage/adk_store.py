@@ -15,6 +15,8 @@ import asyncio
 import concurrent.futures
 import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +34,7 @@ from ..errors import (
     SparkleMotionError,
 )
 from ..schemas import ArtifactRef
+from . import fsops
 from .fs_store import DEFAULT_APP, DEFAULT_USER, MANIFEST
 from .paths import check_segment
 
@@ -240,9 +243,13 @@ class AdkArtifactStore:
         if not target.is_file():
             data = self.read_bytes(uri)
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+            try:
+                fsops.write_all(fd, data)
+                fsops.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)
         elif verify and hashlib.sha256(target.read_bytes()).hexdigest() != ref.checksum_sha256:
             target.unlink()
             return self.local_path(uri, verify=verify)

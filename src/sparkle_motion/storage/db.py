@@ -42,6 +42,21 @@ def migrations(schema_set: str, root: Path = SCHEMA_ROOT) -> list[tuple[int, Pat
     return found
 
 
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (so it can run inside one transaction, which
+    executescript would commit first)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().strip(";").strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())  # incomplete: let SQLite report it
+    return statements
+
+
 class Database:
     """A SQLite file with our schema applied. Thread-safe through one re-entrant lock."""
 
@@ -96,14 +111,14 @@ class Database:
             for number, path in pending:
                 if number <= current:
                     continue
-                script = (
-                    f"BEGIN IMMEDIATE;\n{path.read_text(encoding='utf-8')}\n"
-                    f"PRAGMA user_version = {number};\nCOMMIT;"
-                )
                 try:
-                    if self.schema_version >= number:  # another process got there first
-                        continue
-                    self._conn.executescript(script)
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    # re-read under the write lock: another process may have applied it
+                    if self.schema_version < number:
+                        for statement in _statements(path.read_text(encoding="utf-8")):
+                            self._conn.execute(statement)
+                        self._conn.execute(f"PRAGMA user_version = {number}")
+                    self._conn.execute("COMMIT")
                 except sqlite3.Error as exc:
                     if self._conn.in_transaction:
                         self._conn.execute("ROLLBACK")
@@ -133,7 +148,14 @@ class Database:
                     self._conn.execute(f"RELEASE {name}")
                 raise
             self._depth -= 1
-            self._conn.execute("COMMIT" if outer else f"RELEASE {name}")
+            try:
+                self._conn.execute("COMMIT" if outer else f"RELEASE {name}")
+            except BaseException:
+                # a failed COMMIT (disk full, I/O error) must not leave the connection
+                # inside a transaction holding the write lock
+                if outer and self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

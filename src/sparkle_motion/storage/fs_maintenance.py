@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +28,14 @@ class ScanReport:
     dangling: list[DanglingRow] = field(default_factory=list)
     orphans: list[Path] = field(default_factory=list)
     corrupt: list[str] = field(default_factory=list)  # URIs whose payload fails its checksum
+    foreign: list[Path] = field(default_factory=list)  # not in the store's layout: never touched
 
     @property
     def clean(self) -> bool:
         return not (self.dangling or self.orphans or self.corrupt)
+
+
+_VERSION_DIR = re.compile(r"^v\d+(-[0-9a-f]{8})?$")
 
 
 def _index_files(store: FilesystemArtifactStore) -> set[Path]:
@@ -38,12 +43,15 @@ def _index_files(store: FilesystemArtifactStore) -> set[Path]:
     return {base.with_name(base.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
 
 
-def check(
-    store: FilesystemArtifactStore, *, verify: bool = False, tmp_grace_s: float = 600.0
-) -> ScanReport:
-    """Rows whose files are gone (dangling), files no row owns (orphans), and with
-    `verify`, payloads that fail their checksum. Temp files of a publish that may still
-    be running (younger than `tmp_grace_s`) are not orphans yet."""
+def _in_layout(store: FilesystemArtifactStore, path: Path) -> bool:
+    """<scope>/<stage>/<artifact_id>/v<n>-<token>/<file>, or .tmp/<file>: what we write."""
+    parts = path.relative_to(store.root).parts
+    if len(parts) == 2 and parts[0] == TMP_DIR:
+        return True
+    return len(parts) == 5 and _VERSION_DIR.match(parts[3]) is not None
+
+
+def _scan(store: FilesystemArtifactStore, verify: bool, tmp_grace_s: float) -> ScanReport:
     report = ScanReport()
     owned: set[Path] = set()
     for row in store.index.query("SELECT * FROM artifacts ORDER BY id"):
@@ -59,15 +67,30 @@ def check(
     skip = _index_files(store)
     now = time.time()
     for path in sorted(store.root.rglob("*")):
-        if not path.is_file() and not path.is_symlink():
+        if (
+            (not path.is_file() and not path.is_symlink())
+            or path in owned
+            or path.resolve() in skip
+        ):
             continue
-        if path in owned or path.resolve() in skip:
+        if not _in_layout(store, path):
+            report.foreign.append(path)
             continue
-        in_tmp = path.parent == store.root / TMP_DIR
-        if in_tmp and now - path.lstat().st_mtime < tmp_grace_s:
-            continue
+        if path.parent == store.root / TMP_DIR and now - path.lstat().st_mtime < tmp_grace_s:
+            continue  # a publish may still be writing it
         report.orphans.append(path)
     return report
+
+
+def check(
+    store: FilesystemArtifactStore, *, verify: bool = False, tmp_grace_s: float = 600.0
+) -> ScanReport:
+    """Rows whose files are gone (dangling), files in the store's layout that no row owns
+    (orphans), with `verify` payloads that fail their checksum, and files that are not the
+    store's at all (foreign: reported, never touched). Runs holding the index's write lock,
+    so no publish is half-way between rename and commit while it looks."""
+    with store.index.atomic():
+        return _scan(store, verify, tmp_grace_s)
 
 
 @dataclass(frozen=True)
@@ -78,44 +101,49 @@ class RepairResult:
 
 def repair(store: FilesystemArtifactStore, report: ScanReport) -> RepairResult:
     """Delete dangling rows (and what is left of their folders) and orphan files, never a
-    file some row owns. Corrupt payloads are reported, not deleted: a person decides."""
-    rows = 0
+    file some row owns nor one outside the store's layout. Corrupt payloads are reported,
+    not deleted: a person decides. Holds the index's write lock throughout."""
+    rows = files = 0
     with store.index.atomic() as conn:
         for item in report.dangling:
             rows += conn.execute(
                 "DELETE FROM artifacts WHERE rel_dir = ?", (item.rel_dir,)
             ).rowcount
-    owned = {
-        store.root.joinpath(*r["rel_dir"].split("/"), name)
-        for r in store.index.query("SELECT rel_dir, name FROM artifacts")
-        for name in (r["name"], MANIFEST)
-    }
-    leftovers = [
-        store.root.joinpath(*item.rel_dir.split("/"), name)
-        for item in report.dangling
-        for name in {
-            MANIFEST,
-            *(p.name for p in store.root.joinpath(*item.rel_dir.split("/")).glob("*")),
+        owned = {
+            store.root.joinpath(*r["rel_dir"].split("/"), name)
+            for r in conn.execute("SELECT rel_dir, name FROM artifacts").fetchall()
+            for name in (r["name"], MANIFEST)
         }
-    ]
-    files = 0
-    for path in [*report.orphans, *leftovers]:
-        if path in owned or not path.is_file():
-            continue
-        path.unlink()
-        files += 1
-    _remove_empty_dirs(store.root)
+        leftovers = [
+            path
+            for item in report.dangling
+            for path in store.root.joinpath(*item.rel_dir.split("/")).glob("*")
+        ]
+        removed = []
+        for path in [*report.orphans, *leftovers]:
+            if path in owned or not path.is_file() or not _in_layout(store, path):
+                continue
+            path.unlink()
+            removed.append(path)
+        files = len(removed)
+        _remove_empty_parents(store.root, removed)
     return RepairResult(rows, files)
 
 
-def _remove_empty_dirs(root: Path) -> None:
-    for folder in sorted(
-        (p for p in root.rglob("*") if p.is_dir() and not p.is_symlink()), reverse=True
-    ):
-        if folder.name == TMP_DIR and folder.parent == root:
-            continue
-        if not any(folder.iterdir()):
+def _remove_empty_parents(root: Path, removed: list[Path]) -> None:
+    """Remove the folders that deleting `removed` emptied, up to (not including) the root."""
+    for path in sorted({p.parent for p in removed}, key=lambda p: len(p.parts), reverse=True):
+        folder = path
+        while (
+            folder != root
+            and folder.parent != folder
+            and folder.is_dir()
+            and folder.name != TMP_DIR
+        ):
+            if any(folder.iterdir()):
+                break
             folder.rmdir()
+            folder = folder.parent
 
 
 def startup_scan(store: FilesystemArtifactStore) -> ScanReport:

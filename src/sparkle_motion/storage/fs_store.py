@@ -35,7 +35,7 @@ from ..errors import (
 from ..schemas import ArtifactRef
 from . import fsops
 from .db import Database
-from .paths import check_segment, safe_join
+from .paths import USER_SCOPE_PREFIX, check_scope, check_segment, safe_join
 from .uris import format_fs_uri, parse_fs_uri
 
 DEFAULT_APP = "sparkle-motion"
@@ -47,7 +47,7 @@ CHUNK = 1 << 20
 
 def user_scope(user_id: str) -> str:
     """The scope (run folder) of ADK user-scoped artifacts ('user:' filenames)."""
-    return f"user~{check_segment(user_id, 'user_id')}"
+    return f"{USER_SCOPE_PREFIX}{check_segment(user_id, 'user_id')}"
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -89,7 +89,7 @@ class FilesystemArtifactStore:
         adk_filename: str | None = None,
     ) -> ArtifactRef:
         """Store `data` (bytes, or a file to copy) as a new version; returns its ref."""
-        scope = check_segment(run_id, "run_id")
+        scope = check_scope(run_id)
         check_segment(stage, "stage")
         check_segment(name, "name")
         if artifact_id is None:
@@ -114,7 +114,14 @@ class FilesystemArtifactStore:
             checksum, size = self._write_temp(tmp_payload, data)
             with self.index.atomic() as conn:
                 version = self._next_version(conn, scope, artifact_id, stage, name, user_id)
-                final_dir = safe_join(self.root, scope, stage, artifact_id, f"v{version}")
+                # a folder of its own per publish: nothing is ever renamed onto an existing
+                # path, and a folder being removed can never be one a publish writes into
+                candidate = safe_join(
+                    self.root, scope, stage, artifact_id, f"v{version}-{token[:8]}"
+                )
+                if candidate.exists():
+                    raise ArtifactPublishError(f"{candidate} already exists")
+                final_dir = candidate
                 created_at = time.time()
                 manifest = {
                     "uri": format_fs_uri(scope, artifact_id),
@@ -204,17 +211,18 @@ class FilesystemArtifactStore:
         name: str,
         user_id: str,
     ) -> int:
+        """Versions count per (run, artifact_id); one artifact id holds one stage/name/user."""
         row = conn.execute(
-            "SELECT stage, name, MAX(version) AS v FROM artifacts "
-            "WHERE app_name = ? AND user_id = ? AND scope = ? AND artifact_id = ?",
-            (self.app_name, user_id, scope, artifact_id),
+            "SELECT stage, name, user_id, MAX(version) AS v FROM artifacts "
+            "WHERE app_name = ? AND scope = ? AND artifact_id = ?",
+            (self.app_name, scope, artifact_id),
         ).fetchone()
         if row["v"] is None:
             return 0
-        if (row["stage"], row["name"]) != (stage, name):
+        if (row["stage"], row["name"], row["user_id"]) != (stage, name, user_id):
             raise ArtifactPublishError(
                 f"artifact_id {artifact_id!r} in run {scope!r} already holds "
-                f"{row['stage']}/{row['name']}, not {stage}/{name}"
+                f"{row['stage']}/{row['name']} of user {row['user_id']!r}, not {stage}/{name} of {user_id!r}"
             )
         return int(row["v"]) + 1
 
@@ -309,7 +317,7 @@ class FilesystemArtifactStore:
         self, run_id: str, stage: str | None = None, *, all_versions: bool = False
     ) -> list[ArtifactRef]:
         """Artifacts of a run (latest version of each unless `all_versions`), oldest first."""
-        check_segment(run_id, "run_id")
+        check_scope(run_id)
         sql = "SELECT * FROM artifacts WHERE app_name = ? AND scope = ?"
         params: list[Any] = [self.app_name, run_id]
         if stage is not None:
@@ -338,13 +346,15 @@ class FilesystemArtifactStore:
         return self.delete_versions(rows)
 
     def delete_versions(self, rows: list[sqlite3.Row]) -> int:
-        """Remove these index rows and their folders. Rows go first, so a crash in between
-        leaves orphans (harmless, found by check), never dangling rows."""
+        """Remove these index rows, then their folders. Rows go first, so a crash in between
+        leaves orphans (harmless, found by check), never dangling rows; the folders go while
+        holding the index's write lock, so no publish is creating folders meanwhile."""
         with self.index.atomic() as conn:
             for row in rows:
                 conn.execute("DELETE FROM artifacts WHERE id = ?", (row["id"],))
-        for row in rows:
-            self._remove_version_dir(row["rel_dir"])
+        with self.index.atomic():
+            for row in rows:
+                self._remove_version_dir(row["rel_dir"])
         return len(rows)
 
     def _remove_version_dir(self, rel_dir: str) -> None:

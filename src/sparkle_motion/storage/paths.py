@@ -12,8 +12,9 @@ from pathlib import Path
 
 from ..errors import UnsafePathError
 
-_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.~-]{0,127}$")
-RULE = "must be 1-128 characters of letters, digits, '_', '.', '-', '~', starting with a letter or digit"
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+RULE = "must be 1-128 characters of letters, digits, '_', '.', '-', starting with a letter or digit"
+USER_SCOPE_PREFIX = "user~"  # the folder of ADK user-scoped artifacts; '~' is in no segment
 
 
 def check_segment(value: object, field: str) -> str:
@@ -26,6 +27,14 @@ def check_segment(value: object, field: str) -> str:
             f"{field} {value!r}: {RULE}", context={"field": field, "value": value}
         )
     return value
+
+
+def check_scope(value: object, field: str = "run_id") -> str:
+    """A run id, or the user scope `user~<user_id>` (which no run id can spell)."""
+    if isinstance(value, str) and value.startswith(USER_SCOPE_PREFIX):
+        check_segment(value[len(USER_SCOPE_PREFIX) :], "user_id")
+        return value
+    return check_segment(value, field)
 
 
 def check_adk_filename(filename: object) -> str:

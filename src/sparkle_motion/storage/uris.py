@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import ArtifactUriError
-from .paths import check_segment
+from .paths import check_scope, check_segment
 
 FS_SCHEME = "artifact+fs"
 
@@ -27,7 +27,7 @@ def parse_fs_uri(uri: str) -> tuple[str, str, int | None]:
         raise ArtifactUriError(
             f"{uri!r}: expected {FS_SCHEME}://<run_id>/<artifact_id>", context={"uri": uri}
         )
-    scope = check_segment(parts.netloc, "run_id")
+    scope = check_scope(parts.netloc)
     artifact_id = check_segment(path, "artifact_id")
     version = None
     if parts.query:

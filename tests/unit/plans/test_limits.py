@@ -48,3 +48,28 @@ def test_fps_outside_profile_limits(short_plan):
     short_plan["render_profile"] = {"name": "full", "fps": 30}
     err = reject(short_plan)
     assert err.path == "render_profile.fps" and "[8, 24]" in err.rule
+
+
+def test_non_finite_numbers_are_schema_errors(short_plan):
+    from sparkle_motion.errors import PlanSchemaError
+
+    short_plan["shots"][0]["duration_s"] = float("inf")
+    with pytest.raises(PlanSchemaError) as info:
+        validate_plan(short_plan, settings=make_settings())
+    assert info.value.path == "shots[0].duration_s" and "finite" in info.value.rule
+
+
+def test_a_clip_longer_than_any_adapter_takes_is_a_resource_error(short_plan):
+    short_plan["shots"][0]["duration_s"] = 500
+    err = reject(
+        short_plan, plan_max_shot_seconds=1000, plan_max_total_seconds=1000, plan_max_frames=10**6
+    )
+    assert err.path == "shots[0].duration_s" and "at most 10000 frames" in err.rule
+
+
+def test_hand_written_clip_fps_must_fit_the_profile(short_plan):
+    data = validate_plan(short_plan, settings=make_settings()).plan.model_dump(mode="json")
+    k = next(i for i, s in enumerate(data["steps"]) if s["type"] == "video")
+    data["steps"][k]["opts"]["fps"] = 120
+    data["steps"][k]["opts"]["num_frames"] = 480
+    assert reject(data).path == f"steps[{k}].opts.fps"

@@ -42,3 +42,18 @@ def test_not_utf8_and_too_big(tmp_path):
 def test_missing_file_is_a_parse_error(tmp_path):
     with pytest.raises(PlanParseError, match="cannot read file"):
         load_plan_file(tmp_path / "nope.json")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("[" * 200_000, "nesting is too deep"),
+        ("a: " + "[" * 20_000, "nesting is too deep"),
+        ("a: &x [1, 2]\nb: *x\n", "aliases (*name) are not allowed"),
+        ("id: x\nid: y\n", "duplicate key 'id'"),
+    ],
+)
+def test_hostile_documents_are_parse_errors(text, rule):
+    with pytest.raises(PlanParseError) as info:
+        parse_plan_text(text)
+    assert rule in info.value.rule

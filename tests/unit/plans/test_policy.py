@@ -65,3 +65,17 @@ def test_custom_handlers_allowlist(short_plan):
     assert validate_plan(short_plan, settings=make_settings())
     err = reject(short_plan, plan_allowed_handlers=["sparkle_motion.*", "color_grade"])
     assert err.path == "steps[0].handler"
+
+
+@pytest.mark.parametrize("ref", ["file:/etc/passwd", "~/x.png", "C:x.png", "ftp://host/x"])
+def test_more_escapes_are_refused(ref):
+    assert path_rule(ref, allow_absolute=False) is not None
+
+
+def test_checkpoints_names_and_negative_prompts_are_checked(short_plan):
+    data = validate_plan(short_plan, settings=make_settings()).plan.model_dump(mode="json")
+    k = next(i for i, s in enumerate(data["steps"]) if s["type"] == "lipsync")
+    data["steps"][k]["opts"]["checkpoint"] = "/etc/passwd"
+    assert reject(data).path == f"steps[{k}].opts.checkpoint"
+    short_plan["characters"][0]["name"] = "Beheading Bob"
+    assert reject(short_plan).path == "characters[0].name"

@@ -139,3 +139,9 @@ def test_duplicate_step_ids(short_plan):
         {"id": "x", "type": "custom", "handler": "b"},
     ]
     assert reject(short_plan).path == "steps[1].id"
+
+
+def test_custom_step_cannot_take_a_compiled_steps_id(short_plan):
+    short_plan["steps"] = [{"id": "video.launch", "type": "custom", "handler": "x"}]
+    err = reject(short_plan)
+    assert err.path == "steps[0].id" and "duplicate step id" in err.rule

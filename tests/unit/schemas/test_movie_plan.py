@@ -47,9 +47,15 @@ def test_video_dimensions_must_be_multiples_of_16(short_plan):
         MoviePlan.model_validate(short_plan)
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted([*EXAMPLES.glob("*.json"), *EXAMPLES.glob("*.yaml")]), ids=lambda p: p.name
+)
 def test_exported_json_schema_accepts_valid_examples(path):
-    jsonschema.validate(json.loads(path.read_text()), model_json_schema("movie_plan"))
+    import yaml
+
+    data = yaml.safe_load(path.read_text())  # JSON is YAML
+    data["created_at"] = str(data["created_at"])
+    jsonschema.validate(data, model_json_schema("movie_plan"))
 
 
 def test_exported_json_schema_rejects_what_pydantic_rejects(short_plan):

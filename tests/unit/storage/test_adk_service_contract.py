@@ -136,3 +136,27 @@ async def test_rewind_tombstone_loads_as_absent(service):
     await save(service, "t.png", artifact_util._new_rewind_tombstone())
     assert await load(service, "t.png") is None
     assert (await load(service, "t.png", version=0)).inline_data.data == b"1"
+
+
+async def test_filenames_sharing_a_middle_segment_do_not_collide(service):
+    await save(service, "images/shot1/frame.png", png(b"img"))
+    await save(
+        service,
+        "audio/shot1/line.wav",
+        types.Part(inline_data=types.Blob(data=b"wav", mime_type="audio/wav")),
+    )
+    assert (await load(service, "images/shot1/frame.png")).inline_data.data == b"img"
+    assert (await load(service, "audio/shot1/line.wav")).inline_data.data == b"wav"
+    assert await save(service, "audio/shot1/line.wav", png(b"wav2")) == 1
+
+
+async def test_two_users_in_one_session_keep_their_own_artifacts(service):
+    for user, data in (("alice", b"a"), ("bob", b"b")):
+        await service.save_artifact(
+            app_name=APP, user_id=user, filename="img/a1/x.png", artifact=png(data), session_id="s1"
+        )
+    for user, data in (("alice", b"a"), ("bob", b"b")):
+        part = await service.load_artifact(
+            app_name=APP, user_id=user, filename="img/a1/x.png", session_id="s1"
+        )
+        assert part.inline_data.data == data

@@ -86,3 +86,30 @@ def test_prune_by_age_and_by_bytes(store):
     assert prune(store, max_bytes=10_000) == []
     with pytest.raises(ValueError):
         prune(store, older_than_s=-1)
+
+
+def test_files_outside_the_layout_are_never_touched(tmp_path):
+    """The database may live inside the artifact root (ARTIFACTS_DIR=artifacts): repair
+    must not take it, nor anything else that is not the store's."""
+    from sparkle_motion.storage import Database
+
+    store = FilesystemArtifactStore(tmp_path / "artifacts")
+    db = Database(store.root / "sparkle.db")
+    notes = store.root / "run1" / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("keep me")
+    report = check(store, tmp_grace_s=0)
+    assert report.clean and store.root / "sparkle.db" in report.foreign and notes in report.foreign
+    repair(store, report)
+    assert notes.read_text() == "keep me" and db.integrity_check() == "ok"
+    db.close()
+    store.close()
+
+
+def test_version_folders_are_never_reused(store):
+    first = store.publish(run_id="run1", stage="s", name="a.bin", data=b"one", artifact_id="a")
+    folder = store.local_path(first.uri).parent
+    store.delete(first.uri)
+    again = store.publish(run_id="run1", stage="s", name="a.bin", data=b"two", artifact_id="a")
+    assert again.version == 0 and store.local_path(again.uri).parent != folder
+    assert store.read_bytes(again.uri) == b"two"

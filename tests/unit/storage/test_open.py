@@ -18,8 +18,9 @@ def test_filesystem_default_scans_on_open(tmp_path, caplog):
         isinstance(store, FilesystemArtifactStore)
         and store.index_path == (tmp_path / "root" / "index.db").resolve()
     )
-    (store.root / "r1").mkdir()
-    (store.root / "r1" / "stray.bin").write_bytes(b"x")
+    stray = store.root / "r1" / "s" / "a1" / "v0-deadbeef" / "stray.bin"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"x")
     store.close()
     with caplog.at_level(logging.WARNING):
         open_artifact_store(settings).close()

@@ -153,3 +153,13 @@ async def test_adk_service_rejects_bad_ids(tmp_path, field, bad):
     with pytest.raises(UnsafePathError):
         await service.load_artifact(filename="x.png", **args)
     store.close()
+
+
+async def test_a_session_cannot_alias_the_user_scope(tmp_path):
+    store = FilesystemArtifactStore(tmp_path / "root")
+    service = FilesystemArtifactService(store)
+    with pytest.raises(UnsafePathError):
+        await service.list_artifact_keys(
+            app_name="sparkle-motion", user_id="alice", session_id="user~alice"
+        )
+    store.close()
