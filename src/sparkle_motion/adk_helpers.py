@@ -42,19 +42,24 @@ class HelperBackend:
     settings: Settings | None = None
 
 
-_backend: HelperBackend | None = None
+_backend: HelperBackend | None = None  # set by set_backend: wins over any settings
+_opened: HelperBackend | None = None  # opened from settings on demand
 
 
-def _current() -> HelperBackend:
-    global _backend
-    if _backend is None:
+def _current(settings: Settings | None = None) -> HelperBackend:
+    """The backend set with `set_backend`, else one opened from `settings` (default: the
+    process settings) and kept while the same settings object is asked for."""
+    global _opened
+    if _backend is not None:
+        return _backend
+    wanted = settings or get_settings()
+    if _opened is None or _opened.settings is not wanted:
         from .storage import MemoryLog, open_artifact_store, open_database
 
-        settings = get_settings()
-        _backend = HelperBackend(
-            open_artifact_store(settings), MemoryLog(open_database(settings)), settings
+        _opened = HelperBackend(
+            open_artifact_store(wanted), MemoryLog(open_database(wanted)), wanted
         )
-    return _backend
+    return _opened
 
 
 @contextlib.contextmanager

@@ -137,7 +137,7 @@ def generate_plan(
     artifact = None
     run = run_id or f"plan-{uuid.uuid4().hex[:12]}"
     if publish:
-        backend = adk_helpers._current()
+        backend = adk_helpers._current(settings)
         artifact = backend.store.publish(
             run_id=run,
             stage="script",
@@ -149,10 +149,10 @@ def generate_plan(
         )
         provenance["artifact_uri"] = artifact.uri
         if fixture:
-            adk_helpers.write_memory_event(
+            backend.memory.write(
                 run, "adk_fixture_mode", {"tool": TOOL_NAME, "model": adk_factory.OFFLINE_MODEL}
             )
-        adk_helpers.write_memory_event(run, "script_agent.plan_generated", provenance)
+        backend.memory.write(run, "script_agent.plan_generated", provenance)
     return PlanResult(
         creative, artifact, provenance["model"], seed, template.sha256, validated.warnings
     )

@@ -146,3 +146,39 @@ def test_config_show_reports_sources_and_masks_secrets(tmp_path):
     assert data["google_api_key"]["value"] == "********"
     assert data["artifacts_fs_root"] == {"value": "/a", "source": "env:ARTIFACTS_DIR"}
     assert "ARTIFACTS_DIR and ADK_ARTIFACTS_ROOT are both set and differ" in result.output
+
+
+def test_plan_idea_writes_a_valid_plan(tmp_path):
+    from sparkle_motion import adk_factory
+
+    adk_factory.shutdown()
+    env = {
+        **ENV,
+        "ARTIFACTS_FS_ROOT": str(tmp_path / "art"),
+        "SPARKLE_DB_PATH": str(tmp_path / "s.db"),
+        "SPARKLE_RUNS_DIR": str(tmp_path / "runs"),
+        "COLUMNS": "200",
+    }
+    out = tmp_path / "plan.json"
+    result = runner.invoke(
+        app,
+        ["plan", "a lighthouse keeper befriends a whale", "-o", str(out), "--seed", "4"],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "The Lighthouse Keeper and the Whale" in result.output and f"wrote {out}" in result.output
+    )
+    check = runner.invoke(app, ["plan", "validate", str(out)], env=env)
+    assert check.exit_code == 0, check.output
+    assert runner.invoke(app, ["plan", "write", "--help"], env=env).exit_code == 0
+    assert list((tmp_path / "art").rglob("movie_plan.json"))  # published where the settings say
+    adk_factory.shutdown()
+
+
+def test_plan_require_sdk_names_the_missing_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    result = runner.invoke(
+        app, ["plan", "an idea", "--model", "gemini-2.5-flash", "--require-sdk"], env=ENV
+    )
+    assert result.exit_code == 2 and "GOOGLE_API_KEY" in result.output
