@@ -5,6 +5,7 @@ to publish artifacts, write memory events and load schemas.
     publish_local(payload=, suffix=, metadata=, run_id=) -> ArtifactRef      (fixture helper)
     write_memory_event(run_id, event_type, payload, ts=None) -> event id
     ensure_schema_artifacts(schema_config_path) -> SchemaRegistry
+    adk_memory_service(settings) -> an ADK memory service over the memory log
     set_backend(HelperBackend(...))                                         (tests)
 
 Departures from the seed, kept minimal: `publish_artifact` takes an optional `stage`
@@ -152,6 +153,15 @@ def publish_local(
         run_id, "artifact_local_fallback", {"uri": ref.uri, "reason": "publish_local"}
     )
     return ref
+
+
+def adk_memory_service(settings: Settings | None = None):  # -> SparkleMemoryService
+    """ADK memory service for a Runner: agents' `load_memory` searches our memory log."""
+    from .storage.adk_memory import SparkleMemoryService
+
+    backend = _current(settings)
+    wanted = settings or backend.settings or get_settings()
+    return SparkleMemoryService(backend.memory, wanted.adk_memory_path, user_id=wanted.user_id)
 
 
 def ensure_schema_artifacts(schema_config_path: Path | None = None) -> SchemaRegistry:

@@ -46,6 +46,7 @@ class Settings(BaseModel):
     artifacts_fs_root: Path = Path("artifacts_fs")
     artifacts_fs_index: Path | None = None
     db_path: Path = Path("artifacts/sparkle.db")
+    adk_memory_db: Path | None = None
     runs_dir: Path = Path("runs")
     adk_artifacts_gcs_bucket: str | None = None
     adk_project: str | None = None
@@ -106,6 +107,11 @@ class Settings(BaseModel):
         return self.artifacts_fs_index or self.artifacts_fs_root / "index.db"
 
     @property
+    def adk_memory_path(self) -> Path:
+        """ADK's memory database: its own file, as ADK also names a table memory_events."""
+        return self.adk_memory_db or self.db_path.with_name("adk_memory.db")
+
+    @property
     def warnings(self) -> list[str]:
         return list(self._warnings)
 
@@ -143,8 +149,15 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         "db_path",
-        ("SPARKLE_DB_PATH", "ADK_MEMORY_SQLITE"),
+        ("SPARKLE_DB_PATH",),
         "Our one SQLite database (runs, step records, memory_events, recent_index).",
+    ),
+    EnvVar(
+        "adk_memory_db",
+        ("ADK_MEMORY_SQLITE",),
+        "ADK's SqliteMemoryService file, where agents search memory events; default "
+        "`adk_memory.db` beside SPARKLE_DB_PATH (not the same file: ADK also has a "
+        "`memory_events` table).",
     ),
     EnvVar("runs_dir", ("SPARKLE_RUNS_DIR",), "Where `runs/<run_id>/final.mp4` exports go."),
     EnvVar(

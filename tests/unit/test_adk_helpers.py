@@ -55,3 +55,14 @@ def test_set_backend_restores_the_previous_one(tmp_path):
     with temp_backend(tmp_path):
         assert adk_helpers._backend is not before
     assert adk_helpers._backend is before
+
+
+async def test_adk_memory_service_searches_the_log(tmp_path):
+    with temp_backend(tmp_path) as backend:
+        adk_helpers.write_memory_event("r1", "qa_manual_review", {"note": "lovely lighthouse"})
+        service = adk_helpers.adk_memory_service(backend.settings)
+        found = await service.search_memory(
+            app_name="sparkle-motion", user_id="local", query="lighthouse"
+        )
+        assert len(found.memories) == 1 and (tmp_path / "adk_memory.db").exists()
+        await service.close()

@@ -88,15 +88,21 @@ def test_alias_order_first_name_wins(env, expected, source):
 
 
 def test_conflicting_aliases_are_reported_not_hidden():
-    s = load_settings(env={**NO_DOTENV, "SPARKLE_DB_PATH": "/x.db", "ADK_MEMORY_SQLITE": "/y.db"})
-    assert s.db_path == Path("/x.db")
+    s = load_settings(env={**NO_DOTENV, "ARTIFACTS_FS_ROOT": "/x", "ADK_ARTIFACTS_ROOT": "/y"})
+    assert s.artifacts_fs_root == Path("/x")
     assert s.warnings == [
-        "SPARKLE_DB_PATH and ADK_MEMORY_SQLITE are both set and differ; SPARKLE_DB_PATH wins (db_path='/x.db')"
+        "ARTIFACTS_FS_ROOT and ADK_ARTIFACTS_ROOT are both set and differ; ARTIFACTS_FS_ROOT wins (artifacts_fs_root='/x')"
     ]
-    same = load_settings(
-        env={**NO_DOTENV, "SPARKLE_DB_PATH": "/x.db", "ADK_MEMORY_SQLITE": "/x.db"}
-    )
+    same = load_settings(env={**NO_DOTENV, "ARTIFACTS_FS_ROOT": "/x", "ADK_ARTIFACTS_ROOT": "/x"})
     assert same.warnings == []
+
+
+def test_adk_memory_lives_beside_our_database_in_its_own_file():
+    s = load_settings(env={**NO_DOTENV, "SPARKLE_DB_PATH": "/data/sparkle.db"})
+    assert s.adk_memory_path == Path("/data/adk_memory.db")
+    assert load_settings(env={**NO_DOTENV, "ADK_MEMORY_SQLITE": "/m.db"}).adk_memory_path == Path(
+        "/m.db"
+    )
 
 
 def test_dotenv_fills_only_what_env_leaves_unset(tmp_path):
