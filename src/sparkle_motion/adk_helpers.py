@@ -6,13 +6,17 @@ to publish artifacts, write memory events and load schemas.
     write_memory_event(run_id, event_type, payload, ts=None) -> event id
     ensure_schema_artifacts(schema_config_path) -> SchemaRegistry
     adk_memory_service(settings) -> an ADK memory service over the memory log
+    request_human_input(run_id=, reason=, artifact_uri=, metadata=) -> RequestInput
     set_backend(HelperBackend(...))                                         (tests)
 
 Departures from the seed, kept minimal: `publish_artifact` takes an optional `stage`
 (default: the artifact type) because the store's layout is per stage; `publish_local`
 takes the `run_id` its path needs (the seed's signature names no run). Without a run_id,
-artifacts go to run `adhoc`. `request_human_input` belongs to the review gate (a workflow
-interrupt in ADK 2.x) and is not here yet.
+artifacts go to run `adhoc`. In ADK 2.x a human-input request is an interrupt inside a
+running workflow, so `request_human_input` returns the `RequestInput` a workflow node
+yields (its `interrupt_id` is the task id) instead of a queue's task id; it takes the
+gate in `metadata["gate"]` (default `review`) and the shot in `metadata["shot"]`. See
+review_gate.py.
 """
 
 from __future__ import annotations
@@ -153,6 +157,23 @@ def publish_local(
         run_id, "artifact_local_fallback", {"uri": ref.uri, "reason": "publish_local"}
     )
     return ref
+
+
+def request_human_input(
+    *, run_id: str, reason: str, artifact_uri: str | None, metadata: Mapping[str, Any] | None = None
+) -> Any:  # -> google.adk.events.RequestInput
+    """The RequestInput for a workflow node to yield; HumanInputRequestError on failure."""
+    from .review_gate import request_review
+
+    meta = dict(metadata or {})
+    return request_review(
+        run_id=run_id,
+        gate=str(meta.pop("gate", "review")),
+        shot=meta.pop("shot", None),
+        reason=reason,
+        artifact_uri=artifact_uri,
+        payload={"artifact_uri": artifact_uri, **meta},
+    )
 
 
 def adk_memory_service(settings: Settings | None = None):  # -> SparkleMemoryService

@@ -49,7 +49,9 @@ artifacts_app = typer.Typer(
 )
 app.add_typer(plan_app, name="plan")
 app.add_typer(config_app, name="config")
+review_app = typer.Typer(help="Answer review gates: list, approve, reject.", no_args_is_help=True)
 app.add_typer(artifacts_app, name="artifacts")
+app.add_typer(review_app, name="review")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -466,6 +468,99 @@ def artifacts_check(
         store.close()
     if report.dangling or report.orphans or report.corrupt:
         raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- review
+
+
+def _memory(ctx: typer.Context):
+    from .storage import MemoryLog, open_database
+
+    return MemoryLog(open_database(_state(ctx).settings()))
+
+
+@review_app.command("list")
+def review_list(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
+) -> None:
+    """Open review requests of a run: gate, shot, what to look at, and any decision not yet applied."""
+    from .review_gate import reviews
+
+    memory = _memory(ctx)
+    found = reviews(run_id, memory=memory)
+    memory.db.close()
+    table = Table(
+        "interrupt",
+        "gate",
+        "shot",
+        "artifact",
+        "decision",
+        title=f"run {run_id}: {len(found)} open review(s)",
+    )
+    for r in found:
+        table.add_row(
+            r.interrupt_id,
+            r.gate,
+            "" if r.shot is None else str(r.shot),
+            r.artifact_uri or "",
+            r.answered or "waiting",
+        )
+    out.print(table)
+
+
+def _decide(
+    ctx: typer.Context,
+    run_id: str,
+    decision: str,
+    shot: int | None,
+    gate: str | None,
+    note: str | None,
+) -> None:
+    from .errors import HumanInputRequestError
+    from .review_gate import record_decision
+
+    memory = _memory(ctx)
+    try:
+        target = record_decision(run_id, decision, gate=gate, shot=shot, note=note, memory=memory)
+    except HumanInputRequestError as exc:
+        err.print(f"[red]HumanInputRequestError[/red]: {exc.message}")
+        raise typer.Exit(1) from None
+    finally:
+        memory.db.close()
+    out.print(f"{decision}d {target.interrupt_id} of run {run_id}; it applies when the run resumes")
+
+
+@review_app.command("approve")
+def review_approve(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
+    shot: Annotated[
+        int | None, typer.Option("--shot", help="Which shot's keyframe review.")
+    ] = None,
+    gate: Annotated[
+        str | None, typer.Option("--gate", help="script or keyframe, when both are open.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Reviewer's note.")] = None,
+) -> None:
+    """Approve the run's open review (a `qa_manual_review` memory event)."""
+    _decide(ctx, run_id, "approve", shot, gate, note)
+
+
+@review_app.command("reject")
+def review_reject(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
+    shot: Annotated[
+        int | None, typer.Option("--shot", help="Which shot's keyframe review.")
+    ] = None,
+    gate: Annotated[
+        str | None, typer.Option("--gate", help="script or keyframe, when both are open.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Reviewer's note.")] = None,
+) -> None:
+    """Reject it: a keyframe is re-rendered with a new seed; a script ends the run."""
+    _decide(ctx, run_id, "reject", shot, gate, note)
 
 
 def main() -> None:

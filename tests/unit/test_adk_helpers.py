@@ -66,3 +66,18 @@ async def test_adk_memory_service_searches_the_log(tmp_path):
         )
         assert len(found.memories) == 1 and (tmp_path / "adk_memory.db").exists()
         await service.close()
+
+
+def test_request_human_input_records_and_returns_the_interrupt(tmp_path):
+    with temp_backend(tmp_path) as backend:
+        request = adk_helpers.request_human_input(
+            run_id="r1",
+            reason="Look at shot 2",
+            artifact_uri="artifact+fs://r1/kf",
+            metadata={"gate": "keyframe", "shot": 2},
+        )
+        assert (
+            request.interrupt_id == "review:keyframe:shot2" and request.message == "Look at shot 2"
+        )
+        [event] = backend.memory.list("r1", "review_requested")
+        assert event.payload["artifact_uri"] == "artifact+fs://r1/kf" and event.payload["shot"] == 2

@@ -1,0 +1,231 @@
+"""Review gates: a reusable ADK workflow node that pauses a run for a person's decision.
+
+    gate = review_node("script")            # or review_node("keyframe") for per-shot reviews
+    Workflow(edges=[(START, plan, gate), (gate, {"approved": render, "rejected": stop})])
+
+The node's input is a mapping with `artifact_uri` (what to look at) and, for per-shot
+gates, `shot` (its index). With no answer yet it records a `review_requested` memory event
+and yields ADK's `RequestInput` (interrupt id `review:<gate>[:shot<N>]`): the run pauses.
+`sparkle-motion review approve|reject RUN_ID [--shot N] [--note ...]` records the decision
+as a `qa_manual_review` memory event; `deliver_review_answers` (run by whoever resumes the
+run) hands it to ADK as the interrupt's FunctionResponse, and the node routes
+`approved` or `rejected` (a rejected keyframe loops back to be re-rendered with a new seed;
+a rejected script ends the run).
+
+In ADK 2.x a human-input request is an interrupt inside a running workflow, so the seed's
+`request_human_input(...) -> task id` is this node, and the task id is the interrupt id.
+Imports google.adk: load this module only where workflows run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from google.adk import Context, Event
+from google.adk.events.request_input import RequestInput
+from google.adk.workflow import node
+from google.genai import types
+
+from . import adk_helpers
+from .errors import HumanInputRequestError
+
+DECISIONS = {"approve": "approved", "reject": "rejected"}
+REQUESTED, ANSWERED, APPLIED = "review_requested", "qa_manual_review", "review_applied"
+
+
+def interrupt_id(gate: str, shot: int | None = None) -> str:
+    return f"review:{gate}" if shot is None else f"review:{gate}:shot{shot}"
+
+
+def request_review(
+    *,
+    run_id: str,
+    gate: str,
+    reason: str,
+    artifact_uri: str | None,
+    shot: int | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> RequestInput:
+    """Record a `review_requested` memory event and return the RequestInput a workflow node
+    yields to pause; its interrupt id is the request's task id."""
+    key = interrupt_id(gate, shot)
+    try:
+        adk_helpers.write_memory_event(
+            run_id,
+            REQUESTED,
+            {
+                "gate": gate,
+                "shot": shot,
+                "interrupt_id": key,
+                "artifact_uri": artifact_uri,
+                "message": reason,
+            },
+        )
+    except Exception as exc:
+        raise HumanInputRequestError(
+            f"{key}: cannot record the review request: {exc}", context={"run_id": run_id}
+        ) from exc
+    return RequestInput(
+        interrupt_id=key, message=reason, payload=dict(payload or {"artifact_uri": artifact_uri})
+    )
+
+
+def review_node(gate: str, *, message: str | None = None) -> Any:
+    """A workflow node pausing for a review at `gate`; routes `approved` / `rejected`."""
+
+    @node(name=f"review_{gate}", rerun_on_resume=True)
+    def review(node_input: Mapping[str, Any], ctx: Context):  # type: ignore[no-untyped-def]
+        shot = node_input.get("shot")
+        key = interrupt_id(gate, shot)
+        run_id = ctx.session.id
+        answer = ctx.resume_inputs.get(key)
+        if not answer:
+            text = (
+                message
+                or f"Review the {gate}{'' if shot is None else f' of shot {shot}'}: approve or reject."
+            )
+            yield request_review(
+                run_id=run_id,
+                gate=gate,
+                shot=shot,
+                reason=text,
+                artifact_uri=node_input.get("artifact_uri"),
+                payload=dict(node_input),
+            )
+            return
+        decision = answer.get("decision") if isinstance(answer, Mapping) else None
+        if decision not in DECISIONS:
+            raise HumanInputRequestError(
+                f"{key}: decision must be one of {sorted(DECISIONS)}, got {decision!r}",
+                context={"run_id": run_id},
+            )
+        adk_helpers.write_memory_event(run_id, APPLIED, {"interrupt_id": key, "decision": decision})
+        yield Event(
+            output={**dict(node_input), "decision": decision, "note": answer.get("note")},
+            route=DECISIONS[decision],
+        )
+
+    return review
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    interrupt_id: str
+    gate: str
+    shot: int | None
+    artifact_uri: str | None
+    message: str
+    answered: str | None  # the decision, once someone gave one
+
+
+def reviews(run_id: str, *, memory: Any = None) -> list[PendingReview]:
+    """The latest request per interrupt of a run that has not been applied yet, with the
+    decision if one was recorded."""
+    memory = memory or adk_helpers._current().memory
+    events = memory.list(run_id)
+    found: dict[str, PendingReview] = {}
+    for event in events:
+        key = event.payload.get("interrupt_id")
+        if event.event_type == REQUESTED:
+            p = event.payload
+            found[key] = PendingReview(
+                key, p["gate"], p.get("shot"), p.get("artifact_uri"), p["message"], None
+            )
+        elif event.event_type == ANSWERED and key in found:
+            r = found[key]
+            found[key] = PendingReview(
+                r.interrupt_id, r.gate, r.shot, r.artifact_uri, r.message, event.payload["decision"]
+            )
+        elif event.event_type == APPLIED:
+            found.pop(key, None)
+    return list(found.values())
+
+
+def record_decision(
+    run_id: str,
+    decision: str,
+    *,
+    gate: str | None = None,
+    shot: int | None = None,
+    note: str | None = None,
+    memory: Any = None,
+) -> PendingReview:
+    """Record a person's decision on the run's open review (the one at `gate`/`shot` when
+    several are open) as a `qa_manual_review` memory event."""
+    if decision not in DECISIONS:
+        raise HumanInputRequestError(
+            f"decision must be one of {sorted(DECISIONS)}, got {decision!r}"
+        )
+    memory = memory or adk_helpers._current().memory
+    open_reviews = [
+        r
+        for r in reviews(run_id, memory=memory)
+        if r.answered is None
+        and (gate is None or r.gate == gate)
+        and (shot is None or r.shot == shot)
+    ]
+    if not open_reviews:
+        raise HumanInputRequestError(
+            f"run {run_id!r} has no open review matching that", context={"run_id": run_id}
+        )
+    if len(open_reviews) > 1:
+        keys = ", ".join(r.interrupt_id for r in open_reviews)
+        raise HumanInputRequestError(
+            f"run {run_id!r} has several open reviews ({keys}); name one with --shot",
+            context={"run_id": run_id},
+        )
+    target = open_reviews[0]
+    memory.write(
+        run_id,
+        ANSWERED,
+        {
+            "interrupt_id": target.interrupt_id,
+            "gate": target.gate,
+            "shot": target.shot,
+            "decision": decision,
+            "note": note,
+            "artifact_uri": target.artifact_uri,
+        },
+    )
+    return target
+
+
+def answer_parts(run_id: str, *, memory: Any = None) -> list[types.Part]:
+    """FunctionResponses for every recorded, not yet applied decision of the run."""
+    return [
+        types.Part(
+            function_response=types.FunctionResponse(
+                name="adk_request_input",
+                id=r.interrupt_id,
+                response={"decision": r.answered, "note": _note(run_id, r, memory)},
+            )
+        )
+        for r in reviews(run_id, memory=memory)
+        if r.answered is not None
+    ]
+
+
+def _note(run_id: str, review: PendingReview, memory: Any) -> str | None:
+    memory = memory or adk_helpers._current().memory
+    notes = [
+        e.payload.get("note")
+        for e in memory.list(run_id, ANSWERED)
+        if e.payload.get("interrupt_id") == review.interrupt_id
+    ]
+    return notes[-1] if notes else None
+
+
+async def deliver_review_answers(
+    runner: Any, *, run_id: str, user_id: str, memory: Any = None
+) -> list[Any]:
+    """Resume the run's ADK session with the recorded decisions; returns its events."""
+    parts = answer_parts(run_id, memory=memory)
+    if not parts:
+        return []
+    message = types.Content(role="user", parts=parts)
+    return [
+        event
+        async for event in runner.run_async(user_id=user_id, session_id=run_id, new_message=message)
+    ]
