@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-
 from google.adk.agents import LlmAgent
-from google.adk.models import BaseLlm
-from google.adk.models._capabilities import LlmCapabilities
-from google.adk.models.llm_request import LlmRequest
-from google.adk.models.llm_response import LlmResponse
 from google.adk.runners import Runner
 from google.adk.sessions import InMemorySessionService
 from google.adk.tools import load_memory
@@ -16,35 +10,20 @@ from google.genai import types
 
 from sparkle_motion.storage import Database, MemoryLog
 from sparkle_motion.storage.adk_memory import SparkleMemoryService
-
-USAGE = types.GenerateContentResponseUsageMetadata(
-    prompt_token_count=1, candidates_token_count=1, total_token_count=2
-)
+from tests.support.fake_llm import tool_then_report
 
 
-class Recaller(BaseLlm):
+def recaller():
     """Searches memory for 'whale', then repeats what it found."""
 
-    model: str = "recaller"
+    def report(response):
+        result = response["result"]  # load_memory's LoadMemoryResponse
+        return (
+            " | ".join(p.text for m in result.memories for p in m.content.parts if p.text)
+            or "nothing"
+        )
 
-    @property
-    def capabilities(self) -> LlmCapabilities:
-        return LlmCapabilities(output_schema_and_tools=False)
-
-    async def generate_content_async(
-        self, llm_request: LlmRequest, stream: bool = False
-    ) -> AsyncGenerator[LlmResponse, None]:
-        last = llm_request.contents[-1]
-        found = [p.function_response for p in last.parts or [] if p.function_response]
-        if found:
-            result = found[0].response["result"]  # load_memory's LoadMemoryResponse
-            texts = [p.text for m in result.memories for p in m.content.parts if p.text]
-            part = types.Part(text=" | ".join(texts) or "nothing")
-        else:
-            part = types.Part(
-                function_call=types.FunctionCall(name="load_memory", args={"query": "whale"})
-            )
-        yield LlmResponse(content=types.Content(role="model", parts=[part]), usage_metadata=USAGE)
+    return tool_then_report(types.FunctionCall(name="load_memory", args={"query": "whale"}), report)
 
 
 async def test_agent_finds_a_past_runs_event(tmp_path):
@@ -56,7 +35,7 @@ async def test_agent_finds_a_past_runs_event(tmp_path):
     log.write("run-old", "stage_completed", {"stage": "video"})
     memory = SparkleMemoryService(log, tmp_path / "adk_memory.db")
     sessions = InMemorySessionService()
-    agent = LlmAgent(name="recaller", model=Recaller(), instruction="Recall.", tools=[load_memory])
+    agent = LlmAgent(name="recaller", model=recaller(), instruction="Recall.", tools=[load_memory])
     runner = Runner(
         app_name="sparkle-motion", agent=agent, session_service=sessions, memory_service=memory
     )

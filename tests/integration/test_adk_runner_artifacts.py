@@ -3,13 +3,7 @@ and loads an artifact through tool_context, and the bytes land in our atomic sto
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-
 from google.adk.agents import LlmAgent
-from google.adk.models import BaseLlm
-from google.adk.models._capabilities import LlmCapabilities
-from google.adk.models.llm_request import LlmRequest
-from google.adk.models.llm_response import LlmResponse
 from google.adk.runners import Runner
 from google.adk.sessions import InMemorySessionService
 from google.adk.tools import ToolContext
@@ -18,36 +12,7 @@ from google.genai import types
 from sparkle_motion.storage.adk_service import FilesystemArtifactService
 from sparkle_motion.storage.fs_maintenance import check
 from sparkle_motion.storage.fs_store import FilesystemArtifactStore
-
-USAGE = types.GenerateContentResponseUsageMetadata(
-    prompt_token_count=1, candidates_token_count=1, total_token_count=2
-)
-
-
-class ScriptedModel(BaseLlm):
-    """Asks for the tool once, then reports what the tool returned."""
-
-    model: str = "scripted"
-
-    @property
-    def capabilities(self) -> LlmCapabilities:
-        return LlmCapabilities(output_schema_and_tools=False)
-
-    async def generate_content_async(
-        self, llm_request: LlmRequest, stream: bool = False
-    ) -> AsyncGenerator[LlmResponse, None]:
-        last = llm_request.contents[-1]
-        responses = [p.function_response for p in last.parts or [] if p.function_response]
-        if responses:
-            text = f"stored version {responses[0].response['version']}: {responses[0].response['loaded']}"
-            part = types.Part(text=text)
-        else:
-            part = types.Part(
-                function_call=types.FunctionCall(
-                    name="keep_note", args={"text": "the whale sings at dusk"}
-                )
-            )
-        yield LlmResponse(content=types.Content(role="model", parts=[part]), usage_metadata=USAGE)
+from tests.support.fake_llm import tool_then_report
 
 
 async def keep_note(text: str, tool_context: ToolContext) -> dict:
@@ -63,7 +28,13 @@ async def keep_note(text: str, tool_context: ToolContext) -> dict:
 async def test_runner_saves_and_loads_through_our_store(tmp_path):
     store = FilesystemArtifactStore(tmp_path / "root")
     agent = LlmAgent(
-        name="noter", model=ScriptedModel(), instruction="Keep notes.", tools=[keep_note]
+        name="noter",
+        model=tool_then_report(
+            types.FunctionCall(name="keep_note", args={"text": "the whale sings at dusk"}),
+            lambda r: f"stored version {r['version']}: {r['loaded']}",
+        ),
+        instruction="Keep notes.",
+        tools=[keep_note],
     )
     sessions = InMemorySessionService()
     runner = Runner(

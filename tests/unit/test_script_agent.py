@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import AsyncGenerator
 
 import pytest
-from google.adk.models import BaseLlm
-from google.adk.models._capabilities import LlmCapabilities
-from google.adk.models.llm_request import LlmRequest
-from google.adk.models.llm_response import LlmResponse
-from google.genai import types
 
 from sparkle_motion import adk_factory
 from sparkle_motion.errors import (
@@ -25,28 +19,10 @@ from sparkle_motion.planner.story import write_plan
 from sparkle_motion.plans import validate_plan
 from sparkle_motion.script_agent import generate_plan
 from tests.conftest import make_settings
+from tests.support.fake_llm import answering
 from tests.support.helpers_backend import temp_backend
 
 IDEA = "a lighthouse keeper befriends a whale"
-
-
-class Scripted(BaseLlm):
-    model: str = "scripted"
-    answer: str = ""
-
-    @property
-    def capabilities(self) -> LlmCapabilities:
-        return LlmCapabilities(output_schema_and_tools=False)
-
-    async def generate_content_async(
-        self, llm_request: LlmRequest, stream: bool = False
-    ) -> AsyncGenerator[LlmResponse, None]:
-        yield LlmResponse(
-            content=types.Content(role="model", parts=[types.Part(text=self.answer)]),
-            usage_metadata=types.GenerateContentResponseUsageMetadata(
-                prompt_token_count=1, candidates_token_count=1, total_token_count=2
-            ),
-        )
 
 
 @pytest.fixture(autouse=True)
@@ -126,7 +102,7 @@ def test_fixture_mode_is_explicit_and_logged(isolated):
 )
 def test_bad_answers_become_typed_errors(answer, error, path):
     with pytest.raises(error) as info:
-        generate_plan(IDEA, model=Scripted(answer=answer), settings=make_settings(), publish=False)
+        generate_plan(IDEA, model=answering(answer), settings=make_settings(), publish=False)
     assert type(info.value) is error and info.value.path == path
 
 
@@ -134,7 +110,7 @@ def test_over_a_cap_is_a_resource_error():
     with pytest.raises(PlanResourceError) as info:
         generate_plan(
             IDEA,
-            model=Scripted(answer=json.dumps(valid_answer())),
+            model=answering(json.dumps(valid_answer())),
             settings=make_settings(plan_max_shots=2),
             publish=False,
         )

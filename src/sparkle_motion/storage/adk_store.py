@@ -35,8 +35,9 @@ from ..errors import (
 )
 from ..schemas import ArtifactRef
 from . import fsops
-from .fs_store import DEFAULT_APP, DEFAULT_USER, MANIFEST
+from .fs_store import DEFAULT_APP, DEFAULT_USER
 from .paths import check_segment
+from .publish_request import publish_request
 
 T = TypeVar("T")
 _PREFIX = "sm_"  # our keys in custom_metadata
@@ -83,27 +84,24 @@ class AdkArtifactStore:
         artifact_id: str | None = None,
         user_id: str | None = None,
     ) -> ArtifactRef:
-        import mimetypes
-        import uuid
-
-        check_segment(run_id, "run_id")
-        check_segment(stage, "stage")
-        check_segment(name, "name")
-        if artifact_id is None:
-            artifact_id = f"{stage}-{uuid.uuid4().hex[:16]}"
-        check_segment(artifact_id, "artifact_id")
-        if name == MANIFEST:
-            raise ArtifactPublishError(f"name {MANIFEST!r} is reserved for the manifest")
+        check_segment(run_id, "run_id")  # an ADK session id: no user-scope spelling here
+        req = publish_request(
+            run_id=run_id,
+            stage=stage,
+            name=name,
+            artifact_id=artifact_id,
+            mime_type=mime_type,
+            metadata=metadata,
+        )
+        artifact_id, mime, meta_text = req.artifact_id, req.mime_type, req.metadata_json
         try:
             payload = (
                 bytes(data)
                 if isinstance(data, bytes | bytearray | memoryview)
                 else Path(data).read_bytes()
             )
-            meta_text = json.dumps(dict(metadata or {}), sort_keys=True, allow_nan=False)
-        except (OSError, TypeError, ValueError) as exc:
+        except (OSError, TypeError) as exc:
             raise ArtifactPublishError(f"cannot publish {run_id}/{stage}/{name}: {exc}") from exc
-        mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         custom = {
             f"{_PREFIX}checksum_sha256": hashlib.sha256(payload).hexdigest(),
             f"{_PREFIX}size_bytes": str(len(payload)),

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import mimetypes
 import os
 import sqlite3
 import time
@@ -36,11 +35,11 @@ from ..schemas import ArtifactRef
 from . import fsops
 from .db import Database
 from .paths import USER_SCOPE_PREFIX, check_scope, check_segment, safe_join
+from .publish_request import MANIFEST, publish_request
 from .uris import format_fs_uri, parse_fs_uri
 
 DEFAULT_APP = "sparkle-motion"
 DEFAULT_USER = "local"
-MANIFEST = "manifest.json"
 TMP_DIR = ".tmp"
 CHUNK = 1 << 20
 
@@ -89,19 +88,20 @@ class FilesystemArtifactStore:
         adk_filename: str | None = None,
     ) -> ArtifactRef:
         """Store `data` (bytes, or a file to copy) as a new version; returns its ref."""
-        scope = check_scope(run_id)
-        check_segment(stage, "stage")
-        check_segment(name, "name")
-        if artifact_id is None:
-            artifact_id = f"{stage}-{uuid.uuid4().hex[:16]}"
-        check_segment(artifact_id, "artifact_id")
-        if name == MANIFEST:
-            raise ArtifactPublishError(f"name {MANIFEST!r} is reserved for the manifest")
-        try:
-            meta_text = json.dumps(dict(metadata or {}), sort_keys=True, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise ArtifactPublishError(f"metadata is not JSON-serializable: {exc}") from exc
-        mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        req = publish_request(
+            run_id=run_id,
+            stage=stage,
+            name=name,
+            artifact_id=artifact_id,
+            mime_type=mime_type,
+            metadata=metadata,
+        )
+        scope, artifact_id, mime, meta_text = (
+            req.scope,
+            req.artifact_id,
+            req.mime_type,
+            req.metadata_json,
+        )
         adk_filename = adk_filename or f"{stage}/{artifact_id}/{name}"
 
         tmp_dir = self.root / TMP_DIR
