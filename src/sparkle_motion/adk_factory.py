@@ -64,12 +64,14 @@ class AgentConfig:
 
 @dataclass
 class AgentHandle:
-    tool_name: str
+    tool_name: str  # the tool that created it
     agent: Any
     model_spec: ModelSpec
     mode: Mode
     created_at: float
     last_used_at: float
+    config: AgentConfig | None = None
+    users: set[str] = field(default_factory=set)  # tools holding it (several when shared)
 
 
 _agents: dict[str, AgentHandle] = {}
@@ -85,14 +87,25 @@ def fixture_mode(env: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def require_adk(*, allow_fixture: bool = False, model_spec: ModelSpec | str | None = None) -> None:
+def require_adk(*, allow_fixture: bool = False, model_spec: ModelSpec | str | None = None) -> bool:
     """Fail fast (MissingAdkSdkError) unless google-adk imports and `model_spec`'s
-    credentials or packages are present. With fixture mode allowed, only the SDK is needed."""
+    credentials or packages are present. When they are missing and fixture mode is allowed
+    (here or by ADK_USE_FIXTURE=1), returns True: the caller must use the offline model.
+    Returns False when the real model can be used."""
     if importlib.util.find_spec("google.adk") is None:
         raise MissingAdkSdkError("google-adk is not installed: pip install 'google-adk>=2.13'")
-    if model_spec is None or allow_fixture:
-        return
-    spec = _spec(model_spec)
+    if model_spec is None:
+        return False
+    try:
+        _check_model(_spec(model_spec))
+    except MissingAdkSdkError:
+        if allow_fixture or fixture_mode():
+            return True
+        raise
+    return False
+
+
+def _check_model(spec: ModelSpec) -> None:
     if not isinstance(spec.model, str) or spec.model == OFFLINE_MODEL:
         return
     name = spec.model
@@ -126,7 +139,11 @@ def resolve_model(model_spec: ModelSpec | str | Any) -> Any:
     spec = _spec(model_spec)
     if not isinstance(spec.model, str):
         return spec.model
-    require_adk(model_spec=spec)
+    if importlib.util.find_spec("google.adk") is None:
+        raise MissingAdkSdkError(
+            "google-adk is not installed: pip install 'google-adk>=2.13'", model_spec=spec
+        )
+    _check_model(spec)
     if spec.model == OFFLINE_MODEL:
         from .planner.offline_model import register
 
@@ -193,11 +210,16 @@ def get_agent(
             f"mode must be 'per-tool' or 'shared', got {mode!r}", tool_name=tool_name
         )
     spec = _spec(model_spec)
-    key = tool_name if mode == "per-tool" else f"shared:{spec}"
+    key = tool_name if mode == "per-tool" else f"shared:{spec!r}"
     with _lock:
         handle = _agents.get(key)
-        if handle is not None and handle.model_spec == spec:
+        if (
+            handle is not None
+            and handle.model_spec == spec
+            and (config is None or handle.config == config)
+        ):
             handle.last_used_at = time.time()
+            handle.users.add(tool_name)
             return handle.agent
         agent_config = (
             replace(config, model=spec)
@@ -206,7 +228,7 @@ def get_agent(
         )
         agent = create_agent(agent_config)
         now = time.time()
-        _agents[key] = AgentHandle(tool_name, agent, spec, mode, now, now)
+        _agents[key] = AgentHandle(tool_name, agent, spec, mode, now, now, config, {tool_name})
         return agent
 
 
@@ -221,12 +243,15 @@ def registry() -> dict[str, AgentHandle]:
 
 
 def close_agent(tool_name: str) -> None:
+    """Release `tool_name`'s agent; a shared agent goes when its last tool lets go."""
     with _lock:
-        keys = [k for k, h in _agents.items() if h.tool_name == tool_name]
+        keys = [k for k, h in _agents.items() if tool_name in h.users]
         if not keys:
             raise AdkAgentLifecycleError(f"no agent is open for {tool_name!r}", tool_name=tool_name)
         for key in keys:
-            del _agents[key]
+            _agents[key].users.discard(tool_name)
+            if not _agents[key].users:
+                del _agents[key]
 
 
 def shutdown() -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -68,7 +69,7 @@ class State:
         try:
             return load_settings({**self.cli, **overrides}, config_file=self.config_file)
         except ConfigError as exc:
-            err.print(f"[red]ConfigError[/red]: {exc.message}")
+            err.print(f"[red]ConfigError[/red]: {escape(exc.message)}")
             raise typer.Exit(2) from None
 
 
@@ -99,6 +100,32 @@ def _state(ctx: typer.Context) -> State:
 
 
 # --------------------------------------------------------------------------- plan
+
+
+def _check_output(path: Path) -> None:
+    """Fail before doing the work when `-o` cannot be written."""
+    if path.is_dir():
+        err.print(f"[red]error[/red]: -o {escape(str(path))}: is a directory")
+        raise typer.Exit(2)
+    if not path.parent.is_dir():
+        err.print(
+            f"[red]error[/red]: -o {escape(str(path))}: folder {escape(str(path.parent))} does not exist"
+        )
+        raise typer.Exit(2)
+
+
+def _write_output(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a failure leaves no half-written file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        err.print(
+            f"[red]error[/red]: cannot write {escape(str(path))}: {escape(exc.strerror or str(exc))}"
+        )
+        raise typer.Exit(2) from None
 
 
 def _print_plan_error(path: Path, exc: PlanError) -> None:
@@ -134,6 +161,8 @@ def plan_write(
     from .script_agent import generate_plan
 
     settings = _state(ctx).settings(script_agent_model=model, script_agent_seed=seed)
+    if output is not None:
+        _check_output(output)
     try:
         if require_sdk:
             adk_factory.require_adk(model_spec=settings.script_agent_model)
@@ -142,7 +171,7 @@ def plan_write(
         _print_plan_error(Path("<script_agent>"), exc)
         raise typer.Exit(1) from None
     except (AdkError, StorageError) as exc:
-        err.print(f"[red]{type(exc).__name__}[/red]: {exc.message}")
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(exc.message)}")
         raise typer.Exit(2) from None
     plan = result.plan
     table = Table(
@@ -150,20 +179,26 @@ def plan_write(
     )
     for i, shot in enumerate(plan.shots, 1):
         lines = "\n".join(f"{d.character}: {d.text}" for d in shot.dialogue)
-        table.add_row(str(i), shot.id, f"{shot.duration_s:g}", shot.camera, shot.description, lines)
+        table.add_row(
+            str(i),
+            shot.id,
+            f"{shot.duration_s:g}",
+            shot.camera,
+            escape(shot.description),
+            escape(lines),
+        )
     out.print(table)
     cast = ", ".join(f"{c.name} ({c.appearance})" for c in plan.characters)
     out.print(
-        f"cast: {cast}\nmusic: {plan.music.mood if plan.music else '-'} · model {result.model}"
+        escape(
+            f"cast: {cast}\nmusic: {plan.music.mood if plan.music else '-'} · model {result.model}"
+        )
     )
     for warning in result.warnings:
-        out.print(f"[yellow]warning[/yellow] {warning.path}: {warning.message}")
+        out.print(f"[yellow]warning[/yellow] {warning.path}: {escape(warning.message)}")
     if output is not None:
-        text = plan.model_dump_json(indent=2, exclude_defaults=True) + "\n"
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-        out.print(f"wrote {output}")
+        _write_output(output, plan.model_dump_json(indent=2, exclude_defaults=True) + "\n")
+        out.print(f"wrote {escape(str(output))}")
     if result.artifact is not None:
         out.print(f"artifact {result.artifact.uri}")
 
@@ -238,10 +273,9 @@ def plan_compile(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-        err.print(f"wrote {output}")
+        _check_output(output)
+        _write_output(output, text)
+        err.print(f"wrote {escape(str(output))}")
 
 
 @plan_app.command("schema")
@@ -265,7 +299,7 @@ def plan_schema(
             return
         typer.echo(json.dumps(registry.get(name).load(), indent=2, sort_keys=True))
     except SchemaRegistryError as exc:
-        err.print(f"[red]SchemaRegistryError[/red]: {exc.message}")
+        err.print(f"[red]SchemaRegistryError[/red]: {escape(exc.message)}")
         raise typer.Exit(1) from None
 
 
@@ -318,7 +352,7 @@ def _store(ctx: typer.Context, *, filesystem_only: str | None = None):
     try:
         return open_artifact_store(settings, scan=False)
     except StorageError as exc:
-        err.print(f"[red]{type(exc).__name__}[/red]: {exc.message}")
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(exc.message)}")
         raise typer.Exit(1) from None
 
 
@@ -345,7 +379,7 @@ def artifacts_list(
     try:
         refs = store.list(run_id, stage, all_versions=all_versions)
     except _storage_errors() as exc:
-        err.print(f"[red]{type(exc).__name__}[/red]: {exc.message}")
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(exc.message)}")
         raise typer.Exit(1) from None
     finally:
         store.close()
@@ -383,7 +417,7 @@ def artifacts_show(
         if verify:
             store.read_bytes(uri)
     except _storage_errors() as exc:
-        err.print(f"[red]{type(exc).__name__}[/red]: {exc.message}")
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(exc.message)}")
         raise typer.Exit(1) from None
     finally:
         store.close()
@@ -412,7 +446,7 @@ def artifacts_prune(
         age = parse_duration(older_than) if older_than is not None else None
         size = parse_size(max_bytes) if max_bytes is not None else None
     except ValueError as exc:
-        err.print(f"[red]error[/red]: {exc}")
+        err.print(f"[red]error[/red]: {escape(str(exc))}")
         raise typer.Exit(2) from None
     store = _store(ctx, filesystem_only="prune")
     try:
@@ -524,11 +558,12 @@ def _decide(
     try:
         target = record_decision(run_id, decision, gate=gate, shot=shot, note=note, memory=memory)
     except HumanInputRequestError as exc:
-        err.print(f"[red]HumanInputRequestError[/red]: {exc.message}")
+        err.print(f"[red]HumanInputRequestError[/red]: {escape(exc.message)}")
         raise typer.Exit(1) from None
     finally:
         memory.db.close()
-    out.print(f"{decision}d {target.interrupt_id} of run {run_id}; it applies when the run resumes")
+    verb = {"approve": "approved", "reject": "rejected"}[decision]
+    out.print(f"{verb} {target.interrupt_id} of run {run_id}; it applies when the run resumes")
 
 
 @review_app.command("approve")

@@ -57,16 +57,16 @@ class Settings(BaseModel):
     ffmpeg_path: Path | None = None
     # agents
     script_agent_model: str = "sparkle-offline-planner"
-    script_agent_seed: int | None = Field(None, ge=0)
+    script_agent_seed: int | None = Field(None, ge=0, le=2**32 - 1)
     google_api_key: SecretStr | None = None
     adk_use_fixture: bool = False
     api_token: SecretStr | None = None
     # model weights (local paths; never downloaded)
     images_sdxl_model: Path | None = None
     images_sdxl_refiner_model: Path | None = None
-    images_sdxl_seed: int | None = Field(None, ge=0)
+    images_sdxl_seed: int | None = Field(None, ge=0, le=2**32 - 1)
     videos_wan_model: Path | None = None
-    videos_wan_seed: int | None = Field(None, ge=0)
+    videos_wan_seed: int | None = Field(None, ge=0, le=2**32 - 1)
     tts_chatterbox_model: Path | None = None
     tts_chatterbox_device: Literal["auto", "cpu", "cuda"] = "auto"
     tts_priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"

@@ -72,10 +72,11 @@ def request_review(
     )
 
 
-def review_node(gate: str, *, message: str | None = None) -> Any:
-    """A workflow node pausing for a review at `gate`; routes `approved` / `rejected`."""
+def review_node(gate: str, *, message: str | None = None, name: str | None = None) -> Any:
+    """A workflow node pausing for a review at `gate`; routes `approved` / `rejected`.
+    Give `name` when one graph holds several nodes of the same gate."""
 
-    @node(name=f"review_{gate}", rerun_on_resume=True)
+    @node(name=name or f"review_{gate}", rerun_on_resume=True)
     def review(node_input: Mapping[str, Any], ctx: Context):  # type: ignore[no-untyped-def]
         shot = node_input.get("shot")
         key = interrupt_id(gate, shot)
@@ -159,6 +160,13 @@ def record_decision(
             f"decision must be one of {sorted(DECISIONS)}, got {decision!r}"
         )
     memory = memory or adk_helpers._current().memory
+    with memory.db.atomic():  # two reviewers cannot both answer one request
+        return _record(run_id, decision, gate, shot, note, memory)
+
+
+def _record(
+    run_id: str, decision: str, gate: str | None, shot: int | None, note: str | None, memory: Any
+) -> PendingReview:
     open_reviews = [
         r
         for r in reviews(run_id, memory=memory)
@@ -217,11 +225,34 @@ def _note(run_id: str, review: PendingReview, memory: Any) -> str | None:
     return notes[-1] if notes else None
 
 
+def open_interrupts(session: Any) -> set[str]:
+    """Interrupt ids the ADK session is waiting on: adk_request_input calls not yet
+    answered (ADK matches calls and responses by count, so loops may reuse an id)."""
+    calls: dict[str, int] = {}
+    for event in session.events:
+        for part in (event.content.parts if event.content else None) or []:
+            if part.function_call and part.function_call.name == "adk_request_input":
+                calls[part.function_call.id] = calls.get(part.function_call.id, 0) + 1
+            elif part.function_response and part.function_response.name == "adk_request_input":
+                calls[part.function_response.id] = calls.get(part.function_response.id, 0) - 1
+    return {key for key, count in calls.items() if count > 0}
+
+
 async def deliver_review_answers(
     runner: Any, *, run_id: str, user_id: str, memory: Any = None
 ) -> list[Any]:
-    """Resume the run's ADK session with the recorded decisions; returns its events."""
-    parts = answer_parts(run_id, memory=memory)
+    """Resume the run's ADK session with the recorded decisions it is waiting for; returns
+    its events. A decision for a request the session is not waiting on (the run crashed
+    between logging the request and pausing) stays listed and is not sent."""
+    session = await runner.session_service.get_session(
+        app_name=runner.app_name, user_id=user_id, session_id=run_id
+    )
+    if session is None:
+        raise HumanInputRequestError(
+            f"run {run_id!r} has no ADK session", context={"run_id": run_id}
+        )
+    waiting = open_interrupts(session)
+    parts = [p for p in answer_parts(run_id, memory=memory) if p.function_response.id in waiting]
     if not parts:
         return []
     message = types.Content(role="user", parts=parts)

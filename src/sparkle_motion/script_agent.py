@@ -10,9 +10,10 @@ provenance: model, seed, prompt hash, idea hash.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,14 +21,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import adk_factory, adk_helpers
+from .aio import run_sync
 from .config import Settings, get_settings
-from .errors import PlanParseError, PlanSchemaError, issue
+from .errors import ConfigError, PlanParseError, PlanSchemaError, issue
 from .plans import validate_plan
 from .prompt_templates import build_script_agent_prompt_template
 from .schemas import ArtifactRef, MoviePlan, PolicyWarning
 from .validation_messages import pydantic_issues
 
 TOOL_NAME = "script_agent"
+MAX_SEED = 2**32 - 1
 OUTPUT_KEY = "movie_plan"
 APP_NAME = "sparkle-motion"
 
@@ -42,6 +45,31 @@ class PlanResult:
     warnings: list[PolicyWarning]
 
 
+class _DropValidationTracebacks(logging.Filter):
+    """ADK logs a node's failure with its traceback before re-raising; a model's invalid
+    answer is reported by us as a typed Plan error, so that traceback is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ValidationError))
+
+
+# loggers ADK reports a failed node on (a filter only sees its own logger's records)
+_ADK_NODE_LOGGERS = ("google_adk.google.adk.workflow._node_runner", "google_adk.google.adk.runners")
+
+
+@contextlib.contextmanager
+def _quiet_adk_validation_logs():
+    loggers = [logging.getLogger(name) for name in _ADK_NODE_LOGGERS]
+    flt = _DropValidationTracebacks()
+    for lg in loggers:
+        lg.addFilter(flt)
+    try:
+        yield
+    finally:
+        for lg in loggers:
+            lg.removeFilter(flt)
+
+
 def _map_validation_error(exc: ValidationError) -> PlanParseError | PlanSchemaError:
     errors = exc.errors(include_url=False)
     if any(e["type"] in ("json_invalid", "json_type") for e in errors):
@@ -52,13 +80,15 @@ def _map_validation_error(exc: ValidationError) -> PlanParseError | PlanSchemaEr
     return PlanSchemaError(pydantic_issues(exc), source="script_agent")
 
 
-async def _run_agent(agent: Any, idea: str, user_id: str) -> Any:
+async def _run_agent(agent: Any, idea: str, user_id: str, memory_service: Any = None) -> Any:
     from google.adk.runners import Runner
     from google.adk.sessions import InMemorySessionService
     from google.genai import types
 
     sessions = InMemorySessionService()
-    runner = Runner(app_name=APP_NAME, agent=agent, session_service=sessions)
+    runner = Runner(
+        app_name=APP_NAME, agent=agent, session_service=sessions, memory_service=memory_service
+    )
     session = await sessions.create_session(app_name=APP_NAME, user_id=user_id)
     final_text = None
     message = types.Content(role="user", parts=[types.Part(text=idea)])
@@ -84,12 +114,32 @@ def generate_plan(
     run_id: str | None = None,
     publish: bool = True,
 ) -> PlanResult:
+    """Write a MoviePlan for the idea `prompt`. Raises Plan*Error on a bad answer.
+    Works inside a running event loop too; async callers can await `generate_plan_async`."""
+    return run_sync(
+        generate_plan_async(
+            prompt, model=model, seed=seed, settings=settings, run_id=run_id, publish=publish
+        )
+    )
+
+
+async def generate_plan_async(
+    prompt: str,
+    *,
+    model: Any = None,
+    seed: int | None = None,
+    settings: Settings | None = None,
+    run_id: str | None = None,
+    publish: bool = True,
+) -> PlanResult:
     """Write a MoviePlan for the idea `prompt`. Raises Plan*Error on a bad answer."""
     settings = settings or get_settings()
     idea = " ".join(prompt.split())
     if not idea:
         raise PlanParseError([issue("<idea>", "must not be empty")], source="script_agent")
     seed = seed if seed is not None else (settings.script_agent_seed or 0)
+    if not 0 <= seed <= MAX_SEED:
+        raise ConfigError(f"seed: must be within 0..{MAX_SEED}, got {seed}")
     model_name = model if model is not None else settings.script_agent_model
     fixture = (settings.adk_use_fixture or adk_factory.fixture_mode()) and model is None
     if fixture:
@@ -106,7 +156,11 @@ def generate_plan(
     )
     agent = adk_factory.get_agent(TOOL_NAME, spec, config=config)
     try:
-        answer = asyncio.run(_run_agent(agent, idea, settings.user_id))
+        with _quiet_adk_validation_logs():
+            memory = (
+                adk_helpers.adk_memory_service(settings) if publish else None
+            )  # past runs' events
+            answer = await _run_agent(agent, idea, settings.user_id, memory)
     except ValidationError as exc:
         raise _map_validation_error(exc) from None
     if answer is None:

@@ -160,3 +160,20 @@ async def test_bad_decisions_are_typed_errors(tmp_path):
             record_decision(RUN, "approve", shot=3)
         with pytest.raises(HumanInputRequestError, match="no open review"):
             record_decision("other-run", "approve")
+
+
+async def test_a_request_the_session_never_paused_on_does_not_block_answers(tmp_path):
+    from sparkle_motion.review_gate import request_review
+
+    with temp_backend(tmp_path) as backend:
+        sessions, _ = await start(tmp_path)
+        # a stray request logged by a run that crashed before ADK recorded the pause
+        request_review(run_id=RUN, gate="keyframe", shot=7, reason="stray", artifact_uri=None)
+        record_decision(RUN, "approve", gate="keyframe", shot=7)
+        record_decision(RUN, "approve", gate="script")
+        events = await resume(sessions, backend.memory)
+        assert any(
+            o and "artifact_uri" in o and "kf-seed1" in o["artifact_uri"] for o in outputs(events)
+        )
+        keys = {r.interrupt_id for r in reviews(RUN)}
+        assert "review:keyframe:shot7" in keys  # still listed, never sent

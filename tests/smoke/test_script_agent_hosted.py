@@ -19,6 +19,11 @@ def test_hosted_model_writes_a_valid_plan(tmp_path):
     from sparkle_motion.script_agent import generate_plan
 
     settings = load_settings({"artifacts_fs_root": tmp_path / "art", "db_path": tmp_path / "s.db"})
+    if settings.script_agent_model == adk_factory.OFFLINE_MODEL or settings.adk_use_fixture:
+        pytest.fail(
+            "SMOKE_ADK=1 needs SCRIPT_AGENT_MODEL set to a hosted model (and no ADK_USE_FIXTURE)"
+        )
     adk_factory.require_adk(model_spec=settings.script_agent_model)
     result = generate_plan("a lighthouse keeper befriends a whale", settings=settings)
+    assert result.model.startswith(settings.script_agent_model)
     assert validate_plan(result.plan, settings=settings).plan.shots

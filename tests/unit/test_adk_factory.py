@@ -30,8 +30,30 @@ def test_shared_mode_shares_one_agent_per_model():
     a = adk_factory.get_agent("tool_a", "sparkle-offline-planner", mode="shared")
     b = adk_factory.get_agent("tool_b", "sparkle-offline-planner", mode="shared")
     assert a is b and [h.mode for h in adk_factory.registry().values()] == ["shared"]
+    warm = adk_factory.get_agent(
+        "tool_c", ModelSpec("sparkle-offline-planner", temperature=0.9), mode="shared"
+    )
+    assert warm is not a  # a different sampling setup is a different agent
+    adk_factory.close_agent("tool_b")  # tool_a still holds the shared agent
+    assert adk_factory.get_agent("tool_a", "sparkle-offline-planner", mode="shared") is a
+    adk_factory.close_agent("tool_a")
+    assert all(h.model_spec.temperature == 0.9 for h in adk_factory.registry().values())
     with pytest.raises(AdkAgentCreationError, match="mode must be"):
         adk_factory.get_agent("tool_a", "sparkle-offline-planner", mode="pooled")
+
+
+def test_a_changed_config_rebuilds_the_agent():
+    spec = ModelSpec("sparkle-offline-planner")
+    first = adk_factory.get_agent(
+        "script_agent", spec, config=AgentConfig(name="script_agent", model=spec, instruction="v1")
+    )
+    same = adk_factory.get_agent(
+        "script_agent", spec, config=AgentConfig(name="script_agent", model=spec, instruction="v1")
+    )
+    newer = adk_factory.get_agent(
+        "script_agent", spec, config=AgentConfig(name="script_agent", model=spec, instruction="v2")
+    )
+    assert first is same and newer is not first and newer.instruction == "v2"
 
 
 def test_close_and_shutdown():

@@ -41,43 +41,68 @@ PLACE_PREPS = {
     "near",
     "beyond",
     "above",
-    "over",
     "around",
-    "into",
-    "onto",
     "aboard",
     "below",
     "behind",
 }
-BOUNDARY = PLACE_PREPS | {
-    "with",
-    "from",
-    "to",
-    "for",
-    "of",
-    "by",
-    "during",
-    "after",
-    "before",
-    "who",
-    "that",
-    "which",
-    "and",
-    "but",
-    "while",
-    "as",
+QUESTION_WORDS = {
+    "what",
+    "if",
+    "why",
+    "how",
+    "does",
+    "do",
+    "did",
+    "can",
+    "could",
+    "would",
+    "should",
     "when",
     "where",
-    "until",
-    "because",
-    "so",
-    "or",
-    "than",
-    "about",
-    "against",
-    "without",
-    "who's",
+    "who",
+    "whether",
+    "imagine",
+    "suppose",
 }
+MODALS = {"could", "can", "would", "will", "should", "might", "must", "may"}
+MAX_IDEA_CHARS = 300
+BOUNDARY = (
+    PLACE_PREPS
+    | MODALS
+    | {
+        "over",
+        "into",
+        "onto",
+        "with",
+        "from",
+        "to",
+        "for",
+        "of",
+        "by",
+        "during",
+        "after",
+        "before",
+        "who",
+        "that",
+        "which",
+        "and",
+        "but",
+        "while",
+        "as",
+        "when",
+        "where",
+        "until",
+        "because",
+        "so",
+        "or",
+        "than",
+        "about",
+        "against",
+        "without",
+        "who's",
+    }
+)
 VERBS = {
     "befriends",
     "finds",
@@ -386,11 +411,11 @@ class Idea:
 
     @property
     def words(self) -> list[str]:
-        return re.findall(r"[a-z']+", self.text.lower())
+        return re.findall(r"[\w']+", self.text.lower())
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z0-9'-]+", text)
+    return re.findall(r"[\w'-]+", text)
 
 
 def _is_verb(word: str, nxt: str | None, *, in_phrase: bool) -> bool:
@@ -491,9 +516,30 @@ def is_animate(phrase: str) -> bool:
     )
 
 
+def third_person(verb_phrase: str) -> str:
+    """'fly home' -> 'flies home'; 'watch' -> 'watches'; 'go' -> 'goes'."""
+    words = verb_phrase.split()
+    if not words:
+        return verb_phrase
+    v = words[0]
+    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+        v = v[:-1] + "ies"
+    elif v.endswith(("s", "sh", "ch", "x", "z", "o")):
+        v += "es"
+    else:
+        v += "s"
+    return " ".join([v, *words[1:]])
+
+
 def read_idea(text: str) -> Idea:
-    clean = " ".join(text.split()).strip().rstrip(".!?")
+    clean = " ".join(text.split()).strip()
+    if len(clean) > MAX_IDEA_CHARS:  # a premise, not a treatment: keep its opening
+        clean = clean[:MAX_IDEA_CHARS].rsplit(" ", 1)[0]
+    clean = clean.rstrip(".!?,;: ")
     tokens = _tokens(clean)
+    while len(tokens) > 1 and tokens[0].lower() in QUESTION_WORDS:  # "what if the cat could fly"
+        clean = clean.split(None, 1)[1]
+        tokens = tokens[1:]
     phrases = _phrases(tokens)
     covered = {k for start, end, _, _ in phrases for k in range(start, end)}
     # the verb: first verb-looking token outside a phrase, after the first word
@@ -525,9 +571,18 @@ def read_idea(text: str) -> Idea:
     if invented:
         characters = ["wanderer"]
         props = [p for p in subjects + objects if not is_animate(p)]
+    if verb_at is None:  # "the cat could fly": a modal and its verb
+        verb_at = next((k + 1 for k in range(len(tokens) - 1) if tokens[k].lower() in MODALS), None)
     verb = tokens[verb_at].lower() if verb_at is not None else None
     action = " ".join(tokens[verb_at:]) if verb_at is not None else ""
-    words = set(re.findall(r"[a-z']+", clean.lower()))
+    joint = sum(is_animate(p) for p in subjects) > 1
+    head = subjects[0].split()[-1].lower() if subjects else ""
+    plural = joint or (head.endswith("s") and head[:-1] in HUMANS | ANIMALS)
+    if verb is not None and not verb.endswith("s") and not plural:
+        action = third_person(
+            action
+        )  # "a boy dream of" / "the cat could fly" -> "dreams of", "flies"
+    words = set(re.findall(r"[\w']+", clean.lower()))
     if places:
         setting = f"the {places[0]}"
     else:
@@ -545,5 +600,5 @@ def read_idea(text: str) -> Idea:
         setting=setting,
         mood=mood,
         invented_protagonist=invented,
-        joint_subject=sum(is_animate(p) for p in subjects) > 1,
+        joint_subject=joint,
     )

@@ -157,6 +157,14 @@ def _base_form(verb_phrase: str) -> str:
     return " ".join([v, *words[1:]])
 
 
+WHEN = {"dawn": "at dawn", "day": "by day", "dusk": "at dusk", "night": "at night"}
+
+
+def _a(phrase: str) -> str:
+    """'a whale', 'an owl'."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+
+
 def _title(text: str) -> str:
     small = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with"}
     words = text.split()
@@ -187,6 +195,7 @@ def _cast(idea: Idea, rng: random.Random) -> list[Cast]:
     humans_present = any(p.lower().split()[-1] in HUMANS or p == "wanderer" for p in phrases)
     cast: list[Cast] = []
     used_ids: set[str] = set()
+    counts = {p: phrases.count(p) for p in phrases}
     for phrase in phrases:
         head = phrase.lower().split()[-1]
         human = head in HUMANS or head not in ANIMALS
@@ -196,10 +205,10 @@ def _cast(idea: Idea, rng: random.Random) -> list[Cast]:
         used_ids.add(ident)
         if human:
             name = names.pop()
-            look = f"a {phrase.lower()} with {rng.choice(FEATURES)}"
-        else:
-            name = phrase.title()
-            look = f"a {phrase.lower()} {rng.choice(CREATURE_LOOKS)}"
+            look = f"{_a(phrase.lower())} with {rng.choice(FEATURES)}"
+        else:  # a creature is called by what it is, unless there are two of them
+            name = names.pop() if counts[phrase] > 1 else phrase.title()
+            look = f"{_a(phrase.lower())} {rng.choice(CREATURE_LOOKS)}"
         speaks = human or not humans_present
         cast.append(Cast(ident, phrase.lower(), name, speaks, look))
     return cast
@@ -258,8 +267,8 @@ def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
         if beat == "establish":
             text = rng.choice(
                 [
-                    f"Wide view of {setting} at {tod}, {ambient[0]}.",
-                    f"{setting[0].upper() + setting[1:]} at {tod}: {ambient[0]}.",
+                    f"Wide view of {setting} {WHEN[tod]}, {ambient[0]}.",
+                    f"{setting[0].upper() + setting[1:]} {WHEN[tod]}: {ambient[0]}.",
                 ]
             )
             return (
@@ -405,7 +414,7 @@ def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
                 [(speaker_b if b else a, line, False)],
             )
         return (
-            f"Closing image of {setting} at {tod}, {ambient[-1]}.",
+            f"Closing image of {setting} {WHEN[tod]}, {ambient[-1]}.",
             [],
             [
                 (
@@ -450,14 +459,14 @@ def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
         }
     )
 
-    if group and not idea.joint_subject:
-        title = f"The {_title(idea.characters[0])}"
-    elif b:
-        title = f"The {_title(a.phrase)} and the {_title(b.phrase)}"
+    if len(idea.characters) > 1 or group:  # "The Sisters and the Dog", "The Keeper and the Whale"
+        title = "The " + " and the ".join(_title(p) for p in idea.characters[:2])
     elif idea.verb:
         title = f"{a.name} and the Wish to {_title(base)}"
+    elif idea.props:
+        title = f"{a.name} and the {_title(idea.props[0])}"
     else:
-        title = f"{a.name} and the {_title(idea.props[0] if idea.props else setting)}"
+        title = f"{a.name} in {_title(setting)}"
     digest = hashlib.sha256(f"{seed}:{idea.text.lower()}".encode()).hexdigest()[:8]
     return {
         "id": f"{_slug(title, 40)}-{digest}",

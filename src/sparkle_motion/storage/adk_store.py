@@ -11,13 +11,11 @@ Imports google.adk: load this module only where ADK is wanted.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Coroutine, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +24,7 @@ from google.adk.artifacts import artifact_util
 from google.adk.artifacts.base_artifact_service import BaseArtifactService
 from google.genai import types
 
+from ..aio import run_sync as _run
 from ..errors import (
     ArtifactIntegrityError,
     ArtifactNotFoundError,
@@ -41,16 +40,6 @@ from .publish_request import publish_request
 
 T = TypeVar("T")
 _PREFIX = "sm_"  # our keys in custom_metadata
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion from sync code, even inside a running loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 class AdkArtifactStore:
