@@ -1,0 +1,127 @@
+"""The run lock and run states, in the `runs` table.
+
+Exactly one live process may drive a run. `acquire` takes the run when it has no owner,
+or its owner is a process on this host that no longer exists; a run found `running` with
+a dead owner is marked `crashed` (distinct from `failed`, which the code records itself).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import RunLockedError
+from ..schemas import RunStatus
+from ..storage.db import Database
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run_id: str
+    plan_id: str
+    status: RunStatus
+    owner_pid: int | None
+    owner_host: str | None
+    metadata: dict[str, Any]
+
+
+class Runs:
+    def __init__(self, db: Database, *, host: str | None = None, pid: int | None = None) -> None:
+        self.db = db
+        self.host = host or socket.gethostname()
+        self.pid = pid or os.getpid()
+
+    def create(
+        self,
+        run_id: str,
+        plan_id: str,
+        *,
+        render_profile: str | None = None,
+        plan_checksum: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        now = time.time()
+        with self.db.atomic() as conn:
+            conn.execute(
+                "INSERT INTO runs (run_id, plan_id, status, render_profile, plan_checksum, created_at, updated_at, metadata) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO NOTHING",
+                (
+                    run_id,
+                    plan_id,
+                    RunStatus.PENDING.value,
+                    render_profile,
+                    plan_checksum,
+                    now,
+                    now,
+                    json.dumps(metadata or {}, sort_keys=True),
+                ),
+            )
+
+    def get(self, run_id: str) -> RunRow | None:
+        row = self.db.query_one("SELECT * FROM runs WHERE run_id = ?", (run_id,))
+        if row is None:
+            return None
+        return RunRow(
+            row["run_id"],
+            row["plan_id"],
+            RunStatus(row["status"]),
+            row["owner_pid"],
+            row["owner_host"],
+            json.loads(row["metadata"]),
+        )
+
+    def set_status(self, run_id: str, status: RunStatus) -> None:
+        with self.db.atomic() as conn:
+            conn.execute(
+                "UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?",
+                (status.value, time.time(), run_id),
+            )
+
+    def acquire(self, run_id: str) -> RunStatus:
+        """Take the run for this process; returns the status it was found in (CRASHED when
+        its previous owner died mid-run). RunLockedError when a live process owns it."""
+        with self.db.atomic() as conn:
+            row = conn.execute(
+                "SELECT status, owner_pid, owner_host FROM runs WHERE run_id = ?", (run_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no run {run_id!r}")
+            status = RunStatus(row["status"])
+            owner, host = row["owner_pid"], row["owner_host"]
+            if owner is not None and (owner, host) != (self.pid, self.host):
+                if host != self.host or pid_alive(owner):
+                    raise RunLockedError(
+                        f"run {run_id} is owned by pid {owner} on {host}",
+                        run_id=run_id,
+                        context={"owner_pid": owner, "owner_host": host},
+                    )
+                if status == RunStatus.RUNNING:
+                    status = RunStatus.CRASHED
+            conn.execute(
+                "UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, status = ?, updated_at = ? "
+                "WHERE run_id = ?",
+                (self.pid, self.host, time.time(), status.value, time.time(), run_id),
+            )
+        return status
+
+    def release(self, run_id: str) -> None:
+        with self.db.atomic() as conn:
+            conn.execute(
+                "UPDATE runs SET owner_pid = NULL, owner_host = NULL, updated_at = ? WHERE run_id = ? AND owner_pid = ? "
+                "AND owner_host = ?",
+                (time.time(), run_id, self.pid, self.host),
+            )

@@ -1,0 +1,75 @@
+"""Exactly one live process drives a run; a dead owner's running run is `crashed`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from sparkle_motion.errors import RunLockedError
+from sparkle_motion.runs.lock import Runs
+from sparkle_motion.schemas import RunStatus
+from sparkle_motion.storage import Database
+from tests.conftest import REPO
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from sparkle_motion.runs.lock import Runs
+from sparkle_motion.schemas import RunStatus
+from sparkle_motion.storage import Database
+runs = Runs(Database(Path(sys.argv[1])))
+runs.acquire("run1")
+runs.set_status("run1", RunStatus.RUNNING)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def holder(db_path, seconds):
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path), str(seconds)],
+        stdout=subprocess.PIPE,
+        cwd=REPO,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "held"
+    return child
+
+
+def test_second_process_is_locked_out_then_finds_a_crash(tmp_path):
+    db = Database(tmp_path / "s.db")
+    runs = Runs(db)
+    runs.create("run1", "plan-a", render_profile="preview")
+    child = holder(tmp_path / "s.db", 30)
+    try:
+        with pytest.raises(RunLockedError) as info:
+            runs.acquire("run1")
+        assert info.value.context["owner_pid"] == child.pid
+    finally:
+        child.kill()
+        child.wait()
+    assert runs.acquire("run1") is RunStatus.CRASHED  # running, owner gone: crashed, not failed
+    assert runs.get("run1").owner_pid == runs.pid
+    runs.release("run1")
+    assert runs.get("run1").owner_pid is None
+    db.close()
+
+
+def test_reacquire_by_the_owner_and_status(tmp_path):
+    with Database(tmp_path / "s.db") as db:
+        runs = Runs(db)
+        runs.create("run1", "plan-a")
+        runs.create("run1", "plan-b")  # idempotent: the first stays
+        assert runs.get("run1").plan_id == "plan-a" and runs.get("run1").status is RunStatus.PENDING
+        assert runs.acquire("run1") is RunStatus.PENDING
+        assert runs.acquire("run1") is RunStatus.PENDING  # the owner may take it again
+        runs.set_status("run1", RunStatus.STOPPED)
+        other = Runs(db, pid=runs.pid + 100000, host=runs.host)  # a pid that does not exist
+        with pytest.raises(RunLockedError):
+            Runs(db, host="elsewhere").acquire("run1")  # another host: cannot check, so locked
+        runs.release("run1")
+        assert other.acquire("run1") is RunStatus.STOPPED
+        with pytest.raises(KeyError):
+            runs.acquire("nope")
