@@ -1,0 +1,1 @@
+"""Compute backends, one module each, found through `registry` by the render profile."""

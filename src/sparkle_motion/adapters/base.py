@@ -1,0 +1,48 @@
+"""What an adapter is: it turns one step (and its upstream files) into output files.
+
+Adapters are pure compute: the engine owns keys, retries, records and storage. They raise
+our StageError family (transient vs permanent) so the engine's retry policy can decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..schemas import RenderProfile, RunContext, Step
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str  # file name, e.g. "kf-000.png"
+    data: bytes | Path
+    mime_type: str | None = None
+    artifact_type: str = "file"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    time_s: float
+    peak_memory_mb: float = 0.0
+    peak_vram_mb: float = 0.0
+    cost_usd: float = 0.0
+
+
+@dataclass(frozen=True)
+class StepJob:
+    step: Step
+    inputs: dict[str, Path]  # each @ref (and local input) of the step -> a verified local file
+    context: RunContext
+    workdir: Path  # scratch space of this attempt; removed afterwards
+
+
+class Adapter(Protocol):
+    name: str
+    version: str
+    model_id: str | None
+
+    def run(self, job: StepJob) -> list[Output]: ...
+
+    def estimate(self, step: Step, profile: RenderProfile) -> Estimate: ...

@@ -1,0 +1,316 @@
+"""The step engine: runs a RunContext's steps in order, each at most once per content key.
+
+For every step: if an upstream step did not succeed, it is skipped with the reason; its
+key is computed from its content, its upstream artifacts' checksums, its adapter and
+version, model and seed; a key already completed (in any run) whose artifacts are still
+readable is reused, not executed; otherwise the adapter runs, with our retry policy
+(exponential backoff for transient errors, one attempt for permanent ones), and its
+outputs are published to the artifact store before the step is recorded as succeeded.
+Every state a step passes through is a StepExecutionRecord in the database.
+
+The ADK workflow graph (issue 5) drives this per stage; this module knows no ADK.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..adapters.base import Adapter, StepJob
+from ..errors import SparkleMotionError, StageError, StorageError, is_transient
+from ..schemas import (
+    STAGE_OF_STEP_TYPE,
+    ArtifactRef,
+    ErrorAnnotation,
+    RunContext,
+    RunStatus,
+    Step,
+    StepExecutionRecord,
+    StepStatus,
+)
+from ..schemas.common import STEP_REF_PREFIX
+from ..schemas.steps import step_input_refs
+from .records import StepRecords
+from .step_keys import step_key
+
+SKIPPABLE = {StepStatus.FAILED, StepStatus.SKIPPED}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 3
+    base_delay_s: float = 1.0
+    max_delay_s: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        """Wait before attempt `attempt + 1` (attempt counts from 1)."""
+        return min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: RunStatus
+    records: dict[str, StepExecutionRecord] = field(default_factory=dict)
+    executed: list[str] = field(default_factory=list)  # steps whose adapter ran this time
+    cached: list[str] = field(default_factory=list)  # steps reused from a completed key
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _error(exc: BaseException) -> ErrorAnnotation:
+    context = exc.context if isinstance(exc, SparkleMotionError) else {}
+    command = context.get("command") if isinstance(context.get("command"), list) else None
+    safe = {
+        k: v for k, v in context.items() if isinstance(v, str | int | float | bool) or v is None
+    }
+    return ErrorAnnotation(
+        error_type=type(exc).__name__,
+        message=str(exc),
+        transient=is_transient(exc),
+        command=command,
+        context=safe,
+    )
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        store: Any,
+        records: StepRecords,
+        adapter_for: Callable[[Step, RunContext], Adapter],
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        memory: Any = None,
+        workdir: Path | None = None,
+    ) -> None:
+        self.store = store
+        self.records = records
+        self.adapter_for = adapter_for
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.memory = memory
+        self.workdir = workdir
+
+    # ------------------------------------------------------------------ public
+
+    def execute(self, ctx: RunContext) -> RunResult:
+        result = RunResult(ctx.run_id, RunStatus.RUNNING)
+        outputs: dict[str, list[ArtifactRef]] = {}
+        for step in ctx.plan.steps:
+            record = self._run_step(ctx, step, outputs, result)
+            result.records[step.id] = record
+            if record.status in (StepStatus.SUCCEEDED, StepStatus.CACHED):
+                outputs[step.id] = record.artifacts
+        failed = any(r.status in SKIPPABLE for r in result.records.values())
+        result.status = RunStatus.FAILED if failed else RunStatus.SUCCEEDED
+        self._event(
+            ctx.run_id,
+            "run_finished",
+            {
+                "status": result.status.value,
+                "executed": len(result.executed),
+                "cached": len(result.cached),
+            },
+        )
+        return result
+
+    # ------------------------------------------------------------------ one step
+
+    def _base(self, ctx: RunContext, step: Step, key: str, **fields: Any) -> StepExecutionRecord:
+        return StepExecutionRecord(
+            run_id=ctx.run_id,
+            plan_id=ctx.plan.id,
+            step_id=step.id,
+            stage=STAGE_OF_STEP_TYPE[step.type],
+            step_type=step.type,
+            step_key=key,
+            **fields,
+        )
+
+    def _run_step(
+        self, ctx: RunContext, step: Step, outputs: dict[str, list[ArtifactRef]], result: RunResult
+    ) -> StepExecutionRecord:
+        upstream = [
+            ref[len(STEP_REF_PREFIX) :]
+            for _, ref in step_input_refs(step)
+            if ref.startswith(STEP_REF_PREFIX)
+        ]
+        missing = [u for u in upstream if u not in outputs]
+        if missing:
+            reason = f"upstream step(s) {', '.join(missing)} did not succeed"
+            record = self._base(ctx, step, "0" * 64, status=StepStatus.SKIPPED, skip_reason=reason)
+            self.records.put(record)
+            return record
+        try:
+            adapter = self.adapter_for(step, ctx)
+        except StageError as exc:
+            record = self._base(
+                ctx, step, "0" * 64, status=StepStatus.FAILED, error=_error(exc), attempts=0
+            )
+            self.records.put(record)
+            return record
+        seed = getattr(getattr(step, "opts", None), "seed", None)
+        key = step_key(
+            step,
+            upstream={u: outputs[u][0].checksum_sha256 for u in upstream},
+            adapter=adapter.name,
+            adapter_version=adapter.version,
+            model_id=adapter.model_id,
+            seed=seed,
+        )
+        meta = {
+            "adapter": adapter.name,
+            "adapter_version": adapter.version,
+            "model_id": adapter.model_id,
+            "seed": seed,
+        }
+        reused = self._reuse(key)
+        if reused is not None:
+            record = self._base(
+                ctx,
+                step,
+                key,
+                status=StepStatus.CACHED,
+                artifacts=reused,
+                started_at=_now(),
+                finished_at=_now(),
+                duration_s=0.0,
+                **meta,
+            )
+            self.records.put(record)
+            result.cached.append(step.id)
+            return record
+        result.executed.append(step.id)
+        return self._attempts(ctx, step, key, adapter, outputs, meta)
+
+    def _reuse(self, key: str) -> list[ArtifactRef] | None:
+        done = self.records.completed(key)
+        if done is None or not done.artifacts:
+            return None
+        try:
+            return [self.store.ref(ref.uri) for ref in done.artifacts]
+        except StorageError:
+            return None  # the artifacts are gone (pruned): run it again
+
+    def _attempts(
+        self,
+        ctx: RunContext,
+        step: Step,
+        key: str,
+        adapter: Adapter,
+        outputs: dict[str, list[ArtifactRef]],
+        meta: dict[str, Any],
+    ) -> StepExecutionRecord:
+        started = _now()
+        attempt = 0
+        while True:
+            attempt += 1
+            self.records.put(
+                self._base(
+                    ctx,
+                    step,
+                    key,
+                    status=StepStatus.RUNNING,
+                    attempts=attempt,
+                    started_at=started,
+                    **meta,
+                )
+            )
+            self._event(ctx.run_id, "step_started", {"step_id": step.id, "attempt": attempt})
+            try:
+                artifacts = self._execute_once(ctx, step, key, adapter, outputs)
+            except Exception as exc:
+                if is_transient(exc) and attempt < self.retry.max_attempts:
+                    self._event(
+                        ctx.run_id,
+                        "step_retry",
+                        {"step_id": step.id, "attempt": attempt, "error": str(exc)},
+                    )
+                    self.sleep(self.retry.delay(attempt))
+                    continue
+                finished = _now()
+                record = self._base(
+                    ctx,
+                    step,
+                    key,
+                    status=StepStatus.FAILED,
+                    attempts=attempt,
+                    started_at=started,
+                    finished_at=finished,
+                    duration_s=(finished - started).total_seconds(),
+                    error=_error(exc),
+                    **meta,
+                )
+                self.records.put(record)
+                self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
+                return record
+            finished = _now()
+            record = self._base(
+                ctx,
+                step,
+                key,
+                status=StepStatus.SUCCEEDED,
+                attempts=attempt,
+                started_at=started,
+                finished_at=finished,
+                duration_s=(finished - started).total_seconds(),
+                artifacts=artifacts,
+                **meta,
+            )
+            self.records.put(record)
+            self._event(
+                ctx.run_id,
+                "step_completed",
+                {"step_id": step.id, "artifacts": [a.uri for a in artifacts]},
+            )
+            return record
+
+    def _execute_once(
+        self,
+        ctx: RunContext,
+        step: Step,
+        key: str,
+        adapter: Adapter,
+        outputs: dict[str, list[ArtifactRef]],
+    ) -> list[ArtifactRef]:
+        inputs = {
+            ref: self.store.local_path(outputs[ref[len(STEP_REF_PREFIX) :]][0].uri)
+            for _, ref in step_input_refs(step)
+            if ref.startswith(STEP_REF_PREFIX)
+        }
+        scratch = Path(tempfile.mkdtemp(prefix=f"{step.id}-", dir=self.workdir))
+        try:
+            produced = adapter.run(StepJob(step=step, inputs=inputs, context=ctx, workdir=scratch))
+            if not produced:
+                raise StageError(
+                    f"{step.id}: adapter {adapter.name} produced no output", step_id=step.id
+                )
+            return [
+                self.store.publish(
+                    run_id=ctx.run_id,
+                    stage=STAGE_OF_STEP_TYPE[step.type],
+                    name=out.name,
+                    data=out.data,
+                    mime_type=out.mime_type,
+                    artifact_type=out.artifact_type,
+                    metadata={**out.metadata, "step_id": step.id, "step_key": key},
+                    artifact_id=f"{step.id}-{key[:12]}-{i}",
+                )
+                for i, out in enumerate(produced)
+            ]
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _event(self, run_id: str, event_type: str, payload: dict[str, Any]) -> None:
+        if self.memory is not None:
+            self.memory.write(run_id, event_type, payload)

@@ -1,0 +1,164 @@
+"""The step engine with recording fake adapters: caching by content key, exact re-run
+closures, retries by error class, skipped dependents, and resume after a failure."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from sparkle_motion.errors import CommandError, ModelOOMError, TTSProviderUnavailable
+from sparkle_motion.runs.engine import Engine, RetryPolicy
+from sparkle_motion.runs.intake import build_run_context
+from sparkle_motion.runs.records import StepRecords
+from sparkle_motion.schemas import RunStatus, StepStatus
+from sparkle_motion.storage import Database, FilesystemArtifactStore
+from tests.conftest import EXAMPLES, make_settings
+from tests.support.fake_adapters import RecordingAdapter
+
+LIGHTHOUSE = json.loads((EXAMPLES / "lighthouse_whale.json").read_text())
+
+
+@pytest.fixture
+def rig(tmp_path):
+    store = FilesystemArtifactStore(tmp_path / "art")
+    db = Database(tmp_path / "s.db")
+    adapter = RecordingAdapter()
+    sleeps: list[float] = []
+    engine = Engine(
+        store=store,
+        records=StepRecords(db),
+        adapter_for=lambda step, ctx: adapter,
+        retry=RetryPolicy(max_attempts=3, base_delay_s=1.0),
+        sleep=sleeps.append,
+        workdir=tmp_path,
+    )
+    yield engine, adapter, sleeps
+    db.close()
+    store.close()
+
+
+def run(engine, plan, run_id):
+    return engine.execute(build_run_context(plan, run_id=run_id, settings=make_settings()))
+
+
+def test_first_run_executes_every_step_and_records_it(rig):
+    engine, adapter, _ = rig
+    result = run(engine, LIGHTHOUSE, "run1")
+    assert result.status is RunStatus.SUCCEEDED
+    steps = [
+        s.id for s in build_run_context(LIGHTHOUSE, run_id="x", settings=make_settings()).plan.steps
+    ]
+    assert result.executed == steps and set(adapter.calls.values()) == {1}
+    record = engine.records.get("run1", "video.s1-lamp")
+    assert (
+        record.status is StepStatus.SUCCEEDED
+        and record.attempts == 1
+        and len(record.artifacts) == 1
+    )
+    assert engine.store.read_bytes(record.artifacts[0].uri)
+
+
+def test_a_second_identical_run_makes_zero_adapter_calls(rig):
+    engine, adapter, _ = rig
+    first = run(engine, LIGHTHOUSE, "run1")
+    calls = sum(adapter.calls.values())
+    second = run(engine, LIGHTHOUSE, "run2")
+    assert sum(adapter.calls.values()) == calls and second.executed == []
+    assert second.status is RunStatus.SUCCEEDED and len(second.cached) == len(first.executed)
+    final = second.records["lipsync.s6-friends"].artifacts[0]
+    assert final.checksum_sha256 == first.records["lipsync.s6-friends"].artifacts[0].checksum_sha256
+
+
+@pytest.mark.parametrize(
+    ("edit", "closure"),
+    [
+        (
+            lambda p: p["shots"][2].update(description="The fog thins; the boat drifts."),
+            {"video.s3-fog", "lipsync.s3-fog"},
+        ),
+        (
+            lambda p: p["base_images"][3].update(prompt="a boat in fog, woodcut"),
+            {
+                "image.kf-003",
+                "video.s3-fog",
+                "video.s4-guide",
+                "lipsync.s3-fog",
+                "lipsync.s4-guide",
+            },
+        ),
+        (
+            lambda p: p["shots"][4]["dialogue"][1].update(text="She sings every night."),
+            {"tts.s5-harbour-l2", "lipsync.s5-harbour"},
+        ),
+    ],
+    ids=["shot-description", "keyframe", "dialogue-line"],
+)
+def test_an_edit_reruns_exactly_its_downstream_closure(rig, edit, closure):
+    engine, _, _ = rig
+    run(engine, LIGHTHOUSE, "run1")
+    edited = copy.deepcopy(LIGHTHOUSE)
+    edit(edited)
+    assert set(run(engine, edited, "run2").executed) == closure
+
+
+def test_transient_errors_are_retried_with_backoff(rig):
+    engine, adapter, sleeps = rig
+    adapter.failures["video.s2-song"] = [ModelOOMError("oom"), TTSProviderUnavailable("busy")]
+    result = run(engine, LIGHTHOUSE, "run1")
+    assert result.status is RunStatus.SUCCEEDED
+    assert adapter.calls["video.s2-song"] == 3 and sleeps == [1.0, 2.0]
+    assert result.records["video.s2-song"].attempts == 3
+
+
+def test_a_permanent_error_is_tried_once_and_dependents_are_skipped(rig):
+    engine, adapter, sleeps = rig
+    adapter.failures["image.kf-002"] = [CommandError("ffmpeg exited 1", step_id="image.kf-002")]
+    result = run(engine, LIGHTHOUSE, "run1")
+    assert result.status is RunStatus.FAILED and adapter.calls["image.kf-002"] == 1 and sleeps == []
+    failed = result.records["image.kf-002"]
+    assert (
+        failed.status is StepStatus.FAILED
+        and failed.error.error_type == "CommandError"
+        and not failed.error.transient
+    )
+    skipped = {s for s, r in result.records.items() if r.status is StepStatus.SKIPPED}
+    assert skipped == {
+        "video.s2-song",
+        "video.s3-fog",
+        "lipsync.s3-fog",
+    }  # s2-song's only line is off screen
+    assert "image.kf-002" in result.records["video.s2-song"].skip_reason
+
+
+def test_exhausted_retries_fail_the_step(rig):
+    engine, adapter, sleeps = rig
+    adapter.failures["tts.s1-lamp-l1"] = [ModelOOMError("oom")] * 5
+    result = run(engine, LIGHTHOUSE, "run1")
+    assert adapter.calls["tts.s1-lamp-l1"] == 3 and sleeps == [1.0, 2.0]
+    assert result.records["tts.s1-lamp-l1"].status is StepStatus.FAILED
+
+
+def test_resuming_a_failed_run_runs_only_what_did_not_finish(rig):
+    engine, adapter, _ = rig
+    adapter.failures["image.kf-002"] = [CommandError("disk full")]
+    first = run(engine, LIGHTHOUSE, "run1")
+    adapter.calls.clear()
+    second = run(engine, LIGHTHOUSE, "run1")
+    assert second.status is RunStatus.SUCCEEDED
+    assert set(second.executed) == {
+        "image.kf-002",
+        "video.s2-song",
+        "video.s3-fog",
+        "lipsync.s3-fog",
+    }
+    assert set(adapter.calls) == set(second.executed) and len(first.executed) > len(second.executed)
+
+
+def test_pruned_artifacts_are_rendered_again(rig):
+    engine, _adapter, _ = rig
+    first = run(engine, LIGHTHOUSE, "run1")
+    engine.store.delete(first.records["image.kf-000"].artifacts[0].uri)
+    second = run(engine, LIGHTHOUSE, "run2")
+    assert second.executed == ["image.kf-000"]
