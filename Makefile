@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test lint format schemas docs clean
+.PHONY: setup test lint format schemas docs reliability clean
 
 ## setup: create .venv and install the package with everything its tests need
 setup:
@@ -16,6 +16,10 @@ setup:
 ## test: lint, then the whole test suite
 test: lint
 	$(BIN)/python -m pytest -q
+
+## reliability: the kill tests at full strength (50 SIGKILLs each; `make test` runs 10 and 50)
+reliability:
+	SPARKLE_CRASH_ROUNDS=50 SPARKLE_KILL_ROUNDS=50 $(BIN)/python -m pytest -q tests/integration/test_crash_resume.py tests/integration/test_memory_log_kill.py
 
 lint:
 	$(BIN)/ruff check src tests scripts

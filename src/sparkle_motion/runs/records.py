@@ -47,9 +47,11 @@ class StepRecords:
         return [StepExecutionRecord.model_validate_json(r[0]) for r in rows]
 
     def completed(self, step_key: str) -> StepExecutionRecord | None:
-        """A succeeded record with this key, from any run (the newest)."""
+        """The newest record, from any run, whose step with this key finished: succeeded,
+        or cached (reused) in a later run; both carry the artifacts."""
         row = self.db.query_one(
-            "SELECT record FROM step_records WHERE step_key = ? AND status = ? ORDER BY updated_at DESC LIMIT 1",
-            (step_key, StepStatus.SUCCEEDED.value),
+            "SELECT record FROM step_records WHERE step_key = ? AND status IN (?, ?) "
+            "ORDER BY updated_at DESC LIMIT 1",
+            (step_key, StepStatus.SUCCEEDED.value, StepStatus.CACHED.value),
         )
         return None if row is None else StepExecutionRecord.model_validate_json(row[0])

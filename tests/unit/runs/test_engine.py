@@ -162,3 +162,11 @@ def test_pruned_artifacts_are_rendered_again(rig):
     engine.store.delete(first.records["image.kf-000"].artifacts[0].uri)
     second = run(engine, LIGHTHOUSE, "run2")
     assert second.executed == ["image.kf-000"]
+
+
+def test_a_step_reused_once_is_still_reused_on_the_next_resume(rig):
+    engine, adapter, _ = rig
+    run(engine, LIGHTHOUSE, "run1")
+    run(engine, LIGHTHOUSE, "run1")  # every row of run1 is now 'cached'
+    third = run(engine, LIGHTHOUSE, "run1")
+    assert third.executed == [] and set(adapter.calls.values()) == {1}
