@@ -28,7 +28,7 @@ class LoggingAdapter(RecordingAdapter):
             fh.write(job.step.id + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        time.sleep(0.03)
+        time.sleep(float(os.environ.get("SPARKLE_TEST_STEP_S", "0.03")))
         return super().run(job)
 
 

@@ -28,18 +28,40 @@ from ..schemas import (
     STAGE_OF_STEP_TYPE,
     ArtifactRef,
     ErrorAnnotation,
+    PolicyWarning,
     RunContext,
     RunStatus,
+    SimulatedStep,
+    SimulateExecutionReport,
     Step,
     StepExecutionRecord,
     StepStatus,
 )
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.steps import step_input_refs
+from ..storage.uris import format_fs_uri
 from .records import StepRecords
 from .step_keys import step_key
 
 SKIPPABLE = {StepStatus.FAILED, StepStatus.SKIPPED}
+# execution order of stages: `from_stage` forces a stage and every later one
+STAGE_ORDER = (
+    "dialogue_audio",
+    "base_images",
+    "video",
+    "lipsync",
+    "custom",
+    "assemble",
+    "finalize",
+)
+
+
+def forced_stages(from_stage: str | None) -> set[str]:
+    if from_stage is None:
+        return set()
+    if from_stage not in STAGE_ORDER:
+        raise ValueError(f"from_stage must be one of {', '.join(STAGE_ORDER)}, got {from_stage!r}")
+    return set(STAGE_ORDER[STAGE_ORDER.index(from_stage) :])
 
 
 @dataclass(frozen=True)
@@ -103,11 +125,27 @@ class Engine:
 
     # ------------------------------------------------------------------ public
 
-    def execute(self, ctx: RunContext) -> RunResult:
+    def execute(
+        self,
+        ctx: RunContext,
+        *,
+        from_stage: str | None = None,
+        gate: Callable[[], str | None] | None = None,
+    ) -> RunResult:
+        """Run every step. `from_stage` re-runs that stage and all later ones even where a
+        completed key exists. `gate` is asked between steps (it may block while the run is
+        paused); when it answers "stop" the run ends STOPPED, resumable later."""
+        forced = forced_stages(from_stage)
         result = RunResult(ctx.run_id, RunStatus.RUNNING)
         outputs: dict[str, list[ArtifactRef]] = {}
         for step in ctx.plan.steps:
-            record = self._run_step(ctx, step, outputs, result)
+            if gate is not None and gate() == "stop":
+                result.status = RunStatus.STOPPED
+                self._event(ctx.run_id, "run_stopped", {"before_step": step.id})
+                return result
+            record = self._run_step(
+                ctx, step, outputs, result, force=STAGE_OF_STEP_TYPE[step.type] in forced
+            )
             result.records[step.id] = record
             if record.status in (StepStatus.SUCCEEDED, StepStatus.CACHED):
                 outputs[step.id] = record.artifacts
@@ -124,6 +162,77 @@ class Engine:
         )
         return result
 
+    def simulate(
+        self,
+        ctx: RunContext,
+        *,
+        warnings: list[PolicyWarning] | None = None,
+        max_cost_usd: float | None = None,
+    ) -> SimulateExecutionReport:
+        """Dry run: the same steps, no adapter calls. Estimates come from the adapters; a
+        step whose key is already completed (upstream outputs known) is marked cached."""
+        steps: list[SimulatedStep] = []
+        known: dict[str, str] = {}  # step id -> output checksum, where a completed key is known
+        for step in ctx.plan.steps:
+            adapter = self.adapter_for(step, ctx)
+            estimate = adapter.estimate(step, ctx.render_profile)
+            upstream = [
+                r[len(STEP_REF_PREFIX) :]
+                for _, r in step_input_refs(step)
+                if r.startswith(STEP_REF_PREFIX)
+            ]
+            cached = False
+            if all(u in known for u in upstream):
+                seed = getattr(getattr(step, "opts", None), "seed", None)
+                key = step_key(
+                    step,
+                    upstream={u: known[u] for u in upstream},
+                    adapter=adapter.name,
+                    adapter_version=adapter.version,
+                    model_id=adapter.model_id,
+                    seed=seed,
+                )
+                reused = self._reuse(key)
+                if reused:
+                    known[step.id] = reused[0].checksum_sha256
+                    cached = True
+            steps.append(
+                SimulatedStep(
+                    step_id=step.id,
+                    stage=STAGE_OF_STEP_TYPE[step.type],
+                    step_type=step.type,
+                    adapter=adapter.name,
+                    model_id=adapter.model_id,
+                    cached=cached,
+                    est_time_s=0.0 if cached else estimate.time_s,
+                    est_peak_memory_mb=estimate.peak_memory_mb,
+                    est_peak_vram_mb=estimate.peak_vram_mb,
+                    est_cost_usd=0.0 if cached else estimate.cost_usd,
+                    simulated_artifact_uris=[format_fs_uri(ctx.run_id, f"{step.id}-dryrun")],
+                )
+            )
+        cost_by_stage: dict[str, float] = {}
+        time_by_stage: dict[str, float] = {}
+        for sim in steps:
+            cost_by_stage[sim.stage] = cost_by_stage.get(sim.stage, 0.0) + sim.est_cost_usd
+            time_by_stage[sim.stage] = time_by_stage.get(sim.stage, 0.0) + sim.est_time_s
+        total_cost = sum(cost_by_stage.values())
+        return SimulateExecutionReport(
+            plan_id=ctx.plan.id,
+            run_id=ctx.run_id,
+            render_profile=ctx.render_profile.name,
+            steps=steps,
+            est_total_time_s=sum(time_by_stage.values()),
+            est_peak_memory_mb=max((s.est_peak_memory_mb for s in steps), default=0.0),
+            est_peak_vram_mb=max((s.est_peak_vram_mb for s in steps), default=0.0),
+            est_cost_usd=total_cost,
+            cost_by_stage=cost_by_stage,
+            time_by_stage=time_by_stage,
+            max_cost_usd=max_cost_usd,
+            within_budget=max_cost_usd is None or total_cost <= max_cost_usd,
+            policy_warnings=list(warnings or []),
+        )
+
     # ------------------------------------------------------------------ one step
 
     def _base(self, ctx: RunContext, step: Step, key: str, **fields: Any) -> StepExecutionRecord:
@@ -138,7 +247,13 @@ class Engine:
         )
 
     def _run_step(
-        self, ctx: RunContext, step: Step, outputs: dict[str, list[ArtifactRef]], result: RunResult
+        self,
+        ctx: RunContext,
+        step: Step,
+        outputs: dict[str, list[ArtifactRef]],
+        result: RunResult,
+        *,
+        force: bool = False,
     ) -> StepExecutionRecord:
         upstream = [
             ref[len(STEP_REF_PREFIX) :]
@@ -174,7 +289,7 @@ class Engine:
             "model_id": adapter.model_id,
             "seed": seed,
         }
-        reused = self._reuse(key)
+        reused = None if force else self._reuse(key)
         if reused is not None:
             record = self._base(
                 ctx,

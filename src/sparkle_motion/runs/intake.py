@@ -15,7 +15,7 @@ from typing import Any
 from ..config import Settings, get_settings
 from ..plans import validate_plan
 from ..plans.timing import LINE_GAP_S, frames_for, place_lines
-from ..schemas import MoviePlan, RunContext, ScheduledLine, ShotTiming
+from ..schemas import MoviePlan, PolicyWarning, RunContext, ScheduledLine, ShotTiming
 
 
 def plan_checksum(plan: MoviePlan) -> str:
@@ -33,6 +33,17 @@ def build_run_context(
     settings: Settings | None = None,
     mode: str = "run",
 ) -> RunContext:
+    return prepare(plan, run_id=run_id, settings=settings, mode=mode)[0]
+
+
+def prepare(
+    plan: Mapping[str, Any] | MoviePlan | str,
+    *,
+    run_id: str,
+    settings: Settings | None = None,
+    mode: str = "run",
+) -> tuple[RunContext, list[PolicyWarning]]:
+    """The RunContext and the plan's policy warnings (for a dry run's report)."""
     settings = settings or get_settings()
     result = validate_plan(plan, settings=settings)
     plan_obj, profile = result.plan, result.profile
@@ -68,7 +79,7 @@ def build_run_context(
                 )
             )
         start += shot.duration_s
-    return RunContext(
+    context = RunContext(
         run_id=run_id,
         plan=plan_obj,
         plan_checksum=plan_checksum(plan_obj),
@@ -77,3 +88,4 @@ def build_run_context(
         shot_timeline=timeline,
         dialogue_schedule=schedule,
     )
+    return context, result.warnings

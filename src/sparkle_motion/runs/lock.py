@@ -118,6 +118,22 @@ class Runs:
             )
         return status
 
+    def request(self, run_id: str, control: str | None) -> None:
+        """Ask the process driving the run to `pause` or `stop` between steps (None: carry on)."""
+        if control not in (None, "pause", "stop"):
+            raise ValueError(f"control must be pause, stop or None, got {control!r}")
+        with self.db.atomic() as conn:
+            changed = conn.execute(
+                "UPDATE runs SET control = ?, updated_at = ? WHERE run_id = ?",
+                (control, time.time(), run_id),
+            ).rowcount
+        if not changed:
+            raise KeyError(f"no run {run_id!r}")
+
+    def control(self, run_id: str) -> str | None:
+        row = self.db.query_one("SELECT control FROM runs WHERE run_id = ?", (run_id,))
+        return None if row is None else row[0]
+
     def release(self, run_id: str) -> None:
         with self.db.atomic() as conn:
             conn.execute(
