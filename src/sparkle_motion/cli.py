@@ -598,6 +598,71 @@ def review_reject(
     _decide(ctx, run_id, "reject", shot, gate, note)
 
 
+# --------------------------------------------------------------------------- run control
+
+
+def _runs(ctx: typer.Context):
+    from .runs.lock import Runs
+    from .storage import open_database
+
+    return Runs(open_database(_state(ctx).settings()))
+
+
+def _control(ctx: typer.Context, run_id: str, control: str | None, done: str) -> None:
+    runs = _runs(ctx)
+    try:
+        row = runs.get(run_id)
+        if row is None:
+            err.print(f"[red]error[/red]: no run {escape(run_id)}")
+            raise typer.Exit(1)
+        runs.request(run_id, control)
+        out.print(f"run {run_id} ({row.status.value}): {done}")
+    finally:
+        runs.db.close()
+
+
+@app.command("pause")
+def pause_run(
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)], ctx: typer.Context
+) -> None:
+    """Pause a running run after its current step (from any process); `resume` lifts it."""
+    _control(ctx, run_id, "pause", "pause requested; the current step finishes first")
+
+
+@app.command("stop")
+def stop_run(
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)], ctx: typer.Context
+) -> None:
+    """Stop a run after its current step; everything finished is kept for a later resume."""
+    _control(ctx, run_id, "stop", "stop requested; finished steps are kept")
+
+
+@app.command("resume")
+def resume_run(
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)], ctx: typer.Context
+) -> None:
+    """Let a paused run carry on. (Continuing a stopped or crashed run from the command line
+    arrives with `sparkle-motion run`; the engine already resumes it by content keys.)"""
+    from .schemas import RunStatus
+
+    runs = _runs(ctx)
+    try:
+        row = runs.get(run_id)
+        if row is None:
+            err.print(f"[red]error[/red]: no run {escape(run_id)}")
+            raise typer.Exit(1)
+        if row.status is not RunStatus.PAUSED and runs.control(run_id) != "pause":
+            err.print(
+                f"[red]error[/red]: run {escape(run_id)} is {row.status.value}, not paused; continuing a "
+                "stopped or crashed run from the command line is not available yet"
+            )
+            raise typer.Exit(2)
+        runs.request(run_id, None)
+        out.print(f"run {run_id}: resumed")
+    finally:
+        runs.db.close()
+
+
 def main() -> None:
     app()
 

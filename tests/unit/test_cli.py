@@ -182,3 +182,22 @@ def test_plan_require_sdk_names_the_missing_key(tmp_path, monkeypatch):
         app, ["plan", "an idea", "--model", "gemini-2.5-flash", "--require-sdk"], env=ENV
     )
     assert result.exit_code == 2 and "GOOGLE_API_KEY" in result.output
+
+
+def test_pause_stop_resume_commands(tmp_path):
+    from sparkle_motion.runs.lock import Runs
+    from sparkle_motion.storage import Database
+
+    env = {**ENV, "SPARKLE_DB_PATH": str(tmp_path / "s.db")}
+    with Database(tmp_path / "s.db") as db:
+        Runs(db).create("run1", "plan")
+    assert runner.invoke(app, ["pause", "nope"], env=env).exit_code == 1
+    assert runner.invoke(app, ["pause", "run1"], env=env).exit_code == 0
+    with Database(tmp_path / "s.db") as db:
+        assert Runs(db).control("run1") == "pause"
+    assert runner.invoke(app, ["resume", "run1"], env=env).exit_code == 0
+    assert runner.invoke(app, ["stop", "run1"], env=env).exit_code == 0
+    with Database(tmp_path / "s.db") as db:
+        assert Runs(db).control("run1") == "stop"
+    result = runner.invoke(app, ["resume", "run1"], env=env)
+    assert result.exit_code == 2 and "not available yet" in result.output
