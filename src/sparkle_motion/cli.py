@@ -51,6 +51,10 @@ artifacts_app = typer.Typer(
 app.add_typer(plan_app, name="plan")
 app.add_typer(config_app, name="config")
 review_app = typer.Typer(help="Answer review gates: list, approve, reject.", no_args_is_help=True)
+workflows_app = typer.Typer(
+    help="Run the ADK production graph (our `adk workflows run`).", no_args_is_help=True
+)
+app.add_typer(workflows_app, name="workflows")
 app.add_typer(artifacts_app, name="artifacts")
 app.add_typer(review_app, name="review")
 
@@ -661,6 +665,79 @@ def resume_run(
         out.print(f"run {run_id}: resumed")
     finally:
         runs.db.close()
+
+
+# --------------------------------------------------------------------------- workflows
+
+GRAPH_DIR = Path(__file__).resolve().parents[2] / "workflows" / "sparkle_motion"
+
+
+@workflows_app.command("run")
+def workflows_run(
+    ctx: typer.Context,
+    plan: Annotated[Path, typer.Argument(help="A MoviePlan file.", show_default=False)],
+    run_id: Annotated[
+        str | None, typer.Option("--run-id", help="Session id (default: new).")
+    ] = None,
+    session_db: Annotated[
+        Path | None,
+        typer.Option("--session-db", help="ADK session database (default: runs/sessions.db)."),
+    ] = None,
+) -> None:
+    """Run workflows/sparkle_motion/root_agent.yaml with ADK's Runner, as `adk run` does;
+    the run id is the ADK session id."""
+    import uuid
+
+    from .aio import run_sync
+
+    settings = _state(ctx).settings()
+    if not plan.is_file():
+        err.print(f"[red]error[/red]: {escape(str(plan))}: no such plan file")
+        raise typer.Exit(2)
+    run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
+    db_path = session_db or settings.runs_dir / "sessions.db"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    outputs = run_sync(
+        _run_graph(GRAPH_DIR / "root_agent.yaml", run_id, settings.user_id, plan.resolve(), db_path)
+    )
+    failed = False
+    for output in outputs:
+        stage = output.get("stage", "plan_intake")
+        status = output.get("status", "succeeded")
+        failed |= status != "succeeded"
+        out.print(
+            f"{stage}: {status} ({len(output.get('executed', []))} run, {len(output.get('cached', []))} reused)"
+            if "executed" in output
+            else f"{stage}: {output.get('steps')} steps planned"
+        )
+    out.print(f"run {run_id}")
+    if failed:
+        raise typer.Exit(1)
+
+
+async def _run_graph(
+    graph: Path, run_id: str, user_id: str, plan: Path, db_path: Path
+) -> list[dict]:
+    from google.adk.agents.config_agent_utils import from_config
+    from google.adk.runners import Runner
+    from google.adk.sessions.sqlite_session_service import SqliteSessionService
+    from google.genai import types
+
+    sessions = SqliteSessionService(db_path=str(db_path))
+    runner = Runner(
+        app_name="sparkle_motion", agent=from_config(str(graph)), session_service=sessions
+    )
+    if (
+        await sessions.get_session(app_name="sparkle_motion", user_id=user_id, session_id=run_id)
+        is None
+    ):
+        await sessions.create_session(app_name="sparkle_motion", user_id=user_id, session_id=run_id)
+    message = types.Content(role="user", parts=[types.Part(text=str(plan))])
+    return [
+        event.output
+        async for event in runner.run_async(user_id=user_id, session_id=run_id, new_message=message)
+        if isinstance(event.output, dict) and ("stage" in event.output or "plan_id" in event.output)
+    ]
 
 
 def main() -> None:

@@ -131,14 +131,19 @@ class Engine:
         *,
         from_stage: str | None = None,
         gate: Callable[[], str | None] | None = None,
+        stages: set[str] | None = None,
+        outputs: dict[str, list[ArtifactRef]] | None = None,
     ) -> RunResult:
-        """Run every step. `from_stage` re-runs that stage and all later ones even where a
-        completed key exists. `gate` is asked between steps (it may block while the run is
-        paused); when it answers "stop" the run ends STOPPED, resumable later."""
+        """Run every step (or those of `stages`, reading earlier stages' results from
+        `outputs`, which is updated in place). `from_stage` re-runs that stage and all later
+        ones even where a completed key exists. `gate` is asked between steps (it may block
+        while the run is paused); when it answers "stop" the run ends STOPPED."""
         forced = forced_stages(from_stage)
         result = RunResult(ctx.run_id, RunStatus.RUNNING)
-        outputs: dict[str, list[ArtifactRef]] = {}
+        outputs = {} if outputs is None else outputs
         for step in ctx.plan.steps:
+            if stages is not None and STAGE_OF_STEP_TYPE[step.type] not in stages:
+                continue
             if gate is not None and gate() == "stop":
                 result.status = RunStatus.STOPPED
                 self._event(ctx.run_id, "run_stopped", {"before_step": step.id})

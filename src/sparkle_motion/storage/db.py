@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +83,7 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         self._conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._set_wal(timeout_s)
         self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.execute("PRAGMA foreign_keys = ON")
         try:
@@ -90,6 +91,21 @@ class Database:
         except BaseException:
             self._conn.close()
             raise
+
+    def _set_wal(self, timeout_s: float) -> None:
+        """WAL is persistent: set it once. Switching needs a moment of exclusivity, which a
+        second process opening the same new file can deny; retry within the timeout."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if str(self._conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    self._conn.close()
+                    raise StorageError(f"{self.path}: cannot switch to WAL: {exc}") from exc
+                time.sleep(0.05)
 
     # ------------------------------------------------------------------ schema
 
