@@ -517,6 +517,14 @@ def _memory(ctx: typer.Context):
     return MemoryLog(open_database(_state(ctx).settings()))
 
 
+RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
+ShotOpt = Annotated[int | None, typer.Option("--shot", help="Which shot's keyframe review.")]
+GateOpt = Annotated[
+    str | None, typer.Option("--gate", help="script or keyframe, when both are open.")
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Reviewer's note.")]
+
+
 @review_app.command("list")
 def review_list(
     ctx: typer.Context,
@@ -573,14 +581,10 @@ def _decide(
 @review_app.command("approve")
 def review_approve(
     ctx: typer.Context,
-    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
-    shot: Annotated[
-        int | None, typer.Option("--shot", help="Which shot's keyframe review.")
-    ] = None,
-    gate: Annotated[
-        str | None, typer.Option("--gate", help="script or keyframe, when both are open.")
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Reviewer's note.")] = None,
+    run_id: RunIdArg,
+    shot: ShotOpt = None,
+    gate: GateOpt = None,
+    note: NoteOpt = None,
 ) -> None:
     """Approve the run's open review (a `qa_manual_review` memory event)."""
     _decide(ctx, run_id, "approve", shot, gate, note)
@@ -589,14 +593,10 @@ def review_approve(
 @review_app.command("reject")
 def review_reject(
     ctx: typer.Context,
-    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
-    shot: Annotated[
-        int | None, typer.Option("--shot", help="Which shot's keyframe review.")
-    ] = None,
-    gate: Annotated[
-        str | None, typer.Option("--gate", help="script or keyframe, when both are open.")
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Reviewer's note.")] = None,
+    run_id: RunIdArg,
+    shot: ShotOpt = None,
+    gate: GateOpt = None,
+    note: NoteOpt = None,
 ) -> None:
     """Reject it: a keyframe is re-rendered with a new seed; a script ends the run."""
     _decide(ctx, run_id, "reject", shot, gate, note)

@@ -44,7 +44,10 @@ def execute_plan(
     store: Any = None,
     retry: RetryPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
+    base_dir: Path | None = None,
 ) -> list[ArtifactRef] | SimulateExecutionReport:
+    """`base_dir` is where the plan's relative input paths (keyframe sources, reference
+    clips) are found: the plan file's folder (default: the working directory)."""
     from .storage import MemoryLog, open_artifact_store, open_database
 
     if mode not in ("dry", "run"):
@@ -62,6 +65,7 @@ def execute_plan(
             adapter_for=adapter_for or _registry_adapter,
             retry=retry,
             memory=MemoryLog(db),
+            base_dir=base_dir,
             workdir=Path(settings.runs_dir) if Path(settings.runs_dir).is_dir() else None,
             **({"sleep": sleep} if sleep else {}),
         )

@@ -30,7 +30,11 @@ STATE_OUTPUTS = (
 STAGES = ("plan_intake", "dialogue_audio", "base_images", "video", "lipsync")
 
 
-def _plan_source(node_input: Any) -> str:
+STATE_BASE_DIR = "sparkle_plan_dir"
+
+
+def _plan_source(node_input: Any) -> tuple[str, str | None]:
+    """The plan text, and the folder its relative inputs live in (a plan file's folder)."""
     text = node_input if isinstance(node_input, str) else ""
     if hasattr(node_input, "parts"):  # a genai Content
         text = "".join(p.text or "" for p in node_input.parts or [])
@@ -41,8 +45,8 @@ def _plan_source(node_input: Any) -> str:
         and text.endswith((".json", ".yaml", ".yml"))
         and Path(text).is_file()
     ):
-        return Path(text).read_text(encoding="utf-8")
-    return text
+        return Path(text).read_text(encoding="utf-8"), str(Path(text).resolve().parent)
+    return text, None
 
 
 def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
@@ -54,9 +58,10 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
 
     settings = get_settings()
     if stage == "plan_intake":
-        ctx, warnings = prepare(_plan_source(node_input), run_id=run_id, settings=settings)
+        text, plan_dir = _plan_source(node_input)
+        ctx, warnings = prepare(text, run_id=run_id, settings=settings)
         return {
-            "state": {STATE_CONTEXT: ctx.model_dump(mode="json")},
+            "state": {STATE_CONTEXT: ctx.model_dump(mode="json"), STATE_BASE_DIR: plan_dir},
             "output": {
                 "run_id": run_id,
                 "plan_id": ctx.plan.id,
@@ -79,6 +84,7 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
             records=StepRecords(db),
             adapter_for=_registry_adapter,
             memory=MemoryLog(db),
+            base_dir=Path(state[STATE_BASE_DIR]) if state.get(STATE_BASE_DIR) else None,
         )
         result = engine.execute(ctx, stages={stage}, outputs=outputs)
     finally:

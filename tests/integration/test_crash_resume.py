@@ -88,7 +88,12 @@ def crash_until_done(root, rng, max_kills) -> int:
         seen = len(calls(root))
         child = spawn(root)
         if kills < max_kills:
-            time.sleep(rng.uniform(0.05, 1.0))
+            # kill while steps run (not during interpreter start-up): wait for this child's
+            # first adapter call, then a random moment more
+            end = time.time() + 30
+            while len(calls(root)) == seen and child.poll() is None and time.time() < end:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 0.4))
             if child.poll() is None:
                 child.send_signal(signal.SIGKILL)
                 kills += 1

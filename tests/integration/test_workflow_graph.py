@@ -145,7 +145,10 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
         text=True,
         timeout=300,
     )
+    # no adapters are registered in these processes (the preview adapters are issue 6), so
+    # every stage fails: what is compared here is the graph both front doors walk
     assert "plan_intake: 7 steps planned" in ours.stdout, ours.stderr[-2000:]
+    assert ours.returncode == 1 and ours.stdout.count(": failed") == 4
     expected = ["plan_intake", "base_images", "dialogue_audio", "media_ready", "video", "lipsync"]
     assert node_sequence(tmp_path / "adk.db", "sparkle_motion") == expected
     assert node_sequence(tmp_path / "ours.db", "sparkle_motion") == expected

@@ -57,8 +57,6 @@ def run_context(
     found = runs.acquire(ctx.run_id)  # RunLockedError if a live process has it
     try:
         runs.set_status(ctx.run_id, RunStatus.RUNNING)
-        if runs.control(ctx.run_id) == "stop":
-            runs.request(ctx.run_id, None)  # a resume lifts an earlier stop
         result = engine.execute(
             ctx, from_stage=from_stage, gate=control_gate(runs, ctx.run_id, poll_s=poll_s)
         )
@@ -66,6 +64,9 @@ def run_context(
             runs.request(ctx.run_id, None)
         runs.set_status(ctx.run_id, result.status)
         return result, found
+    except (KeyboardInterrupt, SystemExit):
+        runs.set_status(ctx.run_id, RunStatus.STOPPED)  # interrupted by its operator: resumable
+        raise
     except BaseException:
         runs.set_status(ctx.run_id, RunStatus.FAILED)
         raise

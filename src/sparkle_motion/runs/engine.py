@@ -13,6 +13,8 @@ The ADK workflow graph (issue 5) drives this per stage; this module knows no ADK
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
 import time
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob
-from ..errors import SparkleMotionError, StageError, StorageError, is_transient
+from ..errors import PermanentStageError, SparkleMotionError, StageError, StorageError, is_transient
 from ..schemas import (
     STAGE_OF_STEP_TYPE,
     ArtifactRef,
@@ -39,6 +41,7 @@ from ..schemas import (
 )
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.steps import step_input_refs
+from ..storage.fs_store import sha256_file
 from ..storage.uris import format_fs_uri
 from .records import StepRecords
 from .step_keys import step_key
@@ -84,6 +87,27 @@ class RunResult:
     cached: list[str] = field(default_factory=list)  # steps reused from a completed key
 
 
+def profile_fingerprint(ctx: RunContext) -> str:
+    """What of the render profile can change an adapter's output besides the step's own
+    opts: models, device, encoding, geometry."""
+    p = ctx.render_profile
+    data = {
+        "name": p.name,
+        "models": p.models,
+        "device": p.device,
+        "encode": p.encode_preset,
+        "fps": p.fps,
+        "size": [p.width, p.height],
+        "frames_multiple": p.frames_multiple,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def output_checksum(refs: list[ArtifactRef]) -> str:
+    """One checksum for all of a step's outputs (a step may produce several files)."""
+    return ",".join(r.checksum_sha256 for r in refs)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -114,6 +138,7 @@ class Engine:
         sleep: Callable[[float], None] = time.sleep,
         memory: Any = None,
         workdir: Path | None = None,
+        base_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.records = records
@@ -122,6 +147,23 @@ class Engine:
         self.sleep = sleep
         self.memory = memory
         self.workdir = workdir
+        self.base_dir = base_dir  # where plan-relative input paths are resolved
+
+    def _local_inputs(self, step: Step) -> dict[str, Path]:
+        """Non-@ inputs (a keyframe's `source`, a reference voice clip) as files under
+        `base_dir`; MissingInputError-style permanent failure when one is absent."""
+        found = {}
+        for _, ref in step_input_refs(step):
+            if ref.startswith(STEP_REF_PREFIX) or ("://" in ref and not ref.startswith("file://")):
+                continue
+            path = Path(ref.removeprefix("file://"))
+            path = path if path.is_absolute() else (self.base_dir or Path.cwd()) / path
+            if not path.is_file():
+                raise PermanentStageError(
+                    f"{step.id}: input {ref!r} not found at {path}", step_id=step.id
+                )
+            found[ref] = path
+        return found
 
     # ------------------------------------------------------------------ public
 
@@ -178,8 +220,15 @@ class Engine:
         step whose key is already completed (upstream outputs known) is marked cached."""
         steps: list[SimulatedStep] = []
         known: dict[str, str] = {}  # step id -> output checksum, where a completed key is known
+        warnings = list(warnings or [])
         for step in ctx.plan.steps:
-            adapter = self.adapter_for(step, ctx)
+            try:
+                adapter = self.adapter_for(step, ctx)
+            except StageError as exc:  # report it; a dry run answers rather than fails
+                warnings.append(
+                    PolicyWarning(path=f"steps[{step.id}]", rule="no adapter", message=str(exc))
+                )
+                continue
             estimate = adapter.estimate(step, ctx.render_profile)
             upstream = [
                 r[len(STEP_REF_PREFIX) :]
@@ -188,18 +237,13 @@ class Engine:
             ]
             cached = False
             if all(u in known for u in upstream):
-                seed = getattr(getattr(step, "opts", None), "seed", None)
-                key = step_key(
-                    step,
-                    upstream={u: known[u] for u in upstream},
-                    adapter=adapter.name,
-                    adapter_version=adapter.version,
-                    model_id=adapter.model_id,
-                    seed=seed,
-                )
-                reused = self._reuse(key)
+                try:
+                    key = self._key(ctx, step, adapter, {u: known[u] for u in upstream})
+                except StageError:
+                    key = None  # a local input is missing: the real run will say so
+                reused = self._reuse(key) if key else None
                 if reused:
-                    known[step.id] = reused[0].checksum_sha256
+                    known[step.id] = output_checksum(reused)
                     cached = True
             steps.append(
                 SimulatedStep(
@@ -235,7 +279,7 @@ class Engine:
             time_by_stage=time_by_stage,
             max_cost_usd=max_cost_usd,
             within_budget=max_cost_usd is None or total_cost <= max_cost_usd,
-            policy_warnings=list(warnings or []),
+            policy_warnings=warnings,
         )
 
     # ------------------------------------------------------------------ one step
@@ -280,14 +324,14 @@ class Engine:
             self.records.put(record)
             return record
         seed = getattr(getattr(step, "opts", None), "seed", None)
-        key = step_key(
-            step,
-            upstream={u: outputs[u][0].checksum_sha256 for u in upstream},
-            adapter=adapter.name,
-            adapter_version=adapter.version,
-            model_id=adapter.model_id,
-            seed=seed,
-        )
+        try:
+            key = self._key(ctx, step, adapter, {u: output_checksum(outputs[u]) for u in upstream})
+        except StageError as exc:
+            record = self._base(
+                ctx, step, "0" * 64, status=StepStatus.FAILED, error=_error(exc), attempts=0
+            )
+            self.records.put(record)
+            return record
         meta = {
             "adapter": adapter.name,
             "adapter_version": adapter.version,
@@ -313,14 +357,33 @@ class Engine:
         result.executed.append(step.id)
         return self._attempts(ctx, step, key, adapter, outputs, meta)
 
+    def _key(self, ctx: RunContext, step: Step, adapter: Adapter, upstream: dict[str, str]) -> str:
+        local = {ref: sha256_file(path)[0] for ref, path in self._local_inputs(step).items()}
+        return step_key(
+            step,
+            upstream=upstream,
+            adapter=adapter.name,
+            adapter_version=adapter.version,
+            model_id=adapter.model_id,
+            seed=getattr(getattr(step, "opts", None), "seed", None),
+            extra={"profile": profile_fingerprint(ctx), "local_inputs": local},
+        )
+
     def _reuse(self, key: str) -> list[ArtifactRef] | None:
+        """The completed key's artifacts, if every one is still on disk at its recorded size
+        (full checksums are verified when a later step reads them)."""
         done = self.records.completed(key)
         if done is None or not done.artifacts:
             return None
         try:
-            return [self.store.ref(ref.uri) for ref in done.artifacts]
-        except StorageError:
-            return None  # the artifacts are gone (pruned): run it again
+            refs = [self.store.ref(ref.uri) for ref in done.artifacts]
+            for ref in refs:
+                path = self.store.local_path(ref.uri, verify=False)
+                if path.stat().st_size != ref.size_bytes:
+                    return None
+            return refs
+        except (StorageError, OSError):
+            return None  # gone (pruned, deleted): run it again
 
     def _attempts(
         self,
@@ -349,6 +412,25 @@ class Engine:
             self._event(ctx.run_id, "step_started", {"step_id": step.id, "attempt": attempt})
             try:
                 artifacts = self._execute_once(ctx, step, key, adapter, outputs)
+            except (KeyboardInterrupt, SystemExit) as exc:  # interrupted: say so, then let it go
+                finished = _now()
+                self.records.put(
+                    self._base(
+                        ctx,
+                        step,
+                        key,
+                        status=StepStatus.FAILED,
+                        attempts=attempt,
+                        started_at=started,
+                        finished_at=finished,
+                        duration_s=(finished - started).total_seconds(),
+                        error=ErrorAnnotation(
+                            error_type=type(exc).__name__, message="interrupted", transient=True
+                        ),
+                        **meta,
+                    )
+                )
+                raise
             except Exception as exc:
                 if is_transient(exc) and attempt < self.retry.max_attempts:
                     self._event(
@@ -408,6 +490,7 @@ class Engine:
             for _, ref in step_input_refs(step)
             if ref.startswith(STEP_REF_PREFIX)
         }
+        inputs.update(self._local_inputs(step))
         scratch = Path(tempfile.mkdtemp(prefix=f"{step.id}-", dir=self.workdir))
         try:
             produced = adapter.run(StepJob(step=step, inputs=inputs, context=ctx, workdir=scratch))

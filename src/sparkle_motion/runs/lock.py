@@ -109,11 +109,12 @@ class Runs:
                         run_id=run_id,
                         context={"owner_pid": owner, "owner_host": host},
                     )
-                if status == RunStatus.RUNNING:
+                if status in (RunStatus.RUNNING, RunStatus.PAUSED):  # its driver died mid-run
                     status = RunStatus.CRASHED
+            # taking the run over is a resume: earlier pause/stop requests are settled
             conn.execute(
-                "UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, status = ?, updated_at = ? "
-                "WHERE run_id = ?",
+                "UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, status = ?, updated_at = ?, "
+                "control = NULL WHERE run_id = ?",
                 (self.pid, self.host, time.time(), status.value, time.time(), run_id),
             )
         return status

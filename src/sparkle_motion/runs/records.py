@@ -14,8 +14,9 @@ class StepRecords:
         self.db = db
 
     def put(self, record: StepExecutionRecord) -> None:
-        """Insert or replace the record of (run, step). One transaction: a reader sees the
-        old record or the new one, never half of each."""
+        """Insert or replace the record of (run, step); a succeeded one also enters the
+        append-only completed keys. One transaction: readers see all of it or none."""
+        text = record.model_dump_json()
         with self.db.atomic() as conn:
             conn.execute(
                 "INSERT INTO step_records (run_id, step_id, step_key, stage, status, attempts, record, updated_at) "
@@ -29,10 +30,16 @@ class StepRecords:
                     record.stage,
                     record.status.value,
                     record.attempts,
-                    record.model_dump_json(),
+                    text,
                     time.time(),
                 ),
             )
+            if record.status is StepStatus.SUCCEEDED:
+                conn.execute(
+                    "INSERT OR REPLACE INTO completed_steps (step_key, run_id, step_id, record, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (record.step_key, record.run_id, record.step_id, text, time.time()),
+                )
 
     def get(self, run_id: str, step_id: str) -> StepExecutionRecord | None:
         row = self.db.query_one(
@@ -47,11 +54,9 @@ class StepRecords:
         return [StepExecutionRecord.model_validate_json(r[0]) for r in rows]
 
     def completed(self, step_key: str) -> StepExecutionRecord | None:
-        """The newest record, from any run, whose step with this key finished: succeeded,
-        or cached (reused) in a later run; both carry the artifacts."""
+        """The record that completed this key, in any run; later records of the same step
+        (a forced re-run, a failure, a skip) never erase it."""
         row = self.db.query_one(
-            "SELECT record FROM step_records WHERE step_key = ? AND status IN (?, ?) "
-            "ORDER BY updated_at DESC LIMIT 1",
-            (step_key, StepStatus.SUCCEEDED.value, StepStatus.CACHED.value),
+            "SELECT record FROM completed_steps WHERE step_key = ?", (step_key,)
         )
         return None if row is None else StepExecutionRecord.model_validate_json(row[0])

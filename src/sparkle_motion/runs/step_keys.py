@@ -48,8 +48,11 @@ def step_key(
     adapter_version: str,
     model_id: str | None = None,
     seed: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
-    """`upstream` maps step id -> checksum of its output (for every @ref of `step`)."""
+    """`upstream` maps step id -> checksum(s) of its output (for every @ref of `step`);
+    `extra` carries what else the output depends on (the render profile's fingerprint,
+    the checksums of local input files)."""
     content = step.model_dump(mode="json", exclude={"id", "title"})
     refs = {ref for _, ref in step_input_refs(step) if ref.startswith(STEP_REF_PREFIX)}
     needed = {r[len(STEP_REF_PREFIX) :] for r in refs}
@@ -63,6 +66,7 @@ def step_key(
         "adapter_version": adapter_version,
         "model_id": model_id,
         "seed": seed,
+        "extra": dict(extra or {}),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

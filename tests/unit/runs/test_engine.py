@@ -170,3 +170,47 @@ def test_a_step_reused_once_is_still_reused_on_the_next_resume(rig):
     run(engine, LIGHTHOUSE, "run1")  # every row of run1 is now 'cached'
     third = run(engine, LIGHTHOUSE, "run1")
     assert third.executed == [] and set(adapter.calls.values()) == {1}
+
+
+def test_a_failure_after_a_forced_rerun_does_not_forget_completed_keys(rig):
+    engine, adapter, _ = rig
+    run(engine, LIGHTHOUSE, "run1")
+    adapter.failures["video.s1-lamp"] = [CommandError("ffmpeg exited 1")]
+    ctx = build_run_context(LIGHTHOUSE, run_id="run1", settings=make_settings())
+    engine.execute(ctx, from_stage="video")  # video.s1-lamp fails; lipsync.s1-lamp is skipped
+    adapter.calls.clear()
+    resumed = engine.execute(ctx)
+    assert resumed.executed == []  # both keys completed in the first run: nothing runs again
+
+
+def test_local_input_files_enter_the_key_by_content(rig, tmp_path):
+    engine, _adapter, _ = rig
+    engine.base_dir = tmp_path
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "start.png").write_bytes(b"first picture")
+    plan = copy.deepcopy(LIGHTHOUSE)
+    plan["base_images"][0]["source"] = "frames/start.png"
+    first = run(engine, plan, "run1")
+    assert "video.s1-lamp" in first.executed and "image.kf-000" not in first.executed
+    assert run(engine, plan, "run2").executed == []
+    (tmp_path / "frames" / "start.png").write_bytes(b"another picture")
+    assert run(engine, plan, "run3").executed == ["video.s1-lamp", "lipsync.s1-lamp"]
+    (tmp_path / "frames" / "start.png").unlink()
+    missing = run(engine, plan, "run4")
+    assert missing.records["video.s1-lamp"].status is StepStatus.FAILED
+    assert "not found" in missing.records["video.s1-lamp"].error.message
+
+
+def test_a_different_profile_setup_does_not_reuse_outputs(rig):
+    engine, _, _ = rig
+    ctx = build_run_context(LIGHTHOUSE, run_id="run1", settings=make_settings())
+    engine.execute(ctx)
+    other = ctx.model_copy(
+        update={
+            "run_id": "run2",
+            "render_profile": ctx.render_profile.model_copy(
+                update={"models": {"images": "another-model"}}
+            ),
+        }
+    )
+    assert len(engine.execute(other).executed) == len(ctx.plan.steps)

@@ -66,10 +66,26 @@ def test_reacquire_by_the_owner_and_status(tmp_path):
         assert runs.acquire("run1") is RunStatus.PENDING
         assert runs.acquire("run1") is RunStatus.PENDING  # the owner may take it again
         runs.set_status("run1", RunStatus.STOPPED)
-        other = Runs(db, pid=runs.pid + 100000, host=runs.host)  # a pid that does not exist
+        gone = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        )
+        other = Runs(db, pid=int(gone.stdout), host=runs.host)  # a process that has exited
         with pytest.raises(RunLockedError):
             Runs(db, host="elsewhere").acquire("run1")  # another host: cannot check, so locked
         runs.release("run1")
         assert other.acquire("run1") is RunStatus.STOPPED
         with pytest.raises(KeyError):
             runs.acquire("nope")
+
+
+def test_a_run_killed_while_paused_is_crashed_and_its_requests_settled(tmp_path):
+    with Database(tmp_path / "s.db") as db:
+        runs = Runs(db)
+        runs.create("run1", "plan")
+        child = holder(tmp_path / "s.db", 30)
+        runs.request("run1", "pause")
+        runs.set_status("run1", RunStatus.PAUSED)
+        child.kill()
+        child.wait()
+        assert runs.acquire("run1") is RunStatus.CRASHED
+        assert runs.control("run1") is None  # the new driver is not left waiting on an old pause
