@@ -87,6 +87,13 @@ class RunResult:
     cached: list[str] = field(default_factory=list)  # steps reused from a completed key
 
 
+def upstream_ids(step: Step) -> list[str]:
+    """The step ids a step's `@refs` name."""
+    return [
+        r[len(STEP_REF_PREFIX) :] for _, r in step_input_refs(step) if r.startswith(STEP_REF_PREFIX)
+    ]
+
+
 def profile_fingerprint(ctx: RunContext) -> str:
     """What of the render profile can change an adapter's output besides the step's own
     opts: models, device, encoding, geometry."""
@@ -151,7 +158,7 @@ class Engine:
 
     def _local_inputs(self, step: Step) -> dict[str, Path]:
         """Non-@ inputs (a keyframe's `source`, a reference voice clip) as files under
-        `base_dir`; MissingInputError-style permanent failure when one is absent."""
+        `base_dir`; PermanentStageError when one is absent."""
         found = {}
         for _, ref in step_input_refs(step):
             if ref.startswith(STEP_REF_PREFIX) or ("://" in ref and not ref.startswith("file://")):
@@ -230,11 +237,7 @@ class Engine:
                 )
                 continue
             estimate = adapter.estimate(step, ctx.render_profile)
-            upstream = [
-                r[len(STEP_REF_PREFIX) :]
-                for _, r in step_input_refs(step)
-                if r.startswith(STEP_REF_PREFIX)
-            ]
+            upstream = upstream_ids(step)
             cached = False
             if all(u in known for u in upstream):
                 try:
@@ -295,6 +298,12 @@ class Engine:
             **fields,
         )
 
+    def _unkeyed(self, ctx: RunContext, step: Step, **fields: Any) -> StepExecutionRecord:
+        """Record a step that ended before it had a key (skipped, or unrunnable)."""
+        record = self._base(ctx, step, "0" * 64, **fields)
+        self.records.put(record)
+        return record
+
     def _run_step(
         self,
         ctx: RunContext,
@@ -304,34 +313,17 @@ class Engine:
         *,
         force: bool = False,
     ) -> StepExecutionRecord:
-        upstream = [
-            ref[len(STEP_REF_PREFIX) :]
-            for _, ref in step_input_refs(step)
-            if ref.startswith(STEP_REF_PREFIX)
-        ]
+        upstream = upstream_ids(step)
         missing = [u for u in upstream if u not in outputs]
         if missing:
             reason = f"upstream step(s) {', '.join(missing)} did not succeed"
-            record = self._base(ctx, step, "0" * 64, status=StepStatus.SKIPPED, skip_reason=reason)
-            self.records.put(record)
-            return record
-        try:
-            adapter = self.adapter_for(step, ctx)
-        except StageError as exc:
-            record = self._base(
-                ctx, step, "0" * 64, status=StepStatus.FAILED, error=_error(exc), attempts=0
-            )
-            self.records.put(record)
-            return record
+            return self._unkeyed(ctx, step, status=StepStatus.SKIPPED, skip_reason=reason)
         seed = getattr(getattr(step, "opts", None), "seed", None)
         try:
+            adapter = self.adapter_for(step, ctx)
             key = self._key(ctx, step, adapter, {u: output_checksum(outputs[u]) for u in upstream})
-        except StageError as exc:
-            record = self._base(
-                ctx, step, "0" * 64, status=StepStatus.FAILED, error=_error(exc), attempts=0
-            )
-            self.records.put(record)
-            return record
+        except StageError as exc:  # no adapter, or a local input is missing: nothing ran
+            return self._unkeyed(ctx, step, status=StepStatus.FAILED, error=_error(exc), attempts=0)
         meta = {
             "adapter": adapter.name,
             "adapter_version": adapter.version,
@@ -396,6 +388,24 @@ class Engine:
     ) -> StepExecutionRecord:
         started = _now()
         attempt = 0
+
+        def finish(status: StepStatus, **fields: Any) -> StepExecutionRecord:
+            finished = _now()
+            record = self._base(
+                ctx,
+                step,
+                key,
+                status=status,
+                attempts=attempt,
+                started_at=started,
+                finished_at=finished,
+                duration_s=(finished - started).total_seconds(),
+                **fields,
+                **meta,
+            )
+            self.records.put(record)
+            return record
+
         while True:
             attempt += 1
             self.records.put(
@@ -413,23 +423,10 @@ class Engine:
             try:
                 artifacts = self._execute_once(ctx, step, key, adapter, outputs)
             except (KeyboardInterrupt, SystemExit) as exc:  # interrupted: say so, then let it go
-                finished = _now()
-                self.records.put(
-                    self._base(
-                        ctx,
-                        step,
-                        key,
-                        status=StepStatus.FAILED,
-                        attempts=attempt,
-                        started_at=started,
-                        finished_at=finished,
-                        duration_s=(finished - started).total_seconds(),
-                        error=ErrorAnnotation(
-                            error_type=type(exc).__name__, message="interrupted", transient=True
-                        ),
-                        **meta,
-                    )
+                interrupted = ErrorAnnotation(
+                    error_type=type(exc).__name__, message="interrupted", transient=True
                 )
+                finish(StepStatus.FAILED, error=interrupted)
                 raise
             except Exception as exc:
                 if is_transient(exc) and attempt < self.retry.max_attempts:
@@ -440,36 +437,10 @@ class Engine:
                     )
                     self.sleep(self.retry.delay(attempt))
                     continue
-                finished = _now()
-                record = self._base(
-                    ctx,
-                    step,
-                    key,
-                    status=StepStatus.FAILED,
-                    attempts=attempt,
-                    started_at=started,
-                    finished_at=finished,
-                    duration_s=(finished - started).total_seconds(),
-                    error=_error(exc),
-                    **meta,
-                )
-                self.records.put(record)
+                record = finish(StepStatus.FAILED, error=_error(exc))
                 self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
                 return record
-            finished = _now()
-            record = self._base(
-                ctx,
-                step,
-                key,
-                status=StepStatus.SUCCEEDED,
-                attempts=attempt,
-                started_at=started,
-                finished_at=finished,
-                duration_s=(finished - started).total_seconds(),
-                artifacts=artifacts,
-                **meta,
-            )
-            self.records.put(record)
+            record = finish(StepStatus.SUCCEEDED, artifacts=artifacts)
             self._event(
                 ctx.run_id,
                 "step_completed",
@@ -486,9 +457,8 @@ class Engine:
         outputs: dict[str, list[ArtifactRef]],
     ) -> list[ArtifactRef]:
         inputs = {
-            ref: self.store.local_path(outputs[ref[len(STEP_REF_PREFIX) :]][0].uri)
-            for _, ref in step_input_refs(step)
-            if ref.startswith(STEP_REF_PREFIX)
+            STEP_REF_PREFIX + u: self.store.local_path(outputs[u][0].uri)
+            for u in upstream_ids(step)
         }
         inputs.update(self._local_inputs(step))
         scratch = Path(tempfile.mkdtemp(prefix=f"{step.id}-", dir=self.workdir))
