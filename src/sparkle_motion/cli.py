@@ -57,6 +57,8 @@ workflows_app = typer.Typer(
 app.add_typer(workflows_app, name="workflows")
 app.add_typer(artifacts_app, name="artifacts")
 app.add_typer(review_app, name="review")
+runs_app = typer.Typer(help="List runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -641,32 +643,6 @@ def stop_run(
     _control(ctx, run_id, "stop", "stop requested; finished steps are kept")
 
 
-@app.command("resume")
-def resume_run(
-    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)], ctx: typer.Context
-) -> None:
-    """Let a paused run carry on. (Continuing a stopped or crashed run from the command line
-    arrives with `sparkle-motion run`; the engine already resumes it by content keys.)"""
-    from .schemas import RunStatus
-
-    runs = _runs(ctx)
-    try:
-        row = runs.get(run_id)
-        if row is None:
-            err.print(f"[red]error[/red]: no run {escape(run_id)}")
-            raise typer.Exit(1)
-        if row.status is not RunStatus.PAUSED and runs.control(run_id) != "pause":
-            err.print(
-                f"[red]error[/red]: run {escape(run_id)} is {row.status.value}, not paused; continuing a "
-                "stopped or crashed run from the command line is not available yet"
-            )
-            raise typer.Exit(2)
-        runs.request(run_id, None)
-        out.print(f"run {run_id}: resumed")
-    finally:
-        runs.db.close()
-
-
 # --------------------------------------------------------------------------- workflows
 
 GRAPH_DIR = Path(__file__).resolve().parents[2] / "workflows" / "sparkle_motion"
@@ -738,6 +714,9 @@ async def _run_graph(
         async for event in runner.run_async(user_id=user_id, session_id=run_id, new_message=message)
         if isinstance(event.output, dict) and ("stage" in event.output or "plan_id" in event.output)
     ]
+
+
+from . import cli_runs  # noqa: E402,F401  (registers run, resume, status, runs list)
 
 
 def main() -> None:

@@ -55,6 +55,7 @@ class Settings(BaseModel):
     render_profile: str | None = None
     max_cost_usd: float | None = Field(None, ge=0)
     ffmpeg_path: Path | None = None
+    debug: bool = False
     # agents
     script_agent_model: str = "sparkle-offline-planner"
     script_agent_seed: int | None = Field(None, ge=0, le=2**32 - 1)
@@ -182,6 +183,12 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "Budget per run; a dry run reports whether a plan fits.",
     ),
     EnvVar("ffmpeg_path", ("FFMPEG_PATH",), "ffmpeg binary; default the imageio-ffmpeg one."),
+    EnvVar(
+        "debug",
+        ("SPARKLE_DEBUG",),
+        "Keep the temp outputs of assemble (graph, .srt, partial film) under "
+        "`<runs_dir>/quarantine/`.",
+    ),
     EnvVar(
         "script_agent_model",
         ("SCRIPT_AGENT_MODEL",),
@@ -412,6 +419,12 @@ def get_settings() -> Settings:
     if _cached is None:
         _cached = load_settings()
     return _cached
+
+
+def use_settings(settings: Settings) -> None:
+    """Make `settings` the process-wide ones (the CLI does, so graph nodes see its options)."""
+    global _cached
+    _cached = settings
 
 
 def reset_settings_cache() -> None:

@@ -1,17 +1,23 @@
 """StageNode: the one generic node of the production graph, configured in YAML by `stage`
 and `tool_id` (workflows/sparkle_motion/root_agent.yaml). ADK owns the traversal and the
-session (run_id = session id); the node owns content-keyed steps, retries and records,
-through the same engine `production_agent.execute_plan` uses.
+session (run_id = session id); the node owns content-keyed steps, retries, records and the
+run's lifecycle, through the same engine and run table `production_agent` uses:
 
 - `plan_intake`: the user message is a MoviePlan (JSON or YAML text, or a path to a plan
-  file). It builds the RunContext and keeps it, and every stage's outputs, in session state.
-- any other stage: runs that stage's steps; outputs go back into session state.
+  file) or a run request `{"run_request": {"plan": <path or plan>, "from_stage": ...}}`.
+  It validates the plan, builds the RunContext, registers the run (the plan is stored
+  with it, so `sparkle-motion resume RUN_ID` needs nothing else) and takes the run lock:
+  a second process on the same run fails here with RunLockedError.
+- every other stage: runs that stage's steps with the pause/stop gate between steps and
+  `from_stage` forcing; outputs go into session state for the stages after it.
+- `finalize` (the last node) records how the run ended and lets the lock go.
 
 Imports google.adk: loaded by ADK from the YAML, never by `import sparkle_motion`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
@@ -24,85 +30,202 @@ from .config import get_settings
 from .schemas import ArtifactRef, RunContext, RunStatus
 
 STATE_CONTEXT = "sparkle_run_context"
-STATE_OUTPUTS = (
-    "sparkle_outputs__"  # + stage: parallel stages write their own key (ADK reserves ":")
-)
-STAGES = ("plan_intake", "dialogue_audio", "base_images", "video", "lipsync")
-
-
+STATE_OUTPUTS = "sparkle_outputs__"  # + stage: parallel stages write their own key
 STATE_BASE_DIR = "sparkle_plan_dir"
+STATE_FROM_STAGE = "sparkle_from_stage"
+STATE_ENDED = "sparkle_stage_status__"  # + stage: succeeded | failed | stopped
+STAGES = (
+    "plan_intake",
+    "dialogue_audio",
+    "base_images",
+    "video",
+    "lipsync",
+    "custom",
+    "assemble",
+    "finalize",
+)
+LAST_STAGE = "finalize"
 
 
-def _plan_source(node_input: Any) -> tuple[str, str | None]:
-    """The plan text, and the folder its relative inputs live in (a plan file's folder)."""
+def _message_text(node_input: Any) -> str:
     text = node_input if isinstance(node_input, str) else ""
     if hasattr(node_input, "parts"):  # a genai Content
         text = "".join(p.text or "" for p in node_input.parts or [])
-    text = text.strip()
-    if (
-        text
-        and "\n" not in text
-        and text.endswith((".json", ".yaml", ".yml"))
-        and Path(text).is_file()
-    ):
-        return Path(text).read_text(encoding="utf-8"), str(Path(text).resolve().parent)
-    return text, None
+    return text.strip()
+
+
+def _plan_file(text: str) -> Path | None:
+    if text and "\n" not in text and text.endswith((".json", ".yaml", ".yml")):
+        path = Path(text)
+        if path.is_file():
+            return path.resolve()
+    return None
+
+
+def parse_request(node_input: Any) -> tuple[str, str | None, str | None]:
+    """(plan text, folder of its relative inputs, from_stage) from the user message."""
+    text = _message_text(node_input)
+    from_stage = None
+    base_dir = None
+    if text.startswith("{") and '"run_request"' in text:
+        try:
+            request = json.loads(text).get("run_request")
+        except (json.JSONDecodeError, AttributeError):
+            request = None
+        if isinstance(request, dict):
+            from_stage = request.get("from_stage")
+            base_dir = request.get("base_dir")
+            plan = request.get("plan")
+            text = json.dumps(plan) if isinstance(plan, dict) else str(plan or "")
+    path = _plan_file(text)
+    if path is not None:
+        return path.read_text(encoding="utf-8"), base_dir or str(path.parent), from_stage
+    return text, base_dir, from_stage
+
+
+def run_request(
+    plan: str | Path | dict, *, from_stage: str | None = None, base_dir: Path | None = None
+) -> str:
+    """The user message that asks the graph for a run (plan path or plan dict)."""
+    return json.dumps(
+        {
+            "run_request": {
+                "plan": plan if isinstance(plan, dict) else str(plan),
+                "from_stage": from_stage,
+                "base_dir": str(base_dir) if base_dir else None,
+            }
+        }
+    )
+
+
+def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
+    from .runs.intake import prepare
+    from .runs.lock import Runs
+    from .storage import open_database
+
+    settings = get_settings()
+    text, plan_dir, from_stage = parse_request(node_input)
+    if from_stage is not None:
+        from .runs.engine import forced_stages
+
+        forced_stages(from_stage)  # ValueError naming the stages, before anything is recorded
+    ctx, warnings = prepare(text, run_id=run_id, settings=settings)
+    db = open_database(settings)
+    try:
+        runs = Runs(db)
+        runs.create(
+            run_id,
+            ctx.plan.id,
+            render_profile=ctx.render_profile.name,
+            plan_checksum=ctx.plan_checksum,
+        )
+        found = runs.acquire(run_id)  # RunLockedError when a live process drives it
+        runs.set_plan(run_id, text, plan_dir)
+        runs.set_status(run_id, RunStatus.RUNNING)
+    finally:
+        db.close()
+    fresh = {STATE_OUTPUTS + s: {} for s in STAGES[1:]}
+    fresh.update({STATE_ENDED + s: None for s in STAGES[1:]})
+    return {
+        "state": {
+            STATE_CONTEXT: ctx.model_dump(mode="json"),
+            STATE_BASE_DIR: plan_dir,
+            STATE_FROM_STAGE: from_stage,
+            **fresh,
+        },
+        "output": {
+            "run_id": run_id,
+            "plan_id": ctx.plan.id,
+            "steps": len(ctx.plan.steps),
+            "resumed_from": found.value,
+            "from_stage": from_stage,
+            "warnings": [w.message for w in warnings],
+        },
+    }
+
+
+def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStatus:
+    """After the last stage: the run's end status from every stage's, and the lock let go."""
+    ended = [state.get(STATE_ENDED + s) for s in STAGES[1:] if s != LAST_STAGE] + [this]
+    if "stopped" in ended:
+        status = RunStatus.STOPPED
+        runs.request(run_id, None)
+    elif "failed" in ended:
+        status = RunStatus.FAILED
+    else:
+        status = RunStatus.SUCCEEDED
+    runs.set_status(run_id, status)
+    runs.release(run_id)
+    return status
 
 
 def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
     from .production_agent import _registry_adapter
+    from .runs.controller import control_gate
     from .runs.engine import Engine
-    from .runs.intake import prepare
+    from .runs.lock import Runs
     from .runs.records import StepRecords
     from .storage import MemoryLog, open_artifact_store, open_database
 
-    settings = get_settings()
     if stage == "plan_intake":
-        text, plan_dir = _plan_source(node_input)
-        ctx, warnings = prepare(text, run_id=run_id, settings=settings)
-        return {
-            "state": {STATE_CONTEXT: ctx.model_dump(mode="json"), STATE_BASE_DIR: plan_dir},
-            "output": {
-                "run_id": run_id,
-                "plan_id": ctx.plan.id,
-                "steps": len(ctx.plan.steps),
-                "warnings": [w.message for w in warnings],
-            },
-        }
+        return _intake(state, run_id, node_input)
+    settings = get_settings()
     ctx = RunContext.model_validate(state[STATE_CONTEXT])
     outputs = {
         step_id: [ArtifactRef.model_validate(a) for a in refs]
         for key, value in state.items()
-        if key.startswith(STATE_OUTPUTS) and key != STATE_OUTPUTS + stage
+        if key.startswith(STATE_OUTPUTS) and key != STATE_OUTPUTS + stage and value
         for step_id, refs in value.items()
     }
     before = set(outputs)
     db, store = open_database(settings), open_artifact_store(settings, scan=False)
+    runs = Runs(db)
     try:
+        row = runs.get(run_id)
+        if row is not None and row.owner_pid != runs.pid:
+            runs.acquire(run_id)  # e.g. ADK resumed the graph in a new process
         engine = Engine(
             store=store,
             records=StepRecords(db),
             adapter_for=_registry_adapter,
             memory=MemoryLog(db),
             base_dir=Path(state[STATE_BASE_DIR]) if state.get(STATE_BASE_DIR) else None,
+            workdir=Path(settings.runs_dir) if Path(settings.runs_dir).is_dir() else None,
         )
-        result = engine.execute(ctx, stages={stage}, outputs=outputs)
+        try:
+            result = engine.execute(
+                ctx,
+                stages={stage},
+                outputs=outputs,
+                from_stage=state.get(STATE_FROM_STAGE),
+                gate=control_gate(runs, run_id),
+            )
+        except BaseException:
+            runs.set_status(run_id, RunStatus.FAILED)
+            runs.release(run_id)
+            raise
+        status = {RunStatus.FAILED: "failed", RunStatus.STOPPED: "stopped"}.get(
+            result.status, "succeeded"
+        )
+        run_status = _finish(runs, run_id, state, status) if stage == LAST_STAGE else None
     finally:
         store.close()
         db.close()
     return {
         "state": {
+            STATE_ENDED + stage: status,
             STATE_OUTPUTS + stage: {
                 k: [a.model_dump(mode="json") for a in v]
                 for k, v in outputs.items()
                 if k not in before
-            }
+            },
         },
         "output": {
             "stage": stage,
-            "status": "failed" if result.status is RunStatus.FAILED else "succeeded",
+            "status": status,
             "executed": result.executed,
             "cached": result.cached,
+            **({"run_status": run_status.value} if run_status else {}),
         },
     }
 
@@ -133,4 +256,4 @@ def run_sync_stage(
     return _run_stage(stage, state, run_id, node_input)
 
 
-__all__ = ["StageNode", "run_sync"]
+__all__ = ["StageNode", "parse_request", "run_request", "run_sync"]

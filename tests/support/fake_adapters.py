@@ -15,6 +15,9 @@ EXT = {
     "tts": ("wav", "audio/wav"),
     "video": ("mp4", "video/mp4"),
     "lipsync": ("mp4", "video/mp4"),
+    "assemble": ("mp4", "video/mp4"),
+    "finalize": ("json", "application/json"),
+    "custom": ("bin", "application/octet-stream"),
 }
 
 

@@ -32,7 +32,7 @@ def test_dry_run_reports_without_calling_anything(env):
     settings, adapter, resolve = env
     report = execute_plan(PLAN, "dry", run_id="dry1", settings=settings, adapter_for=resolve)
     assert isinstance(report, SimulateExecutionReport) and sum(adapter.calls.values()) == 0
-    assert len(report.steps) == 25 and report.est_total_time_s == pytest.approx(0.25)
+    assert len(report.steps) == 27 and report.est_total_time_s == pytest.approx(0.27)
     assert report.steps[0].simulated_artifact_uris == ["artifact+fs://dry1/image.kf-000-dryrun"]
     assert (
         report.within_budget
@@ -44,7 +44,7 @@ def test_dry_run_reports_without_calling_anything(env):
 def test_dry_run_after_a_run_knows_what_is_cached(env):
     settings, _adapter, resolve = env
     artifacts = execute_plan(PLAN, "run", run_id="r1", settings=settings, adapter_for=resolve)
-    assert len(artifacts) == 25
+    assert len(artifacts) == 27
     report = execute_plan(PLAN, "dry", run_id="r2", settings=settings, adapter_for=resolve)
     assert all(s.cached for s in report.steps) and report.est_total_time_s == 0
 
@@ -64,9 +64,12 @@ def test_from_stage_reruns_that_stage_and_later(env):
     execute_plan(
         PLAN, "run", run_id="r1", settings=settings, adapter_for=resolve, from_stage="video"
     )
-    assert {s.split(".")[0] for s in adapter.calls} == {"video", "lipsync"} and set(
-        adapter.calls.values()
-    ) == {1}
+    assert {s.split(".")[0] for s in adapter.calls} == {
+        "video",
+        "lipsync",
+        "assemble",
+        "finalize",
+    } and set(adapter.calls.values()) == {1}
     with pytest.raises(ValueError, match="from_stage must be one of"):
         execute_plan(
             PLAN, "run", run_id="r1", settings=settings, adapter_for=resolve, from_stage="colour"

@@ -39,7 +39,7 @@ def test_messages_read_like_rules(short_plan):
         "shots[1].duration_s: must be > 0, got -2",
         "base_images[0].seed: must be a whole number, got 1.5",
         "steps[0].start_frames: is required",
-        "steps[1].type: must be one of 'image', 'tts', 'video', 'lipsync', 'custom', got 'zoom'",
+        "steps[1].type: must be one of 'image', 'tts', 'video', 'lipsync', 'custom', 'assemble', 'finalize', got 'zoom'",
         "steps[2]: needs a 'type' field",
         "colour: unknown field (not in the schema), got 'blue'",
     ]

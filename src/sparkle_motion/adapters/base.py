@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..schemas import RenderProfile, RunContext, Step
+from ..schemas import ArtifactRef, RenderProfile, RunContext, Step
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class StepJob:
     inputs: dict[str, Path]  # each @ref (and local input) of the step -> a verified local file
     context: RunContext
     workdir: Path  # scratch space of this attempt; removed afterwards
+    # each upstream step's stored outputs, for adapters that describe them (finalize)
+    upstream: dict[str, list[ArtifactRef]] = field(default_factory=dict)
 
 
 class Adapter(Protocol):

@@ -1,40 +1,88 @@
-"""name -> adapter factory. A new backend is one module plus one `register` line; the render
-profile (configs/render_profiles.yaml, `adapters:`) picks one per stage kind."""
+"""name -> adapter factory. A new backend is one module plus one line in `BUILTIN` (or a
+`register` call); the render profile (configs/render_profiles.yaml, `adapters:`) picks one
+per stage kind. Built-ins are named by import path and imported on first use, so
+`import sparkle_motion` stays light and a missing extra only fails the stage that needs it.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from ..errors import MissingDependencyError
 from ..schemas import RenderProfile, Step
 from .base import Adapter
 
-STAGE_KIND_OF_STEP = {"image": "images", "video": "video", "tts": "tts", "lipsync": "lipsync"}
+# step type -> the `adapters:` key of a render profile
+STAGE_KIND_OF_STEP = {
+    "image": "images",
+    "video": "video",
+    "tts": "tts",
+    "lipsync": "lipsync",
+    "assemble": "assemble",
+}
+# step types every profile runs with the same adapter
+FIXED_ADAPTER = {"finalize": "video_final", "custom": "custom_handlers"}
+
+BUILTIN: dict[str, str] = {
+    "procedural_keyframes": "sparkle_motion.adapters.procedural_keyframes:ProceduralKeyframes",
+    "piper": "sparkle_motion.adapters.preview_tts:PreviewTTS",
+    "espeak": "sparkle_motion.adapters.preview_tts:EspeakTTS",
+    "ffmpeg_motion": "sparkle_motion.adapters.ffmpeg_motion:FfmpegMotion",
+    "audio_mux": "sparkle_motion.adapters.audio_mux:AudioMux",
+    "ffmpeg": "sparkle_motion.adapters.assemble_ffmpeg:AssembleFfmpeg",
+    "video_final": "sparkle_motion.adapters.video_final:VideoFinal",
+    "custom_handlers": "sparkle_motion.adapters.custom_handlers:CustomHandlers",
+}
 
 _FACTORIES: dict[str, Callable[[], Adapter]] = {}
+_INSTANCES: dict[str, Adapter] = {}
 
 
 def register(name: str, factory: Callable[[], Adapter]) -> None:
     _FACTORIES[name] = factory
+    _INSTANCES.pop(name, None)
 
 
 def registered() -> list[str]:
-    return sorted(_FACTORIES)
+    return sorted(set(_FACTORIES) | set(BUILTIN))
+
+
+def _builtin(name: str) -> Callable[[], Adapter] | None:
+    target = BUILTIN.get(name)
+    if target is None:
+        return None
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def adapter_named(name: str) -> Adapter:
+    """One instance per name and process: adapters may hold a loaded model or voice."""
+    if name in _INSTANCES:
+        return _INSTANCES[name]
+    factory = _FACTORIES.get(name) or _builtin(name)
+    if factory is None:
+        raise MissingDependencyError(f"adapter {name!r} is not registered; known: {registered()}")
+    _INSTANCES[name] = adapter = factory()
+    return adapter
 
 
 def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
-    kind = STAGE_KIND_OF_STEP.get(step.type)
-    if kind is None:
-        raise MissingDependencyError(f"{step.type} steps are not run by adapters", step_id=step.id)
-    name = profile.adapters.get(kind)
+    name = FIXED_ADAPTER.get(step.type)
     if name is None:
+        kind = STAGE_KIND_OF_STEP.get(step.type)
+        if kind is None:
+            raise MissingDependencyError(
+                f"{step.type} steps are not run by adapters", step_id=step.id
+            )
+        name = profile.adapters.get(kind)
+        if name is None:
+            raise MissingDependencyError(
+                f"profile {profile.name!r} names no adapter for {kind}", step_id=step.id
+            )
+    try:
+        return adapter_named(name)
+    except MissingDependencyError as exc:
         raise MissingDependencyError(
-            f"profile {profile.name!r} names no adapter for {kind}", step_id=step.id
-        )
-    factory = _FACTORIES.get(name)
-    if factory is None:
-        raise MissingDependencyError(
-            f"adapter {name!r} (profile {profile.name!r}, {kind}) is not registered; known: {registered()}",
-            step_id=step.id,
-        )
-    return factory()
+            f"{exc.message} (profile {profile.name!r}, step {step.id})", step_id=step.id
+        ) from None

@@ -13,6 +13,8 @@ from ..schemas import (
     LipsyncStep,
     MoviePlan,
     RenderProfile,
+    SceneCharacter,
+    SceneHint,
     Step,
     TTSStep,
     VideoOpts,
@@ -47,6 +49,20 @@ def video_prompt(plan: MoviePlan, shot_index: int) -> str:
     return f"{text}. {CAMERA_PHRASES[shot.camera]}."
 
 
+def scene_hint(plan: MoviePlan, index: int) -> SceneHint:
+    """Keyframe `index` starts shot `index`; the last one ends the last shot."""
+    shot = plan.shots[min(index, len(plan.shots) - 1)]
+    chars = [plan.character(c) for c in shot.characters]
+    return SceneHint(
+        shot_id=shot.id,
+        caption=(shot.title or shot.description)[:300],
+        setting=shot.setting,
+        mood=shot.mood,
+        time_of_day=shot.time_of_day,
+        characters=[SceneCharacter(id=c.id, name=c.name) for c in chars if c is not None],
+    )
+
+
 def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
     steps: list[Step] = []
     for i, kf in enumerate(plan.base_images):
@@ -58,6 +74,7 @@ def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
                 title=f"keyframe {i}",
                 prompt=kf.prompt,
                 keyframe=i,
+                scene=scene_hint(plan, i),
                 opts=ImagesOpts(
                     width=profile.width,
                     height=profile.height,

@@ -27,3 +27,7 @@ def derive_seed(base: int, *parts: str) -> int:
     """A stable 32-bit seed from the plan seed and a name: same inputs, same seed, anywhere."""
     digest = hashlib.sha256(":".join([str(base), *parts]).encode()).digest()
     return int.from_bytes(digest[:4], "big")
+
+
+ASSEMBLE_STEP_ID = "assemble.film"
+FINALIZE_STEP_ID = "finalize.film"

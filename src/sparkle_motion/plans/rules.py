@@ -345,10 +345,34 @@ def check_rules(
 def check_steps(plan: MoviePlan, profile: RenderProfile) -> list[PlanIssue]:
     """Rules over the steps. They compile steps from the shots, so they run after the
     cross-field rules and the resource caps have passed."""
+    derived = derived_steps_absent(plan)
+    if derived:
+        return derived
     steps = effective_steps(plan, profile)
     return (
         duplicate_step_ids(steps) + step_references(steps) + steps_agree_with_shots(plan, profile)
     )
+
+
+def derived_steps_absent(plan: MoviePlan) -> list[PlanIssue]:
+    """`assemble` and `finalize` steps come from the shots and the dialogue timeline at plan
+    intake; a plan that carries one (or a custom step taking their id) is rejected."""
+    from ..schemas import DERIVED_STEP_TYPES
+    from .ids import ASSEMBLE_STEP_ID, FINALIZE_STEP_ID
+
+    found = []
+    for k, step in enumerate(plan.steps):
+        if step.type in DERIVED_STEP_TYPES:
+            found.append(
+                issue(
+                    f"steps[{k}].type",
+                    "assemble and finalize steps are derived at plan intake; leave them out",
+                    step.type,
+                )
+            )
+        elif step.id in (ASSEMBLE_STEP_ID, FINALIZE_STEP_ID):
+            found.append(issue(f"steps[{k}].id", "is reserved for a derived step", step.id))
+    return found
 
 
 def duplicate_step_ids(steps: list[tuple[str, Step]]) -> list[PlanIssue]:

@@ -207,8 +207,9 @@ class Engine:
         result.status = RunStatus.FAILED if failed else RunStatus.SUCCEEDED
         self._event(
             ctx.run_id,
-            "run_finished",
+            "run_finished" if stages is None else "stage_finished",
             {
+                "stages": sorted(stages or []),
                 "status": result.status.value,
                 "executed": len(result.executed),
                 "cached": len(result.cached),
@@ -317,12 +318,14 @@ class Engine:
         missing = [u for u in upstream if u not in outputs]
         if missing:
             reason = f"upstream step(s) {', '.join(missing)} did not succeed"
+            self._event(ctx.run_id, "step_skipped", {"step_id": step.id, "reason": reason})
             return self._unkeyed(ctx, step, status=StepStatus.SKIPPED, skip_reason=reason)
         seed = getattr(getattr(step, "opts", None), "seed", None)
         try:
             adapter = self.adapter_for(step, ctx)
             key = self._key(ctx, step, adapter, {u: output_checksum(outputs[u]) for u in upstream})
         except StageError as exc:  # no adapter, or a local input is missing: nothing ran
+            self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
             return self._unkeyed(ctx, step, status=StepStatus.FAILED, error=_error(exc), attempts=0)
         meta = {
             "adapter": adapter.name,
@@ -345,6 +348,7 @@ class Engine:
             )
             self.records.put(record)
             result.cached.append(step.id)
+            self._event(ctx.run_id, "step_cached", {"step_id": step.id})
             return record
         result.executed.append(step.id)
         return self._attempts(ctx, step, key, adapter, outputs, meta)
@@ -463,7 +467,14 @@ class Engine:
         inputs.update(self._local_inputs(step))
         scratch = Path(tempfile.mkdtemp(prefix=f"{step.id}-", dir=self.workdir))
         try:
-            produced = adapter.run(StepJob(step=step, inputs=inputs, context=ctx, workdir=scratch))
+            job = StepJob(
+                step=step,
+                inputs=inputs,
+                context=ctx,
+                workdir=scratch,
+                upstream={u: outputs[u] for u in upstream_ids(step)},
+            )
+            produced = adapter.run(job)
             if not produced:
                 raise StageError(
                     f"{step.id}: adapter {adapter.name} produced no output", step_id=step.id

@@ -2,7 +2,8 @@
 
 Validation (all of it, so an invalid plan renders nothing), the resolved render profile,
 keyframe continuity in the shot timeline (shot i runs from keyframe i to keyframe i+1),
-and the dialogue timeline stitched into a per-line TTS schedule in film time.
+the dialogue timeline stitched into a per-line TTS schedule in film time, and the
+`assemble` and `finalize` steps derived from both (`plans.finishing`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..config import Settings, get_settings
 from ..plans import validate_plan
+from ..plans.finishing import finishing_steps
 from ..plans.timing import LINE_GAP_S, frames_for, place_lines
 from ..schemas import MoviePlan, PolicyWarning, RunContext, ScheduledLine, ShotTiming
 
@@ -79,6 +81,9 @@ def prepare(
                 )
             )
         start += shot.duration_s
+    plan_obj = plan_obj.model_copy(
+        update={"steps": [*plan_obj.steps, *finishing_steps(plan_obj, profile, schedule)]}
+    )
     context = RunContext(
         run_id=run_id,
         plan=plan_obj,

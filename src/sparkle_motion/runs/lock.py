@@ -84,6 +84,27 @@ class Runs:
             json.loads(row["metadata"]),
         )
 
+    def set_plan(self, run_id: str, plan_text: str, base_dir: str | None) -> None:
+        """Keep the plan a run was (last) started with, so `resume RUN_ID` needs nothing else."""
+        with self.db.atomic() as conn:
+            row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no run {run_id!r}")
+            meta = {**json.loads(row[0]), "plan_text": plan_text, "base_dir": base_dir}
+            conn.execute(
+                "UPDATE runs SET metadata = ?, updated_at = ? WHERE run_id = ?",
+                (json.dumps(meta, sort_keys=True), time.time(), run_id),
+            )
+
+    def list(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Most recently updated runs first."""
+        rows = self.db.query(
+            "SELECT run_id, plan_id, status, render_profile, owner_pid, created_at, updated_at "
+            "FROM runs ORDER BY updated_at DESC LIMIT ?",
+            (limit,),
+        )
+        return [dict(r) for r in rows]
+
     def set_status(self, run_id: str, status: RunStatus) -> None:
         with self.db.atomic() as conn:
             conn.execute(

@@ -7,7 +7,6 @@ from pydantic import BaseModel
 from .artifacts import ArtifactRef, AssetRefs, StorageHint, VideoFinalManifest
 from .common import SCHEMA_VERSION, StrictModel
 from .movie_plan import (
-    AssembleOpts,
     BaseImage,
     Character,
     DialogueLine,
@@ -31,12 +30,21 @@ from .runs import (
     StepStatus,
 )
 from .steps import (
+    DERIVED_STEP_TYPES,
     STAGE_OF_STEP_TYPE,
     STEP_TYPES,
+    AssembleLine,
+    AssembleMusic,
+    AssembleOpts,
+    AssembleShot,
+    AssembleStep,
     CustomStep,
+    FinalizeStep,
     ImagesOpts,
     ImageStep,
     LipsyncStep,
+    SceneCharacter,
+    SceneHint,
     Step,
     TTSOpts,
     TTSStep,
@@ -61,13 +69,18 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 __all__ = [
+    "DERIVED_STEP_TYPES",
     "SCHEMA_MODELS",
     "SCHEMA_VERSION",
     "STAGES",
     "STAGE_OF_STEP_TYPE",
     "STEP_TYPES",
     "ArtifactRef",
+    "AssembleLine",
+    "AssembleMusic",
     "AssembleOpts",
+    "AssembleShot",
+    "AssembleStep",
     "AssetRefs",
     "BaseImage",
     "Character",
@@ -75,6 +88,7 @@ __all__ = [
     "CustomStep",
     "DialogueLine",
     "ErrorAnnotation",
+    "FinalizeStep",
     "ImageStep",
     "ImagesOpts",
     "LipsyncStep",
@@ -87,6 +101,8 @@ __all__ = [
     "ResolvedRenderProfile",
     "RunContext",
     "RunStatus",
+    "SceneCharacter",
+    "SceneHint",
     "ScheduledLine",
     "Shot",
     "ShotTiming",

@@ -14,10 +14,8 @@ from typing import Literal
 from pydantic import Field, JsonValue
 
 from .common import SCHEMA_VERSION, Identifier, InputRef, NonEmptyText, ShortId, StrictModel
-from .steps import CameraMotion, Seed, Step
+from .steps import AssembleOpts, CameraMotion, Seed, Step, Transition
 from .voice import VoiceSpec
-
-Transition = Literal["cut", "crossfade", "fade"]
 
 
 class Character(StrictModel):
@@ -95,21 +93,6 @@ class RenderProfileSpec(StrictModel):
     fps: float | None = Field(None, gt=0, le=120)
     width: int | None = Field(None, ge=64, le=4096, multiple_of=16)
     height: int | None = Field(None, ge=64, le=4096, multiple_of=16)
-
-
-class AssembleOpts(StrictModel):
-    transition_s: float = Field(0.5, ge=0, le=3, description="Length of crossfades and fades.")
-    fade_in_s: float = Field(0.0, ge=0, le=5)
-    fade_out_s: float = Field(0.5, ge=0, le=5)
-    subtitles: bool = Field(True, description="Write a sidecar .srt of the dialogue.")
-    burn_subtitles: bool = Field(True, description="Also burn them into the picture.")
-    duck_db: float = Field(-12.0, ge=-40, le=0, description="Music gain change under speech.")
-    encode_preset: Literal["canonical", "fast"] | None = Field(
-        None,
-        description="canonical = -preset veryslow -crf 18; fast = veryfast; unset: by profile.",
-    )
-    crf: int | None = Field(None, ge=0, le=51)
-    audio_bitrate_k: int = Field(192, ge=32, le=512)
 
 
 class MoviePlan(StrictModel):

@@ -16,6 +16,7 @@ from .voice import VoiceSpec
 
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Random seed, 0..2^32-1.")]
 Priority = Literal["low", "normal", "high"]
+Transition = Literal["cut", "crossfade", "fade"]
 CameraMotion = Literal[
     "static", "zoom_in", "zoom_out", "pan_left", "pan_right", "tilt_up", "tilt_down", "crossfade"
 ]
@@ -90,11 +91,29 @@ class StepBase(StrictModel):
     title: str | None = Field(None, max_length=200)
 
 
+class SceneCharacter(StrictModel):
+    id: Identifier
+    name: NonEmptyText = Field(max_length=100)
+
+
+class SceneHint(StrictModel):
+    """The shot around a keyframe, for backends that draw from structure rather than a
+    prompt (the preview's procedural frames). Part of the step, so part of its key."""
+
+    shot_id: Identifier
+    caption: str = Field("", max_length=300)
+    setting: str | None = Field(None, max_length=300)
+    mood: str | None = Field(None, max_length=100)
+    time_of_day: Literal["dawn", "day", "dusk", "night"] | None = None
+    characters: list[SceneCharacter] = Field(default_factory=list)
+
+
 class ImageStep(StepBase):
     type: Literal["image"] = "image"
     prompt: NonEmptyText = Field(max_length=2000)
     count: int = Field(1, ge=1, le=8)
     keyframe: int | None = Field(None, ge=0, description="Index into base_images it renders.")
+    scene: SceneHint | None = None
     opts: ImagesOpts = Field(default_factory=ImagesOpts)
 
 
@@ -139,12 +158,79 @@ class CustomStep(StepBase):
     opts: dict[str, JsonValue] = Field(default_factory=dict)
 
 
+class AssembleOpts(StrictModel):
+    transition_s: float = Field(0.5, ge=0, le=3, description="Length of crossfades and fades.")
+    fade_in_s: float = Field(0.0, ge=0, le=5)
+    fade_out_s: float = Field(0.5, ge=0, le=5)
+    subtitles: bool = Field(True, description="Write a sidecar .srt of the dialogue.")
+    burn_subtitles: bool = Field(True, description="Also burn them into the picture.")
+    duck_db: float = Field(-12.0, ge=-40, le=0, description="Music gain change under speech.")
+    encode_preset: Literal["canonical", "fast"] | None = Field(
+        None,
+        description="canonical = -preset veryslow -crf 18; fast = veryfast; unset: by profile.",
+    )
+    crf: int | None = Field(None, ge=0, le=51)
+    audio_bitrate_k: int = Field(192, ge=32, le=512)
+
+
+class AssembleShot(StrictModel):
+    shot_id: Identifier
+    clip: InputRef = Field(description="The shot's final picture (lip-synced clip, else video).")
+    duration_s: float = Field(gt=0)
+    transition_in: Transition = "cut"
+
+
+class AssembleLine(StrictModel):
+    line_id: Identifier
+    character: Identifier
+    text: NonEmptyText = Field(max_length=1000)
+    audio: InputRef
+    start_s: float = Field(ge=0, description="Position on the film's timeline.")
+
+
+class AssembleMusic(StrictModel):
+    source: InputRef
+    volume_db: float = Field(-18.0, ge=-60, le=0)
+    duck_under_dialogue: bool = True
+
+
+class AssembleStep(StepBase):
+    """Derived at plan intake (never written in a plan): every shot's clip in order, every
+    dialogue line at its place on the timeline, music, and how to encode the film."""
+
+    type: Literal["assemble"] = "assemble"
+    shots: list[AssembleShot] = Field(min_length=1)
+    dialogue: list[AssembleLine] = Field(default_factory=list)
+    music: AssembleMusic | None = None
+    width: int = Field(ge=16, le=8192)
+    height: int = Field(ge=16, le=8192)
+    fps: float = Field(gt=0, le=120)
+    opts: AssembleOpts = Field(default_factory=AssembleOpts)
+
+
+class FinalizeStep(StepBase):
+    """Derived at plan intake: the film's `video_final` manifest, checksum verified."""
+
+    type: Literal["finalize"] = "finalize"
+    film: InputRef
+
+
 Step = Annotated[
-    ImageStep | TTSStep | VideoStep | LipsyncStep | CustomStep,
+    ImageStep | TTSStep | VideoStep | LipsyncStep | CustomStep | AssembleStep | FinalizeStep,
     Field(discriminator="type"),
 ]
 
-STEP_TYPES: tuple[str, ...] = ("image", "tts", "video", "lipsync", "custom")
+STEP_TYPES: tuple[str, ...] = (
+    "image",
+    "tts",
+    "video",
+    "lipsync",
+    "custom",
+    "assemble",
+    "finalize",
+)
+# Steps plan intake derives; a plan may not carry them.
+DERIVED_STEP_TYPES: tuple[str, ...] = ("assemble", "finalize")
 
 # Which workflow stage executes each step type.
 STAGE_OF_STEP_TYPE: dict[str, str] = {
@@ -153,6 +239,8 @@ STAGE_OF_STEP_TYPE: dict[str, str] = {
     "video": "video",
     "lipsync": "lipsync",
     "custom": "custom",
+    "assemble": "assemble",
+    "finalize": "finalize",
 }
 
 
@@ -167,6 +255,13 @@ def step_input_refs(step: Any) -> list[tuple[str, str]]:
         refs += [(f"audio[{i}]", r) for i, r in enumerate(step.audio)]
     elif isinstance(step, CustomStep):
         refs += [(f"inputs[{i}]", r) for i, r in enumerate(step.inputs)]
+    elif isinstance(step, AssembleStep):
+        refs += [(f"shots[{i}].clip", s.clip) for i, s in enumerate(step.shots)]
+        refs += [(f"dialogue[{i}].audio", d.audio) for i, d in enumerate(step.dialogue)]
+        if step.music is not None:
+            refs.append(("music.source", step.music.source))
+    elif isinstance(step, FinalizeStep):
+        refs.append(("film", step.film))
     elif isinstance(step, TTSStep) and step.voice.reference_audio:
         refs.append(("voice.reference_audio", step.voice.reference_audio))
     return refs

@@ -71,12 +71,15 @@ def test_a_second_identical_run_makes_zero_adapter_calls(rig):
     assert final.checksum_sha256 == first.records["lipsync.s6-friends"].artifacts[0].checksum_sha256
 
 
+FINISH = ("assemble.film", "finalize.film")  # every edit changes the film
+
+
 @pytest.mark.parametrize(
     ("edit", "closure"),
     [
         (
             lambda p: p["shots"][2].update(description="The fog thins; the boat drifts."),
-            {"video.s3-fog", "lipsync.s3-fog"},
+            {"video.s3-fog", "lipsync.s3-fog", *FINISH},
         ),
         (
             lambda p: p["base_images"][3].update(prompt="a boat in fog, woodcut"),
@@ -86,11 +89,12 @@ def test_a_second_identical_run_makes_zero_adapter_calls(rig):
                 "video.s4-guide",
                 "lipsync.s3-fog",
                 "lipsync.s4-guide",
+                *FINISH,
             },
         ),
         (
             lambda p: p["shots"][4]["dialogue"][1].update(text="She sings every night."),
-            {"tts.s5-harbour-l2", "lipsync.s5-harbour"},
+            {"tts.s5-harbour-l2", "lipsync.s5-harbour", *FINISH},
         ),
     ],
     ids=["shot-description", "keyframe", "dialogue-line"],
@@ -128,6 +132,7 @@ def test_a_permanent_error_is_tried_once_and_dependents_are_skipped(rig):
         "video.s2-song",
         "video.s3-fog",
         "lipsync.s3-fog",
+        *FINISH,
     }  # s2-song's only line is off screen
     assert "image.kf-002" in result.records["video.s2-song"].skip_reason
 
@@ -152,6 +157,7 @@ def test_resuming_a_failed_run_runs_only_what_did_not_finish(rig):
         "video.s2-song",
         "video.s3-fog",
         "lipsync.s3-fog",
+        *FINISH,
     }
     assert set(adapter.calls) == set(second.executed) and len(first.executed) > len(second.executed)
 
@@ -194,7 +200,7 @@ def test_local_input_files_enter_the_key_by_content(rig, tmp_path):
     assert "video.s1-lamp" in first.executed and "image.kf-000" not in first.executed
     assert run(engine, plan, "run2").executed == []
     (tmp_path / "frames" / "start.png").write_bytes(b"another picture")
-    assert run(engine, plan, "run3").executed == ["video.s1-lamp", "lipsync.s1-lamp"]
+    assert run(engine, plan, "run3").executed == ["video.s1-lamp", "lipsync.s1-lamp", *FINISH]
     (tmp_path / "frames" / "start.png").unlink()
     missing = run(engine, plan, "run4")
     assert missing.records["video.s1-lamp"].status is StepStatus.FAILED

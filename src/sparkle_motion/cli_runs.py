@@ -1,0 +1,463 @@
+"""`sparkle-motion run | resume | status | runs list`: the film front door.
+
+`run IDEA_OR_PLAN` writes a plan with script_agent when given an idea, then drives the
+production graph (workflows/sparkle_motion/root_agent.yaml) with ADK's Runner, the same
+graph `adk run workflows/sparkle_motion` walks, showing progress from the run's memory
+events, and ends by printing the film's path and the run id. `resume RUN_ID` lifts a
+pause, or runs a stopped, failed or crashed run again from the plan stored with it:
+every finished step is reused by its key, and `--from-stage` forces a stage and all
+later ones to render again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .cli import GRAPH_DIR, _runs, _state, app, err, out, runs_app
+from .errors import PlanError, RunLockedError, SparkleMotionError
+
+STEP_DONE_EVENTS = ("step_completed", "step_cached", "step_failed", "step_skipped")
+
+
+def _film_manifest(settings: Any, run_id: str) -> dict[str, Any] | None:
+    """The run's video_final manifest, when finalize succeeded."""
+    from .plans.ids import FINALIZE_STEP_ID
+    from .runs.records import StepRecords
+    from .storage import open_artifact_store, open_database
+
+    db = open_database(settings)
+    try:
+        record = StepRecords(db).get(run_id, FINALIZE_STEP_ID)
+    finally:
+        db.close()
+    if record is None or not record.artifacts or record.status.value not in ("succeeded", "cached"):
+        return None
+    store = open_artifact_store(settings, scan=False)
+    try:
+        return json.loads(store.read_bytes(record.artifacts[0].uri))
+    finally:
+        store.close()
+
+
+def _export(film: Path, dest: Path, checksum: str) -> None:
+    """Copy the film to `dest` atomically (temp file, fsync, rename) and verify it."""
+    from .storage.fs_store import sha256_file
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        with film.open("rb") as src, tmp.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if sha256_file(tmp)[0] != checksum:
+            raise SparkleMotionError(f"copy of {film} to {dest} does not match its checksum")
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: bool) -> list[dict]:
+    """Run the graph on session `run_id`; a progress bar follows the run's step events."""
+    from google.adk.agents.config_agent_utils import from_config
+    from google.adk.runners import Runner
+    from google.adk.sessions.sqlite_session_service import SqliteSessionService
+    from google.genai import types
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .storage import MemoryLog, open_database
+
+    user = settings.user_id
+    sessions = SqliteSessionService(db_path=str(db_path))
+    runner = Runner(
+        app_name="sparkle_motion",
+        agent=from_config(str(GRAPH_DIR / "root_agent.yaml")),
+        session_service=sessions,
+    )
+    if (
+        await sessions.get_session(app_name="sparkle_motion", user_id=user, session_id=run_id)
+        is None
+    ):
+        await sessions.create_session(app_name="sparkle_motion", user_id=user, session_id=run_id)
+    db = open_database(settings)
+    log = MemoryLog(db)
+    last = max((e.id for e in log.list(run_id)), default=0)
+    outputs: list[dict] = []
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not (show and err.is_terminal),
+    )
+    task = progress.add_task("planning", total=None)
+
+    async def follow() -> None:
+        nonlocal last
+        while True:
+            for event in log.list(run_id, after_id=last):
+                last = event.id
+                if event.event_type in STEP_DONE_EVENTS:
+                    progress.update(task, advance=1, description=event.payload.get("step_id", ""))
+                elif event.event_type == "step_started":
+                    progress.update(task, description=f"{event.payload.get('step_id')} ...")
+            await asyncio.sleep(0.25)
+
+    message_content = types.Content(role="user", parts=[types.Part(text=message)])
+    with progress:
+        follower = asyncio.create_task(follow())
+        try:
+            async for event in runner.run_async(
+                user_id=user, session_id=run_id, new_message=message_content
+            ):
+                data = event.output
+                if isinstance(data, dict) and ("stage" in data or "plan_id" in data):
+                    outputs.append(data)
+                    if "plan_id" in data:
+                        progress.update(task, total=data["steps"], description="rendering")
+        finally:
+            follower.cancel()
+            db.close()
+    return outputs
+
+
+def _report(outputs: list[dict], run_id: str) -> bool:
+    """Print one line per stage; True when every stage succeeded."""
+    ok = True
+    for output in outputs:
+        if "plan_id" in output:
+            note = (
+                f" (continuing a {output['resumed_from']} run)"
+                if output.get("resumed_from") not in (None, "pending")
+                else ""
+            )
+            out.print(f"plan_intake: {output['steps']} steps planned{note}")
+            for warning in output.get("warnings", []):
+                err.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+            continue
+        ok &= output["status"] == "succeeded"
+        out.print(
+            f"{output['stage']}: {output['status']} "
+            f"({len(output['executed'])} run, {len(output['cached'])} reused)"
+        )
+    return ok
+
+
+def _failures(settings: Any, run_id: str) -> list[str]:
+    from .runs.records import StepRecords
+    from .storage import open_database
+
+    db = open_database(settings)
+    try:
+        return [
+            f"{r.step_id}: {r.error.message}"
+            for r in StepRecords(db).list(run_id)
+            if r.status.value == "failed" and r.error is not None
+        ]
+    finally:
+        db.close()
+
+
+def execute_run(
+    ctx: typer.Context,
+    message: str,
+    run_id: str,
+    *,
+    output: Path | None,
+    session_db: Path | None,
+    quiet: bool = False,
+) -> None:
+    from .aio import run_sync
+    from .config import use_settings
+
+    settings = _state(ctx).settings()
+    use_settings(settings)
+    db_path = session_db or settings.runs_dir / "sessions.db"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        outputs = run_sync(_drive(message, run_id, settings, db_path, show=not quiet))
+    except PlanError as exc:
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    except RunLockedError as exc:
+        err.print(f"[red]RunLockedError[/red]: {escape(exc.message)}")
+        raise typer.Exit(3) from None
+    except ValueError as exc:  # a bad --from-stage, named with the allowed stages
+        err.print(f"[red]error[/red]: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    ok = _report(outputs, run_id)
+    stopped = any(o.get("status") == "stopped" for o in outputs)
+    if not ok:
+        for line in _failures(settings, run_id):
+            err.print(f"[red]failed[/red] {escape(line)}")
+        out.print(
+            f"run {run_id}: {'stopped' if stopped else 'failed'}; `sparkle-motion resume {run_id}` continues it"
+        )
+        raise typer.Exit(4 if stopped else 1)
+    manifest = _film_manifest(settings, run_id)
+    if manifest is None:
+        err.print(f"[red]error[/red]: run {run_id} finished without a video_final manifest")
+        raise typer.Exit(1)
+    film = Path(manifest["local_path"])
+    if output is not None:
+        _export(film, output, manifest["checksum_sha256"])
+        film = output
+    out.print(
+        f"film: {film} ({manifest['duration_s']:.1f} s, {manifest['resolution_px']}, "
+        f"{'playback ready' if manifest['playback_ready'] else 'NOT playback ready'})"
+    )
+    out.print(f"run {run_id}")
+
+
+@app.command("run")
+def run_film(
+    ctx: typer.Context,
+    idea_or_plan: Annotated[
+        str, typer.Argument(help="An idea in quotes, or a MoviePlan file.", show_default=False)
+    ],
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Render profile (preview, full); beats the plan's."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report steps, time and cost; render nothing.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also copy the film here.")
+    ] = None,
+    run_id: Annotated[str | None, typer.Option("--run-id", help="Run id (default: new).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Planner seed for an idea.")] = None,
+    session_db: Annotated[
+        Path | None,
+        typer.Option("--session-db", help="ADK session database (default: runs/sessions.db)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Make a film: idea (or plan) -> plan -> keyframes, voices, clips -> assembled MP4.
+    Prints the film's path and the run id."""
+    if profile is not None:
+        _state(ctx).cli["render_profile"] = profile
+    settings = _state(ctx).settings()
+    run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
+    if output is not None and output.suffix.lower() != ".mp4":
+        err.print(f"[red]error[/red]: --output must end in .mp4, got {escape(str(output))}")
+        raise typer.Exit(2)
+    path = Path(idea_or_plan)
+    if path.suffix.lower() in (".json", ".yaml", ".yml") and not path.is_file():
+        err.print(f"[red]error[/red]: {escape(idea_or_plan)}: no such plan file")
+        raise typer.Exit(2)
+    if path.is_file():
+        plan_path = path.resolve()
+    else:
+        plan_path = _write_plan(settings, idea_or_plan, run_id, seed)
+    if dry_run:
+        _dry_run(settings, plan_path, run_id)
+        return
+    from .stage_node import run_request
+
+    execute_run(
+        ctx, run_request(plan_path), run_id, output=output, session_db=session_db, quiet=quiet
+    )
+
+
+def _write_plan(settings: Any, idea: str, run_id: str, seed: int | None) -> Path:
+    from .script_agent import generate_plan
+
+    try:
+        result = generate_plan(idea, seed=seed, settings=settings, run_id=run_id, publish=False)
+    except PlanError as exc:
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    folder = Path(settings.runs_dir) / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    plan_path = folder / "plan.json"
+    tmp = plan_path.with_suffix(".json.tmp")
+    tmp.write_text(result.plan.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
+    os.replace(tmp, plan_path)
+    out.print(
+        f"plan: {plan_path} ({len(result.plan.shots)} shots, {result.plan.total_duration_s:g} s)"
+    )
+    return plan_path.resolve()
+
+
+def _dry_run(settings: Any, plan_path: Path, run_id: str) -> None:
+    from .production_agent import execute_plan
+
+    try:
+        report = execute_plan(
+            plan_path.read_text(encoding="utf-8"),
+            "dry",
+            run_id=run_id,
+            settings=settings,
+            base_dir=plan_path.parent,
+        )
+    except PlanError as exc:
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    table = Table(
+        "stage",
+        "steps",
+        "est. time (s)",
+        "cached",
+        title=f"dry run {run_id} ({report.render_profile})",
+    )
+    for stage, seconds in report.time_by_stage.items():
+        steps = [s for s in report.steps if s.stage == stage]
+        table.add_row(stage, str(len(steps)), f"{seconds:.1f}", str(sum(s.cached for s in steps)))
+    out.print(table)
+    out.print(
+        f"total {report.est_total_time_s:.1f} s, peak memory {report.est_peak_memory_mb:.0f} MB, "
+        f"cost ${report.est_cost_usd:.2f}"
+    )
+    for warning in report.policy_warnings:
+        err.print(f"[yellow]warning[/yellow] {escape(warning.path)}: {escape(warning.message)}")
+
+
+@app.command("resume")
+def resume_run(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
+    from_stage: Annotated[
+        str | None,
+        typer.Option("--from-stage", help="Render this stage and every later one again."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also copy the film here.")
+    ] = None,
+    session_db: Annotated[
+        Path | None,
+        typer.Option("--session-db", help="ADK session database (default: runs/sessions.db)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
+    from its stored plan (finished steps are reused; `--from-stage` re-renders from there)."""
+    from .runs.lock import pid_alive
+    from .schemas import RunStatus
+    from .stage_node import run_request
+
+    runs = _runs(ctx)
+    try:
+        row = runs.get(run_id)
+        if row is None:
+            err.print(f"[red]error[/red]: no run {escape(run_id)}")
+            raise typer.Exit(1)
+        live = row.owner_pid is not None and pid_alive(row.owner_pid)
+        paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
+        if live and paused:  # its process waits at the gate: let it carry on
+            if from_stage is not None:
+                err.print(
+                    "[red]error[/red]: --from-stage needs a run that is not live; stop it first"
+                )
+                raise typer.Exit(2)
+            runs.request(run_id, None)
+            out.print(f"run {run_id}: resumed")
+            return
+        plan_text = row.metadata.get("plan_text")
+        base_dir = row.metadata.get("base_dir")
+    finally:
+        runs.db.close()
+    if not plan_text:
+        err.print(
+            f"[red]error[/red]: run {escape(run_id)} has no stored plan; run it with `sparkle-motion run PLAN --run-id {escape(run_id)}`"
+        )
+        raise typer.Exit(2)
+    try:
+        plan: Any = json.loads(plan_text)
+    except json.JSONDecodeError:
+        plan = plan_text  # YAML: sent as text
+    message = run_request(
+        plan if isinstance(plan, dict) else plan_text,
+        from_stage=from_stage,
+        base_dir=Path(base_dir) if base_dir else None,
+    )
+    execute_run(ctx, message, run_id, output=output, session_db=session_db, quiet=quiet)
+
+
+@app.command("status")
+def run_status(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
+) -> None:
+    """A run's state, its steps by stage, and its film when finished."""
+    from .runs.lock import pid_alive
+    from .runs.records import StepRecords
+    from .schemas import RunStatus
+
+    settings = _state(ctx).settings()
+    runs = _runs(ctx)
+    try:
+        row = runs.get(run_id)
+        if row is None:
+            err.print(f"[red]error[/red]: no run {escape(run_id)}")
+            raise typer.Exit(1)
+        status = row.status
+        if (
+            status in (RunStatus.RUNNING, RunStatus.PAUSED)
+            and row.owner_pid
+            and not pid_alive(row.owner_pid)
+        ):
+            status = RunStatus.CRASHED
+        records = StepRecords(runs.db).list(run_id)
+    finally:
+        runs.db.close()
+    out.print(f"run {run_id}: {status.value} (plan {row.plan_id})")
+    table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
+    by_stage: dict[str, dict[str, int]] = {}
+    for record in records:
+        counts = by_stage.setdefault(record.stage, {})
+        counts[record.status.value] = counts.get(record.status.value, 0) + 1
+    for stage, counts in by_stage.items():
+        table.add_row(
+            stage,
+            *(
+                str(counts.get(k, 0))
+                for k in ("succeeded", "cached", "failed", "skipped", "running")
+            ),
+        )
+    out.print(table)
+    for record in records:
+        if record.error is not None and record.status.value == "failed":
+            err.print(
+                f"[red]failed[/red] {escape(record.step_id)}: {escape(record.error.message[:500])}"
+            )
+    manifest = _film_manifest(settings, run_id)
+    if manifest is not None:
+        out.print(f"film: {manifest['local_path']} ({manifest['duration_s']:.1f} s)")
+
+
+@runs_app.command("list")
+def runs_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many.")] = 20,
+) -> None:
+    """Recent runs, newest first."""
+    from datetime import datetime
+
+    runs = _runs(ctx)
+    try:
+        rows = runs.list(limit)
+    finally:
+        runs.db.close()
+    table = Table("run", "status", "plan", "profile", "updated")
+    for r in rows:
+        table.add_row(
+            r["run_id"],
+            r["status"],
+            r["plan_id"],
+            r["render_profile"] or "",
+            datetime.fromtimestamp(r["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+        )
+    out.print(table)

@@ -1,0 +1,159 @@
+"""run_command: the one way this project starts a subprocess (ffmpeg, espeak-ng, ...).
+
+It captures stdout and stderr, enforces a timeout, and always tears down the whole process
+group (the child runs in a session of its own, so a shell or an ffmpeg that forks helpers
+leaves nothing behind), also when the caller is interrupted. Failures are typed:
+
+- the binary is missing                  -> MissingDependencyError
+- it ran past `timeout_s`                -> StageTimeoutError (transient: `retries` more tries)
+- it exited non-zero or died of a signal -> CommandError, with the command and stderr's tail
+
+Every error's context carries `command` (the argv) so a step record names what failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CommandError, MissingDependencyError, StageTimeoutError
+
+STDERR_TAIL_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    command: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration_s: float
+    attempts: int
+
+    def log(self) -> dict[str, object]:
+        """What goes into an artifact's metadata: the command and its output, trimmed."""
+        return {
+            "command": shlex.join(self.command),
+            "returncode": self.returncode,
+            "duration_s": round(self.duration_s, 3),
+            "stderr_tail": self.stderr[-STDERR_TAIL_CHARS:],
+        }
+
+
+def _kill_rest(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _kill_group(proc: subprocess.Popen[bytes], grace_s: float = 2.0) -> None:
+    """SIGTERM the process group, then SIGKILL whatever is left; reap the child."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            break
+        try:
+            proc.wait(timeout=grace_s)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    _kill_rest(proc.pid)  # members of the group may outlive the leader
+    if proc.poll() is None:
+        proc.wait()
+
+
+def _describe_exit(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"was killed by signal {-returncode}"
+    return f"exited with status {returncode}"
+
+
+def run_command(
+    cmd: Sequence[str | os.PathLike[str]],
+    cwd: str | os.PathLike[str] | None = None,
+    timeout_s: float = 600.0,
+    retries: int = 0,
+    *,
+    env: Mapping[str, str] | None = None,
+    stdin: bytes | None = None,
+    step_id: str | None = None,
+) -> CommandResult:
+    """Run `cmd` (an argv list, never a shell string) and return its captured output."""
+    argv = [os.fspath(c) for c in cmd]
+    if not argv:
+        raise ValueError("run_command needs a non-empty argv")
+    if timeout_s <= 0:
+        raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
+    shown = shlex.join(argv)
+    context = {"command": argv, "cwd": os.fspath(cwd) if cwd else None}
+    attempts = 0
+    while True:
+        attempts += 1
+        started = time.monotonic()
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except FileNotFoundError as exc:
+            raise MissingDependencyError(
+                f"{argv[0]!r} is not installed or not on PATH (running: {shown})",
+                step_id=step_id,
+                context=context,
+            ) from exc
+        except PermissionError as exc:
+            raise CommandError(
+                f"cannot execute {argv[0]!r}: {exc} (running: {shown})",
+                step_id=step_id,
+                context=context,
+            ) from exc
+        try:
+            out, err = proc.communicate(input=stdin, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.communicate()
+            if attempts <= retries:
+                continue
+            raise StageTimeoutError(
+                f"command timed out after {timeout_s:g} s: {shown}",
+                step_id=step_id,
+                context={**context, "timeout_s": timeout_s, "attempts": attempts},
+            ) from None
+        except BaseException:  # interrupted (Ctrl-C, a stop): take the children down with us
+            _kill_group(proc)
+            raise
+        finally:
+            if proc.poll() is not None:
+                _kill_rest(proc.pid)  # a forked helper may still hold the group
+        result = CommandResult(
+            command=argv,
+            returncode=proc.returncode,
+            stdout=out.decode("utf-8", "replace"),
+            stderr=err.decode("utf-8", "replace"),
+            duration_s=time.monotonic() - started,
+            attempts=attempts,
+        )
+        if proc.returncode != 0:
+            tail = result.stderr.strip()[-STDERR_TAIL_CHARS:]
+            raise CommandError(
+                f"{Path(argv[0]).name} {_describe_exit(proc.returncode)}: {shown}"
+                + (f"\n{tail}" if tail else ""),
+                step_id=step_id,
+                context={**context, "returncode": proc.returncode, "stderr_tail": tail},
+            )
+        return result

@@ -1,0 +1,83 @@
+"""The two steps plan intake derives after the dialogue timeline is known: `assemble` (every
+shot's final clip, every line at its place in film time, music, encode options) and
+`finalize` (the `video_final` manifest). They are ordinary keyed steps, so a finished film
+is reused like any other output and an edit re-assembles only when something it reads
+changed. A plan may not carry them (`plans.rules`)."""
+
+from __future__ import annotations
+
+from ..schemas import (
+    AssembleLine,
+    AssembleMusic,
+    AssembleShot,
+    AssembleStep,
+    FinalizeStep,
+    LipsyncStep,
+    MoviePlan,
+    RenderProfile,
+    ScheduledLine,
+    Step,
+    TTSStep,
+    VideoStep,
+)
+from ..schemas.common import STEP_REF_PREFIX
+from .ids import ASSEMBLE_STEP_ID, FINALIZE_STEP_ID
+
+
+def finishing_steps(
+    plan: MoviePlan, profile: RenderProfile, schedule: list[ScheduledLine]
+) -> list[Step]:
+    """`plan.steps` must already hold the compiled (or given) steps."""
+    picture: dict[str, str] = {}
+    voice: dict[str, str] = {}
+    for step in plan.steps:
+        if isinstance(step, VideoStep) and step.shot_id and step.shot_id not in picture:
+            picture[step.shot_id] = step.id
+        elif isinstance(step, TTSStep) and step.line_id:
+            voice[step.line_id] = step.id
+    for step in plan.steps:  # a lip-synced clip replaces the shot's plain one
+        if isinstance(step, LipsyncStep) and step.shot_id:
+            picture[step.shot_id] = step.id
+    shots = [
+        AssembleShot(
+            shot_id=shot.id,
+            clip=STEP_REF_PREFIX + picture[shot.id],
+            duration_s=shot.duration_s,
+            transition_in=shot.transition_in if i else "cut",
+        )
+        for i, shot in enumerate(plan.shots)
+    ]
+    dialogue = [
+        AssembleLine(
+            line_id=line.line_id,
+            character=line.character,
+            text=line.text,
+            audio=STEP_REF_PREFIX + voice[line.line_id],
+            start_s=line.start_s,
+        )
+        for line in schedule
+    ]
+    music = None
+    if plan.music is not None and plan.music.source:
+        music = AssembleMusic(
+            source=plan.music.source,
+            volume_db=plan.music.volume_db,
+            duck_under_dialogue=plan.music.duck_under_dialogue,
+        )
+    assemble = AssembleStep(
+        id=ASSEMBLE_STEP_ID,
+        title="assemble the film",
+        shots=shots,
+        dialogue=dialogue,
+        music=music,
+        width=profile.width,
+        height=profile.height,
+        fps=profile.fps,
+        opts=plan.assemble_opts,
+    )
+    finalize = FinalizeStep(
+        id=FINALIZE_STEP_ID,
+        title="video_final manifest",
+        film=STEP_REF_PREFIX + ASSEMBLE_STEP_ID,
+    )
+    return [assemble, finalize]
