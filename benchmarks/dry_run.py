@@ -31,11 +31,21 @@ class EstimateOnly:
 
 def plan(shots: int) -> dict:
     return {
-        "id": "bench-20", "title": "Bench", "created_at": "2026-01-01T00:00:00Z",
-        "characters": [{"id": "a", "name": "A", "appearance": "a keeper"}, {"id": "b", "name": "B", "appearance": "a whale"}],
+        "id": "bench-20",
+        "title": "Bench",
+        "created_at": "2026-01-01T00:00:00Z",
+        "characters": [
+            {"id": "a", "name": "A", "appearance": "a keeper"},
+            {"id": "b", "name": "B", "appearance": "a whale"},
+        ],
         "shots": [
-            {"id": f"s{i}", "description": f"Shot {i} of the bench film.", "duration_s": 4, "characters": ["a", "b"],
-             "dialogue": [{"character": "a" if i % 2 else "b", "text": f"Line number {i}."}]}
+            {
+                "id": f"s{i}",
+                "description": f"Shot {i} of the bench film.",
+                "duration_s": 4,
+                "characters": ["a", "b"],
+                "dialogue": [{"character": "a" if i % 2 else "b", "text": f"Line number {i}."}],
+            }
             for i in range(shots)
         ],
         "base_images": [{"prompt": f"keyframe {i}"} for i in range(shots + 1)],
@@ -45,8 +55,10 @@ def plan(shots: int) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        settings = load_settings({"artifacts_fs_root": root / "art", "db_path": root / "s.db", "runs_dir": root},
-                                 env={"SPARKLE_DOTENV": ""})
+        settings = load_settings(
+            {"artifacts_fs_root": root / "art", "db_path": root / "s.db", "runs_dir": root},
+            env={"SPARKLE_DOTENV": ""},
+        )
         adapter = EstimateOnly()
         rows = []
         for shots in (6, 20, 60):
@@ -54,7 +66,9 @@ def main() -> None:
             times = []
             for _ in range(6):
                 start = time.perf_counter()
-                report = execute_plan(data, "dry", settings=settings, adapter_for=lambda s, c: adapter)
+                report = execute_plan(
+                    data, "dry", settings=settings, adapter_for=lambda s, c: adapter
+                )
                 times.append(time.perf_counter() - start)
             rows.append((shots, len(report.steps), times[0], statistics.median(times[1:])))
     print(f"{'shots':>5} {'steps':>5} {'first call s':>12} {'median s':>9}")

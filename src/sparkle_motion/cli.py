@@ -720,7 +720,11 @@ from . import cli_runs  # noqa: E402,F401  (registers run, resume, status, runs 
 
 
 def main() -> None:
-    app()
+    # under `python -m sparkle_motion.cli` this module is __main__; the commands in
+    # cli_runs register on the importable module's app, so run that one
+    from sparkle_motion import cli as canonical
+
+    canonical.app()
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ later ones to render again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -213,7 +215,7 @@ def execute_run(
     film = Path(manifest["local_path"])
     if output is not None:
         _export(film, output, manifest["checksum_sha256"])
-        film = output
+        film = output.resolve()
     out.print(
         f"film: {film} ({manifest['duration_s']:.1f} s, {manifest['resolution_px']}, "
         f"{'playback ready' if manifest['playback_ready'] else 'NOT playback ready'})"
@@ -265,11 +267,52 @@ def run_film(
     if dry_run:
         _dry_run(settings, plan_path, run_id)
         return
+    warming, _ = _prewarm(settings, plan_path.read_text(encoding="utf-8"), run_id, plan_path.parent)
     from .stage_node import run_request
 
-    execute_run(
-        ctx, run_request(plan_path), run_id, output=output, session_db=session_db, quiet=quiet
-    )
+    try:
+        execute_run(
+            ctx, run_request(plan_path), run_id, output=output, session_db=session_db, quiet=quiet
+        )
+    finally:
+        _join(warming)
+
+
+def _prewarm(
+    settings: Any, plan_text: str, run_id: str, base_dir: Path | None
+) -> tuple[list, bool]:
+    """Start the slow loads (the piper voice) before ADK is even imported, for the stages
+    that will really render: a dry run over the step keys says which (about 0.1 s), so a
+    resume whose voices are all done loads nothing. Also says whether every step's output
+    is already stored (nothing to render)."""
+    from .adapters.registry import STAGE_KIND_OF_STEP, adapter_named
+    from .production_agent import execute_plan
+
+    try:
+        report = execute_plan(plan_text, "dry", run_id=run_id, settings=settings, base_dir=base_dir)
+    except SparkleMotionError:
+        return [], False  # plan intake reports it, typed
+    names = {s.adapter for s in report.steps if not s.cached and s.step_type in STAGE_KIND_OF_STEP}
+    threads = []
+    for name in sorted(names):
+        with contextlib.suppress(SparkleMotionError):
+            adapter = adapter_named(name)
+            if callable(getattr(adapter, "prewarm", None)):
+                thread = threading.Thread(target=_quietly, args=(adapter.prewarm,), daemon=True)
+                thread.start()
+                threads.append(thread)
+    return threads, bool(report.steps) and all(s.cached for s in report.steps)
+
+
+def _join(threads: list) -> None:
+    """A native load must not be torn down mid-way at interpreter exit."""
+    for thread in threads:
+        thread.join()
+
+
+def _quietly(fn: Any) -> None:
+    with contextlib.suppress(Exception):  # the step that needs it reports the failure, typed
+        fn()
 
 
 def _write_plan(settings: Any, idea: str, run_id: str, seed: int | None) -> Path:
@@ -356,15 +399,17 @@ def resume_run(
             raise typer.Exit(1)
         live = row.owner_pid is not None and pid_alive(row.owner_pid)
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
-        if live and paused:  # its process waits at the gate: let it carry on
-            if from_stage is not None:
-                err.print(
-                    "[red]error[/red]: --from-stage needs a run that is not live; stop it first"
-                )
-                raise typer.Exit(2)
+        if paused:
             runs.request(run_id, None)
-            out.print(f"run {run_id}: resumed")
-            return
+        if live:
+            if paused and from_stage is None:  # its process waits at the gate: let it go on
+                out.print(f"run {run_id}: resumed")
+                return
+            err.print(
+                f"[red]RunLockedError[/red]: run {escape(run_id)} is being driven by pid "
+                f"{row.owner_pid}; stop it before running it again"
+            )
+            raise typer.Exit(3)
         plan_text = row.metadata.get("plan_text")
         base_dir = row.metadata.get("base_dir")
     finally:
@@ -383,7 +428,29 @@ def resume_run(
         from_stage=from_stage,
         base_dir=Path(base_dir) if base_dir else None,
     )
-    execute_run(ctx, message, run_id, output=output, session_db=session_db, quiet=quiet)
+    settings = _state(ctx).settings()
+    warming, done = _prewarm(settings, plan_text, run_id, Path(base_dir) if base_dir else None)
+    if done and from_stage is None and row.status is RunStatus.SUCCEEDED:
+        # a finished run whose every output is stored: nothing to render, no graph to load
+        manifest = _film_manifest(settings, run_id)
+        if manifest is not None:
+            film = Path(manifest["local_path"])
+            from .storage.fs_store import sha256_file
+
+            if film.is_file() and sha256_file(film)[0] == manifest["checksum_sha256"]:
+                if output is not None:
+                    _export(film, output, manifest["checksum_sha256"])
+                    film = output.resolve()
+                out.print(
+                    f"run {run_id}: finished; every step's output is stored, nothing to render"
+                )
+                out.print(f"film: {film} ({manifest['duration_s']:.1f} s)")
+                out.print(f"run {run_id}")
+                return
+    try:
+        execute_run(ctx, message, run_id, output=output, session_db=session_db, quiet=quiet)
+    finally:
+        _join(warming)
 
 
 @app.command("status")

@@ -56,6 +56,7 @@ class Settings(BaseModel):
     max_cost_usd: float | None = Field(None, ge=0)
     ffmpeg_path: Path | None = None
     debug: bool = False
+    stage_workers: int | None = Field(None, ge=1, le=64)
     # agents
     script_agent_model: str = "sparkle-offline-planner"
     script_agent_seed: int | None = Field(None, ge=0, le=2**32 - 1)
@@ -183,6 +184,12 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "Budget per run; a dry run reports whether a plan fits.",
     ),
     EnvVar("ffmpeg_path", ("FFMPEG_PATH",), "ffmpeg binary; default the imageio-ffmpeg one."),
+    EnvVar(
+        "stage_workers",
+        ("SPARKLE_STAGE_WORKERS",),
+        "Steps of one stage run at once when their adapter allows it (keyframes, clips, "
+        "muxes); default min(2, CPU count).",
+    ),
     EnvVar(
         "debug",
         ("SPARKLE_DEBUG",),
@@ -419,6 +426,12 @@ def get_settings() -> Settings:
     if _cached is None:
         _cached = load_settings()
     return _cached
+
+
+def stage_workers(settings: Settings) -> int:
+    import os
+
+    return settings.stage_workers or min(2, os.cpu_count() or 1)
 
 
 def use_settings(settings: Settings) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .adapters.base import Adapter
-from .config import Settings, get_settings
+from .config import Settings, get_settings, stage_workers
 from .errors import RunFailedError
 from .runs.controller import run_context
 from .runs.engine import Engine, RetryPolicy, RunResult
@@ -67,6 +67,7 @@ def execute_plan(
             memory=MemoryLog(db),
             base_dir=base_dir,
             workdir=Path(settings.runs_dir) if Path(settings.runs_dir).is_dir() else None,
+            workers=stage_workers(settings),
             **({"sleep": sleep} if sleep else {}),
         )
         if mode == "dry":

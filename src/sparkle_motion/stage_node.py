@@ -26,7 +26,7 @@ from google.adk import Context, Event
 from google.adk.workflow import BaseNode
 
 from .aio import run_sync
-from .config import get_settings
+from .config import get_settings, stage_workers
 from .schemas import ArtifactRef, RunContext, RunStatus
 
 STATE_CONTEXT = "sparkle_run_context"
@@ -191,6 +191,7 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
             memory=MemoryLog(db),
             base_dir=Path(state[STATE_BASE_DIR]) if state.get(STATE_BASE_DIR) else None,
             workdir=Path(settings.runs_dir) if Path(settings.runs_dir).is_dir() else None,
+            workers=stage_workers(settings),
         )
         try:
             result = engine.execute(

@@ -109,7 +109,12 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
         "SPARKLE_RUNS_DIR": str(tmp_path / "runs"),
         "PYTHONPATH": str(REPO / "src"),
     }
-    plan = str(EXAMPLES / "short.json")
+    import json
+
+    from tests.support.media import small_plan
+
+    plan = str(tmp_path / "short.json")
+    Path(plan).write_text(json.dumps(small_plan("short.json")))
     adk = subprocess.run(
         [
             str(Path(sys.executable).parent / "adk"),
@@ -145,10 +150,20 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
         text=True,
         timeout=300,
     )
-    # no adapters are registered in these processes (the preview adapters are issue 6), so
-    # every stage fails: what is compared here is the graph both front doors walk
-    assert "plan_intake: 7 steps planned" in ours.stdout, ours.stderr[-2000:]
-    assert ours.returncode == 1 and ours.stdout.count(": failed") == 4
-    expected = ["plan_intake", "base_images", "dialogue_audio", "media_ready", "video", "lipsync"]
+    # adk run rendered the film with the preview adapters; our door walks the same graph
+    # and reuses every step
+    assert "plan_intake: 9 steps planned" in ours.stdout, ours.stderr[-2000:]
+    assert ours.returncode == 0 and ours.stdout.count("(0 run,") == 7, ours.stdout
+    expected = [
+        "plan_intake",
+        "base_images",
+        "dialogue_audio",
+        "media_ready",
+        "video",
+        "lipsync",
+        "custom",
+        "assemble",
+        "finalize",
+    ]
     assert node_sequence(tmp_path / "adk.db", "sparkle_motion") == expected
     assert node_sequence(tmp_path / "ours.db", "sparkle_motion") == expected

@@ -195,9 +195,11 @@ def test_pause_stop_resume_commands(tmp_path):
     assert runner.invoke(app, ["pause", "run1"], env=env).exit_code == 0
     with Database(tmp_path / "s.db") as db:
         assert Runs(db).control("run1") == "pause"
-    assert runner.invoke(app, ["resume", "run1"], env=env).exit_code == 0
+    # nobody drives run1 and it has no stored plan: the pause is lifted, nothing can re-run
+    result = runner.invoke(app, ["resume", "run1"], env=env)
+    assert result.exit_code == 2 and "no stored plan" in result.output
+    with Database(tmp_path / "s.db") as db:
+        assert Runs(db).control("run1") is None
     assert runner.invoke(app, ["stop", "run1"], env=env).exit_code == 0
     with Database(tmp_path / "s.db") as db:
         assert Runs(db).control("run1") == "stop"
-    result = runner.invoke(app, ["resume", "run1"], env=env)
-    assert result.exit_code == 2 and "not available yet" in result.output

@@ -92,5 +92,13 @@ def test_failures_and_invalid_plans(env):
 
 def test_without_registered_adapters_steps_fail_with_a_clear_reason(env):
     settings, _, _ = env
-    with pytest.raises(RunFailedError, match="is not registered"):
-        execute_plan(PLAN, "run", run_id="r9", settings=settings)
+    from sparkle_motion.adapters import registry
+
+    saved = dict(registry.BUILTIN)
+    registry.BUILTIN.pop("procedural_keyframes")
+    registry._INSTANCES.clear()
+    try:
+        with pytest.raises(RunFailedError, match="is not registered"):
+            execute_plan(PLAN, "run", run_id="r9", settings=settings)
+    finally:
+        registry.BUILTIN.update(saved)

@@ -12,7 +12,7 @@ with a sidechain compressor. Subtitles: one `.srt` cue per line (start to the en
 audio), burned in with libass when asked and always kept as a sidecar artifact.
 
 Encode: the seed's canonical flags (`-preset veryslow -crf 18`, AAC 192k, faststart) for
-`full`, `veryfast` for `preview`; single-threaded and bit-exact, so a resumed run's film
+`full`, `ultrafast` for `preview`; bit-exact with a fixed thread count, so a resumed run's film
 has the same sha256 as an uninterrupted one. The command and ffmpeg's log go into the
 artifact's metadata; with `debug=True` the work folder (graph, .srt, partial output) is
 copied to a quarantine folder instead of vanishing.
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..commands import CommandResult, run_command
 from ..errors import StageError
-from ..media.ffmpeg import DETERMINISTIC, FINAL_X264, ffmpeg_cmd
+from ..media.ffmpeg import FINAL_THREADS, FINAL_X264, deterministic, ffmpeg_cmd
 from ..media.probe import wav_duration
 from ..schemas import AssembleStep, RenderProfile, Step
 from .base import Estimate, Output, StepJob
@@ -98,25 +98,49 @@ def build_filter_graph(
     opts = step.opts
     parts: list[str] = []
     total = 0.0
-    for i, shot in enumerate(step.shots):
-        parts.append(
-            f"[{i}:v]{_fit(width, height, fps)},tpad=stop_mode=clone:stop_duration={shot.duration_s:.4f},"
-            f"trim=duration={shot.duration_s:.4f},setpts=PTS-STARTPTS,settb=AVTB[c{i}]"
-        )
-    acc = "c0"
-    total = step.shots[0].duration_s
+    # Each shot is exactly N_i frames. A transition into shot i (M_i frames) is rendered on
+    # its own: shot i-1's last frame held for M_i frames dissolving into shot i's first M_i
+    # frames; then every piece is concatenated once. (Chaining xfade over the growing film
+    # copies every earlier frame again at each transition: quadratic, 4x slower here.)
+    n_frames = [max(1, round(s.duration_s * fps)) for s in step.shots]
+    m_frames = [0] * len(step.shots)
+    kinds = [""] * len(step.shots)
     for i, shot in enumerate(step.shots[1:], start=1):
         t = min(opts.transition_s, step.shots[i - 1].duration_s, shot.duration_s)
-        if shot.transition_in == "cut" or t <= 0:
-            parts.append(f"[{acc}][c{i}]concat=n=2:v=1:a=0[j{i}]")
-        else:
-            kind = "fade" if shot.transition_in == "crossfade" else "fadeblack"
+        if shot.transition_in != "cut" and t > 0:
+            m_frames[i] = min(max(1, round(t * fps)), n_frames[i], n_frames[i - 1])
+            kinds[i] = "fade" if shot.transition_in == "crossfade" else "fadeblack"
+    norm = "setpts=PTS-STARTPTS,settb=AVTB"
+    segments: list[str] = []
+    for i, shot in enumerate(step.shots):
+        n, head = n_frames[i], m_frames[i]
+        tail = m_frames[i + 1] if i + 1 < len(step.shots) else 0
+        outs = [f"b{i}"] + ([f"hd{i}"] if head else []) + ([f"tl{i}"] if tail else [])
+        parts.append(
+            f"[{i}:v]{_fit(width, height, fps)},tpad=stop_mode=clone:stop_duration={shot.duration_s:.4f},"
+            f"trim=end_frame={n},{norm}"
+            + (f",split={len(outs)}" if len(outs) > 1 else "")
+            + "".join(f"[{o}]" for o in outs)
+        )
+        if head:
+            parts.append(f"[hd{i}]trim=end_frame={head},{norm}[hh{i}]")
             parts.append(
-                f"[{acc}]tpad=stop_mode=clone:stop_duration={t:.4f}[h{i}];"
-                f"[h{i}][c{i}]xfade=transition={kind}:duration={t:.4f}:offset={total:.4f}[j{i}]"
+                f"[tail{i - 1}][hh{i}]xfade=transition={kinds[i]}:duration={head / fps:.4f}:offset=0[x{i}]"
             )
-        acc = f"j{i}"
-        total += shot.duration_s
+            segments.append(f"[x{i}]")
+        if tail:
+            parts.append(
+                f"[tl{i}]trim=start_frame={n - 1},{norm},tpad=stop_mode=clone:stop_duration={tail / fps:.4f},"
+                f"trim=end_frame={tail},{norm}[tail{i}]"
+            )
+        if n - head > 0:
+            parts.append(f"[b{i}]trim=start_frame={head},{norm}[s{i}]")
+            segments.append(f"[s{i}]")
+        else:
+            parts.append(f"[b{i}]nullsink")
+    acc = "film"
+    parts.append(f"{''.join(segments)}concat=n={len(segments)}:v=1:a=0,settb=AVTB[{acc}]")
+    total = sum(n_frames) / fps
     finish = []
     if opts.fade_in_s > 0:
         finish.append(f"fade=t=in:st=0:d={min(opts.fade_in_s, total):.4f}")
@@ -150,7 +174,7 @@ def build_filter_graph(
         parts.append(f"[{m}:a]{fmt},atrim=0:{total:.4f},volume={step.music.volume_db:g}dB[music]")
         if voices and step.music.duck_under_dialogue:
             ratio = max(1.0, min(20.0, 10 ** (-opts.duck_db / 20)))
-            parts.append("[speech]asplit=2[speech][sc]")
+            parts.append("[speech]asplit=2[speech][sc0];[sc0]apad[sc]")
             parts.append(
                 f"[music][sc]sidechaincompress=threshold=0.02:ratio={ratio:.2f}"
                 ":attack=20:release=400[ducked]"
@@ -210,7 +234,7 @@ def assemble_clips(
         *inputs, "-filter_complex", graph, "-map", "[vout]", "-map", "[aout]",
         *video, "-r", f"{step.fps:g}", "-frames:v", str(frames),
         "-c:a", "aac", "-b:a", f"{opts.audio_bitrate_k}k", "-ar", str(SAMPLE_RATE),
-        *DETERMINISTIC, "-movflags", "+faststart", "-t", f"{total:.4f}", "-f", "mp4", str(out_path),
+        *deterministic(FINAL_THREADS), "-movflags", "+faststart", "-t", f"{total:.4f}", "-f", "mp4", str(out_path),
     )  # fmt: skip
     (workdir / "ffmpeg_command.txt").write_text(shlex.join(cmd) + "\n", encoding="utf-8")
     try:

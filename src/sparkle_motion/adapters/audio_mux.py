@@ -27,6 +27,7 @@ def line_offsets(job: StepJob) -> list[float]:
 
 
 class AudioMux:
+    concurrent = True  # steps share nothing: the engine may run several at once
     name = "audio_mux"
     version = "1"
     model_id = None

@@ -78,6 +78,7 @@ def motion_command(
 
 
 class FfmpegMotion:
+    concurrent = True  # steps share nothing: the engine may run several at once
     name = "ffmpeg_motion"
     version = "1"
     model_id = None

@@ -263,6 +263,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
 
 
 class ProceduralKeyframes:
+    concurrent = True  # steps share nothing: the engine may run several at once
     name = "procedural_keyframes"
     version = "1"
     model_id = None

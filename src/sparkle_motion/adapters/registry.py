@@ -7,6 +7,7 @@ per stage kind. Built-ins are named by import path and imported on first use, so
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 
 from ..errors import MissingDependencyError
@@ -37,6 +38,7 @@ BUILTIN: dict[str, str] = {
 
 _FACTORIES: dict[str, Callable[[], Adapter]] = {}
 _INSTANCES: dict[str, Adapter] = {}
+_LOCK = threading.Lock()
 
 
 def register(name: str, factory: Callable[[], Adapter]) -> None:
@@ -58,13 +60,16 @@ def _builtin(name: str) -> Callable[[], Adapter] | None:
 
 def adapter_named(name: str) -> Adapter:
     """One instance per name and process: adapters may hold a loaded model or voice."""
-    if name in _INSTANCES:
-        return _INSTANCES[name]
-    factory = _FACTORIES.get(name) or _builtin(name)
-    if factory is None:
-        raise MissingDependencyError(f"adapter {name!r} is not registered; known: {registered()}")
-    _INSTANCES[name] = adapter = factory()
-    return adapter
+    with _LOCK:
+        if name in _INSTANCES:
+            return _INSTANCES[name]
+        factory = _FACTORIES.get(name) or _builtin(name)
+        if factory is None:
+            raise MissingDependencyError(
+                f"adapter {name!r} is not registered; known: {registered()}"
+            )
+        _INSTANCES[name] = adapter = factory()
+        return adapter
 
 
 def adapter_for(step: Step, profile: RenderProfile) -> Adapter:

@@ -2,8 +2,8 @@
 
 The binary is `FFMPEG_PATH` when set, else the one the `imageio-ffmpeg` wheel carries (the
 same build wherever pip installs it: libx264, AAC, libass for subtitles). Encodes are
-single-threaded and bit-exact (`-bitexact`, fixed `-threads`), so the same inputs give the
-same bytes: a resumed run's film has the sha256 of an uninterrupted one.
+bit-exact with a fixed thread count (`-bitexact`, `-threads N`), so the same inputs give
+the same bytes: a resumed run's film has the sha256 of an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -15,26 +15,36 @@ from ..errors import MissingDependencyError
 
 # fast intermediate encodes (clips between stages); only the final film is quality-tuned
 INTERMEDIATE_X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p"]
-# the seed's canonical final encode, and the preview profile's fast one
+# the seed's canonical final encode, and the preview profile's fast one (an animatic: speed
+# first; measured in benchmarks/preview_film.py, `veryfast` costs 2.3x the encode time)
 FINAL_X264 = {
     "canonical": ["-c:v", "libx264", "-preset", "veryslow", "-crf", "18", "-pix_fmt", "yuv420p"],
-    "fast": ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"],
+    "fast": ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p"],
 }
-# determinism: no encoder/muxer version strings, no thread-count-dependent output
-DETERMINISTIC = [
-    "-threads",
-    "1",
-    "-filter_threads",
-    "1",
-    "-fflags",
-    "+bitexact",
-    "-flags:v",
-    "+bitexact",
-    "-flags:a",
-    "+bitexact",
-    "-map_metadata",
-    "-1",
-]
+
+
+def deterministic(threads: int = 1) -> list[str]:
+    """Flags that make an encode reproducible: no version strings or metadata, and a fixed
+    encoder thread count (x264's output depends on the count, never on scheduling)."""
+    return [
+        "-threads",
+        str(threads),
+        "-filter_threads",
+        "1",
+        "-fflags",
+        "+bitexact",
+        "-flags:v",
+        "+bitexact",
+        "-flags:a",
+        "+bitexact",
+        "-map_metadata",
+        "-1",
+    ]
+
+
+DETERMINISTIC = deterministic(1)
+# the final encode's fixed thread count: the same bytes on any machine, both cores used here
+FINAL_THREADS = 2
 # ffmpeg's own chatter off; errors still reach stderr
 QUIET = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
 

@@ -50,12 +50,14 @@ def video_prompt(plan: MoviePlan, shot_index: int) -> str:
 
 
 def scene_hint(plan: MoviePlan, index: int) -> SceneHint:
-    """Keyframe `index` starts shot `index`; the last one ends the last shot."""
+    """Keyframe `index` starts shot `index`; the last one ends the last shot. The caption is
+    the shot's title or the keyframe's own prompt (not the shot description, so rewording
+    what happens in a shot re-renders its clip, not its keyframes)."""
     shot = plan.shots[min(index, len(plan.shots) - 1)]
     chars = [plan.character(c) for c in shot.characters]
     return SceneHint(
         shot_id=shot.id,
-        caption=(shot.title or shot.description)[:300],
+        caption=(shot.title or plan.base_images[index].prompt)[:300],
         setting=shot.setting,
         mood=shot.mood,
         time_of_day=shot.time_of_day,

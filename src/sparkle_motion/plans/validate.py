@@ -17,6 +17,7 @@ from ..render_profiles import resolve_render_profile
 from ..schemas import MoviePlan, PolicyWarning, ResolvedRenderProfile
 from ..validation_messages import pydantic_issues
 from .compile import with_compiled_steps
+from .handlers import check_handlers
 from .limits import check_limits
 from .parse import load_plan_file, parse_plan_text
 from .policy import check_policy
@@ -66,6 +67,9 @@ def validate_plan(
     problems = check_policy(plan, settings)
     if problems:
         raise PlanPolicyViolation(problems, source=source)
+    problems = check_handlers(plan, settings)
+    if problems:
+        raise PlanSchemaError(problems, source=source)
     return ValidatedPlan(with_compiled_steps(plan, profile), profile, warnings)
 
 

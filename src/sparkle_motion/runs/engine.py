@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,18 @@ class RunResult:
     cached: list[str] = field(default_factory=list)  # steps reused from a completed key
 
 
+def _stage_batches(steps: list[Step]) -> list[list[Step]]:
+    """Consecutive steps of the same stage, in plan order."""
+    batches: list[list[Step]] = []
+    for step in steps:
+        stage = STAGE_OF_STEP_TYPE[step.type]
+        if batches and STAGE_OF_STEP_TYPE[batches[-1][0].type] == stage:
+            batches[-1].append(step)
+        else:
+            batches.append([step])
+    return batches
+
+
 def upstream_ids(step: Step) -> list[str]:
     """The step ids a step's `@refs` name."""
     return [
@@ -146,6 +159,7 @@ class Engine:
         memory: Any = None,
         workdir: Path | None = None,
         base_dir: Path | None = None,
+        workers: int = 1,
     ) -> None:
         self.store = store
         self.records = records
@@ -155,6 +169,7 @@ class Engine:
         self.memory = memory
         self.workdir = workdir
         self.base_dir = base_dir  # where plan-relative input paths are resolved
+        self.workers = max(1, workers)  # steps of one stage run at once (adapters permitting)
 
     def _local_inputs(self, step: Step) -> dict[str, Path]:
         """Non-@ inputs (a keyframe's `source`, a reference voice clip) as files under
@@ -190,19 +205,19 @@ class Engine:
         forced = forced_stages(from_stage)
         result = RunResult(ctx.run_id, RunStatus.RUNNING)
         outputs = {} if outputs is None else outputs
-        for step in ctx.plan.steps:
-            if stages is not None and STAGE_OF_STEP_TYPE[step.type] not in stages:
-                continue
-            if gate is not None and gate() == "stop":
+        chosen = [
+            s for s in ctx.plan.steps if stages is None or STAGE_OF_STEP_TYPE[s.type] in stages
+        ]
+        for batch in _stage_batches(chosen):
+            force = STAGE_OF_STEP_TYPE[batch[0].type] in forced
+            if self.workers > 1 and len(batch) > 1 and self._concurrent(ctx, batch):
+                stopped_at = self._run_parallel(ctx, batch, outputs, result, force, gate)
+            else:
+                stopped_at = self._run_sequential(ctx, batch, outputs, result, force, gate)
+            if stopped_at is not None:
                 result.status = RunStatus.STOPPED
-                self._event(ctx.run_id, "run_stopped", {"before_step": step.id})
+                self._event(ctx.run_id, "run_stopped", {"before_step": stopped_at})
                 return result
-            record = self._run_step(
-                ctx, step, outputs, result, force=STAGE_OF_STEP_TYPE[step.type] in forced
-            )
-            result.records[step.id] = record
-            if record.status in (StepStatus.SUCCEEDED, StepStatus.CACHED):
-                outputs[step.id] = record.artifacts
         failed = any(r.status in SKIPPABLE for r in result.records.values())
         result.status = RunStatus.FAILED if failed else RunStatus.SUCCEEDED
         self._event(
@@ -216,6 +231,58 @@ class Engine:
             },
         )
         return result
+
+    def _concurrent(self, ctx: RunContext, batch: list[Step]) -> bool:
+        """Steps of one stage may overlap when every adapter says it is safe to."""
+        try:
+            return all(getattr(self.adapter_for(s, ctx), "concurrent", False) for s in batch)
+        except StageError:
+            return False  # the sequential path records the missing adapter per step
+
+    def _finish_step(
+        self, step: Step, record: StepExecutionRecord, outputs: dict, result: RunResult
+    ) -> None:
+        result.records[step.id] = record
+        if record.status in (StepStatus.SUCCEEDED, StepStatus.CACHED):
+            outputs[step.id] = record.artifacts
+
+    def _run_sequential(self, ctx, batch, outputs, result, force, gate) -> str | None:
+        for step in batch:
+            if gate is not None and gate() == "stop":
+                return step.id
+            self._finish_step(
+                step, self._run_step(ctx, step, outputs, result, force=force), outputs, result
+            )
+        return None
+
+    def _run_parallel(self, ctx, batch, outputs, result, force, gate) -> str | None:
+        """Up to `workers` steps at once, each started only when the steps it reads have
+        ended; the gate is asked before each start (a pause lets running steps drain)."""
+        waiting = list(batch)
+        running: dict[Future, Step] = {}
+        stopped_at = None
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="step") as pool:
+            while waiting or running:
+                unfinished = {s.id for s in waiting} | {s.id for s in running.values()}
+                ready = [s for s in waiting if not set(upstream_ids(s)) & unfinished]
+                while ready and len(running) < self.workers and stopped_at is None:
+                    step = ready.pop(0)
+                    if gate is not None and gate() == "stop":
+                        stopped_at = step.id
+                        break
+                    waiting.remove(step)
+                    running[
+                        pool.submit(self._run_step, ctx, step, outputs, result, force=force)
+                    ] = step
+                if stopped_at is not None:
+                    waiting.clear()
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    step = running.pop(future)
+                    self._finish_step(step, future.result(), outputs, result)
+        return stopped_at
 
     def simulate(
         self,

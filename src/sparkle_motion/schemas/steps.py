@@ -167,7 +167,7 @@ class AssembleOpts(StrictModel):
     duck_db: float = Field(-12.0, ge=-40, le=0, description="Music gain change under speech.")
     encode_preset: Literal["canonical", "fast"] | None = Field(
         None,
-        description="canonical = -preset veryslow -crf 18; fast = veryfast; unset: by profile.",
+        description="canonical = -preset veryslow -crf 18; fast = ultrafast -crf 23; unset: by profile.",
     )
     crf: int | None = Field(None, ge=0, le=51)
     audio_bitrate_k: int = Field(192, ge=32, le=512)

@@ -220,3 +220,65 @@ def test_a_different_profile_setup_does_not_reuse_outputs(rig):
         }
     )
     assert len(engine.execute(other).executed) == len(ctx.plan.steps)
+
+
+class ConcurrentAdapter(RecordingAdapter):
+    """Records how many steps overlap."""
+
+    concurrent = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.lock = threading.Lock()
+        self.active = 0
+        self.peak = 0
+
+    def run(self, job):
+        import time
+
+        with self.lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        try:
+            time.sleep(0.05)
+            return super().run(job)
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+def _engine(tmp_path, adapter, workers):
+    db = Database(tmp_path / f"s{workers}.db")
+    store = FilesystemArtifactStore(tmp_path / f"art{workers}")
+    return Engine(
+        store=store, records=StepRecords(db), adapter_for=lambda s, c: adapter, workers=workers
+    )
+
+
+def test_steps_of_a_stage_overlap_when_the_adapter_allows_and_give_the_same_outputs(tmp_path):
+    parallel, serial = ConcurrentAdapter(), ConcurrentAdapter()
+    a = run(_engine(tmp_path, parallel, 2), LIGHTHOUSE, "p1")
+    b = run(_engine(tmp_path, serial, 1), LIGHTHOUSE, "s1")
+    assert a.status is b.status is RunStatus.SUCCEEDED
+    assert parallel.peak == 2 and serial.peak == 1
+    assert {k: r.artifacts[0].checksum_sha256 for k, r in a.records.items()} == {
+        k: r.artifacts[0].checksum_sha256 for k, r in b.records.items()
+    }
+
+
+def test_a_stop_while_steps_run_in_parallel_lets_them_finish_and_starts_no_more(tmp_path):
+    adapter = ConcurrentAdapter()
+    engine = _engine(tmp_path, adapter, 2)
+    asked = []
+
+    def gate():
+        asked.append(1)
+        return "stop" if len(asked) > 3 else None
+
+    ctx = build_run_context(LIGHTHOUSE, run_id="g1", settings=make_settings())
+    result = engine.execute(ctx, gate=gate)
+    assert result.status is RunStatus.STOPPED
+    assert sum(adapter.calls.values()) == 3  # three started before the stop, all finished
+    assert all(r.status is StepStatus.SUCCEEDED for r in result.records.values())

@@ -1,0 +1,230 @@
+"""The preview film end to end, through the CLI and the ADK graph, on small media
+(320x176): `sparkle-motion run PLAN -o film.mp4` in a fresh process, then every check
+the preview-film issue names, and a kill during the video stage followed by `resume`
+giving a film with the same sha256 as the uninterrupted run."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sparkle_motion.media.probe import probe
+from tests.conftest import REPO
+from tests.support.media import decode_audio, rms, small_plan
+
+CLI = [sys.executable, "-m", "sparkle_motion.cli"]
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "SPARKLE_DOTENV": "",
+        "ARTIFACTS_FS_ROOT": str(root / "art"),
+        "SPARKLE_DB_PATH": str(root / "s.db"),
+        "SPARKLE_RUNS_DIR": str(root / "runs"),
+    }
+
+
+def _cli(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*CLI, *args], cwd=root, env=_env(root), capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def film(tmp_path_factory):
+    root = tmp_path_factory.mktemp("film")
+    plan = small_plan()
+    (root / "plan.json").write_text(json.dumps(plan))
+    done = _cli(root, "run", "plan.json", "-o", "film.mp4", "--run-id", "f1", "-q")
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    return root, plan, done
+
+
+def _records(root: Path, run_id: str) -> dict[str, dict]:
+    conn = sqlite3.connect(root / "s.db")
+    rows = conn.execute("SELECT step_id, record FROM step_records WHERE run_id = ?", (run_id,))
+    out = {step: json.loads(rec) for step, rec in rows}
+    conn.close()
+    return out
+
+
+def test_run_prints_the_film_and_the_run_id(film):
+    root, _, done = film
+    assert f"film: {root / 'film.mp4'}" in done.stdout and done.stdout.rstrip().endswith("run f1")
+
+
+def test_the_film_is_h264_and_aac_and_as_long_as_the_plan(film):
+    root, plan, _ = film
+    info = probe(root / "film.mp4")
+    total = sum(s["duration_s"] for s in plan["shots"])
+    assert info.video_codec == "h264" and info.audio_codec == "aac"
+    assert abs(info.duration_s - total) <= 0.5 and (info.width, info.height) == (320, 176)
+
+
+def test_speech_is_loud_inside_every_line_and_quiet_between(film):
+    root, _, _ = film
+    records = _records(root, "f1")
+    assemble = next(s for s in json.loads(_run_plan_steps(root)) if s["type"] == "assemble")
+    samples, rate = decode_audio(root / "film.mp4")
+    windows = []
+    for line in assemble["dialogue"]:
+        wav = Path(records["tts." + line["line_id"]]["artifacts"][0]["local_path"])
+        import wave
+
+        with wave.open(str(wav)) as w:
+            seconds = w.getnframes() / w.getframerate()
+        windows.append((line["start_s"], line["start_s"] + seconds))
+    windows.sort()
+    loud = [rms(samples, rate, a, b) for a, b in windows]
+    gaps = [
+        (b1 + 0.15, a2 - 0.15) for (_, b1), (a2, _) in itertools.pairwise(windows) if a2 - b1 > 0.6
+    ]
+    quiet = [rms(samples, rate, a, b) for a, b in gaps]
+    assert gaps and min(loud) > 5 * max(quiet) and min(loud) > 0.01
+
+
+def _run_plan_steps(root: Path) -> str:
+    conn = sqlite3.connect(root / "s.db")
+    (meta,) = conn.execute("SELECT metadata FROM runs WHERE run_id = 'f1'").fetchone()
+    conn.close()
+    from sparkle_motion.runs.intake import prepare
+
+    ctx, _ = prepare(json.loads(meta)["plan_text"], run_id="f1")
+    return json.dumps([s.model_dump(mode="json") for s in ctx.plan.steps])
+
+
+def test_subtitles_have_one_cue_per_line(film):
+    root, plan, _ = film
+    records = _records(root, "f1")
+    srt = next(
+        a for a in records["assemble.film"]["artifacts"] if a["artifact_type"] == "subtitles_srt"
+    )
+    text = Path(srt["local_path"]).read_text()
+    lines = sum(len(s.get("dialogue", [])) for s in plan["shots"])
+    assert text.count(" --> ") == lines == 7
+
+
+def test_consecutive_keyframes_differ(film):
+    root, _, _ = film
+    records = _records(root, "f1")
+    shas = [
+        records[k]["artifacts"][0]["checksum_sha256"]
+        for k in sorted(k for k in records if k.startswith("image."))
+    ]
+    assert len(shas) == 7 and all(a != b for a, b in itertools.pairwise(shas))
+
+
+def test_the_manifest_checksum_matches_the_file(film):
+    root, _, _ = film
+    record = _records(root, "f1")["finalize.film"]
+    manifest = json.loads(Path(record["artifacts"][0]["local_path"]).read_text())
+    assert (
+        manifest["checksum_sha256"] == _sha(Path(manifest["local_path"])) == _sha(root / "film.mp4")
+    )
+    assert manifest["playback_ready"] is True and manifest["resolution_px"] == "320x176"
+    assert record["artifacts"][0]["artifact_type"] == "video_final"
+
+
+def test_lipsync_clips_say_they_are_not_lip_synced(film):
+    root, _, _ = film
+    records = _records(root, "f1")
+    lips = [r for k, r in records.items() if k.startswith("lipsync.")]
+    assert lips and all(r["artifacts"][0]["metadata"]["lipsynced"] is False for r in lips)
+
+
+def test_status_and_runs_list_show_the_run(film):
+    root, _, _ = film
+    status = _cli(root, "status", "f1")
+    assert (
+        status.returncode == 0 and "run f1: succeeded" in status.stdout and "film:" in status.stdout
+    )
+    listed = _cli(root, "runs", "list")
+    assert "f1" in listed.stdout and "succeeded" in listed.stdout
+
+
+def test_a_kill_during_video_then_resume_gives_the_same_film(film, tmp_path):
+    root, plan, _ = film
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    child = subprocess.Popen(
+        [*CLI, "run", "plan.json", "--run-id", "k1", "-q"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    killed = False
+    while time.monotonic() < deadline and child.poll() is None:
+        db = tmp_path / "s.db"
+        if db.exists():
+            try:
+                conn = sqlite3.connect(db)
+                started = conn.execute(
+                    "SELECT count(*) FROM memory_events WHERE event_type = 'step_started' "
+                    "AND payload LIKE '%\"video.%'"
+                ).fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:
+                started = 0
+            if started >= 2:
+                child.send_signal(signal.SIGKILL)
+                killed = True
+                break
+        time.sleep(0.05)
+    child.wait(timeout=60)
+    assert killed, "the run never reached its video stage"
+    status = _cli(tmp_path, "status", "k1")
+    assert "crashed" in status.stdout, status.stdout
+    resumed = _cli(tmp_path, "resume", "k1", "-o", "film.mp4", "-q")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-3000:]
+    assert "continuing a crashed run" in resumed.stdout
+    records = _records(tmp_path, "k1")
+    assert all(records[k]["status"] == "cached" for k in records if k.startswith("image."))
+    assert _sha(tmp_path / "film.mp4") == _sha(root / "film.mp4")
+
+
+def test_resume_of_a_finished_run_renders_nothing(film):
+    root, _, _ = film
+    done = _cli(root, "resume", "f1", "-q")
+    assert done.returncode == 0 and "nothing to render" in done.stdout
+    assert done.stdout.rstrip().endswith("run f1")
+
+
+def test_resume_from_stage_renders_that_stage_and_later_again(film):
+    root, _, _ = film
+    before = _records(root, "f1")
+    done = _cli(root, "resume", "f1", "--from-stage", "assemble", "-o", "again.mp4", "-q")
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "assemble: succeeded (1 run, 0 reused)" in done.stdout
+    assert "finalize: succeeded (1 run, 0 reused)" in done.stdout
+    assert "video: succeeded (0 run, 6 reused)" in done.stdout
+    after = _records(root, "f1")
+    assert after["assemble.film"]["attempts"] >= 1 and before.keys() == after.keys()
+    assert _sha(root / "again.mp4") == _sha(root / "film.mp4")  # deterministic encode
+    bad = _cli(root, "resume", "f1", "--from-stage", "colour", "-q")
+    assert bad.returncode == 2 and "from_stage must be one of" in bad.stderr
+
+
+def test_dry_run_reports_and_renders_nothing(film, tmp_path):
+    _, plan, _ = film
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    done = _cli(tmp_path, "run", "plan.json", "--dry-run")
+    assert done.returncode == 0 and "dry run" in done.stdout and "video" in done.stdout
+    assert not (tmp_path / "art").exists() or not any((tmp_path / "art").rglob("*.mp4"))

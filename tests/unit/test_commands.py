@@ -1,0 +1,76 @@
+"""run_command: captured output, typed failures naming the command, timeouts that take the
+whole process group down."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+
+from sparkle_motion.commands import run_command
+from sparkle_motion.errors import CommandError, MissingDependencyError, StageTimeoutError
+
+PY = sys.executable
+
+
+def test_output_is_captured():
+    result = run_command([PY, "-c", "import sys; print('out'); print('err', file=sys.stderr)"])
+    assert (
+        result.stdout.strip() == "out" and result.stderr.strip() == "err" and result.returncode == 0
+    )
+    assert "python" in result.log()["command"]
+
+
+def test_a_non_zero_exit_is_a_command_error_with_stderr_and_command():
+    with pytest.raises(CommandError) as info:
+        run_command(
+            [PY, "-c", "import sys; sys.stderr.write('No space left on device'); sys.exit(3)"],
+            step_id="s1",
+        )
+    assert "exited with status 3" in str(info.value) and "No space left on device" in str(
+        info.value
+    )
+    assert info.value.context["command"][0] == PY and info.value.step_id == "s1"
+
+
+def test_a_killed_child_says_so():
+    with pytest.raises(CommandError, match="killed by SIGKILL"):
+        run_command([PY, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"])
+
+
+def test_a_missing_binary_is_a_missing_dependency():
+    with pytest.raises(MissingDependencyError, match="not installed"):
+        run_command(["sparkle-no-such-binary-xyz"])
+
+
+def test_timeout_kills_the_whole_process_group(tmp_path):
+    marker = tmp_path / "grandchild.pid"
+    script = (
+        "import subprocess, sys, time;"
+        f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+        f"open({str(marker)!r}, 'w').write(str(p.pid));"
+        "time.sleep(60)"
+    )
+    started = time.monotonic()
+    with pytest.raises(StageTimeoutError) as info:
+        run_command([PY, "-c", script], timeout_s=1.0, retries=1)
+    assert info.value.context["attempts"] == 2 and time.monotonic() - started < 20
+    grandchild = int(marker.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the grandchild outlived the timeout")
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError):
+        run_command([])
+    with pytest.raises(ValueError):
+        run_command([PY], timeout_s=0)
