@@ -387,7 +387,6 @@ def resume_run(
 ) -> None:
     """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
     from its stored plan (finished steps are reused; `--from-stage` re-renders from there)."""
-    from .runs.lock import pid_alive
     from .schemas import RunStatus
     from .stage_node import run_request
 
@@ -397,7 +396,7 @@ def resume_run(
         if row is None:
             err.print(f"[red]error[/red]: no run {escape(run_id)}")
             raise typer.Exit(1)
-        live = row.owner_pid is not None and pid_alive(row.owner_pid)
+        live = row.owner_alive()
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
         if paused:
             runs.request(run_id, None)
@@ -459,7 +458,6 @@ def run_status(
     run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
 ) -> None:
     """A run's state, its steps by stage, and its film when finished."""
-    from .runs.lock import pid_alive
     from .runs.records import StepRecords
     from .schemas import RunStatus
 
@@ -474,7 +472,7 @@ def run_status(
         if (
             status in (RunStatus.RUNNING, RunStatus.PAUSED)
             and row.owner_pid
-            and not pid_alive(row.owner_pid)
+            and not row.owner_alive()
         ):
             status = RunStatus.CRASHED
         records = StepRecords(runs.db).list(run_id)

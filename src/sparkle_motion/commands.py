@@ -95,6 +95,7 @@ def run_command(
     if timeout_s <= 0:
         raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
     shown = shlex.join(argv)
+    who = f"{step_id}: " if step_id else ""
     context = {"command": argv, "cwd": os.fspath(cwd) if cwd else None}
     attempts = 0
     while True:
@@ -112,13 +113,13 @@ def run_command(
             )
         except FileNotFoundError as exc:
             raise MissingDependencyError(
-                f"{argv[0]!r} is not installed or not on PATH (running: {shown})",
+                f"{who}{argv[0]!r} is not installed or not on PATH (running: {shown})",
                 step_id=step_id,
                 context=context,
             ) from exc
         except PermissionError as exc:
             raise CommandError(
-                f"cannot execute {argv[0]!r}: {exc} (running: {shown})",
+                f"{who}cannot execute {argv[0]!r}: {exc} (running: {shown})",
                 step_id=step_id,
                 context=context,
             ) from exc
@@ -130,7 +131,7 @@ def run_command(
             if attempts <= retries:
                 continue
             raise StageTimeoutError(
-                f"command timed out after {timeout_s:g} s: {shown}",
+                f"{who}command timed out after {timeout_s:g} s: {shown}",
                 step_id=step_id,
                 context={**context, "timeout_s": timeout_s, "attempts": attempts},
             ) from None
@@ -151,7 +152,7 @@ def run_command(
         if proc.returncode != 0:
             tail = result.stderr.strip()[-STDERR_TAIL_CHARS:]
             raise CommandError(
-                f"{Path(argv[0]).name} {_describe_exit(proc.returncode)}: {shown}"
+                f"{who}{Path(argv[0]).name} {_describe_exit(proc.returncode)}: {shown}"
                 + (f"\n{tail}" if tail else ""),
                 step_id=step_id,
                 context={**context, "returncode": proc.returncode, "stderr_tail": tail},

@@ -111,7 +111,13 @@ class PiperEngine:
 
 
 def espeak_speak(
-    binary: str, text: str, semitones: float, rate: float, character: str | None, workdir: Path
+    binary: str,
+    text: str,
+    semitones: float,
+    rate: float,
+    character: str | None,
+    workdir: Path,
+    step_id: str | None = None,
 ) -> bytes:
     variant = ESPEAK_VARIANTS[
         int.from_bytes(hashlib.sha256((character or "").encode()).digest()[:2], "big")
@@ -133,6 +139,7 @@ def espeak_speak(
         ],
         timeout_s=60,
         stdin=text.encode("utf-8"),
+        step_id=step_id,
     )
     return out.read_bytes()
 
@@ -172,7 +179,9 @@ class PreviewTTS:
                 raise MissingDependencyError(
                     f"{step.id}: no speech synthesizer: {FIX}", step_id=step.id
                 )
-            data = espeak_speak(binary, step.text, semitones, rate, step.character, job.workdir)
+            data = espeak_speak(
+                binary, step.text, semitones, rate, step.character, job.workdir, step.id
+            )
             used = "espeak-ng"
         return [
             Output(

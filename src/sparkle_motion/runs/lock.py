@@ -3,6 +3,8 @@
 Exactly one live process may drive a run. `acquire` takes the run when it has no owner,
 or its owner is a process on this host that no longer exists; a run found `running` with
 a dead owner is marked `crashed` (distinct from `failed`, which the code records itself).
+The owner is (host, pid, process start time): a pid the kernel reused for an unrelated
+process after a crash has another start time, so it does not keep the run locked.
 """
 
 from __future__ import annotations
@@ -19,14 +21,31 @@ from ..schemas import RunStatus
 from ..storage.db import Database
 
 
-def pid_alive(pid: int) -> bool:
+def pid_alive(pid: int, started: int | None = None) -> bool:
+    """The process `pid` exists and, when `started` is known, is the same process that
+    recorded it (a pid reused after a crash has another start time)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass
+    if started is None:
         return True
-    return True
+    now = process_started(pid)
+    return now is None or now == started
+
+
+def process_started(pid: int) -> int | None:
+    """A process's start time in clock ticks since boot (Linux), else None."""
+    try:
+        stat = open(f"/proc/{pid}/stat", encoding="ascii", errors="replace").read()  # noqa: SIM115
+    except OSError:
+        return None
+    try:  # the command name (field 2) may hold spaces or parentheses: split after it
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (IndexError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -37,6 +56,15 @@ class RunRow:
     owner_pid: int | None
     owner_host: str | None
     metadata: dict[str, Any]
+    owner_started: int | None = None
+
+    def owner_alive(self, host: str | None = None) -> bool:
+        """A process still drives this run (an owner on another host is assumed alive)."""
+        if self.owner_pid is None:
+            return False
+        if self.owner_host != (host or socket.gethostname()):
+            return True
+        return pid_alive(self.owner_pid, self.owner_started)
 
 
 class Runs:
@@ -82,6 +110,7 @@ class Runs:
             row["owner_pid"],
             row["owner_host"],
             json.loads(row["metadata"]),
+            row["owner_started"],
         )
 
     def set_plan(self, run_id: str, plan_text: str, base_dir: str | None) -> None:
@@ -117,14 +146,15 @@ class Runs:
         its previous owner died mid-run). RunLockedError when a live process owns it."""
         with self.db.atomic() as conn:
             row = conn.execute(
-                "SELECT status, owner_pid, owner_host FROM runs WHERE run_id = ?", (run_id,)
+                "SELECT status, owner_pid, owner_host, owner_started FROM runs WHERE run_id = ?",
+                (run_id,),
             ).fetchone()
             if row is None:
                 raise KeyError(f"no run {run_id!r}")
             status = RunStatus(row["status"])
             owner, host = row["owner_pid"], row["owner_host"]
             if owner is not None and (owner, host) != (self.pid, self.host):
-                if host != self.host or pid_alive(owner):
+                if host != self.host or pid_alive(owner, row["owner_started"]):
                     raise RunLockedError(
                         f"run {run_id} is owned by pid {owner} on {host}",
                         run_id=run_id,
@@ -134,9 +164,17 @@ class Runs:
                     status = RunStatus.CRASHED
             # taking the run over is a resume: earlier pause/stop requests are settled
             conn.execute(
-                "UPDATE runs SET owner_pid = ?, owner_host = ?, heartbeat_at = ?, status = ?, updated_at = ?, "
-                "control = NULL WHERE run_id = ?",
-                (self.pid, self.host, time.time(), status.value, time.time(), run_id),
+                "UPDATE runs SET owner_pid = ?, owner_host = ?, owner_started = ?, heartbeat_at = ?, "
+                "status = ?, updated_at = ?, control = NULL WHERE run_id = ?",
+                (
+                    self.pid,
+                    self.host,
+                    process_started(self.pid),
+                    time.time(),
+                    status.value,
+                    time.time(),
+                    run_id,
+                ),
             )
         return status
 
@@ -159,7 +197,8 @@ class Runs:
     def release(self, run_id: str) -> None:
         with self.db.atomic() as conn:
             conn.execute(
-                "UPDATE runs SET owner_pid = NULL, owner_host = NULL, updated_at = ? WHERE run_id = ? AND owner_pid = ? "
+                "UPDATE runs SET owner_pid = NULL, owner_host = NULL, owner_started = NULL, updated_at = ? "
+                "WHERE run_id = ? AND owner_pid = ? "
                 "AND owner_host = ?",
                 (time.time(), run_id, self.pid, self.host),
             )

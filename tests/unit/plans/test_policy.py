@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sparkle_motion.errors import PlanPolicyViolation
+from sparkle_motion.errors import PlanPolicyViolation, PlanSchemaError
 from sparkle_motion.plans import validate_plan
 from sparkle_motion.plans.policy import path_rule
 from tests.conftest import make_settings
@@ -62,9 +62,13 @@ def test_custom_handlers_allowlist(short_plan):
     short_plan["steps"] = [
         {"id": "g", "type": "custom", "handler": "acme.grade:run", "inputs": ["@video.launch"]}
     ]
-    assert validate_plan(short_plan, settings=make_settings())
     err = reject(short_plan, plan_allowed_handlers=["sparkle_motion.*", "color_grade"])
     assert err.path == "steps[0].handler"
+    # admitted by the default '*', but a module path imports code: it needs its own pattern
+    with pytest.raises(PlanSchemaError, match="its own plan_allowed_handlers pattern"):
+        validate_plan(short_plan, settings=make_settings())
+    with pytest.raises(PlanSchemaError, match="cannot import handler"):
+        validate_plan(short_plan, settings=make_settings(plan_allowed_handlers=["acme.*"]))
 
 
 @pytest.mark.parametrize("ref", ["file:/etc/passwd", "~/x.png", "C:x.png", "ftp://host/x"])

@@ -89,3 +89,43 @@ def test_a_run_killed_while_paused_is_crashed_and_its_requests_settled(tmp_path)
         child.wait()
         assert runs.acquire("run1") is RunStatus.CRASHED
         assert runs.control("run1") is None  # the new driver is not left waiting on an old pause
+
+
+def test_a_reused_pid_does_not_keep_a_crashed_run_locked(tmp_path):
+    """The owner's pid now belongs to an unrelated process (here: this test process, with
+    another start time than the one recorded): the run is taken over as crashed."""
+    import os
+
+    from sparkle_motion.runs.lock import process_started
+
+    me = process_started(os.getpid())
+    if me is None:
+        pytest.skip("no /proc on this system")
+    with Database(tmp_path / "s.db") as db:
+        runs = Runs(db)
+        runs.create("run1", "plan-a")
+        runs.acquire("run1")
+        runs.set_status("run1", RunStatus.RUNNING)
+        with db.atomic() as conn:  # as if a crashed owner had held our pid
+            conn.execute("UPDATE runs SET owner_host = ?, owner_started = ?", (runs.host, me - 1))
+        row = runs.get("run1")
+        assert row.owner_pid == os.getpid() and not row.owner_alive()
+        taker = Runs(db, pid=os.getpid() + 1_000_000, host=runs.host)
+        assert taker.acquire("run1") is RunStatus.CRASHED
+        assert runs.get("run1").owner_pid == taker.pid
+
+
+def test_a_live_owner_with_its_start_time_stays_locked(tmp_path):
+    db = Database(tmp_path / "s.db")
+    runs = Runs(db)
+    runs.create("run1", "plan-a")
+    child = holder(tmp_path / "s.db", 30)
+    try:
+        row = runs.get("run1")
+        assert row.owner_started is not None and row.owner_alive()
+        with pytest.raises(RunLockedError):
+            runs.acquire("run1")
+    finally:
+        child.kill()
+        child.wait()
+    db.close()
