@@ -3,6 +3,8 @@ and `tool_id` (workflows/sparkle_motion/root_agent.yaml). ADK owns the traversal
 session (run_id = session id); the node owns content-keyed steps, retries, records and the
 run's lifecycle, through the same engine and run table `production_agent` uses:
 
+- `script`: an idea (one line of prose) is written into a plan by script_agent; a plan
+  or a run request passes through.
 - `plan_intake`: the user message is a MoviePlan (JSON or YAML text, or a path to a plan
   file) or a run request `{"run_request": {"plan": <path or plan>, "from_stage": ...}}`.
   It validates the plan, builds the RunContext, registers the run (the plan is stored
@@ -35,6 +37,7 @@ STATE_BASE_DIR = "sparkle_plan_dir"
 STATE_FROM_STAGE = "sparkle_from_stage"
 STATE_ENDED = "sparkle_stage_status__"  # + stage: succeeded | failed | stopped
 STAGES = (
+    "script",
     "plan_intake",
     "dialogue_audio",
     "base_images",
@@ -45,6 +48,7 @@ STAGES = (
     "finalize",
 )
 LAST_STAGE = "finalize"
+STEP_STAGES = STAGES[2:]  # the stages that run steps
 
 
 def _message_text(node_input: Any) -> str:
@@ -98,6 +102,32 @@ def run_request(
     )
 
 
+def is_idea(text: str) -> bool:
+    """One line of prose: not a plan (JSON, YAML), a run request or a plan file's path."""
+    return bool(text) and "\n" not in text and not text.startswith("{") and _plan_file(text) is None
+
+
+def _script(run_id: str, node_input: Any) -> dict[str, Any]:
+    """An idea becomes a plan (script_agent), written to `<runs_dir>/<run_id>/plan.json`
+    and passed on as a run request; a plan or a run request passes through untouched."""
+    import os
+
+    from .script_agent import generate_plan
+
+    text = _message_text(node_input)
+    if not is_idea(text):
+        return {"state": {}, "output": text}
+    settings = get_settings()
+    result = generate_plan(text, settings=settings, run_id=run_id)
+    folder = Path(settings.runs_dir) / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "plan.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(result.plan.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
+    os.replace(tmp, path)
+    return {"state": {}, "output": run_request(path.resolve())}
+
+
 def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
     from .runs.intake import prepare
     from .runs.lock import Runs
@@ -124,8 +154,8 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
         db.close()
-    fresh = {STATE_OUTPUTS + s: {} for s in STAGES[1:]}
-    fresh.update({STATE_ENDED + s: None for s in STAGES[1:]})
+    fresh = {STATE_OUTPUTS + s: {} for s in STEP_STAGES}
+    fresh.update({STATE_ENDED + s: None for s in STEP_STAGES})
     return {
         "state": {
             STATE_CONTEXT: ctx.model_dump(mode="json"),
@@ -146,7 +176,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
 
 def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStatus:
     """After the last stage: the run's end status from every stage's, and the lock let go."""
-    ended = [state.get(STATE_ENDED + s) for s in STAGES[1:] if s != LAST_STAGE] + [this]
+    ended = [state.get(STATE_ENDED + s) for s in STEP_STAGES if s != LAST_STAGE] + [this]
     if "stopped" in ended:
         status = RunStatus.STOPPED
         runs.request(run_id, None)
@@ -167,6 +197,8 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
     from .runs.records import StepRecords
     from .storage import MemoryLog, open_artifact_store, open_database
 
+    if stage == "script":
+        return _script(run_id, node_input)
     if stage == "plan_intake":
         return _intake(state, run_id, node_input)
     settings = get_settings()

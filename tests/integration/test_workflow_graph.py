@@ -93,7 +93,7 @@ def node_sequence(db_path, app_name):
 
     paths = [p.split("/")[-1].split("@")[0] for p in asyncio.run(read())]
     # dialogue_audio and base_images run in parallel: their relative order is free
-    return [paths[0], *sorted(paths[1:3]), *paths[3:]]
+    return [*paths[:2], *sorted(paths[2:4]), *paths[4:]]
 
 
 def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
@@ -155,6 +155,7 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
     assert "plan_intake: 9 steps planned" in ours.stdout, ours.stderr[-2000:]
     assert ours.returncode == 0 and ours.stdout.count("(0 run,") == 7, ours.stdout
     expected = [
+        "script",
         "plan_intake",
         "base_images",
         "dialogue_audio",

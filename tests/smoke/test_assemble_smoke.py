@@ -1,0 +1,68 @@
+"""assemble_ffmpeg at full size with the canonical encode (`-preset veryslow -crf 18`):
+slow on a CPU, so it runs only with SMOKE_ASSEMBLE=1. Uses the ffmpeg in effect
+(FFMPEG_PATH, else imageio-ffmpeg's) on short synthetic clips of the 6-shot example."""
+
+from __future__ import annotations
+
+import os
+import wave
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("SMOKE_ASSEMBLE") != "1", reason="set SMOKE_ASSEMBLE=1 for the full encode"
+)
+
+
+def test_canonical_encode_of_the_example_at_1280x720(tmp_path):
+    from sparkle_motion.adapters.assemble_ffmpeg import AssembleOptions, assemble_clips
+    from sparkle_motion.adapters.ffmpeg_motion import motion_command
+    from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
+    from sparkle_motion.commands import run_command
+    from sparkle_motion.media.probe import probe
+    from tests.support.media import context, small_plan, step
+
+    ctx = context(small_plan(width=1280, height=720))
+    assemble = step(ctx, "assemble.film")
+    clips = []
+    for i, shot in enumerate(assemble.shots):
+        video = step(ctx, f"video.{shot.shot_id}")
+        png = tmp_path / f"{i}.png"
+        png.write_bytes(draw_keyframe(step(ctx, f"image.kf-00{i}"), 1280, 720, i))
+        clip = tmp_path / f"{i}.mp4"
+        run_command(
+            motion_command(
+                str(png),
+                str(png),
+                shot_camera(ctx, i),
+                1280,
+                720,
+                video.opts.num_frames,
+                video.opts.fps,
+                str(clip),
+            )
+        )
+        clips.append(clip)
+    audio = []
+    for d in assemble.dialogue:
+        path = tmp_path / f"{d.line_id}.wav"
+        t = np.arange(22050) / 22050
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(22050)
+            w.writeframes((0.4 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2").tobytes())
+        audio.append(path)
+    out = tmp_path / "film.mp4"
+    result = assemble_clips(
+        assemble, clips, audio, out, AssembleOptions(encode_preset="canonical"), workdir=tmp_path
+    )
+    info = probe(out)
+    assert info.video_codec == "h264" and info.audio_codec == "aac"
+    assert (info.width, info.height) == (1280, 720) and abs(info.duration_s - 30) < 0.5
+    assert "-preset veryslow -crf 18" in result.command.log()["command"]
+
+
+def shot_camera(ctx, i):
+    return ctx.plan.shots[i].camera
