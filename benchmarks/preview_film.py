@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +27,7 @@ PLAN = REPO / "examples" / "plans" / "lighthouse_whale.json"
 STAGES = ("base_images", "dialogue_audio", "video", "lipsync", "assemble", "finalize")
 
 
-def cli(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+def cli(root: Path, *args: str) -> tuple[float, float, subprocess.CompletedProcess]:
     env = {
         **os.environ,
         "SPARKLE_DOTENV": "",
@@ -34,6 +35,7 @@ def cli(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
         "SPARKLE_DB_PATH": str(root / "s.db"),
         "SPARKLE_RUNS_DIR": str(root / "runs"),
     }
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "sparkle_motion.cli", *args],
@@ -43,9 +45,11 @@ def cli(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
         text=True,
     )
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-    return took, done
+    return took, cpu, done
 
 
 def stage_walls(root: Path, run_id: str) -> dict[str, float]:
@@ -79,10 +83,10 @@ def main() -> None:
     film_s = sum(s["duration_s"] for s in plan["shots"])
     with tempfile.TemporaryDirectory(prefix="bench-film-") as tmp:
         root = Path(tmp)
-        total, _ = cli(root, "run", str(PLAN), "-o", "film.mp4", "--run-id", "bench", "-q")
+        total, cpu, _ = cli(root, "run", str(PLAN), "-o", "film.mp4", "--run-id", "bench", "-q")
         walls = stage_walls(root, "bench")
         before = started_steps(root, "bench")
-        resume, _ = cli(root, "resume", "bench", "-q")
+        resume, _, _ = cli(root, "resume", "bench", "-q")
         calls = started_steps(root, "bench") - before
         size = (root / "film.mp4").stat().st_size
     width = 34
@@ -96,10 +100,13 @@ def main() -> None:
             print(f"{'  stage ' + stage:<{width}} {walls[stage]:>9.2f}")
     print(f"{'run (whole command)':<{width}} {total:>9.2f}")
     print(f"{'ratio run / film duration':<{width}} {total / film_s:>9.2f}")
+    cores = os.cpu_count() or 1
+    print(f"{'CPU time of the run (all processes)':<{width}} {cpu:>9.2f}")
+    print(f"{'  = wall floor on ' + str(cores) + ' cores':<{width}} {cpu / cores:>9.2f}")
     print(f"{'resume of the finished run':<{width}} {resume:>9.2f}")
     print(f"{'adapter calls during resume':<{width}} {calls:>9d}")
     print(f"{'film size (MB)':<{width}} {size / 1e6:>9.2f}")
-    print("(stages overlap: base_images and dialogue_audio run in parallel)")
+    print("(stages overlap: dialogue_audio runs beside base_images and video)")
 
 
 if __name__ == "__main__":
