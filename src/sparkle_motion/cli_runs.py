@@ -183,22 +183,38 @@ def execute_run(
 ) -> None:
     from .aio import run_sync
     from .config import use_settings
+    from .runs.lock import Runs
+    from .schemas import RunStatus
+    from .storage import open_database
 
     settings = _state(ctx).settings()
     use_settings(settings)
     db_path = session_db or settings.runs_dir / "sessions.db"
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    # Claim the run before ADK touches its session: a second process on the same run must
+    # not append to the session the first one is writing. The graph's plan_intake takes
+    # the same lock again (same process) and records the plan.
+    db = open_database(settings)
+    runs = Runs(db)
+    before = runs.get(run_id)
     try:
-        outputs = run_sync(_drive(message, run_id, settings, db_path, show=not quiet))
-    except PlanError as exc:
-        err.print(f"[red]{type(exc).__name__}[/red]: {escape(str(exc))}")
-        raise typer.Exit(2) from None
+        runs.create(run_id, "")
+        runs.acquire(run_id)
     except RunLockedError as exc:
+        db.close()
         err.print(f"[red]RunLockedError[/red]: {escape(exc.message)}")
         raise typer.Exit(3) from None
-    except ValueError as exc:  # a bad --from-stage, named with the allowed stages
-        err.print(f"[red]error[/red]: {escape(str(exc))}")
+    try:
+        outputs = run_sync(_drive(message, run_id, settings, db_path, show=not quiet))
+    except (PlanError, ValueError) as exc:  # an invalid plan; a bad --from-stage
+        # nothing rendered: a new run is failed, an earlier one keeps the state it had
+        runs.set_status(run_id, RunStatus.FAILED if before is None else before.status)
+        name = type(exc).__name__ if isinstance(exc, PlanError) else "error"
+        err.print(f"[red]{name}[/red]: {escape(str(exc))}")
         raise typer.Exit(2) from None
+    finally:
+        runs.release(run_id)  # no-op when finalize already let it go
+        db.close()
     ok = _report(outputs, run_id)
     stopped = any(o.get("status") == "stopped" for o in outputs)
     if not ok:
@@ -387,9 +403,15 @@ def resume_run(
 ) -> None:
     """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
     from its stored plan (finished steps are reused; `--from-stage` re-renders from there)."""
+    from .runs.engine import forced_stages
     from .schemas import RunStatus
     from .stage_node import run_request
 
+    try:
+        forced_stages(from_stage)
+    except ValueError as exc:
+        err.print(f"[red]error[/red]: {escape(str(exc))}")
+        raise typer.Exit(2) from None
     runs = _runs(ctx)
     try:
         row = runs.get(run_id)

@@ -150,7 +150,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             plan_checksum=ctx.plan_checksum,
         )
         found = runs.acquire(run_id)  # RunLockedError when a live process drives it
-        runs.set_plan(run_id, text, plan_dir)
+        runs.set_plan(run_id, text, plan_dir, plan_id=ctx.plan.id)
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
         db.close()

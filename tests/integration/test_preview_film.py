@@ -228,3 +228,22 @@ def test_dry_run_reports_and_renders_nothing(film, tmp_path):
     done = _cli(tmp_path, "run", "plan.json", "--dry-run")
     assert done.returncode == 0 and "dry run" in done.stdout and "video" in done.stdout
     assert not (tmp_path / "art").exists() or not any((tmp_path / "art").rglob("*.mp4"))
+
+
+def test_a_second_process_on_a_live_run_is_refused_before_touching_it(film):
+    from sparkle_motion.runs.lock import Runs
+    from sparkle_motion.storage import Database
+
+    root, _, _ = film
+    with Database(root / "s.db") as db:
+        runs = Runs(db)
+        runs.acquire("f1")  # this test process now drives f1
+        try:
+            again = _cli(root, "run", "plan.json", "--run-id", "f1", "-q")
+            resumed = _cli(root, "resume", "f1", "--from-stage", "video", "-q")
+        finally:
+            runs.release("f1")
+        assert runs.get("f1").status.value == "succeeded"
+    for done in (again, resumed):
+        assert done.returncode == 3 and "RunLockedError" in done.stderr
+        assert "Traceback" not in done.stderr

@@ -113,7 +113,9 @@ class Runs:
             row["owner_started"],
         )
 
-    def set_plan(self, run_id: str, plan_text: str, base_dir: str | None) -> None:
+    def set_plan(
+        self, run_id: str, plan_text: str, base_dir: str | None, plan_id: str | None = None
+    ) -> None:
         """Keep the plan a run was (last) started with, so `resume RUN_ID` needs nothing else."""
         with self.db.atomic() as conn:
             row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
@@ -121,8 +123,9 @@ class Runs:
                 raise KeyError(f"no run {run_id!r}")
             meta = {**json.loads(row[0]), "plan_text": plan_text, "base_dir": base_dir}
             conn.execute(
-                "UPDATE runs SET metadata = ?, updated_at = ? WHERE run_id = ?",
-                (json.dumps(meta, sort_keys=True), time.time(), run_id),
+                "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), updated_at = ? "
+                "WHERE run_id = ?",
+                (json.dumps(meta, sort_keys=True), plan_id, time.time(), run_id),
             )
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
