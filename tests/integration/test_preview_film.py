@@ -32,7 +32,7 @@ def _env(root: Path) -> dict[str, str]:
         "SPARKLE_DOTENV": "",
         "ARTIFACTS_FS_ROOT": str(root / "art"),
         "SPARKLE_DB_PATH": str(root / "s.db"),
-        "SPARKLE_RUNS_DIR": str(root / "runs"),
+        # SPARKLE_RUNS_DIR left at its default, `runs` relative to the working directory
     }
 
 

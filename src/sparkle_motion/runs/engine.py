@@ -167,7 +167,8 @@ class Engine:
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self.memory = memory
-        self.workdir = workdir
+        # absolute: adapters run tools with the scratch folder as their cwd
+        self.workdir = workdir.resolve() if workdir is not None else None
         self.base_dir = base_dir  # where plan-relative input paths are resolved
         self.workers = max(1, workers)  # steps of one stage run at once (adapters permitting)
 
