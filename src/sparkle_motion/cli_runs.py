@@ -129,6 +129,11 @@ async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: 
                     outputs.append(data)
                     if "plan_id" in data:
                         progress.update(task, total=data["steps"], description="rendering")
+        except asyncio.CancelledError:  # Ctrl-C: asyncio cancels this task first
+            from .commands import cancel_all
+
+            cancel_all()  # stage threads stop: their commands die, no new step starts
+            raise
         finally:
             follower.cancel()
             db.close()
@@ -206,11 +211,19 @@ def execute_run(
         raise typer.Exit(3) from None
     try:
         outputs = run_sync(_drive(message, run_id, settings, db_path, show=not quiet))
-    except (PlanError, ValueError) as exc:  # an invalid plan; a bad --from-stage
-        # nothing rendered: a new run is failed, an earlier one keeps the state it had
+    except KeyboardInterrupt:
+        from .commands import cancel_all
+
+        cancel_all()
+        runs.set_status(run_id, RunStatus.STOPPED)
+        err.print(
+            f"interrupted: run {run_id} stopped; `sparkle-motion resume {run_id}` continues it"
+        )
+        raise typer.Exit(130) from None
+    except PlanError as exc:  # rejected at intake: nothing rendered
+        # a new run is failed; an earlier one keeps the state it had
         runs.set_status(run_id, RunStatus.FAILED if before is None else before.status)
-        name = type(exc).__name__ if isinstance(exc, PlanError) else "error"
-        err.print(f"[red]{name}[/red]: {escape(str(exc))}")
+        err.print(f"[red]{type(exc).__name__}[/red]: {escape(str(exc))}")
         raise typer.Exit(2) from None
     finally:
         runs.release(run_id)  # no-op when finalize already let it go
@@ -273,13 +286,15 @@ def run_film(
         err.print(f"[red]error[/red]: --output must end in .mp4, got {escape(str(output))}")
         raise typer.Exit(2)
     path = Path(idea_or_plan)
-    if path.suffix.lower() in (".json", ".yaml", ".yml") and not path.is_file():
+    one_line = "\n" not in idea_or_plan
+    try:  # a long idea is not a path (the OS refuses over-long names)
+        is_file = one_line and path.is_file()
+    except OSError:
+        is_file = False
+    if one_line and path.suffix.lower() in (".json", ".yaml", ".yml") and not is_file:
         err.print(f"[red]error[/red]: {escape(idea_or_plan)}: no such plan file")
         raise typer.Exit(2)
-    if path.is_file():
-        plan_path = path.resolve()
-    else:
-        plan_path = _write_plan(settings, idea_or_plan, run_id, seed)
+    plan_path = path.resolve() if is_file else _write_plan(settings, idea_or_plan, run_id, seed)
     if dry_run:
         _dry_run(settings, plan_path, run_id)
         return
@@ -303,11 +318,17 @@ def _prewarm(
     is already stored (nothing to render)."""
     from .adapters.registry import STAGE_KIND_OF_STEP, adapter_named
     from .production_agent import execute_plan
+    from .storage import open_artifact_store
 
+    store = open_artifact_store(settings, scan=False)
     try:
-        report = execute_plan(plan_text, "dry", run_id=run_id, settings=settings, base_dir=base_dir)
+        report = execute_plan(
+            plan_text, "dry", run_id=run_id, settings=settings, base_dir=base_dir, store=store
+        )
     except SparkleMotionError:
         return [], False  # plan intake reports it, typed
+    finally:
+        store.close()
     names = {s.adapter for s in report.steps if not s.cached and s.step_type in STAGE_KIND_OF_STEP}
     threads = []
     for name in sorted(names):
@@ -395,6 +416,10 @@ def resume_run(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also copy the film here.")
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Render profile (default: the one the run started with)."),
+    ] = None,
     session_db: Annotated[
         Path | None,
         typer.Option("--session-db", help="ADK session database (default: runs/sessions.db)."),
@@ -420,19 +445,22 @@ def resume_run(
             raise typer.Exit(1)
         live = row.owner_alive()
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
-        if paused:
+        if live and paused and from_stage is None:  # its process waits at the gate: let it go
             runs.request(run_id, None)
+            out.print(f"run {run_id}: resumed")
+            return
         if live:
-            if paused and from_stage is None:  # its process waits at the gate: let it go on
-                out.print(f"run {run_id}: resumed")
-                return
             err.print(
                 f"[red]RunLockedError[/red]: run {escape(run_id)} is being driven by pid "
                 f"{row.owner_pid}; stop it before running it again"
             )
             raise typer.Exit(3)
+        if paused:  # nobody waits at the gate: the request is settled by running again
+            runs.request(run_id, None)
         plan_text = row.metadata.get("plan_text")
         base_dir = row.metadata.get("base_dir")
+        if profile is None and row.metadata.get("profile"):
+            profile = row.metadata["profile"]  # the profile the run was started with
     finally:
         runs.db.close()
     if not plan_text:
@@ -449,6 +477,8 @@ def resume_run(
         from_stage=from_stage,
         base_dir=Path(base_dir) if base_dir else None,
     )
+    if profile is not None:
+        _state(ctx).cli["render_profile"] = profile
     settings = _state(ctx).settings()
     warming, done = _prewarm(settings, plan_text, run_id, Path(base_dir) if base_dir else None)
     if done and from_stage is None and row.status is RunStatus.SUCCEEDED:

@@ -18,6 +18,7 @@ import os
 import shlex
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,49 @@ class CommandResult:
             "duration_s": round(self.duration_s, 3),
             "stderr_tail": self.stderr[-STDERR_TAIL_CHARS:],
         }
+
+
+# Interrupts. Each command runs in a session of its own, so a terminal's Ctrl-C does not
+# reach it; the CLI (or the graph node) calls `cancel_all()` instead: every live command's
+# process group is killed and its `run_command` raises KeyboardInterrupt, and no new one
+# starts until `reset_cancel()` (plan intake of the next run).
+_CANCEL = threading.Event()
+_LIVE: set[int] = set()
+_LIVE_LOCK = threading.Lock()
+POLL_S = 0.2
+
+
+def cancel_all() -> None:
+    _CANCEL.set()
+    with _LIVE_LOCK:
+        groups = list(_LIVE)
+    for pgid in groups:
+        _kill_rest(pgid)
+
+
+def reset_cancel() -> None:
+    _CANCEL.clear()
+
+
+def cancelled() -> bool:
+    return _CANCEL.is_set()
+
+
+def _wait(
+    proc: subprocess.Popen[bytes], stdin: bytes | None, deadline: float
+) -> tuple[bytes, bytes]:
+    """communicate(), in slices: a cancel or the deadline is noticed within POLL_S."""
+    first = True
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise subprocess.TimeoutExpired(proc.args, 0)
+        try:
+            return proc.communicate(input=stdin if first else None, timeout=min(POLL_S, remaining))
+        except subprocess.TimeoutExpired:
+            first = False
+            if _CANCEL.is_set():
+                raise KeyboardInterrupt("cancelled") from None
 
 
 def _kill_rest(pgid: int) -> None:
@@ -96,9 +140,16 @@ def run_command(
         raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
     shown = shlex.join(argv)
     who = f"{step_id}: " if step_id else ""
+    if cwd is not None and not Path(cwd).is_dir():
+        raise CommandError(
+            f"{who}working folder {os.fspath(cwd)} does not exist (running: {shown})",
+            step_id=step_id,
+        )
     context = {"command": argv, "cwd": os.fspath(cwd) if cwd else None}
     attempts = 0
     while True:
+        if _CANCEL.is_set():
+            raise KeyboardInterrupt(f"{who}cancelled before running: {shown}")
         attempts += 1
         started = time.monotonic()
         try:
@@ -123,8 +174,10 @@ def run_command(
                 step_id=step_id,
                 context=context,
             ) from exc
+        with _LIVE_LOCK:
+            _LIVE.add(proc.pid)
         try:
-            out, err = proc.communicate(input=stdin, timeout=timeout_s)
+            out, err = _wait(proc, stdin, started + timeout_s)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             proc.communicate()
@@ -139,6 +192,8 @@ def run_command(
             _kill_group(proc)
             raise
         finally:
+            with _LIVE_LOCK:
+                _LIVE.discard(proc.pid)
             if proc.poll() is not None:
                 _kill_rest(proc.pid)  # a forked helper may still hold the group
         result = CommandResult(
@@ -149,6 +204,8 @@ def run_command(
             duration_s=time.monotonic() - started,
             attempts=attempts,
         )
+        if proc.returncode != 0 and _CANCEL.is_set():  # killed by cancel_all, not a failure
+            raise KeyboardInterrupt(f"{who}cancelled: {shown}")
         if proc.returncode != 0:
             tail = result.stderr.strip()[-STDERR_TAIL_CHARS:]
             raise CommandError(

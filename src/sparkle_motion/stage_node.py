@@ -129,10 +129,12 @@ def _script(run_id: str, node_input: Any) -> dict[str, Any]:
 
 
 def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
+    from .commands import reset_cancel
     from .runs.intake import prepare
     from .runs.lock import Runs
     from .storage import open_database
 
+    reset_cancel()  # a new run (or resume) in this process starts uninterrupted
     settings = get_settings()
     text, plan_dir, from_stage = parse_request(node_input)
     if from_stage is not None:
@@ -150,7 +152,14 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             plan_checksum=ctx.plan_checksum,
         )
         found = runs.acquire(run_id)  # RunLockedError when a live process drives it
-        runs.set_plan(run_id, text, plan_dir, plan_id=ctx.plan.id)
+        runs.set_plan(
+            run_id,
+            text,
+            plan_dir,
+            plan_id=ctx.plan.id,
+            render_profile=ctx.render_profile.name,
+            plan_checksum=ctx.plan_checksum,
+        )
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
         db.close()
@@ -210,7 +219,12 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
         for step_id, refs in value.items()
     }
     before = set(outputs)
-    db, store = open_database(settings), open_artifact_store(settings, scan=False)
+    db = open_database(settings)
+    try:
+        store = open_artifact_store(settings, scan=False)
+    except BaseException:
+        db.close()
+        raise
     runs = Runs(db)
     try:
         row = runs.get(run_id)
@@ -274,10 +288,18 @@ class StageNode(BaseNode):
     async def _run_impl(self, *, ctx: Context, node_input: Any) -> AsyncGenerator[Any, None]:
         import asyncio
 
+        from .commands import cancel_all
+
         state = ctx.state.to_dict() if hasattr(ctx.state, "to_dict") else dict(ctx.state)
-        done = await asyncio.to_thread(
-            run_sync_stage, self.stage, state, ctx.session.id, node_input
-        )
+        try:
+            done = await asyncio.to_thread(
+                run_sync_stage, self.stage, state, ctx.session.id, node_input
+            )
+        except asyncio.CancelledError:
+            # the run is being torn down (Ctrl-C, a failed sibling): the stage's thread
+            # cannot be cancelled, so its commands are killed and it stops before its next step
+            cancel_all()
+            raise
         for key, value in done["state"].items():
             ctx.state[key] = value
         yield Event(output=done["output"])

@@ -247,3 +247,40 @@ def test_a_second_process_on_a_live_run_is_refused_before_touching_it(film):
     for done in (again, resumed):
         assert done.returncode == 3 and "RunLockedError" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_stops_the_run_promptly_and_resume_finishes_it(film, tmp_path):
+    root, plan, _ = film
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    child = subprocess.Popen(
+        [*CLI, "run", "plan.json", "--run-id", "i1", "-q"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            conn = sqlite3.connect(tmp_path / "s.db")
+            started = conn.execute(
+                "SELECT count(*) FROM memory_events WHERE event_type = 'step_started' "
+                "AND payload LIKE '%\"video.%'"
+            ).fetchone()[0]
+            conn.close()
+        except sqlite3.OperationalError:
+            started = 0
+        if started:
+            break
+        time.sleep(0.05)
+    interrupted = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err[-2000:]
+    assert time.monotonic() - interrupted < 15
+    assert "stopped" in err
+    assert "run i1: stopped" in _cli(tmp_path, "status", "i1").stdout
+    resumed = _cli(tmp_path, "resume", "i1", "-o", "film.mp4", "-q")
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert _sha(tmp_path / "film.mp4") == _sha(root / "film.mp4")

@@ -74,3 +74,36 @@ def test_bad_arguments_are_refused():
         run_command([])
     with pytest.raises(ValueError):
         run_command([PY], timeout_s=0)
+
+
+def test_cancel_all_kills_running_commands_and_refuses_new_ones():
+    import threading
+
+    from sparkle_motion.commands import cancel_all, cancelled, reset_cancel
+
+    caught = []
+
+    def worker():
+        try:
+            run_command([PY, "-c", "import time; time.sleep(60)"], timeout_s=120)
+        except KeyboardInterrupt as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=worker)
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.5)
+    try:
+        cancel_all()
+        thread.join(10)
+        assert caught and time.monotonic() - started < 5 and cancelled()
+        with pytest.raises(KeyboardInterrupt, match="cancelled before running"):
+            run_command([PY, "-c", "pass"])
+    finally:
+        reset_cancel()
+    assert run_command([PY, "-c", "pass"]).returncode == 0
+
+
+def test_a_missing_working_folder_is_named(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        run_command([PY, "-c", "pass"], cwd=tmp_path / "gone")

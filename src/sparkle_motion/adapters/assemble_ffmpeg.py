@@ -102,7 +102,11 @@ def build_filter_graph(
     # its own: shot i-1's last frame held for M_i frames dissolving into shot i's first M_i
     # frames; then every piece is concatenated once. (Chaining xfade over the growing film
     # copies every earlier frame again at each transition: quadratic, 4x slower here.)
-    n_frames = [max(1, round(s.duration_s * fps)) for s in step.shots]
+    # shot boundaries rounded on the cumulative timeline, so rounding never drifts
+    ends = [
+        round(sum(s.duration_s for s in step.shots[: i + 1]) * fps) for i in range(len(step.shots))
+    ]
+    n_frames = [max(1, end - (ends[i - 1] if i else 0)) for i, end in enumerate(ends)]
     m_frames = [0] * len(step.shots)
     kinds = [""] * len(step.shots)
     for i, shot in enumerate(step.shots[1:], start=1):
@@ -139,7 +143,11 @@ def build_filter_graph(
         else:
             parts.append(f"[b{i}]nullsink")
     acc = "film"
-    parts.append(f"{''.join(segments)}concat=n={len(segments)}:v=1:a=0,settb=AVTB[{acc}]")
+    # timestamps renumbered after concat: a one-frame piece would otherwise get no duration
+    parts.append(
+        f"{''.join(segments)}concat=n={len(segments)}:v=1:a=0,settb=AVTB,"
+        f"setpts=N/({fps:g}*TB)[{acc}]"
+    )
     total = sum(n_frames) / fps
     finish = []
     if opts.fade_in_s > 0:
@@ -221,7 +229,7 @@ def assemble_clips(
         burn_subtitles=step.opts.burn_subtitles,
         fonts_dir=str(Path(fonts).parent) if fonts else None,
     )
-    total = sum(s.duration_s for s in step.shots)
+    total = frames / step.fps
     video = list(FINAL_X264[opts.encode_preset])
     if opts.crf is not None:
         video[video.index("-crf") + 1] = str(opts.crf)
@@ -256,11 +264,16 @@ def assemble_clips(
 
 
 def _quarantine(workdir: Path, step_id: str, opts: AssembleOptions) -> Path | None:
-    """With `debug`, keep a copy of the work folder (temp outputs, graph, .srt)."""
+    """With `debug`, keep a copy of the work folder (temp outputs, graph, .srt). A copy that
+    cannot be made (a full disk) never hides the step's own result or error."""
     if not opts.debug or opts.quarantine_dir is None:
         return None
     dest = opts.quarantine_dir / f"{step_id}-{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns()}"
-    shutil.copytree(workdir, dest)
+    try:
+        shutil.copytree(workdir, dest)
+    except OSError:
+        shutil.rmtree(dest, ignore_errors=True)
+        return None
     return dest
 
 
@@ -271,7 +284,13 @@ def options_for(step: AssembleStep, profile: RenderProfile) -> AssembleOptions:
     preset = step.opts.encode_preset or profile.encode_preset
     if preset not in FINAL_X264:
         preset = "fast"
+    seconds = sum(shot.duration_s for shot in step.shots)
+    per_second = 4.0 if preset == "canonical" else 0.5  # encode time per film second, 720p
+    scale = step.width * step.height / 921600
     return AssembleOptions(
+        # generous: a deterministic encode that ran this long will not finish on a retry
+        timeout_s=max(600.0, 4 * seconds * per_second * max(1.0, scale)),
+        retries=0,
         encode_preset=preset,
         crf=step.opts.crf,
         audio_bitrate_k=step.opts.audio_bitrate_k,

@@ -72,6 +72,24 @@ def keyframe_count(plan: MoviePlan) -> list[PlanIssue]:
     return []
 
 
+def sources_are_files(plan: MoviePlan) -> list[PlanIssue]:
+    """Keyframe and music `source`s name files (plan-relative or allowed absolute paths).
+    Artifact URIs are not resolved as inputs yet, and a step's output (`@id`) can be a
+    keyframe source only through the step rules, never music."""
+    found = []
+    refs = [(f"base_images[{i}].source", kf.source) for i, kf in enumerate(plan.base_images)]
+    if plan.music is not None:
+        refs.append(("music.source", plan.music.source))
+    for path, ref in refs:
+        if ref is None:
+            continue
+        if ref.startswith(("artifact://", "artifact+fs://")):
+            found.append(issue(path, "must be a file path; artifact URIs are not inputs yet", ref))
+        elif path == "music.source" and ref.startswith("@"):
+            found.append(issue(path, "must be a file path, not a step output", ref))
+    return found
+
+
 def characters_declared(plan: MoviePlan) -> list[PlanIssue]:
     declared = {c.id for c in plan.characters}
     known = f"declared: {sorted(declared)}" if declared else "no characters are declared"
@@ -336,7 +354,12 @@ def _compare(k: int, step: Step, ref: Step) -> list[PlanIssue]:
 def check_rules(
     plan: MoviePlan, settings: Settings, profile: RenderProfile
 ) -> tuple[list[PlanIssue], list[PolicyWarning]]:
-    found = unique_ids(plan) + keyframe_count(plan) + characters_declared(plan)
+    found = (
+        unique_ids(plan)
+        + keyframe_count(plan)
+        + characters_declared(plan)
+        + sources_are_files(plan)
+    )
     fit_issues, warnings = dialogue_fits(plan, settings)
     found += fit_issues
     return found, warnings

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob
+from ..commands import cancelled
 from ..errors import PermanentStageError, SparkleMotionError, StageError, StorageError, is_transient
 from ..schemas import (
     STAGE_OF_STEP_TYPE,
@@ -88,6 +89,11 @@ class RunResult:
     cached: list[str] = field(default_factory=list)  # steps reused from a completed key
 
 
+def _stopping(gate: Callable[[], str | None] | None) -> bool:
+    """Asked before each step: an interrupt (commands.cancel_all) or a stop request."""
+    return cancelled() or (gate is not None and gate() == "stop")
+
+
 def _stage_batches(steps: list[Step]) -> list[list[Step]]:
     """Consecutive steps of the same stage, in plan order."""
     batches: list[list[Step]] = []
@@ -105,6 +111,22 @@ def upstream_ids(step: Step) -> list[str]:
     return [
         r[len(STEP_REF_PREFIX) :] for _, r in step_input_refs(step) if r.startswith(STEP_REF_PREFIX)
     ]
+
+
+def _context_inputs(ctx: RunContext, step: Step) -> dict[str, Any]:
+    """What an adapter reads from the run rather than the step: a lip-sync clip places its
+    lines by the dialogue schedule. (A reused video_final manifest names the run that made
+    the film, as the film's own URI does.)"""
+    if step.type == "lipsync":
+        shot = getattr(step, "shot_id", None)
+        return {
+            "schedule": [
+                [line.line_id, line.shot_offset_s]
+                for line in ctx.dialogue_schedule
+                if line.shot_id == shot
+            ]
+        }
+    return {}
 
 
 def profile_fingerprint(ctx: RunContext) -> str:
@@ -180,7 +202,7 @@ class Engine:
             if ref.startswith(STEP_REF_PREFIX) or ("://" in ref and not ref.startswith("file://")):
                 continue
             path = Path(ref.removeprefix("file://"))
-            path = path if path.is_absolute() else (self.base_dir or Path.cwd()) / path
+            path = (path if path.is_absolute() else (self.base_dir or Path.cwd()) / path).resolve()
             if not path.is_file():
                 raise PermanentStageError(
                     f"{step.id}: input {ref!r} not found at {path}", step_id=step.id
@@ -249,7 +271,7 @@ class Engine:
 
     def _run_sequential(self, ctx, batch, outputs, result, force, gate) -> str | None:
         for step in batch:
-            if gate is not None and gate() == "stop":
+            if _stopping(gate):
                 return step.id
             self._finish_step(
                 step, self._run_step(ctx, step, outputs, result, force=force), outputs, result
@@ -268,7 +290,7 @@ class Engine:
                 ready = [s for s in waiting if not set(upstream_ids(s)) & unfinished]
                 while ready and len(running) < self.workers and stopped_at is None:
                     step = ready.pop(0)
-                    if gate is not None and gate() == "stop":
+                    if _stopping(gate):
                         stopped_at = step.id
                         break
                     waiting.remove(step)
@@ -430,7 +452,11 @@ class Engine:
             adapter_version=adapter.version,
             model_id=adapter.model_id,
             seed=getattr(getattr(step, "opts", None), "seed", None),
-            extra={"profile": profile_fingerprint(ctx), "local_inputs": local},
+            extra={
+                "profile": profile_fingerprint(ctx),
+                "local_inputs": local,
+                **_context_inputs(ctx, step),
+            },
         )
 
     def _reuse(self, key: str) -> list[ArtifactRef] | None:

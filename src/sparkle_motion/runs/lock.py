@@ -114,18 +114,39 @@ class Runs:
         )
 
     def set_plan(
-        self, run_id: str, plan_text: str, base_dir: str | None, plan_id: str | None = None
+        self,
+        run_id: str,
+        plan_text: str,
+        base_dir: str | None,
+        *,
+        plan_id: str | None = None,
+        render_profile: str | None = None,
+        plan_checksum: str | None = None,
     ) -> None:
-        """Keep the plan a run was (last) started with, so `resume RUN_ID` needs nothing else."""
+        """Keep the plan (and profile) a run was last started with, so `resume RUN_ID` needs
+        nothing else."""
         with self.db.atomic() as conn:
             row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
                 raise KeyError(f"no run {run_id!r}")
-            meta = {**json.loads(row[0]), "plan_text": plan_text, "base_dir": base_dir}
+            meta = {
+                **json.loads(row[0]),
+                "plan_text": plan_text,
+                "base_dir": base_dir,
+                "profile": render_profile,
+            }
             conn.execute(
-                "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), updated_at = ? "
-                "WHERE run_id = ?",
-                (json.dumps(meta, sort_keys=True), plan_id, time.time(), run_id),
+                "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), "
+                "render_profile = COALESCE(?, render_profile), "
+                "plan_checksum = COALESCE(?, plan_checksum), updated_at = ? WHERE run_id = ?",
+                (
+                    json.dumps(meta, sort_keys=True),
+                    plan_id,
+                    render_profile,
+                    plan_checksum,
+                    time.time(),
+                    run_id,
+                ),
             )
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
