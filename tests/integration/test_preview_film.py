@@ -42,6 +42,25 @@ def _cli(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedPr
     )
 
 
+def _wait_for_video(root: Path, child: subprocess.Popen, at_least: int = 1) -> bool:
+    """Until `at_least` video steps have started in the run at `root` (False if it ended)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            conn = sqlite3.connect(root / "s.db")
+            started = conn.execute(
+                "SELECT count(*) FROM memory_events WHERE event_type = 'step_started' "
+                "AND payload LIKE '%\"video.%'"
+            ).fetchone()[0]
+            conn.close()
+        except sqlite3.OperationalError:
+            started = 0  # the database is not there yet
+        if started >= at_least:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -169,25 +188,9 @@ def test_a_kill_during_video_then_resume_gives_the_same_film(film, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 300
-    killed = False
-    while time.monotonic() < deadline and child.poll() is None:
-        db = tmp_path / "s.db"
-        if db.exists():
-            try:
-                conn = sqlite3.connect(db)
-                started = conn.execute(
-                    "SELECT count(*) FROM memory_events WHERE event_type = 'step_started' "
-                    "AND payload LIKE '%\"video.%'"
-                ).fetchone()[0]
-                conn.close()
-            except sqlite3.OperationalError:
-                started = 0
-            if started >= 2:
-                child.send_signal(signal.SIGKILL)
-                killed = True
-                break
-        time.sleep(0.05)
+    killed = _wait_for_video(tmp_path, child, at_least=2)
+    if killed:
+        child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)
     assert killed, "the run never reached its video stage"
     status = _cli(tmp_path, "status", "k1")
@@ -260,20 +263,7 @@ def test_ctrl_c_stops_the_run_promptly_and_resume_finishes_it(film, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and child.poll() is None:
-        try:
-            conn = sqlite3.connect(tmp_path / "s.db")
-            started = conn.execute(
-                "SELECT count(*) FROM memory_events WHERE event_type = 'step_started' "
-                "AND payload LIKE '%\"video.%'"
-            ).fetchone()[0]
-            conn.close()
-        except sqlite3.OperationalError:
-            started = 0
-        if started:
-            break
-        time.sleep(0.05)
+    assert _wait_for_video(tmp_path, child)
     interrupted = time.monotonic()
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)

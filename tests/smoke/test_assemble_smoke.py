@@ -5,9 +5,7 @@ slow on a CPU, so it runs only with SMOKE_ASSEMBLE=1. Uses the ffmpeg in effect
 from __future__ import annotations
 
 import os
-import wave
 
-import numpy as np
 import pytest
 
 pytestmark = pytest.mark.skipif(
@@ -21,7 +19,7 @@ def test_canonical_encode_of_the_example_at_1280x720(tmp_path):
     from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
     from sparkle_motion.commands import run_command
     from sparkle_motion.media.probe import probe
-    from tests.support.media import context, small_plan, step
+    from tests.support.media import context, small_plan, step, tone
 
     ctx = context(small_plan(width=1280, height=720))
     assemble = step(ctx, "assemble.film")
@@ -44,16 +42,7 @@ def test_canonical_encode_of_the_example_at_1280x720(tmp_path):
             )
         )
         clips.append(clip)
-    audio = []
-    for d in assemble.dialogue:
-        path = tmp_path / f"{d.line_id}.wav"
-        t = np.arange(22050) / 22050
-        with wave.open(str(path), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(22050)
-            w.writeframes((0.4 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2").tobytes())
-        audio.append(path)
+    audio = [tone(tmp_path / f"{d.line_id}.wav", 1.0, freq=330.0) for d in assemble.dialogue]
     out = tmp_path / "film.mp4"
     result = assemble_clips(
         assemble, clips, audio, out, AssembleOptions(encode_preset="canonical"), workdir=tmp_path

@@ -63,3 +63,21 @@ def rms(samples, rate: int, start: float, end: float) -> float:
 
     window = samples[int(start * rate) : max(int(start * rate) + 1, int(end * rate))]
     return float(np.sqrt(np.mean(window**2))) if len(window) else 0.0
+
+
+def tone(
+    path: Path, seconds: float, freq: float = 440.0, rate: int = 22050, amp: float = 0.5
+) -> Path:
+    """A mono 16-bit sine WAV: a stand-in for a spoken line or a music track."""
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(seconds * rate)) / rate
+    data = (amp * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(data.tobytes())
+    return path

@@ -3,9 +3,6 @@ small clips, and failures that name the step and the command."""
 
 from __future__ import annotations
 
-import wave
-
-import numpy as np
 import pytest
 
 from sparkle_motion.adapters.assemble_ffmpeg import (
@@ -20,18 +17,7 @@ from sparkle_motion.commands import run_command
 from sparkle_motion.errors import CommandError
 from sparkle_motion.media.probe import probe
 from sparkle_motion.schemas import AssembleMusic
-from tests.support.media import HEIGHT, WIDTH, context, decode_audio, rms, small_plan, step
-
-
-def _tone(path, seconds, freq=440.0, rate=22050, amp=0.5):
-    t = np.arange(int(seconds * rate)) / rate
-    data = (amp * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(data.tobytes())
-    return path
+from tests.support.media import HEIGHT, WIDTH, context, decode_audio, rms, small_plan, step, tone
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +46,7 @@ def short(tmp_path_factory):
             )
         )
         clips.append(clip)
-    audio = [_tone(folder / f"{d.line_id}.wav", 1.0) for d in assemble.dialogue]
+    audio = [tone(folder / f"{d.line_id}.wav", 1.0) for d in assemble.dialogue]
     return ctx, assemble, clips, audio, folder
 
 
@@ -99,7 +85,7 @@ def test_music_is_ducked_under_speech_in_the_graph():
 
 def test_a_real_film_with_music_subtitles_and_lines_in_place(short, tmp_path):
     _ctx, assemble, clips, audio, folder = short
-    music = _tone(folder / "music.wav", 2.0, freq=220.0, amp=0.3)
+    music = tone(folder / "music.wav", 2.0, freq=220.0, amp=0.3)
     with_music = assemble.model_copy(update={"music": AssembleMusic(source="music.wav")})
     out = tmp_path / "film.mp4"
     result = assemble_clips(

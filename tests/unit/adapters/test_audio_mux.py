@@ -3,27 +3,12 @@ lip-synced."""
 
 from __future__ import annotations
 
-import wave
-
-import numpy as np
-
 from sparkle_motion.adapters.audio_mux import AudioMux
 from sparkle_motion.adapters.ffmpeg_motion import motion_command
 from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
 from sparkle_motion.commands import run_command
 from sparkle_motion.media.probe import probe
-from tests.support.media import HEIGHT, WIDTH, context, decode_audio, job, rms, step, write
-
-
-def _tone(path, seconds, rate=22050, freq=440.0):
-    t = np.arange(int(seconds * rate)) / rate
-    data = (0.5 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(data.tobytes())
-    return path
+from tests.support.media import HEIGHT, WIDTH, context, decode_audio, job, rms, step, tone, write
 
 
 def test_lines_land_at_their_offsets_on_a_copied_picture(tmp_path):
@@ -49,7 +34,7 @@ def test_lines_land_at_their_offsets_on_a_copied_picture(tmp_path):
     assert len(lines) == 2 and lines[1].shot_offset_s > 1.5
     inputs = {"@video.s5-harbour": clip}
     for x in lines:
-        inputs[f"@tts.{x.line_id}"] = _tone(tmp_path / f"{x.line_id}.wav", 1.0)
+        inputs[f"@tts.{x.line_id}"] = tone(tmp_path / f"{x.line_id}.wav", 1.0)
     out = AudioMux().run(job(ctx, "lipsync.s5-harbour", inputs, tmp_path / "w"))[0]
     assert out.metadata["lipsynced"] is False
     muxed = write(out, tmp_path / "mux.mp4")
