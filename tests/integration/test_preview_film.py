@@ -42,6 +42,18 @@ def _cli(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedPr
     )
 
 
+def _spawn_run(root: Path, run_id: str) -> subprocess.Popen:
+    """`sparkle-motion run plan.json` in the background, in `root`."""
+    return subprocess.Popen(
+        [*CLI, "run", "plan.json", "--run-id", run_id, "-q"],
+        cwd=root,
+        env=_env(root),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _wait_for_video(root: Path, child: subprocess.Popen, at_least: int = 1) -> bool:
     """Until `at_least` video steps have started in the run at `root` (False if it ended)."""
     deadline = time.monotonic() + 300
@@ -180,14 +192,7 @@ def test_status_and_runs_list_show_the_run(film):
 def test_a_kill_during_video_then_resume_gives_the_same_film(film, tmp_path):
     root, plan, _ = film
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    child = subprocess.Popen(
-        [*CLI, "run", "plan.json", "--run-id", "k1", "-q"],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = _spawn_run(tmp_path, "k1")
     killed = _wait_for_video(tmp_path, child, at_least=2)
     if killed:
         child.send_signal(signal.SIGKILL)
@@ -255,14 +260,7 @@ def test_a_second_process_on_a_live_run_is_refused_before_touching_it(film):
 def test_ctrl_c_stops_the_run_promptly_and_resume_finishes_it(film, tmp_path):
     root, plan, _ = film
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    child = subprocess.Popen(
-        [*CLI, "run", "plan.json", "--run-id", "i1", "-q"],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = _spawn_run(tmp_path, "i1")
     assert _wait_for_video(tmp_path, child)
     interrupted = time.monotonic()
     child.send_signal(signal.SIGINT)

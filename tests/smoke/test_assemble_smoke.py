@@ -15,33 +15,24 @@ pytestmark = pytest.mark.skipif(
 
 def test_canonical_encode_of_the_example_at_1280x720(tmp_path):
     from sparkle_motion.adapters.assemble_ffmpeg import AssembleOptions, assemble_clips
-    from sparkle_motion.adapters.ffmpeg_motion import motion_command
-    from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
-    from sparkle_motion.commands import run_command
     from sparkle_motion.media.probe import probe
-    from tests.support.media import context, small_plan, step, tone
+    from tests.support.media import context, small_plan, step, still_clip, tone
 
     ctx = context(small_plan(width=1280, height=720))
     assemble = step(ctx, "assemble.film")
-    clips = []
-    for i, shot in enumerate(assemble.shots):
-        video = step(ctx, f"video.{shot.shot_id}")
-        png = tmp_path / f"{i}.png"
-        png.write_bytes(draw_keyframe(step(ctx, f"image.kf-00{i}"), 1280, 720, i))
-        clip = tmp_path / f"{i}.mp4"
-        run_command(
-            motion_command(
-                str(png),
-                str(png),
-                shot_camera(ctx, i),
-                1280,
-                720,
-                video.opts.num_frames,
-                video.opts.fps,
-                str(clip),
-            )
+    clips = [
+        still_clip(
+            step(ctx, f"image.kf-00{i}"),
+            tmp_path / f"{i}.mp4",
+            step(ctx, f"video.{shot.shot_id}").opts.num_frames,
+            step(ctx, f"video.{shot.shot_id}").opts.fps,
+            seed=i,
+            camera=ctx.plan.shots[i].camera,
+            width=1280,
+            height=720,
         )
-        clips.append(clip)
+        for i, shot in enumerate(assemble.shots)
+    ]
     audio = [tone(tmp_path / f"{d.line_id}.wav", 1.0, freq=330.0) for d in assemble.dialogue]
     out = tmp_path / "film.mp4"
     result = assemble_clips(
@@ -51,7 +42,3 @@ def test_canonical_encode_of_the_example_at_1280x720(tmp_path):
     assert info.video_codec == "h264" and info.audio_codec == "aac"
     assert (info.width, info.height) == (1280, 720) and abs(info.duration_s - 30) < 0.5
     assert "-preset veryslow -crf 18" in result.command.log()["command"]
-
-
-def shot_camera(ctx, i):
-    return ctx.plan.shots[i].camera

@@ -81,3 +81,25 @@ def tone(
         w.setframerate(rate)
         w.writeframes(data.tobytes())
     return path
+
+
+def still_clip(
+    image_step,
+    path: Path,
+    frames: int,
+    fps: float,
+    *,
+    seed: int = 0,
+    camera: str = "static",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> Path:
+    """A real H.264 clip at `path` of one procedural keyframe (its PNG beside it)."""
+    from sparkle_motion.adapters.ffmpeg_motion import motion_command
+    from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
+    from sparkle_motion.commands import run_command
+
+    png = path.with_suffix(".png")
+    png.write_bytes(draw_keyframe(image_step, width, height, seed))
+    run_command(motion_command(str(png), str(png), camera, width, height, frames, fps, str(path)))
+    return path

@@ -11,13 +11,20 @@ from sparkle_motion.adapters.assemble_ffmpeg import (
     build_filter_graph,
     build_srt,
 )
-from sparkle_motion.adapters.ffmpeg_motion import motion_command
-from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
-from sparkle_motion.commands import run_command
 from sparkle_motion.errors import CommandError
 from sparkle_motion.media.probe import probe
 from sparkle_motion.schemas import AssembleMusic
-from tests.support.media import HEIGHT, WIDTH, context, decode_audio, rms, small_plan, step, tone
+from tests.support.media import (
+    HEIGHT,
+    WIDTH,
+    context,
+    decode_audio,
+    rms,
+    small_plan,
+    step,
+    still_clip,
+    tone,
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,25 +34,11 @@ def short(tmp_path_factory):
     ctx = context(small_plan("short.json"))
     assemble = step(ctx, "assemble.film")
     clips = []
+    kf = next(s for s in ctx.plan.steps if s.type == "image")
     for shot in assemble.shots:
         video = step(ctx, f"video.{shot.shot_id}")
-        png = folder / f"{shot.shot_id}.png"
-        kf = next(s for s in ctx.plan.steps if s.type == "image")
-        png.write_bytes(draw_keyframe(kf, WIDTH, HEIGHT, len(clips)))
         clip = folder / f"{shot.shot_id}.mp4"
-        run_command(
-            motion_command(
-                str(png),
-                str(png),
-                "static",
-                WIDTH,
-                HEIGHT,
-                video.opts.num_frames,
-                video.opts.fps,
-                str(clip),
-            )
-        )
-        clips.append(clip)
+        clips.append(still_clip(kf, clip, video.opts.num_frames, video.opts.fps, seed=len(clips)))
     audio = [tone(folder / f"{d.line_id}.wav", 1.0) for d in assemble.dialogue]
     return ctx, assemble, clips, audio, folder
 

@@ -4,31 +4,28 @@ lip-synced."""
 from __future__ import annotations
 
 from sparkle_motion.adapters.audio_mux import AudioMux
-from sparkle_motion.adapters.ffmpeg_motion import motion_command
-from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
-from sparkle_motion.commands import run_command
 from sparkle_motion.media.probe import probe
-from tests.support.media import HEIGHT, WIDTH, context, decode_audio, job, rms, step, tone, write
+from tests.support.media import (
+    context,
+    decode_audio,
+    job,
+    rms,
+    step,
+    still_clip,
+    tone,
+    write,
+)
 
 
 def test_lines_land_at_their_offsets_on_a_copied_picture(tmp_path):
     ctx = context()
-    kf = step(ctx, "image.kf-004")
-    png = tmp_path / "kf.png"
-    png.write_bytes(draw_keyframe(kf, WIDTH, HEIGHT, 1))
     video = step(ctx, "video.s5-harbour")
-    clip = tmp_path / "clip.mp4"
-    run_command(
-        motion_command(
-            str(png),
-            str(png),
-            "static",
-            WIDTH,
-            HEIGHT,
-            video.opts.num_frames,
-            video.opts.fps,
-            str(clip),
-        )
+    clip = still_clip(
+        step(ctx, "image.kf-004"),
+        tmp_path / "clip.mp4",
+        video.opts.num_frames,
+        video.opts.fps,
+        seed=1,
     )
     lines = [x for x in ctx.dialogue_schedule if x.shot_id == "s5-harbour"]
     assert len(lines) == 2 and lines[1].shot_offset_s > 1.5

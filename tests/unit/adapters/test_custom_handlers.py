@@ -7,15 +7,12 @@ import pytest
 
 from sparkle_motion.adapters.base import StepJob
 from sparkle_motion.adapters.custom_handlers import CustomHandlers, known_handlers, resolve_handler
-from sparkle_motion.adapters.ffmpeg_motion import motion_command
-from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
-from sparkle_motion.commands import run_command
 from sparkle_motion.config import load_settings
 from sparkle_motion.errors import PermanentStageError, PlanSchemaError
 from sparkle_motion.media.probe import probe
 from sparkle_motion.plans import validate_plan
 from sparkle_motion.schemas import CustomStep
-from tests.support.media import HEIGHT, WIDTH, context, small_plan, step
+from tests.support.media import HEIGHT, WIDTH, context, small_plan, step, still_clip
 
 ENV = {"SPARKLE_DOTENV": ""}
 
@@ -30,10 +27,7 @@ def _plan_with(handler: str) -> dict:
 
 def test_color_grade_grades_each_clip(tmp_path):
     ctx = context(small_plan("short.json"))
-    png = tmp_path / "kf.png"
-    png.write_bytes(draw_keyframe(step(ctx, "image.kf-000"), WIDTH, HEIGHT, 1))
-    clip = tmp_path / "clip.mp4"
-    run_command(motion_command(str(png), str(png), "static", WIDTH, HEIGHT, 12, 24, str(clip)))
+    clip = still_clip(step(ctx, "image.kf-000"), tmp_path / "clip.mp4", 12, 24, seed=1)
     grade = CustomStep(
         id="grade",
         handler="color_grade",

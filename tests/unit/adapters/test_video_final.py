@@ -8,21 +8,15 @@ import hashlib
 import pytest
 
 from sparkle_motion.adapters.base import StepJob
-from sparkle_motion.adapters.ffmpeg_motion import motion_command
-from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
 from sparkle_motion.adapters.video_final import VideoFinal
-from sparkle_motion.commands import run_command
 from sparkle_motion.errors import ArtifactIntegrityError
 from sparkle_motion.schemas import ArtifactRef, VideoFinalManifest
-from tests.support.media import HEIGHT, WIDTH, context, step
+from tests.support.media import HEIGHT, WIDTH, context, step, still_clip
 
 
 def _film(tmp_path):
     ctx = context()
-    png = tmp_path / "kf.png"
-    png.write_bytes(draw_keyframe(step(ctx, "image.kf-000"), WIDTH, HEIGHT, 3))
-    film = tmp_path / "film.mp4"
-    run_command(motion_command(str(png), str(png), "static", WIDTH, HEIGHT, 24, 24, str(film)))
+    film = still_clip(step(ctx, "image.kf-000"), tmp_path / "film.mp4", 24, 24, seed=3)
     return ctx, film
 
 
