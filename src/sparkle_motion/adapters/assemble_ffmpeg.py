@@ -29,10 +29,10 @@ from pathlib import Path
 from ..commands import CommandResult, run_command
 from ..errors import StageError
 from ..media.ffmpeg import FINAL_THREADS, FINAL_X264, deterministic, ffmpeg_cmd
+from ..media.fonts import font_path
 from ..media.probe import wav_duration
 from ..schemas import AssembleStep, RenderProfile, Step
 from .base import Estimate, Output, StepJob
-from .procedural_keyframes import font_path
 
 SAMPLE_RATE = 48000
 SUBTITLE_FILE = "film.srt"

@@ -19,9 +19,8 @@ import hashlib
 import io
 import random
 import textwrap
-from functools import cache
-from pathlib import Path
 
+from ..media.fonts import font
 from ..schemas import ImageStep, RenderProfile, SceneHint, Step
 from .base import Estimate, Output, StepJob
 
@@ -66,24 +65,6 @@ SCENERY_WORDS = {
     "mountains": ("mountain", "peak", "cliff", "hill", "valley", "rock"),
     "fog": ("fog", "mist", "haze", "smoke", "steam"),
 }
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-)
-
-
-@cache
-def font_path() -> str | None:
-    """A TrueType font set-up provides (fonts-dejavu-core); None -> Pillow's own."""
-    return next((p for p in FONT_CANDIDATES if Path(p).is_file()), None)
-
-
-def _font(size: int):
-    from PIL import ImageFont
-
-    path = font_path()
-    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
 
 def character_colour(char_id: str) -> tuple[int, int, int]:
@@ -214,7 +195,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
         draw = ImageDraw.Draw(img)
     # characters: silhouettes with their names, spread over the lower third
     chars = scene.characters if scene else []
-    name_font = _font(max(12, height // 30))
+    name_font = font(max(12, height // 30))
     for k, char in enumerate(chars):
         colour = character_colour(char.id)
         x = width * (k + 1) / (len(chars) + 1) + rng.uniform(-0.04, 0.04) * width
@@ -236,7 +217,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
         )
     # caption band and label
     caption = (scene.caption if scene and scene.caption else step.prompt).strip()
-    cap_font = _font(max(12, height // 26))
+    cap_font = font(max(12, height // 26))
     line_h = int(cap_font.size * 1.3) if hasattr(cap_font, "size") else height // 20
     lines = textwrap.wrap(caption, width=max(20, int(width / (cap_font.size * 0.55))))[:2]
     band = len(lines) * line_h + 16
@@ -248,7 +229,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
     label = f"kf {step.keyframe if step.keyframe is not None else '-'}"
     if scene:
         label += f" | {scene.shot_id}"
-    small = _font(max(10, height // 40))
+    small = font(max(10, height // 40))
     draw.text(
         (width - draw.textlength(label, font=small) - 12, height - small.size - 12),
         label,
