@@ -522,7 +522,17 @@ def _memory(ctx: typer.Context):
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
 ShotOpt = Annotated[int | None, typer.Option("--shot", help="Which shot's keyframe review.")]
 GateOpt = Annotated[
-    str | None, typer.Option("--gate", help="script or keyframe, when both are open.")
+    str | None,
+    typer.Option("--gate", help="Which gate (script, keyframes), when several are open."),
+]
+KeyframeOpt = Annotated[
+    list[int] | None,
+    typer.Option(
+        "--keyframe",
+        "-k",
+        help="Reject only this keyframe (repeatable); the others are kept.",
+        min=0,
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Reviewer's note.")]
 
@@ -542,6 +552,7 @@ def review_list(
         "interrupt",
         "gate",
         "shot",
+        "keyframes",
         "artifact",
         "decision",
         title=f"run {run_id}: {len(found)} open review(s)",
@@ -551,10 +562,13 @@ def review_list(
             r.interrupt_id,
             r.gate,
             "" if r.shot is None else str(r.shot),
+            " ".join(map(str, r.keyframes)),
             r.artifact_uri or "",
             r.answered or "waiting",
         )
     out.print(table)
+    for r in found:
+        out.print(f"{r.interrupt_id}: {escape(r.message)}")
 
 
 def _decide(
@@ -564,20 +578,32 @@ def _decide(
     shot: int | None,
     gate: str | None,
     note: str | None,
+    keyframes: list[int] | None = None,
 ) -> None:
     from .errors import HumanInputRequestError
     from .review_gate import record_decision
 
     memory = _memory(ctx)
     try:
-        target = record_decision(run_id, decision, gate=gate, shot=shot, note=note, memory=memory)
+        target = record_decision(
+            run_id,
+            decision,
+            gate=gate,
+            shot=shot,
+            note=note,
+            keyframes=keyframes or None,
+            memory=memory,
+        )
     except HumanInputRequestError as exc:
         err.print(f"[red]HumanInputRequestError[/red]: {escape(exc.message)}")
         raise typer.Exit(1) from None
     finally:
         memory.db.close()
     verb = {"approve": "approved", "reject": "rejected"}[decision]
-    out.print(f"{verb} {target.interrupt_id} of run {run_id}; it applies when the run resumes")
+    out.print(
+        f"{verb} {target.interrupt_id} of run {run_id}; it applies when the run resumes: "
+        f"`sparkle-motion resume {run_id}`"
+    )
 
 
 @review_app.command("approve")
@@ -599,9 +625,11 @@ def review_reject(
     shot: ShotOpt = None,
     gate: GateOpt = None,
     note: NoteOpt = None,
+    keyframe: KeyframeOpt = None,
 ) -> None:
-    """Reject it: a keyframe is re-rendered with a new seed; a script ends the run."""
-    _decide(ctx, run_id, "reject", shot, gate, note)
+    """Reject it: rejected keyframes (all, or those named with --keyframe) render again with a
+    new seed and are reviewed again; a rejected script ends the run."""
+    _decide(ctx, run_id, "reject", shot, gate, note, keyframe)
 
 
 # --------------------------------------------------------------------------- run control
@@ -611,7 +639,8 @@ def _runs(ctx: typer.Context):
     from .runs.lock import Runs
     from .storage import open_database
 
-    return Runs(open_database(_state(ctx).settings()))
+    settings = _state(ctx).settings()
+    return Runs(open_database(settings), ttl_s=settings.lock_ttl_s)
 
 
 def _control(ctx: typer.Context, run_id: str, control: str | None, done: str) -> None:
@@ -641,6 +670,49 @@ def stop_run(
 ) -> None:
     """Stop a run after its current step; everything finished is kept for a later resume."""
     _control(ctx, run_id, "stop", "stop requested; finished steps are kept")
+
+
+@app.command("unlock")
+def unlock_run(
+    run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
+    ctx: typer.Context,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Even when the owner looks alive (you know its machine is gone)."
+        ),
+    ] = False,
+) -> None:
+    """Let go of the lock of a run whose process died (on another machine: its heartbeat
+    is older than SPARKLE_LOCK_TTL_S); a run left running becomes crashed, `resume` goes on."""
+    from .errors import RunLockedError
+
+    runs = _runs(ctx)
+    try:
+        try:
+            found = runs.unlock(run_id, force=force)
+        except KeyError:
+            err.print(f"[red]error[/red]: no run {escape(run_id)}")
+            raise typer.Exit(1) from None
+        except RunLockedError as exc:
+            row = runs.get(run_id)
+            age = row.heartbeat_age() if row else None
+            beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
+            err.print(
+                f"[red]RunLockedError[/red]: {escape(exc.message)}{beat}; stop it first, or "
+                "--force if you know that process is gone"
+            )
+            raise typer.Exit(3) from None
+        after = runs.get(run_id)
+    finally:
+        runs.db.close()
+    if found.owner_pid is None:
+        out.print(f"run {run_id} ({found.status.value}): not locked")
+        return
+    out.print(
+        f"run {run_id}: lock of pid {found.owner_pid} on {found.owner_host} released "
+        f"({after.status.value}); `sparkle-motion resume {run_id}` continues it"
+    )
 
 
 # --------------------------------------------------------------------------- workflows
@@ -689,6 +761,17 @@ def workflows_run(
     out.print(f"run {run_id}")
     if failed:
         raise typer.Exit(1)
+    runs = _runs(ctx)
+    try:
+        row = runs.get(run_id)
+    finally:
+        runs.db.close()
+    if row is not None and row.status.value == "awaiting_review":
+        out.print(
+            f"run {run_id}: awaiting review; `sparkle-motion review list {run_id}`, approve or "
+            f"reject, then `sparkle-motion resume {run_id}`"
+        )
+        raise typer.Exit(5)
 
 
 async def _run_graph(

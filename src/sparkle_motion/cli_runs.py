@@ -69,14 +69,20 @@ def _export(film: Path, dest: Path, checksum: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: bool) -> list[dict]:
-    """Run the graph on session `run_id`; a progress bar follows the run's step events."""
+async def _drive(
+    message: str, run_id: str, settings: Any, db_path: Path, show: bool, answers: bool = False
+) -> tuple[list[dict], list[Any]]:
+    """Run the graph on session `run_id`; a progress bar follows the run's step events.
+    With `answers`, a session paused at review gates is resumed with the recorded decisions
+    instead of `message` (nothing runs while a gate still waits for one). Returns the nodes'
+    outputs and the reviews the run is left waiting for."""
     from google.adk.agents.config_agent_utils import from_config
     from google.adk.runners import Runner
     from google.adk.sessions.sqlite_session_service import SqliteSessionService
     from google.genai import types
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .review_gate import answer_parts, open_interrupts, reviews
     from .storage import MemoryLog, open_database
 
     user = settings.user_id
@@ -86,13 +92,26 @@ async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: 
         agent=from_config(str(GRAPH_DIR / "root_agent.yaml")),
         session_service=sessions,
     )
-    if (
-        await sessions.get_session(app_name="sparkle_motion", user_id=user, session_id=run_id)
-        is None
-    ):
+    session = await sessions.get_session(app_name="sparkle_motion", user_id=user, session_id=run_id)
+    if session is None:
         await sessions.create_session(app_name="sparkle_motion", user_id=user, session_id=run_id)
     db = open_database(settings)
     log = MemoryLog(db)
+
+    def waiting_for(session: Any) -> list[Any]:
+        keys = open_interrupts(session) if session is not None else set()
+        return [r for r in reviews(run_id, memory=log) if r.interrupt_id in keys]
+
+    message_content = types.Content(role="user", parts=[types.Part(text=message)])
+    if answers and session is not None and open_interrupts(session):
+        keys = open_interrupts(session)
+        parts = [p for p in answer_parts(run_id, memory=log) if p.function_response.id in keys]
+        if not parts:  # paused at a gate nobody has answered yet
+            try:
+                return [], waiting_for(session)
+            finally:
+                db.close()
+        message_content = types.Content(role="user", parts=parts)
     last = max((e.id for e in log.list(run_id)), default=0)
     outputs: list[dict] = []
     progress = Progress(
@@ -117,7 +136,6 @@ async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: 
                     progress.update(task, description=f"{event.payload.get('step_id')} ...")
             await asyncio.sleep(0.25)
 
-    message_content = types.Content(role="user", parts=[types.Part(text=message)])
     with progress:
         follower = asyncio.create_task(follow())
         try:
@@ -125,10 +143,14 @@ async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: 
                 user_id=user, session_id=run_id, new_message=message_content
             ):
                 data = event.output
-                if isinstance(data, dict) and ("stage" in data or "plan_id" in data):
+                if isinstance(data, dict) and ({"stage", "plan_id", "review"} & set(data)):
                     outputs.append(data)
                     if "plan_id" in data:
                         progress.update(task, total=data["steps"], description="rendering")
+            session = await sessions.get_session(
+                app_name="sparkle_motion", user_id=user, session_id=run_id
+            )
+            return outputs, waiting_for(session)
         except asyncio.CancelledError:  # Ctrl-C: asyncio cancels this task first
             from .commands import cancel_all
 
@@ -137,7 +159,6 @@ async def _drive(message: str, run_id: str, settings: Any, db_path: Path, show: 
         finally:
             follower.cancel()
             db.close()
-    return outputs
 
 
 def _report(outputs: list[dict], run_id: str) -> bool:
@@ -154,12 +175,34 @@ def _report(outputs: list[dict], run_id: str) -> bool:
             for warning in output.get("warnings", []):
                 err.print(f"[yellow]warning[/yellow]: {escape(warning)}")
             continue
+        if "review" in output:
+            if output.get("run_status") == "rejected":
+                out.print("script rejected: the run ended, nothing rendered")
+                ok = False
+            elif output.get("decision") != "not_reviewed":
+                retake = (
+                    f", keyframes {output['retake']} render again" if "retake" in output else ""
+                )
+                note = f" ({output['note']})" if output.get("note") else ""
+                out.print(f"review {output['review']}: {output['decision']}{escape(note)}{retake}")
+            continue
         ok &= output["status"] == "succeeded"
         out.print(
             f"{output['stage']}: {output['status']} "
             f"({len(output['executed'])} run, {len(output['cached'])} reused)"
         )
     return ok
+
+
+def _waiting(run_id: str, waiting: list[Any]) -> None:
+    """How to answer the review gates a run is paused at."""
+    for review in waiting:
+        state = f"answered {review.answered}, " if review.answered else ""
+        out.print(f"review {review.gate} ({state}{review.interrupt_id}): {escape(review.message)}")
+    out.print(
+        f"run {run_id}: awaiting review; `sparkle-motion review approve|reject {run_id}` "
+        f"then `sparkle-motion resume {run_id}`"
+    )
 
 
 def _failures(settings: Any, run_id: str) -> list[str]:
@@ -185,6 +228,7 @@ def execute_run(
     output: Path | None,
     session_db: Path | None,
     quiet: bool = False,
+    answers: bool = False,
 ) -> None:
     from .aio import run_sync
     from .config import use_settings
@@ -210,7 +254,9 @@ def execute_run(
         err.print(f"[red]RunLockedError[/red]: {escape(exc.message)}")
         raise typer.Exit(3) from None
     try:
-        outputs = run_sync(_drive(message, run_id, settings, db_path, show=not quiet))
+        outputs, waiting = run_sync(
+            _drive(message, run_id, settings, db_path, show=not quiet, answers=answers)
+        )
     except KeyboardInterrupt:
         from .commands import cancel_all
 
@@ -229,6 +275,12 @@ def execute_run(
         runs.release(run_id)  # no-op when finalize already let it go
         db.close()
     ok = _report(outputs, run_id)
+    if waiting:
+        _waiting(run_id, waiting)
+        raise typer.Exit(5)
+    if any(o.get("run_status") == "rejected" for o in outputs):
+        out.print(f"run {run_id}: rejected")
+        raise typer.Exit(6)
     stopped = any(o.get("status") == "stopped" for o in outputs)
     if not ok:
         for line in _failures(settings, run_id):
@@ -275,9 +327,18 @@ def run_film(
         typer.Option("--session-db", help="ADK session database (default: runs/sessions.db)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    review: Annotated[
+        str | None,
+        typer.Option(
+            "--review",
+            help="Review gates to pause at, comma-separated: script, keyframes; `none` for "
+            "none (default: SPARKLE_REVIEW_GATES).",
+        ),
+    ] = None,
 ) -> None:
     """Make a film: idea (or plan) -> plan -> keyframes, voices, clips -> assembled MP4.
     Prints the film's path and the run id."""
+    gates = _review_gates(review)
     if profile is not None:
         _state(ctx).cli["render_profile"] = profile
     settings = _state(ctx).settings()
@@ -303,10 +364,34 @@ def run_film(
 
     try:
         execute_run(
-            ctx, run_request(plan_path), run_id, output=output, session_db=session_db, quiet=quiet
+            ctx,
+            run_request(plan_path, review=gates),
+            run_id,
+            output=output,
+            session_db=session_db,
+            quiet=quiet,
         )
     finally:
         _join(warming)
+
+
+def _review_gates(option: str | None) -> list[str] | None:
+    """`--review script,keyframes` as a list ([] for `none`; None: the settings decide)."""
+    if option is None:
+        return None
+    names = [n.strip() for n in option.split(",") if n.strip()]
+    if names == ["none"]:
+        return []
+    from .stage_node import REVIEW_GATES
+
+    unknown = [n for n in names if n not in REVIEW_GATES]
+    if unknown or not names:
+        err.print(
+            f"[red]error[/red]: --review takes {', '.join(REVIEW_GATES)} or none, "
+            f"got {escape(option)!r}"
+        )
+        raise typer.Exit(2)
+    return list(dict.fromkeys(names))
 
 
 def _prewarm(
@@ -339,6 +424,18 @@ def _prewarm(
                 thread.start()
                 threads.append(thread)
     return threads, bool(report.steps) and all(s.cached for s in report.steps)
+
+
+def _decided(ctx: typer.Context, run_id: str) -> bool:
+    """Some open review of the run has a decision waiting to be applied."""
+    from .review_gate import reviews
+    from .storage import MemoryLog
+
+    runs = _runs(ctx)
+    try:
+        return any(r.answered for r in reviews(run_id, memory=MemoryLog(runs.db)))
+    finally:
+        runs.db.close()
 
 
 def _join(threads: list) -> None:
@@ -443,7 +540,7 @@ def resume_run(
         if row is None:
             err.print(f"[red]error[/red]: no run {escape(run_id)}")
             raise typer.Exit(1)
-        live = row.owner_alive()
+        live = row.owner_alive(ttl_s=runs.ttl_s)
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
         if live and paused and from_stage is None:  # its process waits at the gate: let it go
             runs.request(run_id, None)
@@ -452,13 +549,15 @@ def resume_run(
         if live:
             err.print(
                 f"[red]RunLockedError[/red]: run {escape(run_id)} is being driven by pid "
-                f"{row.owner_pid}; stop it before running it again"
+                f"{row.owner_pid} on {row.owner_host}; stop it before running it again "
+                "(`sparkle-motion unlock` if that process is gone)"
             )
             raise typer.Exit(3)
         if paused:  # nobody waits at the gate: the request is settled by running again
             runs.request(run_id, None)
         plan_text = row.metadata.get("plan_text")
         base_dir = row.metadata.get("base_dir")
+        gates = row.metadata.get("review_gates")
         if profile is None and row.metadata.get("profile"):
             profile = row.metadata["profile"]  # the profile the run was started with
     finally:
@@ -476,11 +575,15 @@ def resume_run(
         plan if isinstance(plan, dict) else plan_text,
         from_stage=from_stage,
         base_dir=Path(base_dir) if base_dir else None,
+        review=gates,
     )
     if profile is not None:
         _state(ctx).cli["render_profile"] = profile
     settings = _state(ctx).settings()
-    warming, done = _prewarm(settings, plan_text, run_id, Path(base_dir) if base_dir else None)
+    if from_stage is None and row.status is RunStatus.AWAITING_REVIEW and not _decided(ctx, run_id):
+        warming, done = [], False  # nothing will render until someone decides: load nothing
+    else:
+        warming, done = _prewarm(settings, plan_text, run_id, Path(base_dir) if base_dir else None)
     if done and from_stage is None and row.status is RunStatus.SUCCEEDED:
         # a finished run whose every output is stored: nothing to render, no graph to load
         manifest = _film_manifest(settings, run_id)
@@ -499,7 +602,15 @@ def resume_run(
                 out.print(f"run {run_id}")
                 return
     try:
-        execute_run(ctx, message, run_id, output=output, session_db=session_db, quiet=quiet)
+        execute_run(
+            ctx,
+            message,
+            run_id,
+            output=output,
+            session_db=session_db,
+            quiet=quiet,
+            answers=from_stage is None,  # a run paused at a review goes on with the decisions
+        )
     finally:
         _join(warming)
 
@@ -524,13 +635,25 @@ def run_status(
         if (
             status in (RunStatus.RUNNING, RunStatus.PAUSED)
             and row.owner_pid
-            and not row.owner_alive()
+            and not row.owner_alive(ttl_s=runs.ttl_s)
         ):
             status = RunStatus.CRASHED
         records = StepRecords(runs.db).list(run_id)
+        waiting = []
+        if status is RunStatus.AWAITING_REVIEW:
+            from .review_gate import reviews
+            from .storage import MemoryLog
+
+            waiting = reviews(run_id, memory=MemoryLog(runs.db))
     finally:
         runs.db.close()
     out.print(f"run {run_id}: {status.value} (plan {row.plan_id})")
+    if row.owner_alive(ttl_s=runs.ttl_s):
+        age = row.heartbeat_age()
+        beat = "" if age is None else f", heartbeat {age:.0f} s ago"
+        out.print(f"driven by pid {row.owner_pid} on {row.owner_host}{beat}")
+    if waiting:
+        _waiting(run_id, waiting)
     table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
     by_stage: dict[str, dict[str, int]] = {}
     for record in records:

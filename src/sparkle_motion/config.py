@@ -57,6 +57,8 @@ class Settings(BaseModel):
     ffmpeg_path: Path | None = None
     debug: bool = False
     stage_workers: int | None = Field(None, ge=1, le=64)
+    review_gates: list[Literal["script", "keyframes"]] = Field(default_factory=list)
+    lock_ttl_s: float = Field(60.0, ge=0.2, le=86400)
     # agents
     script_agent_model: str = "sparkle-offline-planner"
     script_agent_seed: int | None = Field(None, ge=0, le=2**32 - 1)
@@ -191,6 +193,18 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "muxes); default min(2, CPU count).",
     ),
     EnvVar(
+        "review_gates",
+        ("SPARKLE_REVIEW_GATES",),
+        "Review gates a run pauses at for a person's decision, comma-separated: `script` "
+        "(the plan, before anything renders), `keyframes` (before clips are made). Default none.",
+    ),
+    EnvVar(
+        "lock_ttl_s",
+        ("SPARKLE_LOCK_TTL_S",),
+        "A run's owner on another host counts as dead once its heartbeat (refreshed every "
+        "TTL/4 s) is older than this; on this host the owner's process is checked instead.",
+    ),
+    EnvVar(
         "debug",
         ("SPARKLE_DEBUG",),
         "Keep the temp outputs of assemble (graph, .srt, partial film) under "
@@ -301,7 +315,12 @@ META_ENV = {
     "SPARKLE_DOTENV": "`.env` file to bootstrap from (default `./.env`; empty disables).",
 }
 
-_LIST_SETTINGS = {"tts_provider_allowlist", "plan_blocked_terms", "plan_allowed_handlers"}
+_LIST_SETTINGS = {
+    "review_gates",
+    "tts_provider_allowlist",
+    "plan_blocked_terms",
+    "plan_allowed_handlers",
+}
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:

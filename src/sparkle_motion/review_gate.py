@@ -20,7 +20,7 @@ Imports google.adk: load this module only where workflows run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from google.adk import Context, Event
@@ -47,22 +47,26 @@ def request_review(
     artifact_uri: str | None,
     shot: int | None = None,
     payload: Mapping[str, Any] | None = None,
+    keyframes: list[int] | None = None,
+    memory: Any = None,
 ) -> RequestInput:
     """Record a `review_requested` memory event and return the RequestInput a workflow node
-    yields to pause; its interrupt id is the request's task id."""
+    yields to pause; its interrupt id is the request's task id. `keyframes` lists the items
+    of a review over several keyframes (a rejection may name some of them)."""
     key = interrupt_id(gate, shot)
+    event = {
+        "gate": gate,
+        "shot": shot,
+        "interrupt_id": key,
+        "artifact_uri": artifact_uri,
+        "message": reason,
+        "keyframes": keyframes or [],
+    }
     try:
-        adk_helpers.write_memory_event(
-            run_id,
-            REQUESTED,
-            {
-                "gate": gate,
-                "shot": shot,
-                "interrupt_id": key,
-                "artifact_uri": artifact_uri,
-                "message": reason,
-            },
-        )
+        if memory is not None:
+            memory.write(run_id, REQUESTED, event)
+        else:
+            adk_helpers.write_memory_event(run_id, REQUESTED, event)
     except Exception as exc:
         raise HumanInputRequestError(
             f"{key}: cannot record the review request: {exc}", context={"run_id": run_id}
@@ -119,6 +123,7 @@ class PendingReview:
     artifact_uri: str | None
     message: str
     answered: str | None  # the decision, once someone gave one
+    keyframes: tuple[int, ...] = ()  # the items of a review over several keyframes
 
 
 def reviews(run_id: str, *, memory: Any = None) -> list[PendingReview]:
@@ -132,13 +137,16 @@ def reviews(run_id: str, *, memory: Any = None) -> list[PendingReview]:
         if event.event_type == REQUESTED:
             p = event.payload
             found[key] = PendingReview(
-                key, p["gate"], p.get("shot"), p.get("artifact_uri"), p["message"], None
+                key,
+                p["gate"],
+                p.get("shot"),
+                p.get("artifact_uri"),
+                p["message"],
+                None,
+                tuple(p.get("keyframes") or ()),
             )
         elif event.event_type == ANSWERED and key in found:
-            r = found[key]
-            found[key] = PendingReview(
-                r.interrupt_id, r.gate, r.shot, r.artifact_uri, r.message, event.payload["decision"]
-            )
+            found[key] = replace(found[key], answered=event.payload["decision"])
         elif event.event_type == APPLIED:
             found.pop(key, None)
     return list(found.values())
@@ -151,21 +159,33 @@ def record_decision(
     gate: str | None = None,
     shot: int | None = None,
     note: str | None = None,
+    keyframes: list[int] | None = None,
     memory: Any = None,
 ) -> PendingReview:
     """Record a person's decision on the run's open review (the one at `gate`/`shot` when
-    several are open) as a `qa_manual_review` memory event."""
+    several are open) as a `qa_manual_review` memory event. Rejecting a review over several
+    keyframes may name the `keyframes` to render again (default: all of them)."""
     if decision not in DECISIONS:
         raise HumanInputRequestError(
             f"decision must be one of {sorted(DECISIONS)}, got {decision!r}"
         )
+    if keyframes and decision != "reject":
+        raise HumanInputRequestError(
+            "keyframes: only a rejection names keyframes (an approval covers them all)"
+        )
     memory = memory or adk_helpers._current().memory
     with memory.db.atomic():  # two reviewers cannot both answer one request
-        return _record(run_id, decision, gate, shot, note, memory)
+        return _record(run_id, decision, gate, shot, note, keyframes, memory)
 
 
 def _record(
-    run_id: str, decision: str, gate: str | None, shot: int | None, note: str | None, memory: Any
+    run_id: str,
+    decision: str,
+    gate: str | None,
+    shot: int | None,
+    note: str | None,
+    keyframes: list[int] | None,
+    memory: Any,
 ) -> PendingReview:
     open_reviews = [
         r
@@ -185,6 +205,20 @@ def _record(
             context={"run_id": run_id},
         )
     target = open_reviews[0]
+    chosen: list[int] = []
+    if decision == "reject" and target.keyframes:
+        unknown = sorted(set(keyframes or ()) - set(target.keyframes))
+        if unknown:
+            raise HumanInputRequestError(
+                f"keyframes: {unknown} not under review in {target.interrupt_id} "
+                f"(it shows keyframes {list(target.keyframes)})",
+                context={"run_id": run_id},
+            )
+        chosen = sorted(set(keyframes or target.keyframes))
+    elif keyframes:
+        raise HumanInputRequestError(
+            f"keyframes: {target.interrupt_id} is not a keyframe review", context={"run_id": run_id}
+        )
     memory.write(
         run_id,
         ANSWERED,
@@ -195,6 +229,7 @@ def _record(
             "decision": decision,
             "note": note,
             "artifact_uri": target.artifact_uri,
+            "keyframes": chosen,
         },
     )
     return target
@@ -207,7 +242,7 @@ def answer_parts(run_id: str, *, memory: Any = None) -> list[types.Part]:
             function_response=types.FunctionResponse(
                 name="adk_request_input",
                 id=r.interrupt_id,
-                response={"decision": r.answered, "note": _note(run_id, r, memory)},
+                response=_answer(run_id, r, memory),
             )
         )
         for r in reviews(run_id, memory=memory)
@@ -215,22 +250,32 @@ def answer_parts(run_id: str, *, memory: Any = None) -> list[types.Part]:
     ]
 
 
-def _note(run_id: str, review: PendingReview, memory: Any) -> str | None:
+def _answer(run_id: str, review: PendingReview, memory: Any) -> dict[str, Any]:
+    """The latest recorded answer to `review`: decision, note and the keyframes to retake."""
     memory = memory or adk_helpers._current().memory
-    notes = [
-        e.payload.get("note")
+    answers = [
+        e.payload
         for e in memory.list(run_id, ANSWERED)
         if e.payload.get("interrupt_id") == review.interrupt_id
     ]
-    return notes[-1] if notes else None
+    last = answers[-1] if answers else {}
+    return {
+        "decision": review.answered,
+        "note": last.get("note"),
+        "keyframes": last.get("keyframes") or [],
+    }
 
 
 def open_interrupts(session: Any) -> set[str]:
     """Interrupt ids the ADK session is waiting on: adk_request_input calls not yet
-    answered (ADK matches calls and responses by count, so loops may reuse an id)."""
+    answered (ADK matches calls and responses by count, so loops may reuse an id). A new
+    text message starts the workflow again from START, abandoning earlier requests."""
     calls: dict[str, int] = {}
     for event in session.events:
-        for part in (event.content.parts if event.content else None) or []:
+        parts = (event.content.parts if event.content else None) or []
+        if event.author == "user" and any(p.text for p in parts):
+            calls.clear()
+        for part in parts:
             if part.function_call and part.function_call.name == "adk_request_input":
                 calls[part.function_call.id] = calls.get(part.function_call.id, 0) + 1
             elif part.function_response and part.function_response.name == "adk_request_input":

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from google.adk import Context, Event
 from google.adk.workflow import BaseNode
@@ -36,6 +36,8 @@ STATE_OUTPUTS = "sparkle_outputs__"  # + stage: parallel stages write their own 
 STATE_BASE_DIR = "sparkle_plan_dir"
 STATE_FROM_STAGE = "sparkle_from_stage"
 STATE_ENDED = "sparkle_stage_status__"  # + stage: succeeded | failed | stopped
+STATE_REVIEWS = "sparkle_review_gates"  # the review gates enabled for this run
+REVIEW_GATES = ("script", "keyframes")
 STAGES = (
     "script",
     "plan_intake",
@@ -66,11 +68,24 @@ def _plan_file(text: str) -> Path | None:
     return None
 
 
-def parse_request(node_input: Any) -> tuple[str, str | None, str | None]:
-    """(plan text, folder of its relative inputs, from_stage) from the user message."""
+class Request(NamedTuple):
+    plan_text: str
+    base_dir: str | None  # folder of the plan's relative inputs
+    from_stage: str | None
+    review: list[str] | None  # review gates; None: the settings' `review_gates`
+
+
+def check_review_gates(gates: Any) -> list[str]:
+    """The gate names, or ValueError naming the field and the allowed values."""
+    if not isinstance(gates, list) or any(g not in REVIEW_GATES for g in gates):
+        raise ValueError(f"review: a list of {', '.join(REVIEW_GATES)}, got {gates!r}")
+    return list(dict.fromkeys(gates))
+
+
+def parse_request(node_input: Any) -> Request:
+    """The plan, its folder, from_stage and review gates from the user message."""
     text = _message_text(node_input)
-    from_stage = None
-    base_dir = None
+    from_stage = base_dir = review = None
     if text.startswith("{") and '"run_request"' in text:
         try:
             request = json.loads(text).get("run_request")
@@ -79,24 +94,34 @@ def parse_request(node_input: Any) -> tuple[str, str | None, str | None]:
         if isinstance(request, dict):
             from_stage = request.get("from_stage")
             base_dir = request.get("base_dir")
+            if request.get("review") is not None:
+                review = check_review_gates(request["review"])
             plan = request.get("plan")
             text = json.dumps(plan) if isinstance(plan, dict) else str(plan or "")
     path = _plan_file(text)
     if path is not None:
-        return path.read_text(encoding="utf-8"), base_dir or str(path.parent), from_stage
-    return text, base_dir, from_stage
+        return Request(
+            path.read_text(encoding="utf-8"), base_dir or str(path.parent), from_stage, review
+        )
+    return Request(text, base_dir, from_stage, review)
 
 
 def run_request(
-    plan: str | Path | dict, *, from_stage: str | None = None, base_dir: Path | None = None
+    plan: str | Path | dict,
+    *,
+    from_stage: str | None = None,
+    base_dir: Path | None = None,
+    review: list[str] | None = None,
 ) -> str:
-    """The user message that asks the graph for a run (plan path or plan dict)."""
+    """The user message that asks the graph for a run (plan path or plan dict); `review`
+    names the gates to pause at (None: the settings' `review_gates`)."""
     return json.dumps(
         {
             "run_request": {
                 "plan": plan if isinstance(plan, dict) else str(plan),
                 "from_stage": from_stage,
                 "base_dir": str(base_dir) if base_dir else None,
+                "review": None if review is None else check_review_gates(review),
             }
         }
     )
@@ -136,7 +161,8 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
 
     reset_cancel()  # a new run (or resume) in this process starts uninterrupted
     settings = get_settings()
-    text, plan_dir, from_stage = parse_request(node_input)
+    text, plan_dir, from_stage, review = parse_request(node_input)
+    gates = check_review_gates(list(settings.review_gates) if review is None else review)
     if from_stage is not None:
         from .runs.engine import forced_stages
 
@@ -159,6 +185,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             plan_id=ctx.plan.id,
             render_profile=ctx.render_profile.name,
             plan_checksum=ctx.plan_checksum,
+            review_gates=gates,
         )
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
@@ -170,6 +197,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             STATE_CONTEXT: ctx.model_dump(mode="json"),
             STATE_BASE_DIR: plan_dir,
             STATE_FROM_STAGE: from_stage,
+            STATE_REVIEWS: gates,
             **fresh,
         },
         "output": {
@@ -178,6 +206,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             "steps": len(ctx.plan.steps),
             "resumed_from": found.value,
             "from_stage": from_stage,
+            "review_gates": gates,
             "warnings": [w.message for w in warnings],
         },
     }
@@ -204,6 +233,7 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
     from .runs.engine import Engine
     from .runs.lock import Runs
     from .runs.records import StepRecords
+    from .runs.retakes import apply_retakes, retakes
     from .storage import MemoryLog, open_artifact_store, open_database
 
     if stage == "script":
@@ -228,8 +258,10 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
     runs = Runs(db)
     try:
         row = runs.get(run_id)
-        if row is not None and row.owner_pid != runs.pid:
+        if row is not None and (row.owner_pid, row.owner_host) != (runs.pid, runs.host):
             runs.acquire(run_id)  # e.g. ADK resumed the graph in a new process
+        if stage == "base_images":  # keyframes a reviewer rejected render with new seeds
+            ctx = apply_retakes(ctx, retakes(run_id, MemoryLog(db)))
         engine = Engine(
             store=store,
             records=StepRecords(db),
@@ -311,4 +343,4 @@ def run_sync_stage(
     return _run_stage(stage, state, run_id, node_input)
 
 
-__all__ = ["StageNode", "parse_request", "run_request", "run_sync"]
+__all__ = ["Request", "StageNode", "parse_request", "run_request", "run_sync"]

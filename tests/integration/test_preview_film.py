@@ -8,38 +8,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from sparkle_motion.media.probe import probe
-from tests.conftest import REPO
+from tests.support.cli import CLI, cli_env, run_cli
 from tests.support.media import decode_audio, rms, small_plan
-
-CLI = [sys.executable, "-m", "sparkle_motion.cli"]
-
-
-def _env(root: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "SPARKLE_DOTENV": "",
-        "ARTIFACTS_FS_ROOT": str(root / "art"),
-        "SPARKLE_DB_PATH": str(root / "s.db"),
-        # SPARKLE_RUNS_DIR left at its default, `runs` relative to the working directory
-    }
-
-
-def _cli(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, *args], cwd=root, env=_env(root), capture_output=True, text=True, timeout=timeout
-    )
 
 
 def _spawn_run(root: Path, run_id: str) -> subprocess.Popen:
@@ -47,7 +26,7 @@ def _spawn_run(root: Path, run_id: str) -> subprocess.Popen:
     return subprocess.Popen(
         [*CLI, "run", "plan.json", "--run-id", run_id, "-q"],
         cwd=root,
-        env=_env(root),
+        env=cli_env(root),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -82,7 +61,7 @@ def film(tmp_path_factory):
     root = tmp_path_factory.mktemp("film")
     plan = small_plan()
     (root / "plan.json").write_text(json.dumps(plan))
-    done = _cli(root, "run", "plan.json", "-o", "film.mp4", "--run-id", "f1", "-q")
+    done = run_cli(root, "run", "plan.json", "-o", "film.mp4", "--run-id", "f1", "-q")
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     return root, plan, done
 
@@ -181,11 +160,11 @@ def test_lipsync_clips_say_they_are_not_lip_synced(film):
 
 def test_status_and_runs_list_show_the_run(film):
     root, _, _ = film
-    status = _cli(root, "status", "f1")
+    status = run_cli(root, "status", "f1")
     assert (
         status.returncode == 0 and "run f1: succeeded" in status.stdout and "film:" in status.stdout
     )
-    listed = _cli(root, "runs", "list")
+    listed = run_cli(root, "runs", "list")
     assert "f1" in listed.stdout and "succeeded" in listed.stdout
 
 
@@ -198,9 +177,9 @@ def test_a_kill_during_video_then_resume_gives_the_same_film(film, tmp_path):
         child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)
     assert killed, "the run never reached its video stage"
-    status = _cli(tmp_path, "status", "k1")
+    status = run_cli(tmp_path, "status", "k1")
     assert "crashed" in status.stdout, status.stdout
-    resumed = _cli(tmp_path, "resume", "k1", "-o", "film.mp4", "-q")
+    resumed = run_cli(tmp_path, "resume", "k1", "-o", "film.mp4", "-q")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-3000:]
     assert "continuing a crashed run" in resumed.stdout
     records = _records(tmp_path, "k1")
@@ -210,7 +189,7 @@ def test_a_kill_during_video_then_resume_gives_the_same_film(film, tmp_path):
 
 def test_resume_of_a_finished_run_renders_nothing(film):
     root, _, _ = film
-    done = _cli(root, "resume", "f1", "-q")
+    done = run_cli(root, "resume", "f1", "-q")
     assert done.returncode == 0 and "nothing to render" in done.stdout
     assert done.stdout.rstrip().endswith("run f1")
 
@@ -218,7 +197,7 @@ def test_resume_of_a_finished_run_renders_nothing(film):
 def test_resume_from_stage_renders_that_stage_and_later_again(film):
     root, _, _ = film
     before = _records(root, "f1")
-    done = _cli(root, "resume", "f1", "--from-stage", "assemble", "-o", "again.mp4", "-q")
+    done = run_cli(root, "resume", "f1", "--from-stage", "assemble", "-o", "again.mp4", "-q")
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "assemble: succeeded (1 run, 0 reused)" in done.stdout
     assert "finalize: succeeded (1 run, 0 reused)" in done.stdout
@@ -226,14 +205,14 @@ def test_resume_from_stage_renders_that_stage_and_later_again(film):
     after = _records(root, "f1")
     assert after["assemble.film"]["attempts"] >= 1 and before.keys() == after.keys()
     assert _sha(root / "again.mp4") == _sha(root / "film.mp4")  # deterministic encode
-    bad = _cli(root, "resume", "f1", "--from-stage", "colour", "-q")
+    bad = run_cli(root, "resume", "f1", "--from-stage", "colour", "-q")
     assert bad.returncode == 2 and "from_stage must be one of" in bad.stderr
 
 
 def test_dry_run_reports_and_renders_nothing(film, tmp_path):
     _, plan, _ = film
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    done = _cli(tmp_path, "run", "plan.json", "--dry-run")
+    done = run_cli(tmp_path, "run", "plan.json", "--dry-run")
     assert done.returncode == 0 and "dry run" in done.stdout and "video" in done.stdout
     assert not (tmp_path / "art").exists() or not any((tmp_path / "art").rglob("*.mp4"))
 
@@ -247,8 +226,8 @@ def test_a_second_process_on_a_live_run_is_refused_before_touching_it(film):
         runs = Runs(db)
         runs.acquire("f1")  # this test process now drives f1
         try:
-            again = _cli(root, "run", "plan.json", "--run-id", "f1", "-q")
-            resumed = _cli(root, "resume", "f1", "--from-stage", "video", "-q")
+            again = run_cli(root, "run", "plan.json", "--run-id", "f1", "-q")
+            resumed = run_cli(root, "resume", "f1", "--from-stage", "video", "-q")
         finally:
             runs.release("f1")
         assert runs.get("f1").status.value == "succeeded"
@@ -268,7 +247,7 @@ def test_ctrl_c_stops_the_run_promptly_and_resume_finishes_it(film, tmp_path):
     assert child.returncode == 130, err[-2000:]
     assert time.monotonic() - interrupted < 15
     assert "stopped" in err
-    assert "run i1: stopped" in _cli(tmp_path, "status", "i1").stdout
-    resumed = _cli(tmp_path, "resume", "i1", "-o", "film.mp4", "-q")
+    assert "run i1: stopped" in run_cli(tmp_path, "status", "i1").stdout
+    resumed = run_cli(tmp_path, "resume", "i1", "-o", "film.mp4", "-q")
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert _sha(tmp_path / "film.mp4") == _sha(root / "film.mp4")

@@ -177,3 +177,77 @@ async def test_a_request_the_session_never_paused_on_does_not_block_answers(tmp_
         )
         keys = {r.interrupt_id for r in reviews(RUN)}
         assert "review:keyframe:shot7" in keys  # still listed, never sent
+
+
+def test_a_keyframe_review_takes_rejections_by_keyframe(tmp_path):
+    import pytest
+
+    from sparkle_motion.errors import HumanInputRequestError
+    from sparkle_motion.review_gate import answer_parts, request_review
+
+    with temp_backend(tmp_path) as backend:
+        request_review(
+            run_id=RUN,
+            gate="keyframes",
+            reason="look",
+            artifact_uri="sheet.png",
+            keyframes=[0, 1, 2],
+        )
+        with pytest.raises(HumanInputRequestError, match=r"keyframes: \[5\] not under review"):
+            record_decision(RUN, "reject", keyframes=[1, 5])
+        with pytest.raises(HumanInputRequestError, match="only a rejection names keyframes"):
+            record_decision(RUN, "approve", keyframes=[1])
+        record_decision(RUN, "reject", keyframes=[2, 1, 2], note="too dark")
+        [part] = answer_parts(RUN, memory=backend.memory)
+        assert part.function_response.id == "review:keyframes"
+        assert part.function_response.response == {
+            "decision": "reject",
+            "note": "too dark",
+            "keyframes": [1, 2],
+        }
+        # a plain rejection retakes every keyframe under review
+        request_review(
+            run_id=RUN,
+            gate="keyframes",
+            reason="again",
+            artifact_uri="sheet.png",
+            keyframes=[0, 1, 2],
+        )
+        record_decision(RUN, "reject")
+        [part] = answer_parts(RUN, memory=backend.memory)
+        assert part.function_response.response["keyframes"] == [0, 1, 2]
+        # keyframes on a review that is not over keyframes
+        request_review(run_id="run-2", gate="script", reason="plan", artifact_uri=None)
+        with pytest.raises(HumanInputRequestError, match="is not a keyframe review"):
+            record_decision("run-2", "reject", keyframes=[0])
+
+
+def test_open_interrupts_forget_requests_abandoned_by_a_new_message():
+    from types import SimpleNamespace as NS
+
+    from sparkle_motion.review_gate import open_interrupts
+
+    def call(key):
+        fc = NS(name="adk_request_input", id=key)
+        return NS(
+            author="sparkle_motion",
+            content=NS(parts=[NS(text=None, function_call=fc, function_response=None)]),
+        )
+
+    def reply(key):
+        fr = NS(name="adk_request_input", id=key)
+        return NS(
+            author="user",
+            content=NS(parts=[NS(text=None, function_call=None, function_response=fr)]),
+        )
+
+    text = NS(
+        author="user",
+        content=NS(parts=[NS(text="plan.json", function_call=None, function_response=None)]),
+    )
+    assert open_interrupts(NS(events=[call("review:script")])) == {"review:script"}
+    assert open_interrupts(NS(events=[call("review:script"), reply("review:script")])) == set()
+    # started again from START: the first request is abandoned, the second one is open
+    events = [call("review:keyframes"), text, call("review:keyframes")]
+    assert open_interrupts(NS(events=events)) == {"review:keyframes"}
+    assert open_interrupts(NS(events=[*events, reply("review:keyframes")])) == set()

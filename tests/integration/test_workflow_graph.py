@@ -5,36 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from google.adk.agents.config_agent_utils import from_config
 from google.adk.runners import Runner
 from google.adk.sessions import InMemorySessionService
 from google.genai import types
 
-from sparkle_motion.adapters import registry
-from sparkle_motion.config import reset_settings_cache
 from tests.conftest import EXAMPLES, REPO
-from tests.support.fake_adapters import RecordingAdapter
 
 GRAPH = REPO / "workflows" / "sparkle_motion" / "root_agent.yaml"
-PREVIEW = ("procedural_keyframes", "piper", "ffmpeg_motion", "audio_mux", "ffmpeg", "video_final")
-
-
-@pytest.fixture
-def wired(tmp_path, monkeypatch):
-    monkeypatch.setenv("ARTIFACTS_FS_ROOT", str(tmp_path / "art"))
-    monkeypatch.setenv("SPARKLE_DB_PATH", str(tmp_path / "s.db"))
-    monkeypatch.setenv("SPARKLE_DOTENV", "")
-    reset_settings_cache()
-    adapter = RecordingAdapter()
-    saved = dict(registry._FACTORIES)
-    for name in PREVIEW:
-        registry.register(name, lambda: adapter)
-    yield adapter
-    registry._FACTORIES.clear()
-    registry._FACTORIES.update(saved)
-    registry._INSTANCES.clear()
-    reset_settings_cache()
 
 
 async def run_graph(session_id: str, message: str):
@@ -91,11 +69,13 @@ def node_sequence(db_path, app_name):
         ]
 
     paths = [p.split("/")[-1].split("@")[0] for p in asyncio.run(read())]
-    # dialogue_audio runs beside base_images -> video: only their set is fixed, and that
-    # base_images comes before video
-    middle = paths[2:5]
-    assert middle.index("base_images") < middle.index("video"), paths
-    return [*paths[:2], *sorted(middle), *paths[5:]]
+    # dialogue_audio runs beside base_images -> review_keyframes -> video: only their set
+    # is fixed, and the order of that chain
+    assert paths[:3] == ["script", "plan_intake", "review_script"], paths
+    middle = paths[3:7]
+    chain = [p for p in middle if p != "dialogue_audio"]
+    assert chain == ["base_images", "review_keyframes", "video"], paths
+    return [*paths[:3], *sorted(middle), *paths[7:]]
 
 
 def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
@@ -159,8 +139,10 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
     expected = [
         "script",
         "plan_intake",
+        "review_script",  # gates not enabled: they pass straight through
         "base_images",
         "dialogue_audio",
+        "review_keyframes",
         "video",
         "media_ready",
         "lipsync",

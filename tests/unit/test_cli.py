@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from sparkle_motion import __version__
 from sparkle_motion.cli import app
+from sparkle_motion.schemas import RunStatus
 from tests.conftest import EXAMPLES, REPO
 
 runner = CliRunner()
@@ -203,3 +204,31 @@ def test_pause_stop_resume_commands(tmp_path):
     assert runner.invoke(app, ["stop", "run1"], env=env).exit_code == 0
     with Database(tmp_path / "s.db") as db:
         assert Runs(db).control("run1") == "stop"
+
+
+def test_unlock_command(tmp_path):
+    import time
+
+    from sparkle_motion.runs.lock import Runs
+    from sparkle_motion.storage import Database
+
+    env = {**ENV, "SPARKLE_DB_PATH": str(tmp_path / "s.db"), "SPARKLE_LOCK_TTL_S": "30"}
+    with Database(tmp_path / "s.db") as db:
+        far = Runs(db, host="render-box-2", pid=4242, ttl_s=30)
+        far.create("run1", "plan")
+        far.acquire("run1")
+        far.set_status("run1", RunStatus.RUNNING)
+    assert runner.invoke(app, ["unlock", "nope"], env=env).exit_code == 1
+    status = runner.invoke(app, ["status", "run1"], env=env)
+    assert "driven by pid 4242 on render-box-2, heartbeat" in status.output
+    held = runner.invoke(app, ["unlock", "run1"], env=env)
+    assert held.exit_code == 3 and "last heartbeat 0 s ago" in held.output
+    with Database(tmp_path / "s.db") as db, db.atomic() as conn:
+        conn.execute("UPDATE runs SET heartbeat_at = ?", (time.time() - 45,))
+    assert "run1: crashed" in runner.invoke(app, ["status", "run1"], env=env).output
+    done = runner.invoke(app, ["unlock", "run1"], env=env)
+    assert (
+        done.exit_code == 0 and "lock of pid 4242 on render-box-2 released (crashed)" in done.output
+    )
+    again = runner.invoke(app, ["unlock", "run1"], env=env)
+    assert again.exit_code == 0 and "not locked" in again.output

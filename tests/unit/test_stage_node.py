@@ -33,8 +33,8 @@ def test_what_counts_as_an_idea():
 
 def test_an_idea_becomes_a_plan_file_and_a_run_request(env):
     done = _script("r1", "a lighthouse keeper befriends a whale")
-    text, base_dir, from_stage = parse_request(done["output"])
-    assert from_stage is None and base_dir == str(env / "runs" / "r1")
+    text, base_dir, from_stage, review = parse_request(done["output"])
+    assert from_stage is None and review is None and base_dir == str(env / "runs" / "r1")
     assert (env / "runs" / "r1" / "plan.json").is_file()
     assert validate_plan(text).plan.shots  # a valid plan
 
@@ -42,9 +42,23 @@ def test_an_idea_becomes_a_plan_file_and_a_run_request(env):
 def test_plans_and_requests_pass_through(env):
     plan_path = str(EXAMPLES / "short.json")
     assert _script("r1", plan_path)["output"] == plan_path
-    request = run_request(EXAMPLES / "short.json", from_stage="video")
+    request = run_request(EXAMPLES / "short.json", from_stage="video", review=["keyframes"])
     assert _script("r1", request)["output"] == request
-    text, base_dir, from_stage = parse_request(request)
-    assert from_stage == "video" and base_dir == str(EXAMPLES)
+    text, base_dir, from_stage, review = parse_request(request)
+    assert from_stage == "video" and base_dir == str(EXAMPLES) and review == ["keyframes"]
     assert json.loads(text)["id"] == json.loads((EXAMPLES / "short.json").read_text())["id"]
     assert not (env / "runs").exists()  # nothing written for a plan
+
+
+def test_review_gates_are_checked_by_name():
+    import pytest
+
+    from sparkle_motion.stage_node import check_review_gates
+
+    assert check_review_gates(["keyframes", "script", "keyframes"]) == ["keyframes", "script"]
+    assert check_review_gates([]) == []
+    with pytest.raises(ValueError, match="review: a list of script, keyframes, got"):
+        run_request(EXAMPLES / "short.json", review=["storyboard"])
+    bad = json.dumps({"run_request": {"plan": str(EXAMPLES / "short.json"), "review": "script"}})
+    with pytest.raises(ValueError, match="review: a list of"):
+        parse_request(bad)

@@ -1,10 +1,15 @@
 """The run lock and run states, in the `runs` table.
 
 Exactly one live process may drive a run. `acquire` takes the run when it has no owner,
-or its owner is a process on this host that no longer exists; a run found `running` with
-a dead owner is marked `crashed` (distinct from `failed`, which the code records itself).
-The owner is (host, pid, process start time): a pid the kernel reused for an unrelated
-process after a crash has another start time, so it does not keep the run locked.
+or its owner is dead; a run found `running` with a dead owner is marked `crashed`
+(distinct from `failed`, which the code records itself). Whether an owner lives:
+- on this host, its process is asked: the owner is (host, pid, process start time), so a
+  pid the kernel reused for an unrelated process after a crash does not keep the run locked;
+- on another host (a database shared between machines), by its lease: the owner's process
+  refreshes `heartbeat_at` every `lock_ttl_s / 4` seconds from a daemon thread for as
+  long as it holds the run; an owner silent for longer than `lock_ttl_s` (the
+  `SPARKLE_LOCK_TTL_S` setting) is dead. The hosts' clocks must agree to within the TTL.
+`sparkle-motion unlock RUN_ID` lets go of a dead owner's lock by hand.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
+import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import RunLockedError
@@ -57,21 +65,114 @@ class RunRow:
     owner_host: str | None
     metadata: dict[str, Any]
     owner_started: int | None = None
+    heartbeat_at: float | None = None
 
-    def owner_alive(self, host: str | None = None) -> bool:
-        """A process still drives this run (an owner on another host is assumed alive)."""
+    def owner_alive(
+        self, host: str | None = None, *, ttl_s: float | None = None, now: float | None = None
+    ) -> bool:
+        """A process still drives this run: on this host its process exists; on another,
+        its heartbeat is younger than `ttl_s` (default: the `lock_ttl_s` setting)."""
         if self.owner_pid is None:
             return False
         if self.owner_host != (host or socket.gethostname()):
-            return True
+            return lease_alive(self.heartbeat_at, ttl_s, now)
         return pid_alive(self.owner_pid, self.owner_started)
+
+    def heartbeat_age(self, now: float | None = None) -> float | None:
+        """Seconds since the owner last proved it lives (None: never)."""
+        return None if self.heartbeat_at is None else (now or time.time()) - self.heartbeat_at
+
+
+def default_ttl() -> float:
+    from ..config import get_settings
+
+    return float(get_settings().lock_ttl_s)
+
+
+def lease_alive(heartbeat_at: float | None, ttl_s: float | None, now: float | None = None) -> bool:
+    if heartbeat_at is None:
+        return False
+    return (now or time.time()) - heartbeat_at <= (ttl_s if ttl_s is not None else default_ttl())
+
+
+class Heartbeat:
+    """One daemon thread per process that refreshes `heartbeat_at` of every run this
+    process owns, through its own connection. A run whose row no longer names this process
+    (released, or taken over after `unlock --force`) is dropped."""
+
+    def __init__(self) -> None:
+        self._watched: dict[tuple[str, str], tuple[str, int, float]] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, db_path: Path, run_id: str, host: str, pid: int, interval_s: float) -> None:
+        with self._lock:
+            self._watched[(str(db_path), run_id)] = (host, pid, interval_s)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="sparkle-run-heartbeat", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()  # an interval may have become shorter
+
+    def unwatch(self, db_path: Path, run_id: str) -> None:
+        with self._lock:
+            self._watched.pop((str(db_path), run_id), None)
+
+    def watching(self, db_path: Path, run_id: str) -> bool:
+        return (str(db_path), run_id) in self._watched
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                watched = dict(self._watched)
+            interval = min((w[2] for w in watched.values()), default=1.0)
+            self._wake.wait(interval)
+            self._wake.clear()
+            for (path, run_id), (host, pid, _) in watched.items():
+                if not self._beat(path, run_id, host, pid):
+                    self.unwatch(Path(path), run_id)
+
+    @staticmethod
+    def _beat(path: str, run_id: str, host: str, pid: int) -> bool:
+        """True while the run is still ours (a busy database only skips this beat)."""
+        if not Path(path).is_file():
+            return False  # the database is gone
+        try:
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True, timeout=5)
+            try:
+                with conn:
+                    changed = conn.execute(
+                        "UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND owner_pid = ? "
+                        "AND owner_host = ?",
+                        (time.time(), run_id, pid, host),
+                    ).rowcount
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return True
+        return changed > 0
+
+
+HEARTBEAT = Heartbeat()
 
 
 class Runs:
-    def __init__(self, db: Database, *, host: str | None = None, pid: int | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        host: str | None = None,
+        pid: int | None = None,
+        ttl_s: float | None = None,
+    ) -> None:
         self.db = db
         self.host = host or socket.gethostname()
         self.pid = pid or os.getpid()
+        self.ttl_s = ttl_s if ttl_s is not None else default_ttl()
+        # only a real owner beats: tests may act as another process or host
+        self._beats = (self.host, self.pid) == (socket.gethostname(), os.getpid())
 
     def create(
         self,
@@ -111,6 +212,7 @@ class Runs:
             row["owner_host"],
             json.loads(row["metadata"]),
             row["owner_started"],
+            row["heartbeat_at"],
         )
 
     def set_plan(
@@ -122,9 +224,10 @@ class Runs:
         plan_id: str | None = None,
         render_profile: str | None = None,
         plan_checksum: str | None = None,
+        review_gates: list[str] | None = None,
     ) -> None:
-        """Keep the plan (and profile) a run was last started with, so `resume RUN_ID` needs
-        nothing else."""
+        """Keep the plan (profile, review gates) a run was last started with, so
+        `resume RUN_ID` needs nothing else."""
         with self.db.atomic() as conn:
             row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
@@ -134,6 +237,7 @@ class Runs:
                 "plan_text": plan_text,
                 "base_dir": base_dir,
                 "profile": render_profile,
+                "review_gates": review_gates or [],
             }
             conn.execute(
                 "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), "
@@ -170,7 +274,8 @@ class Runs:
         its previous owner died mid-run). RunLockedError when a live process owns it."""
         with self.db.atomic() as conn:
             row = conn.execute(
-                "SELECT status, owner_pid, owner_host, owner_started FROM runs WHERE run_id = ?",
+                "SELECT status, owner_pid, owner_host, owner_started, heartbeat_at FROM runs "
+                "WHERE run_id = ?",
                 (run_id,),
             ).fetchone()
             if row is None:
@@ -178,7 +283,11 @@ class Runs:
             status = RunStatus(row["status"])
             owner, host = row["owner_pid"], row["owner_host"]
             if owner is not None and (owner, host) != (self.pid, self.host):
-                if host != self.host or pid_alive(owner, row["owner_started"]):
+                if (
+                    pid_alive(owner, row["owner_started"])
+                    if host == self.host
+                    else lease_alive(row["heartbeat_at"], self.ttl_s)
+                ):
                     raise RunLockedError(
                         f"run {run_id} is owned by pid {owner} on {host}",
                         run_id=run_id,
@@ -200,6 +309,8 @@ class Runs:
                     run_id,
                 ),
             )
+        if self._beats:
+            HEARTBEAT.watch(self.db.path, run_id, self.host, self.pid, max(0.05, self.ttl_s / 4))
         return status
 
     def request(self, run_id: str, control: str | None) -> None:
@@ -226,3 +337,32 @@ class Runs:
                 "AND owner_host = ?",
                 (time.time(), run_id, self.pid, self.host),
             )
+        if self._beats:
+            HEARTBEAT.unwatch(self.db.path, run_id)
+
+    def unlock(self, run_id: str, *, force: bool = False) -> RunRow:
+        """Let go of the run's lock on behalf of its owner, which must be dead (its process
+        gone on this host; its heartbeat stale on another) unless `force`. A run left
+        `running` or `paused` becomes `crashed`. Returns the row as it was found."""
+        with self.db.atomic() as conn:
+            found = self.get(run_id)
+            if found is None:
+                raise KeyError(f"no run {run_id!r}")
+            if found.owner_pid is None:
+                return found
+            if not force and found.owner_alive(self.host, ttl_s=self.ttl_s):
+                raise RunLockedError(
+                    f"run {run_id} is owned by pid {found.owner_pid} on {found.owner_host}, "
+                    "which is alive",
+                    run_id=run_id,
+                    context={"owner_pid": found.owner_pid, "owner_host": found.owner_host},
+                )
+            status = found.status
+            if status in (RunStatus.RUNNING, RunStatus.PAUSED):
+                status = RunStatus.CRASHED
+            conn.execute(
+                "UPDATE runs SET owner_pid = NULL, owner_host = NULL, owner_started = NULL, "
+                "status = ?, updated_at = ? WHERE run_id = ?",
+                (status.value, time.time(), run_id),
+            )
+        return found

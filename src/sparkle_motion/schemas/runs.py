@@ -30,6 +30,8 @@ class RunStatus(StrEnum):
     PENDING = "pending"
     RUNNING = "running"
     PAUSED = "paused"
+    AWAITING_REVIEW = "awaiting_review"  # paused at a review gate until a person decides
+    REJECTED = "rejected"  # a reviewer rejected the script: the run ended, nothing rendered
     STOPPED = "stopped"  # stopped on request; resumable
     SUCCEEDED = "succeeded"
     FAILED = "failed"  # code raised and recorded the failure

@@ -71,7 +71,7 @@ def test_reacquire_by_the_owner_and_status(tmp_path):
         )
         other = Runs(db, pid=int(gone.stdout), host=runs.host)  # a process that has exited
         with pytest.raises(RunLockedError):
-            Runs(db, host="elsewhere").acquire("run1")  # another host: cannot check, so locked
+            Runs(db, host="elsewhere").acquire("run1")  # another host: our heartbeat is fresh
         runs.release("run1")
         assert other.acquire("run1") is RunStatus.STOPPED
         with pytest.raises(KeyError):
@@ -128,4 +128,83 @@ def test_a_live_owner_with_its_start_time_stays_locked(tmp_path):
     finally:
         child.kill()
         child.wait()
+    db.close()
+
+
+def _age_heartbeat(db, run_id: str, seconds: float) -> None:
+    import time
+
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE runs SET heartbeat_at = ? WHERE run_id = ?", (time.time() - seconds, run_id)
+        )
+
+
+def test_an_owner_on_another_host_holds_the_run_until_its_heartbeat_is_stale(tmp_path):
+    with Database(tmp_path / "s.db") as db:
+        far = Runs(db, host="render-box-2", pid=4242, ttl_s=30)
+        far.create("run1", "plan")
+        far.acquire("run1")
+        far.set_status("run1", RunStatus.RUNNING)
+        here = Runs(db, ttl_s=30)
+        with pytest.raises(RunLockedError, match="pid 4242 on render-box-2"):
+            here.acquire("run1")
+        assert here.get("run1").owner_alive(ttl_s=30)
+        _age_heartbeat(db, "run1", 31)
+        row = here.get("run1")
+        assert not row.owner_alive(ttl_s=30) and row.heartbeat_age() > 30
+        assert here.acquire("run1") is RunStatus.CRASHED  # its machine went away mid-run
+        assert here.get("run1").owner_host == here.host
+
+
+def test_the_owner_keeps_its_heartbeat_fresh_while_it_holds_the_run(tmp_path):
+    import time
+
+    from sparkle_motion.runs.lock import HEARTBEAT
+
+    with Database(tmp_path / "s.db") as db:
+        runs = Runs(db, ttl_s=0.4)  # beats every 0.1 s
+        runs.create("run1", "plan")
+        runs.acquire("run1")
+        _age_heartbeat(db, "run1", 100)
+        deadline = time.monotonic() + 5
+        while runs.get("run1").heartbeat_age() > 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert runs.get("run1").heartbeat_age() < 1
+        time.sleep(0.6)  # longer than the TTL: still held, the beats go on
+        with pytest.raises(RunLockedError):
+            Runs(db, host="render-box-2", pid=4242, ttl_s=0.4).acquire("run1")
+        runs.release("run1")
+        assert not HEARTBEAT.watching(db.path, "run1")
+        _age_heartbeat(db, "run1", 100)
+        time.sleep(0.3)
+        assert runs.get("run1").heartbeat_age() > 99  # no beat for a run let go
+
+
+def test_unlock_lets_go_of_a_dead_owner_and_refuses_a_live_one(tmp_path):
+    db = Database(tmp_path / "s.db")
+    runs = Runs(db, ttl_s=30)
+    runs.create("run1", "plan")
+    assert runs.unlock("run1").owner_pid is None  # not locked: nothing to do
+    child = holder(tmp_path / "s.db", 30)
+    try:
+        with pytest.raises(RunLockedError, match="which is alive"):
+            runs.unlock("run1")
+        found = runs.unlock("run1", force=True)  # the operator knows better
+        assert found.owner_pid == child.pid
+        row = runs.get("run1")
+        assert row.owner_pid is None and row.status is RunStatus.CRASHED
+    finally:
+        child.kill()
+        child.wait()
+    far = Runs(db, host="render-box-2", pid=4242, ttl_s=30)
+    far.acquire("run1")
+    far.set_status("run1", RunStatus.PAUSED)
+    with pytest.raises(RunLockedError):
+        runs.unlock("run1")
+    _age_heartbeat(db, "run1", 60)
+    assert runs.unlock("run1").owner_host == "render-box-2"
+    assert runs.get("run1").status is RunStatus.CRASHED
+    with pytest.raises(KeyError):
+        runs.unlock("nope")
     db.close()

@@ -1,0 +1,218 @@
+"""The review gates of the production graph (workflows/sparkle_motion/root_agent.yaml).
+
+    plan_intake -> review_script    -> approved: voices and keyframes | rejected: script_rejected
+    base_images -> review_keyframes -> approved: video               | rejected: base_images
+
+A gate is enabled per run (`sparkle-motion run --review script,keyframes`, or the
+`SPARKLE_REVIEW_GATES` setting; kept with the run, so a resume asks the same gates). A
+disabled gate passes straight through. An enabled one shows what to look at (the plan, or
+a contact sheet of every keyframe), records a `review_requested` memory event, marks the
+run `awaiting_review` and yields ADK's `RequestInput`: the run pauses. The decision comes
+back as the interrupt's answer (`sparkle-motion review approve|reject`, then `resume`):
+- approve: the run goes on; the approval is remembered with a hash of what was reviewed,
+  so running the run again over the same plan or the same keyframes does not ask again.
+- reject the script: the run ends `rejected`; nothing was rendered.
+- reject keyframes (all, or those named with `--keyframe N`): each is rendered again with
+  a new seed (`runs.retakes`), then reviewed again; only its clips are made again.
+
+Imports google.adk: loaded by ADK from the YAML, never by `import sparkle_motion`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from google.adk import Context, Event
+from google.adk.workflow import BaseNode
+
+from .config import get_settings
+from .errors import HumanInputRequestError
+from .review_gate import APPLIED, DECISIONS, interrupt_id, request_review
+from .schemas import ArtifactRef, ImageStep, RunContext, RunStatus
+from .stage_node import STATE_CONTEXT, STATE_ENDED, STATE_OUTPUTS, STATE_REVIEWS
+
+GATES = ("script", "keyframes")
+
+
+@dataclass
+class Decision:
+    """What a gate does: pause with `request`, or go on along `route` with `output`."""
+
+    output: dict[str, Any] = field(default_factory=dict)
+    route: str | None = None
+    request: Any = None
+
+
+def _passing(gate: str, why: str) -> Decision:
+    return Decision({"review": gate, "decision": "not_reviewed", "why": why}, "approved")
+
+
+def _keyframes(state: Mapping[str, Any], ctx: RunContext) -> list[tuple[int, ArtifactRef]]:
+    """(keyframe index, its PNG) for every keyframe base_images rendered, in order."""
+    index_of = {
+        s.id: s.keyframe
+        for s in ctx.plan.steps
+        if isinstance(s, ImageStep) and s.keyframe is not None
+    }
+    found = []
+    for step_id, refs in (state.get(STATE_OUTPUTS + "base_images") or {}).items():
+        if step_id in index_of and refs:
+            found.append((index_of[step_id], ArtifactRef.model_validate(refs[0])))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _content(items: list[tuple[Any, str]]) -> str:
+    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
+
+
+def _approved_before(memory: Any, run_id: str, gate: str, content: str) -> bool:
+    return any(
+        e.payload.get("gate") == gate
+        and e.payload.get("decision") == "approve"
+        and e.payload.get("content") == content
+        for e in memory.list(run_id, APPLIED)
+    )
+
+
+def _subject(
+    gate: str, state: Mapping[str, Any], ctx: RunContext, folder: Path
+) -> tuple[str, str, list[int]] | Decision:
+    """(content hash, artifact to look at, keyframe items) of what the gate reviews, or a
+    pass-through Decision when there is nothing to review."""
+    if gate == "script":
+        path = folder / "plan.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(ctx.plan.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
+        tmp.replace(path)
+        return ctx.plan_checksum, str(path), []
+    if state.get(STATE_ENDED + "base_images") != "succeeded":
+        return _passing(gate, "base_images did not succeed: nothing complete to review")
+    frames = _keyframes(state, ctx)
+    if not frames:
+        return _passing(gate, "no keyframe is rendered (every one comes from a file)")
+    from .media.contact_sheet import contact_sheet
+
+    sheet = contact_sheet(
+        [(f"keyframe {i}", Path(ref.local_path or "")) for i, ref in frames],
+        folder / "keyframes.png",
+    )
+    content = _content([(i, ref.checksum_sha256) for i, ref in frames])
+    return content, str(sheet), [i for i, _ in frames]
+
+
+def _message(gate: str, ctx: RunContext, artifact: str, items: list[int]) -> str:
+    plan = ctx.plan
+    if gate == "script":
+        return (
+            f"Review the script of {plan.title!r}: {len(plan.shots)} shots, "
+            f"{plan.total_duration_s:g} s (plan: {artifact}). Approve to render, reject to end the run."
+        )
+    return (
+        f"Review the keyframes {items} (contact sheet: {artifact}). Approve to animate them, "
+        "or reject (all, or some with --keyframe N) to render those again with a new seed."
+    )
+
+
+def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Decision:
+    """The gate's work, outside the event loop: it touches files and the database."""
+    from .runs.lock import Runs
+    from .storage import MemoryLog, open_database
+
+    enabled = answer is not None or gate in (state.get(STATE_REVIEWS) or [])
+    if not enabled:
+        return _passing(gate, "gate not enabled for this run")
+    settings = get_settings()
+    ctx = RunContext.model_validate(state[STATE_CONTEXT])
+    subject = _subject(gate, state, ctx, Path(settings.runs_dir).resolve() / run_id / "review")
+    if isinstance(subject, Decision):
+        return subject
+    content, artifact, items = subject
+    key = interrupt_id(gate)
+    db = open_database(settings)
+    try:
+        memory, runs = MemoryLog(db), Runs(db)
+        if answer is None:
+            if _approved_before(memory, run_id, gate, content):
+                return Decision({"review": gate, "decision": "approved earlier"}, "approved")
+            request = request_review(
+                run_id=run_id,
+                gate=gate,
+                reason=_message(gate, ctx, artifact, items),
+                artifact_uri=artifact,
+                payload={"artifact": artifact, "keyframes": items},
+                keyframes=items,
+                memory=memory,
+            )
+            runs.set_status(run_id, RunStatus.AWAITING_REVIEW)
+            return Decision(request=request)
+        decision = answer.get("decision") if isinstance(answer, Mapping) else None
+        if decision not in DECISIONS:
+            raise HumanInputRequestError(
+                f"{key}: decision must be one of {sorted(DECISIONS)}, got {decision!r}",
+                context={"run_id": run_id},
+            )
+        retake = sorted(set(answer.get("keyframes") or items)) if decision == "reject" else []
+        memory.write(
+            run_id,
+            APPLIED,
+            {
+                "interrupt_id": key,
+                "gate": gate,
+                "decision": decision,
+                "content": content,
+                "keyframes": retake if gate == "keyframes" else [],
+                "note": answer.get("note"),
+            },
+        )
+        runs.set_status(run_id, RunStatus.RUNNING)
+    finally:
+        db.close()
+    output = {"review": gate, "decision": DECISIONS[decision], "note": answer.get("note")}
+    if gate == "keyframes" and decision == "reject":
+        output["retake"] = retake
+    return Decision(output, DECISIONS[decision])
+
+
+class ReviewGate(BaseNode):
+    """`{agent_class: sparkle_motion.review_nodes.ReviewGate, name: review_script, gate: script}`;
+    routes `approved` or `rejected`."""
+
+    gate: Literal["script", "keyframes"]
+    rerun_on_resume: bool = True
+
+    async def _run_impl(self, *, ctx: Context, node_input: Any) -> AsyncGenerator[Any, None]:
+        state = ctx.state.to_dict() if hasattr(ctx.state, "to_dict") else dict(ctx.state)
+        answer = (ctx.resume_inputs or {}).get(interrupt_id(self.gate))
+        done = await asyncio.to_thread(decide, self.gate, state, ctx.session.id, answer)
+        if done.request is not None:
+            yield done.request
+            return
+        yield Event(output=done.output, route=done.route)
+
+
+class ScriptRejected(BaseNode):
+    """The end of a run whose script a reviewer rejected: recorded `rejected`, lock let go."""
+
+    async def _run_impl(self, *, ctx: Context, node_input: Any) -> AsyncGenerator[Any, None]:
+        await asyncio.to_thread(_end_rejected, ctx.session.id)
+        yield Event(output={"review": "script", "run_status": RunStatus.REJECTED.value})
+
+
+def _end_rejected(run_id: str) -> None:
+    from .runs.lock import Runs
+    from .storage import open_database
+
+    db = open_database(get_settings())
+    try:
+        runs = Runs(db)
+        runs.set_status(run_id, RunStatus.REJECTED)
+        runs.release(run_id)
+    finally:
+        db.close()
