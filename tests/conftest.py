@@ -15,6 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "plans"
 
 
+@pytest.fixture(autouse=True)
+def _no_heartbeat_after_the_test():
+    """A test that ends holding a run leaves no heartbeat on its throwaway database."""
+    from sparkle_motion.runs.heartbeat import HEARTBEAT
+
+    yield
+    HEARTBEAT.reset()
+
+
 @pytest.fixture
 def settings() -> Settings:
     """Defaults only: no process env, no .env, no settings file."""

@@ -18,13 +18,14 @@ def control_gate(
     runs: Runs, run_id: str, *, poll_s: float = 0.2, sleep: Callable[[float], None] = time.sleep
 ):
     """Between steps: hold while the run is asked to pause (status PAUSED), answer "stop"
-    when asked to stop. Requests come through the database, so from any process."""
+    when asked to stop, or when another process has taken the run over (this one's lease
+    expired). Requests come through the database, so from any process."""
 
     def gate() -> str | None:
         paused = False
         while True:
             control = runs.control(run_id)
-            if control == "stop":
+            if control == "stop" or runs.lost(run_id):
                 return "stop"
             if control != "pause":
                 if paused:

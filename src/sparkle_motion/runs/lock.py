@@ -17,16 +17,14 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..errors import RunLockedError
 from ..schemas import RunStatus
 from ..storage.db import Database
+from .heartbeat import HEARTBEAT
 
 
 def pid_alive(pid: int, started: int | None = None) -> bool:
@@ -66,6 +64,7 @@ class RunRow:
     metadata: dict[str, Any]
     owner_started: int | None = None
     heartbeat_at: float | None = None
+    owner_ttl_s: float | None = None  # the lease the owner declared
 
     def owner_alive(
         self, host: str | None = None, *, ttl_s: float | None = None, now: float | None = None
@@ -75,7 +74,7 @@ class RunRow:
         if self.owner_pid is None:
             return False
         if self.owner_host != (host or socket.gethostname()):
-            return lease_alive(self.heartbeat_at, ttl_s, now)
+            return lease_alive(self.heartbeat_at, self.owner_ttl_s or ttl_s, now)
         return pid_alive(self.owner_pid, self.owner_started)
 
     def heartbeat_age(self, now: float | None = None) -> float | None:
@@ -93,69 +92,6 @@ def lease_alive(heartbeat_at: float | None, ttl_s: float | None, now: float | No
     if heartbeat_at is None:
         return False
     return (now or time.time()) - heartbeat_at <= (ttl_s if ttl_s is not None else default_ttl())
-
-
-class Heartbeat:
-    """One daemon thread per process that refreshes `heartbeat_at` of every run this
-    process owns, through its own connection. A run whose row no longer names this process
-    (released, or taken over after `unlock --force`) is dropped."""
-
-    def __init__(self) -> None:
-        self._watched: dict[tuple[str, str], tuple[str, int, float]] = {}
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def watch(self, db_path: Path, run_id: str, host: str, pid: int, interval_s: float) -> None:
-        with self._lock:
-            self._watched[(str(db_path), run_id)] = (host, pid, interval_s)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._loop, name="sparkle-run-heartbeat", daemon=True
-                )
-                self._thread.start()
-        self._wake.set()  # an interval may have become shorter
-
-    def unwatch(self, db_path: Path, run_id: str) -> None:
-        with self._lock:
-            self._watched.pop((str(db_path), run_id), None)
-
-    def watching(self, db_path: Path, run_id: str) -> bool:
-        return (str(db_path), run_id) in self._watched
-
-    def _loop(self) -> None:
-        while True:
-            with self._lock:
-                watched = dict(self._watched)
-            interval = min((w[2] for w in watched.values()), default=1.0)
-            self._wake.wait(interval)
-            self._wake.clear()
-            for (path, run_id), (host, pid, _) in watched.items():
-                if not self._beat(path, run_id, host, pid):
-                    self.unwatch(Path(path), run_id)
-
-    @staticmethod
-    def _beat(path: str, run_id: str, host: str, pid: int) -> bool:
-        """True while the run is still ours (a busy database only skips this beat)."""
-        if not Path(path).is_file():
-            return False  # the database is gone
-        try:
-            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True, timeout=5)
-            try:
-                with conn:
-                    changed = conn.execute(
-                        "UPDATE runs SET heartbeat_at = ? WHERE run_id = ? AND owner_pid = ? "
-                        "AND owner_host = ?",
-                        (time.time(), run_id, pid, host),
-                    ).rowcount
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return True
-        return changed > 0
-
-
-HEARTBEAT = Heartbeat()
 
 
 class Runs:
@@ -213,6 +149,7 @@ class Runs:
             json.loads(row["metadata"]),
             row["owner_started"],
             row["heartbeat_at"],
+            row["owner_ttl_s"],
         )
 
     def set_plan(
@@ -263,6 +200,8 @@ class Runs:
         return [dict(r) for r in rows]
 
     def set_status(self, run_id: str, status: RunStatus) -> None:
+        if self.lost(run_id):
+            return  # another process owns the run now: its status is its own to write
         with self.db.atomic() as conn:
             conn.execute(
                 "UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?",
@@ -274,8 +213,8 @@ class Runs:
         its previous owner died mid-run). RunLockedError when a live process owns it."""
         with self.db.atomic() as conn:
             row = conn.execute(
-                "SELECT status, owner_pid, owner_host, owner_started, heartbeat_at FROM runs "
-                "WHERE run_id = ?",
+                "SELECT status, owner_pid, owner_host, owner_started, heartbeat_at, owner_ttl_s "
+                "FROM runs WHERE run_id = ?",
                 (run_id,),
             ).fetchone()
             if row is None:
@@ -286,7 +225,7 @@ class Runs:
                 if (
                     pid_alive(owner, row["owner_started"])
                     if host == self.host
-                    else lease_alive(row["heartbeat_at"], self.ttl_s)
+                    else lease_alive(row["heartbeat_at"], row["owner_ttl_s"] or self.ttl_s)
                 ):
                     raise RunLockedError(
                         f"run {run_id} is owned by pid {owner} on {host}",
@@ -298,12 +237,13 @@ class Runs:
             # taking the run over is a resume: earlier pause/stop requests are settled
             conn.execute(
                 "UPDATE runs SET owner_pid = ?, owner_host = ?, owner_started = ?, heartbeat_at = ?, "
-                "status = ?, updated_at = ?, control = NULL WHERE run_id = ?",
+                "owner_ttl_s = ?, status = ?, updated_at = ?, control = NULL WHERE run_id = ?",
                 (
                     self.pid,
                     self.host,
                     process_started(self.pid),
                     time.time(),
+                    self.ttl_s,
                     status.value,
                     time.time(),
                     run_id,
@@ -340,6 +280,11 @@ class Runs:
         if self._beats:
             HEARTBEAT.unwatch(self.db.path, run_id)
 
+    def lost(self, run_id: str) -> bool:
+        """This process held the run and another process has taken it over since (the
+        lease expired, or `unlock --force`)."""
+        return self._beats and HEARTBEAT.lost(self.db.path, run_id)
+
     def unlock(self, run_id: str, *, force: bool = False) -> RunRow:
         """Let go of the run's lock on behalf of its owner, which must be dead (its process
         gone on this host; its heartbeat stale on another) unless `force`. A run left
@@ -351,11 +296,16 @@ class Runs:
             if found.owner_pid is None:
                 return found
             if not force and found.owner_alive(self.host, ttl_s=self.ttl_s):
+                age = found.heartbeat_age()
                 raise RunLockedError(
                     f"run {run_id} is owned by pid {found.owner_pid} on {found.owner_host}, "
                     "which is alive",
                     run_id=run_id,
-                    context={"owner_pid": found.owner_pid, "owner_host": found.owner_host},
+                    context={
+                        "owner_pid": found.owner_pid,
+                        "owner_host": found.owner_host,
+                        "heartbeat_age_s": age,
+                    },
                 )
             status = found.status
             if status in (RunStatus.RUNNING, RunStatus.PAUSED):

@@ -176,9 +176,11 @@ def test_the_owner_keeps_its_heartbeat_fresh_while_it_holds_the_run(tmp_path):
             Runs(db, host="render-box-2", pid=4242, ttl_s=0.4).acquire("run1")
         runs.release("run1")
         assert not HEARTBEAT.watching(db.path, "run1")
+        with db.atomic() as conn:  # the row names us again, but nobody acquired: no beats
+            conn.execute("UPDATE runs SET owner_pid = ?, owner_host = ?", (runs.pid, runs.host))
         _age_heartbeat(db, "run1", 100)
         time.sleep(0.3)
-        assert runs.get("run1").heartbeat_age() > 99  # no beat for a run let go
+        assert runs.get("run1").heartbeat_age() > 99
 
 
 def test_unlock_lets_go_of_a_dead_owner_and_refuses_a_live_one(tmp_path):
@@ -208,3 +210,18 @@ def test_unlock_lets_go_of_a_dead_owner_and_refuses_a_live_one(tmp_path):
     with pytest.raises(KeyError):
         runs.unlock("nope")
     db.close()
+
+
+def test_the_owner_declares_its_lease_and_others_judge_by_it(tmp_path):
+    with Database(tmp_path / "s.db") as db:
+        far = Runs(db, host="render-box-2", pid=4242, ttl_s=600)  # beats every 150 s
+        far.create("run1", "plan")
+        far.acquire("run1")
+        here = Runs(db, ttl_s=1)
+        _age_heartbeat(db, "run1", 30)  # stale for our TTL, not for the owner's lease
+        assert here.get("run1").owner_ttl_s == 600 and here.get("run1").owner_alive(ttl_s=1)
+        with pytest.raises(RunLockedError):
+            here.acquire("run1")
+        _age_heartbeat(db, "run1", 700)
+        here.acquire("run1")
+        assert here.get("run1").owner_ttl_s == 1
