@@ -543,11 +543,13 @@ def review_list(
     run_id: Annotated[str, typer.Argument(help="Run id.", show_default=False)],
 ) -> None:
     """Open review requests of a run: gate, shot, what to look at, and any decision not yet applied."""
-    from .review_gate import reviews
+    from .runs.reviews import reviews
 
     memory = _memory(ctx)
-    found = reviews(run_id, memory=memory)
-    memory.db.close()
+    try:
+        found = reviews(run_id, memory=memory)
+    finally:
+        memory.db.close()
     table = Table(
         "interrupt",
         "gate",
@@ -581,7 +583,7 @@ def _decide(
     keyframes: list[int] | None = None,
 ) -> None:
     from .errors import HumanInputRequestError
-    from .review_gate import record_decision
+    from .runs.reviews import record_decision
 
     memory = _memory(ctx)
     try:
@@ -695,8 +697,7 @@ def unlock_run(
             err.print(f"[red]error[/red]: no run {escape(run_id)}")
             raise typer.Exit(1) from None
         except RunLockedError as exc:
-            row = runs.get(run_id)
-            age = row.heartbeat_age() if row else None
+            age = exc.context.get("heartbeat_age_s")
             beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
             err.print(
                 f"[red]RunLockedError[/red]: {escape(exc.message)}{beat}; stop it first, or "

@@ -82,7 +82,8 @@ async def _drive(
     from google.genai import types
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .review_gate import answer_parts, open_interrupts, reviews
+    from .review_gate import answer_parts, open_interrupts
+    from .runs.reviews import reviews
     from .storage import MemoryLog, open_database
 
     user = settings.user_id
@@ -359,7 +360,12 @@ def run_film(
     if dry_run:
         _dry_run(settings, plan_path, run_id)
         return
-    warming, _ = _prewarm(settings, plan_path.read_text(encoding="utf-8"), run_id, plan_path.parent)
+    gated = "script" in (settings.review_gates if gates is None else gates)
+    warming = (  # behind a script review nothing renders in this command: load nothing
+        []
+        if gated
+        else _prewarm(settings, plan_path.read_text(encoding="utf-8"), run_id, plan_path.parent)[0]
+    )
     from .stage_node import run_request
 
     try:
@@ -428,7 +434,7 @@ def _prewarm(
 
 def _decided(ctx: typer.Context, run_id: str) -> bool:
     """Some open review of the run has a decision waiting to be applied."""
-    from .review_gate import reviews
+    from .runs.reviews import reviews
     from .storage import MemoryLog
 
     runs = _runs(ctx)
@@ -558,8 +564,22 @@ def resume_run(
         plan_text = row.metadata.get("plan_text")
         base_dir = row.metadata.get("base_dir")
         gates = row.metadata.get("review_gates")
-        if profile is None and row.metadata.get("profile"):
-            profile = row.metadata["profile"]  # the profile the run was started with
+        started_with = row.metadata.get("profile")
+        if (
+            profile is not None
+            and started_with
+            and profile != started_with
+            and from_stage is None
+            and row.status is RunStatus.AWAITING_REVIEW
+        ):
+            err.print(
+                f"[red]error[/red]: --profile: run {escape(run_id)} waits at a review gate and "
+                f"goes on from there with its profile ({started_with}); add --from-stage to "
+                f"render again with {escape(profile)}"
+            )
+            raise typer.Exit(2)
+        if profile is None and started_with:
+            profile = started_with  # the profile the run was started with
     finally:
         runs.db.close()
     if not plan_text:
@@ -639,12 +659,10 @@ def run_status(
         ):
             status = RunStatus.CRASHED
         records = StepRecords(runs.db).list(run_id)
-        waiting = []
-        if status is RunStatus.AWAITING_REVIEW:
-            from .review_gate import reviews
-            from .storage import MemoryLog
+        from .runs.reviews import reviews
+        from .storage import MemoryLog
 
-            waiting = reviews(run_id, memory=MemoryLog(runs.db))
+        waiting = reviews(run_id, memory=MemoryLog(runs.db))  # also beside a failed stage
     finally:
         runs.db.close()
     out.print(f"run {run_id}: {status.value} (plan {row.plan_id})")

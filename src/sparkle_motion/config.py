@@ -350,7 +350,8 @@ def _read_config_file(path: Path) -> dict[str, Any]:
 
 def _env_value(setting: str, raw: str) -> Any:
     if setting in _LIST_SETTINGS:
-        return [part.strip() for part in raw.split(",") if part.strip()]
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        return [] if setting == "review_gates" and parts == ["none"] else parts
     return raw
 
 

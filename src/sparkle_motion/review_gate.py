@@ -20,7 +20,6 @@ Imports google.adk: load this module only where workflows run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
 from google.adk import Context, Event
@@ -30,13 +29,14 @@ from google.genai import types
 
 from . import adk_helpers
 from .errors import HumanInputRequestError
-
-DECISIONS = {"approve": "approved", "reject": "rejected"}
-REQUESTED, ANSWERED, APPLIED = "review_requested", "qa_manual_review", "review_applied"
-
-
-def interrupt_id(gate: str, shot: int | None = None) -> str:
-    return f"review:{gate}" if shot is None else f"review:{gate}:shot{shot}"
+from .runs.reviews import (
+    APPLIED,
+    DECISIONS,
+    REQUESTED,
+    interrupt_id,
+    latest_answer,
+    reviews,
+)
 
 
 def request_review(
@@ -115,126 +115,6 @@ def review_node(gate: str, *, message: str | None = None, name: str | None = Non
     return review
 
 
-@dataclass(frozen=True)
-class PendingReview:
-    interrupt_id: str
-    gate: str
-    shot: int | None
-    artifact_uri: str | None
-    message: str
-    answered: str | None  # the decision, once someone gave one
-    keyframes: tuple[int, ...] = ()  # the items of a review over several keyframes
-
-
-def reviews(run_id: str, *, memory: Any = None) -> list[PendingReview]:
-    """The latest request per interrupt of a run that has not been applied yet, with the
-    decision if one was recorded."""
-    memory = memory or adk_helpers._current().memory
-    events = memory.list(run_id)
-    found: dict[str, PendingReview] = {}
-    for event in events:
-        key = event.payload.get("interrupt_id")
-        if event.event_type == REQUESTED:
-            p = event.payload
-            found[key] = PendingReview(
-                key,
-                p["gate"],
-                p.get("shot"),
-                p.get("artifact_uri"),
-                p["message"],
-                None,
-                tuple(p.get("keyframes") or ()),
-            )
-        elif event.event_type == ANSWERED and key in found:
-            found[key] = replace(found[key], answered=event.payload["decision"])
-        elif event.event_type == APPLIED:
-            found.pop(key, None)
-    return list(found.values())
-
-
-def record_decision(
-    run_id: str,
-    decision: str,
-    *,
-    gate: str | None = None,
-    shot: int | None = None,
-    note: str | None = None,
-    keyframes: list[int] | None = None,
-    memory: Any = None,
-) -> PendingReview:
-    """Record a person's decision on the run's open review (the one at `gate`/`shot` when
-    several are open) as a `qa_manual_review` memory event. Rejecting a review over several
-    keyframes may name the `keyframes` to render again (default: all of them)."""
-    if decision not in DECISIONS:
-        raise HumanInputRequestError(
-            f"decision must be one of {sorted(DECISIONS)}, got {decision!r}"
-        )
-    if keyframes and decision != "reject":
-        raise HumanInputRequestError(
-            "keyframes: only a rejection names keyframes (an approval covers them all)"
-        )
-    memory = memory or adk_helpers._current().memory
-    with memory.db.atomic():  # two reviewers cannot both answer one request
-        return _record(run_id, decision, gate, shot, note, keyframes, memory)
-
-
-def _record(
-    run_id: str,
-    decision: str,
-    gate: str | None,
-    shot: int | None,
-    note: str | None,
-    keyframes: list[int] | None,
-    memory: Any,
-) -> PendingReview:
-    open_reviews = [
-        r
-        for r in reviews(run_id, memory=memory)
-        if r.answered is None
-        and (gate is None or r.gate == gate)
-        and (shot is None or r.shot == shot)
-    ]
-    if not open_reviews:
-        raise HumanInputRequestError(
-            f"run {run_id!r} has no open review matching that", context={"run_id": run_id}
-        )
-    if len(open_reviews) > 1:
-        keys = ", ".join(r.interrupt_id for r in open_reviews)
-        raise HumanInputRequestError(
-            f"run {run_id!r} has several open reviews ({keys}); name one with --shot",
-            context={"run_id": run_id},
-        )
-    target = open_reviews[0]
-    chosen: list[int] = []
-    if decision == "reject" and target.keyframes:
-        unknown = sorted(set(keyframes or ()) - set(target.keyframes))
-        if unknown:
-            raise HumanInputRequestError(
-                f"keyframes: {unknown} not under review in {target.interrupt_id} "
-                f"(it shows keyframes {list(target.keyframes)})",
-                context={"run_id": run_id},
-            )
-        chosen = sorted(set(keyframes or target.keyframes))
-    elif keyframes:
-        raise HumanInputRequestError(
-            f"keyframes: {target.interrupt_id} is not a keyframe review", context={"run_id": run_id}
-        )
-    memory.write(
-        run_id,
-        ANSWERED,
-        {
-            "interrupt_id": target.interrupt_id,
-            "gate": target.gate,
-            "shot": target.shot,
-            "decision": decision,
-            "note": note,
-            "artifact_uri": target.artifact_uri,
-            "keyframes": chosen,
-        },
-    )
-    return target
-
-
 def answer_parts(run_id: str, *, memory: Any = None) -> list[types.Part]:
     """FunctionResponses for every recorded, not yet applied decision of the run."""
     return [
@@ -242,28 +122,12 @@ def answer_parts(run_id: str, *, memory: Any = None) -> list[types.Part]:
             function_response=types.FunctionResponse(
                 name="adk_request_input",
                 id=r.interrupt_id,
-                response=_answer(run_id, r, memory),
+                response=latest_answer(run_id, r, memory),
             )
         )
         for r in reviews(run_id, memory=memory)
         if r.answered is not None
     ]
-
-
-def _answer(run_id: str, review: PendingReview, memory: Any) -> dict[str, Any]:
-    """The latest recorded answer to `review`: decision, note and the keyframes to retake."""
-    memory = memory or adk_helpers._current().memory
-    answers = [
-        e.payload
-        for e in memory.list(run_id, ANSWERED)
-        if e.payload.get("interrupt_id") == review.interrupt_id
-    ]
-    last = answers[-1] if answers else {}
-    return {
-        "decision": review.answered,
-        "note": last.get("note"),
-        "keyframes": last.get("keyframes") or [],
-    }
 
 
 def open_interrupts(session: Any) -> set[str]:

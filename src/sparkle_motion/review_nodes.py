@@ -31,13 +31,14 @@ from typing import Any, Literal
 from google.adk import Context, Event
 from google.adk.workflow import BaseNode
 
+from .commands import reset_cancel
 from .config import get_settings
 from .errors import HumanInputRequestError
-from .review_gate import APPLIED, DECISIONS, interrupt_id, request_review
+from .review_gate import request_review
+from .runs.retakes import plan_seeds
+from .runs.reviews import APPLIED, DECISIONS, interrupt_id
 from .schemas import ArtifactRef, ImageStep, RunContext, RunStatus
 from .stage_node import STATE_CONTEXT, STATE_ENDED, STATE_OUTPUTS, STATE_REVIEWS
-
-GATES = ("script", "keyframes")
 
 
 @dataclass
@@ -120,6 +121,25 @@ def _message(gate: str, ctx: RunContext, artifact: str, items: list[int]) -> str
     )
 
 
+def _retake(key: str, answer: Mapping[str, Any], items: list[int]) -> list[int]:
+    """The keyframes a rejection names (all under review when it names none); an answer
+    from any door (ADK web, the API) is checked here, not only by `review reject`."""
+    named = answer.get("keyframes")
+    if not items:
+        return []
+    if not named:
+        return list(items)
+    if (
+        not isinstance(named, list)
+        or any(not isinstance(k, int) or isinstance(k, bool) for k in named)
+        or not set(named) <= set(items)
+    ):
+        raise HumanInputRequestError(
+            f"{key}: keyframes: a list of the keyframes under review {items}, got {named!r}"
+        )
+    return sorted(set(named))
+
+
 def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Decision:
     """The gate's work, outside the event loop: it touches files and the database."""
     from .runs.lock import Runs
@@ -158,7 +178,8 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
                 f"{key}: decision must be one of {sorted(DECISIONS)}, got {decision!r}",
                 context={"run_id": run_id},
             )
-        retake = sorted(set(answer.get("keyframes") or items)) if decision == "reject" else []
+        retake = _retake(key, answer, items) if decision == "reject" else []
+        seeds = plan_seeds(ctx)
         memory.write(
             run_id,
             APPLIED,
@@ -167,10 +188,12 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
                 "gate": gate,
                 "decision": decision,
                 "content": content,
-                "keyframes": retake if gate == "keyframes" else [],
+                "keyframes": retake,
+                "seeds": {str(k): seeds[k] for k in retake},
                 "note": answer.get("note"),
             },
         )
+        reset_cancel()  # a process that was interrupted earlier renders again from here
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
         db.close()
@@ -190,7 +213,12 @@ class ReviewGate(BaseNode):
     async def _run_impl(self, *, ctx: Context, node_input: Any) -> AsyncGenerator[Any, None]:
         state = ctx.state.to_dict() if hasattr(ctx.state, "to_dict") else dict(ctx.state)
         answer = (ctx.resume_inputs or {}).get(interrupt_id(self.gate))
-        done = await asyncio.to_thread(decide, self.gate, state, ctx.session.id, answer)
+        try:
+            done = await asyncio.to_thread(decide, self.gate, state, ctx.session.id, answer)
+        except Exception:
+            # as a stage does: the run is recorded failed and let go (resume asks again)
+            await asyncio.to_thread(_end, ctx.session.id, RunStatus.FAILED)
+            raise
         if done.request is not None:
             yield done.request
             return
@@ -201,18 +229,19 @@ class ScriptRejected(BaseNode):
     """The end of a run whose script a reviewer rejected: recorded `rejected`, lock let go."""
 
     async def _run_impl(self, *, ctx: Context, node_input: Any) -> AsyncGenerator[Any, None]:
-        await asyncio.to_thread(_end_rejected, ctx.session.id)
+        await asyncio.to_thread(_end, ctx.session.id, RunStatus.REJECTED)
         yield Event(output={"review": "script", "run_status": RunStatus.REJECTED.value})
 
 
-def _end_rejected(run_id: str) -> None:
+def _end(run_id: str, status: RunStatus) -> None:
+    """The run ends here: its status recorded, its lock let go."""
     from .runs.lock import Runs
     from .storage import open_database
 
     db = open_database(get_settings())
     try:
         runs = Runs(db)
-        runs.set_status(run_id, RunStatus.REJECTED)
+        runs.set_status(run_id, status)
         runs.release(run_id)
     finally:
         db.close()

@@ -233,7 +233,7 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
     from .runs.engine import Engine
     from .runs.lock import Runs
     from .runs.records import StepRecords
-    from .runs.retakes import apply_retakes, retakes
+    from .runs.retakes import apply_retakes, plan_seeds, retakes
     from .storage import MemoryLog, open_artifact_store, open_database
 
     if stage == "script":
@@ -261,7 +261,7 @@ def _run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) 
         if row is not None and (row.owner_pid, row.owner_host) != (runs.pid, runs.host):
             runs.acquire(run_id)  # e.g. ADK resumed the graph in a new process
         if stage == "base_images":  # keyframes a reviewer rejected render with new seeds
-            ctx = apply_retakes(ctx, retakes(run_id, MemoryLog(db)))
+            ctx = apply_retakes(ctx, retakes(run_id, MemoryLog(db), plan_seeds(ctx)))
         engine = Engine(
             store=store,
             records=StepRecords(db),

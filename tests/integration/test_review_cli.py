@@ -13,7 +13,7 @@ from tests.support.cli import run_cli
 from tests.support.media import small_plan
 
 
-def _keyframe_seeds(root, run_id: str) -> dict[str, int]:
+def _keyframe_checksums(root, run_id: str) -> dict[str, str]:
     conn = sqlite3.connect(root / "s.db")
     rows = conn.execute(
         "SELECT step_id, record FROM step_records WHERE run_id = ? AND step_id LIKE 'image.%'",
@@ -34,6 +34,8 @@ def test_review_both_gates_reject_one_keyframe_then_finish(tmp_path):
 
     waiting = run_cli(tmp_path, "resume", "g1", "-q")  # nobody decided: nothing runs
     assert waiting.returncode == 5 and "base_images" not in waiting.stdout
+    other = run_cli(tmp_path, "resume", "g1", "--profile", "full")
+    assert other.returncode == 2 and "--profile: run g1 waits at a review gate" in other.stderr
 
     assert run_cli(tmp_path, "review", "approve", "g1", "--note", "ok").returncode == 0
     done = run_cli(tmp_path, "resume", "g1", "-q")
@@ -44,7 +46,7 @@ def test_review_both_gates_reject_one_keyframe_then_finish(tmp_path):
     assert "0 1 2" in listing.stdout
     sheet = tmp_path / "runs" / "g1" / "review" / "keyframes.png"
     before = Image.open(sheet).convert("RGB")
-    first = _keyframe_seeds(tmp_path, "g1")
+    first = _keyframe_checksums(tmp_path, "g1")
 
     bad = run_cli(tmp_path, "review", "reject", "g1", "--keyframe", "9")
     assert bad.returncode == 1 and "keyframes: [9] not under review" in bad.stderr
@@ -53,7 +55,7 @@ def test_review_both_gates_reject_one_keyframe_then_finish(tmp_path):
     assert done.returncode == 5, done.stdout + done.stderr[-2000:]
     assert "keyframes [1] render again" in done.stdout
     assert "base_images: succeeded (1 run, 2 reused)" in done.stdout
-    second = _keyframe_seeds(tmp_path, "g1")
+    second = _keyframe_checksums(tmp_path, "g1")
     assert {k for k in first if first[k] != second[k]} == {"image.kf-001"}
     after = Image.open(sheet).convert("RGB")
     assert ImageChops.difference(before, after).getbbox() is not None  # the sheet shows the new one

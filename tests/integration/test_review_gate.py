@@ -11,7 +11,8 @@ from google.genai import types
 from typer.testing import CliRunner
 
 from sparkle_motion.cli import app
-from sparkle_motion.review_gate import deliver_review_answers, record_decision, review_node, reviews
+from sparkle_motion.review_gate import deliver_review_answers, review_node
+from sparkle_motion.runs.reviews import record_decision, reviews
 from tests.support.helpers_backend import temp_backend
 
 RUN, USER = "run-review", "local"
@@ -177,49 +178,6 @@ async def test_a_request_the_session_never_paused_on_does_not_block_answers(tmp_
         )
         keys = {r.interrupt_id for r in reviews(RUN)}
         assert "review:keyframe:shot7" in keys  # still listed, never sent
-
-
-def test_a_keyframe_review_takes_rejections_by_keyframe(tmp_path):
-    import pytest
-
-    from sparkle_motion.errors import HumanInputRequestError
-    from sparkle_motion.review_gate import answer_parts, request_review
-
-    with temp_backend(tmp_path) as backend:
-        request_review(
-            run_id=RUN,
-            gate="keyframes",
-            reason="look",
-            artifact_uri="sheet.png",
-            keyframes=[0, 1, 2],
-        )
-        with pytest.raises(HumanInputRequestError, match=r"keyframes: \[5\] not under review"):
-            record_decision(RUN, "reject", keyframes=[1, 5])
-        with pytest.raises(HumanInputRequestError, match="only a rejection names keyframes"):
-            record_decision(RUN, "approve", keyframes=[1])
-        record_decision(RUN, "reject", keyframes=[2, 1, 2], note="too dark")
-        [part] = answer_parts(RUN, memory=backend.memory)
-        assert part.function_response.id == "review:keyframes"
-        assert part.function_response.response == {
-            "decision": "reject",
-            "note": "too dark",
-            "keyframes": [1, 2],
-        }
-        # a plain rejection retakes every keyframe under review
-        request_review(
-            run_id=RUN,
-            gate="keyframes",
-            reason="again",
-            artifact_uri="sheet.png",
-            keyframes=[0, 1, 2],
-        )
-        record_decision(RUN, "reject")
-        [part] = answer_parts(RUN, memory=backend.memory)
-        assert part.function_response.response["keyframes"] == [0, 1, 2]
-        # keyframes on a review that is not over keyframes
-        request_review(run_id="run-2", gate="script", reason="plan", artifact_uri=None)
-        with pytest.raises(HumanInputRequestError, match="is not a keyframe review"):
-            record_decision("run-2", "reject", keyframes=[0])
 
 
 def test_open_interrupts_forget_requests_abandoned_by_a_new_message():

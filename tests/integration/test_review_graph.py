@@ -13,8 +13,9 @@ from google.adk.sessions.sqlite_session_service import SqliteSessionService
 from google.genai import types
 
 from sparkle_motion.config import get_settings
-from sparkle_motion.review_gate import deliver_review_answers, record_decision, reviews
+from sparkle_motion.review_gate import deliver_review_answers
 from sparkle_motion.runs.lock import Runs
+from sparkle_motion.runs.reviews import record_decision, reviews
 from sparkle_motion.schemas import RunStatus
 from sparkle_motion.stage_node import run_request
 from sparkle_motion.storage import MemoryLog, open_database
@@ -189,3 +190,46 @@ async def test_gates_from_settings_and_a_disabled_gate_passes_through(wired, tmp
     run.decide("approve")
     outs = await run.answer()
     assert stages(outs)[-1] == "finalize" and run.row().status is RunStatus.SUCCEEDED
+
+
+async def test_an_answer_from_another_door_is_checked_at_the_gate(wired, tmp_path):
+    """adk web or the API answer the RequestInput directly, without `review reject`'s checks."""
+    import pytest
+
+    from sparkle_motion.errors import HumanInputRequestError
+
+    run = Session(tmp_path, "run-web")
+    await run.send(run_request(run.plan, review=["keyframes"]))
+    [pending] = run.waiting()
+    answer = types.Content(
+        role="user",
+        parts=[
+            types.Part(
+                function_response=types.FunctionResponse(
+                    name="adk_request_input",
+                    id=pending.interrupt_id,
+                    response={"decision": "reject", "keyframes": ["x", 7]},
+                )
+            )
+        ],
+    )
+    with pytest.raises(
+        HumanInputRequestError,
+        match=r"review:keyframes: keyframes: a list of the keyframes under review \[0, 1, 2\]",
+    ):
+        async for _ in run.runner().run_async(
+            user_id=USER, session_id=run.run_id, new_message=answer
+        ):
+            pass
+    row = run.row()
+    assert row.status is RunStatus.FAILED and row.owner_pid is None
+    db = open_database(get_settings())
+    try:
+        assert MemoryLog(db).list(run.run_id, "review_applied") == []  # nothing applied
+    finally:
+        db.close()
+    # run again: the same review is asked again, and nothing was re-rendered
+    before = Counter(wired.calls)
+    await run.send(run_request(run.plan, review=["keyframes"]))
+    [pending] = run.waiting()
+    assert pending.answered is None and wired.calls == before

@@ -233,3 +233,19 @@ def test_process_env_alias_beats_dotenv_primary(tmp_path):
         and s.source_of("artifacts_fs_root") == "env:ARTIFACTS_DIR"
     )
     assert s.plan_max_shots == 4  # SPARKLE_CONFIG from .env is honoured
+
+
+def test_review_gates_from_the_environment():
+    assert load_settings(
+        env={"SPARKLE_DOTENV": "", "SPARKLE_REVIEW_GATES": "script, keyframes"}
+    ).review_gates == [
+        "script",
+        "keyframes",
+    ]
+    assert (
+        load_settings(env={"SPARKLE_DOTENV": "", "SPARKLE_REVIEW_GATES": "none"}).review_gates == []
+    )
+    with pytest.raises(
+        ConfigError, match=r"SPARKLE_REVIEW_GATES: must be one of 'script' or 'keyframes'"
+    ):
+        load_settings(env={"SPARKLE_DOTENV": "", "SPARKLE_REVIEW_GATES": "storyboard"})

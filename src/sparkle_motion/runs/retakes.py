@@ -4,6 +4,9 @@ The decisions live in the run's memory log (`review_applied` events of the `keyf
 gate), so every start of the run, a resume from START included, derives the same seeds:
 keyframe i rejected k times renders with `derive_seed(seed, "retake", k)`. Its key
 changes with its seed, so exactly that keyframe and the clips made from it render again.
+A rejection counts only for the keyframe it was made on: each event records the seed the
+plan gave keyframe i, and a plan that gives it another one (a new plan under the same run
+id) starts from take 0.
 """
 
 from __future__ import annotations
@@ -18,13 +21,27 @@ KEYFRAMES_GATE = "keyframes"
 APPLIED = "review_applied"
 
 
-def retakes(run_id: str, memory: Any) -> dict[int, int]:
-    """How many times each keyframe index was rejected (and so re-rendered) in the run."""
+def plan_seeds(ctx: RunContext) -> dict[int, int]:
+    """The seed the plan gives each rendered keyframe (before any retake)."""
+    return {
+        s.keyframe: s.opts.seed if s.opts.seed is not None else 0
+        for s in ctx.plan.steps
+        if isinstance(s, ImageStep) and s.keyframe is not None
+    }
+
+
+def retakes(run_id: str, memory: Any, seeds: dict[int, int]) -> dict[int, int]:
+    """How many times each keyframe, as the plan seeds it now (`plan_seeds`), was rejected
+    (and so re-rendered) in the run."""
     counts: Counter[int] = Counter()
     for event in memory.list(run_id, APPLIED):
         p = event.payload
-        if p.get("gate") == KEYFRAMES_GATE and p.get("decision") == "reject":
-            counts.update(int(k) for k in p.get("keyframes") or [])
+        if p.get("gate") != KEYFRAMES_GATE or p.get("decision") != "reject":
+            continue
+        made_on = p.get("seeds") or {}
+        for k in p.get("keyframes") or []:
+            if isinstance(k, int) and k in seeds and made_on.get(str(k)) == seeds[k]:
+                counts[k] += 1
     return dict(counts)
 
 
@@ -46,10 +63,3 @@ def apply_retakes(ctx: RunContext, takes: dict[int, int]) -> RunContext:
         steps.append(step)
     plan = ctx.plan.model_copy(update={"steps": steps})
     return ctx.model_copy(update={"plan": plan})
-
-
-def keyframe_indices(ctx: RunContext) -> list[int]:
-    """The keyframes the run renders (those with a `source` file are not reviewed)."""
-    return [
-        s.keyframe for s in ctx.plan.steps if isinstance(s, ImageStep) and s.keyframe is not None
-    ]
