@@ -36,7 +36,7 @@ from .config import get_settings
 from .errors import HumanInputRequestError
 from .review_gate import request_review
 from .runs.retakes import plan_seeds
-from .runs.reviews import APPLIED, DECISIONS, interrupt_id
+from .runs.reviews import ANSWERED, APPLIED, DECISIONS, interrupt_id, reviews
 from .schemas import ArtifactRef, ImageStep, RunContext, RunStatus
 from .stage_node import STATE_CONTEXT, STATE_ENDED, STATE_OUTPUTS, STATE_REVIEWS
 
@@ -113,12 +113,56 @@ def _message(gate: str, ctx: RunContext, artifact: str, items: list[int]) -> str
     if gate == "script":
         return (
             f"Review the script of {plan.title!r}: {len(plan.shots)} shots, "
-            f"{plan.total_duration_s:g} s (plan: {artifact}). Approve to render, reject to end the run."
+            f"{plan.total_duration_s:g} s (plan: {artifact}). Answer approve to render, or "
+            "reject to end the run."
         )
     return (
-        f"Review the keyframes {items} (contact sheet: {artifact}). Approve to animate them, "
-        "or reject (all, or some with --keyframe N) to render those again with a new seed."
+        f"Review the keyframes {items} (contact sheet: {artifact}). Answer approve to animate "
+        "them, or reject to render them again with a new seed (reject 1 2, or "
+        "`review reject -k 1 -k 2`: only those)."
     )
+
+
+WORDS = {
+    "approve": "approve",
+    "approved": "approve",
+    "yes": "approve",
+    "ok": "approve",
+    "reject": "reject",
+    "rejected": "reject",
+    "no": "reject",
+}
+
+
+def read_answer(key: str, answer: Any) -> dict[str, Any]:
+    """The answer as `{decision, keyframes, note}`. `sparkle-motion review` sends that
+    mapping; `adk run` the typed line (bare, or as `{"result": "..."}`): "approve", or
+    "reject 1 2 too dark" (those keyframes; the other words are the note), or the
+    mapping as JSON."""
+    if isinstance(answer, Mapping) and isinstance(answer.get("result"), str):
+        answer = answer["result"]
+    if isinstance(answer, Mapping):
+        return dict(answer)
+    if not isinstance(answer, str):
+        raise HumanInputRequestError(
+            f"{key}: the answer must be a mapping or a line of text, got {answer!r}"
+        )
+    text = answer.strip()
+    if text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise HumanInputRequestError(f"{key}: the answer is not valid JSON: {exc}") from exc
+        return read_answer(key, parsed) if isinstance(parsed, Mapping) else {"decision": parsed}
+    words = text.split()
+    decision = WORDS.get(words[0].lower()) if words else None
+    if decision is None:
+        raise HumanInputRequestError(
+            f"{key}: answer {text!r}: start it with approve or reject (reject 1 2: those keyframes)"
+        )
+    numbers = [int(w) for w in words[1:] if w.isdigit()]
+    note = " ".join(w for w in words[1:] if not w.isdigit()) or None
+    return {"decision": decision, "keyframes": numbers, "note": note}
 
 
 def _retake(key: str, answer: Mapping[str, Any], items: list[int]) -> list[int]:
@@ -172,7 +216,8 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
             )
             runs.set_status(run_id, RunStatus.AWAITING_REVIEW)
             return Decision(request=request)
-        decision = answer.get("decision") if isinstance(answer, Mapping) else None
+        answer = read_answer(key, answer)
+        decision = answer.get("decision")
         if decision not in DECISIONS:
             raise HumanInputRequestError(
                 f"{key}: decision must be one of {sorted(DECISIONS)}, got {decision!r}",
@@ -180,6 +225,23 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
             )
         retake = _retake(key, answer, items) if decision == "reject" else []
         seeds = plan_seeds(ctx)
+        if not any(r.interrupt_id == key and r.answered for r in reviews(run_id, memory=memory)):
+            # answered in ADK (adk run / adk web), not with `review`: the audit trail still
+            # holds who decided what
+            memory.write(
+                run_id,
+                ANSWERED,
+                {
+                    "interrupt_id": key,
+                    "gate": gate,
+                    "shot": None,
+                    "decision": decision,
+                    "note": answer.get("note"),
+                    "artifact_uri": artifact,
+                    "keyframes": retake,
+                    "via": "adk",
+                },
+            )
         memory.write(
             run_id,
             APPLIED,

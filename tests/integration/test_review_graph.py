@@ -233,3 +233,46 @@ async def test_an_answer_from_another_door_is_checked_at_the_gate(wired, tmp_pat
     await run.send(run_request(run.plan, review=["keyframes"]))
     [pending] = run.waiting()
     assert pending.answered is None and wired.calls == before
+
+
+async def test_an_answer_typed_in_adk_run_is_applied_and_kept_for_the_audit(wired, tmp_path):
+    """`adk run workflows/sparkle_motion "reject 2 too dark" --session_id RUN` answers the
+    interrupt with the bare line."""
+    run = Session(tmp_path, "run-adk")
+    await run.send(run_request(run.plan, review=["keyframes"]))
+    [pending] = run.waiting()
+    line = types.Content(
+        role="user",
+        parts=[
+            types.Part(
+                function_response=types.FunctionResponse(
+                    name="adk_request_input",
+                    id=pending.interrupt_id,
+                    response={"result": "reject 2 too dark"},
+                )
+            )
+        ],
+    )
+    before = Counter(wired.calls)
+    outs = outputs(
+        [
+            e
+            async for e in run.runner().run_async(
+                user_id=USER, session_id=run.run_id, new_message=line
+            )
+        ]
+    )
+    assert {
+        "review": "keyframes",
+        "decision": "rejected",
+        "note": "too dark",
+        "retake": [2],
+    } in outs
+    assert wired.calls - before == Counter({"image.kf-002": 1})
+    db = open_database(get_settings())
+    try:
+        [answered] = MemoryLog(db).list(run.run_id, "qa_manual_review")
+    finally:
+        db.close()
+    assert (answered.payload["decision"], answered.payload["via"]) == ("reject", "adk")
+    assert answered.payload["keyframes"] == [2]
