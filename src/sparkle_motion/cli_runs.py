@@ -456,6 +456,7 @@ def _quietly(fn: Any) -> None:
 
 
 def _write_plan(settings: Any, idea: str, run_id: str, seed: int | None) -> Path:
+    from .plans.files import write_plan_file
     from .script_agent import generate_plan
 
     try:
@@ -463,16 +464,11 @@ def _write_plan(settings: Any, idea: str, run_id: str, seed: int | None) -> Path
     except PlanError as exc:
         err.print(f"[red]{type(exc).__name__}[/red]: {escape(str(exc))}")
         raise typer.Exit(2) from None
-    folder = Path(settings.runs_dir) / run_id
-    folder.mkdir(parents=True, exist_ok=True)
-    plan_path = folder / "plan.json"
-    tmp = plan_path.with_suffix(".json.tmp")
-    tmp.write_text(result.plan.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
-    os.replace(tmp, plan_path)
+    plan_path = write_plan_file(result.plan, Path(settings.runs_dir) / run_id / "plan.json")
     out.print(
         f"plan: {plan_path} ({len(result.plan.shots)} shots, {result.plan.total_duration_s:g} s)"
     )
-    return plan_path.resolve()
+    return plan_path
 
 
 def _dry_run(settings: Any, plan_path: Path, run_id: str) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -81,18 +81,26 @@ def _approved_before(memory: Any, run_id: str, gate: str, content: str) -> bool:
     )
 
 
+@dataclass
+class Subject:
+    """What a gate reviews: a hash of its content, the keyframes under review, and the
+    file a person looks at (written by `show`, only when someone is asked)."""
+
+    content: str
+    items: list[int]
+    artifact: Path
+    show: Callable[[], Path]
+
+
 def _subject(
     gate: str, state: Mapping[str, Any], ctx: RunContext, folder: Path
-) -> tuple[str, str, list[int]] | Decision:
-    """(content hash, artifact to look at, keyframe items) of what the gate reviews, or a
-    pass-through Decision when there is nothing to review."""
+) -> Subject | Decision:
+    """What the gate reviews, or a pass-through Decision when there is nothing to review."""
     if gate == "script":
+        from .plans.files import write_plan_file
+
         path = folder / "plan.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(ctx.plan.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
-        tmp.replace(path)
-        return ctx.plan_checksum, str(path), []
+        return Subject(ctx.plan_checksum, [], path, lambda: write_plan_file(ctx.plan, path))
     if state.get(STATE_ENDED + "base_images") != "succeeded":
         return _passing(gate, "base_images did not succeed: nothing complete to review")
     frames = _keyframes(state, ctx)
@@ -100,12 +108,15 @@ def _subject(
         return _passing(gate, "no keyframe is rendered (every one comes from a file)")
     from .media.contact_sheet import contact_sheet
 
-    sheet = contact_sheet(
-        [(f"keyframe {i}", Path(ref.local_path or "")) for i, ref in frames],
-        folder / "keyframes.png",
+    sheet = folder / "keyframes.png"
+    return Subject(
+        _content([(i, ref.checksum_sha256) for i, ref in frames]),
+        [i for i, _ in frames],
+        sheet,
+        lambda: contact_sheet(
+            [(f"keyframe {i}", Path(ref.local_path or "")) for i, ref in frames], sheet
+        ),
     )
-    content = _content([(i, ref.checksum_sha256) for i, ref in frames])
-    return content, str(sheet), [i for i, _ in frames]
 
 
 def _message(gate: str, ctx: RunContext, artifact: str, items: list[int]) -> str:
@@ -197,7 +208,7 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
     subject = _subject(gate, state, ctx, Path(settings.runs_dir).resolve() / run_id / "review")
     if isinstance(subject, Decision):
         return subject
-    content, artifact, items = subject
+    content, items, artifact = subject.content, subject.items, str(subject.artifact)
     key = interrupt_id(gate)
     db = open_database(settings)
     try:
@@ -205,6 +216,7 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
         if answer is None:
             if _approved_before(memory, run_id, gate, content):
                 return Decision({"review": gate, "decision": "approved earlier"}, "approved")
+            subject.show()
             request = request_review(
                 run_id=run_id,
                 gate=gate,

@@ -135,8 +135,8 @@ def is_idea(text: str) -> bool:
 def _script(run_id: str, node_input: Any) -> dict[str, Any]:
     """An idea becomes a plan (script_agent), written to `<runs_dir>/<run_id>/plan.json`
     and passed on as a run request; a plan or a run request passes through untouched."""
-    import os
 
+    from .plans.files import write_plan_file
     from .script_agent import generate_plan
 
     text = _message_text(node_input)
@@ -144,13 +144,8 @@ def _script(run_id: str, node_input: Any) -> dict[str, Any]:
         return {"state": {}, "output": text}
     settings = get_settings()
     result = generate_plan(text, settings=settings, run_id=run_id)
-    folder = Path(settings.runs_dir) / run_id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "plan.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(result.plan.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
-    os.replace(tmp, path)
-    return {"state": {}, "output": run_request(path.resolve())}
+    path = write_plan_file(result.plan, Path(settings.runs_dir) / run_id / "plan.json")
+    return {"state": {}, "output": run_request(path)}
 
 
 def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:

@@ -95,6 +95,20 @@ def outputs(events) -> list[dict]:
     return [e.output for e in events if isinstance(e.output, dict)]
 
 
+def answer_message(interrupt_id: str, response: dict) -> types.Content:
+    """The message a door other than our CLI (adk run, adk web) answers an interrupt with."""
+    return types.Content(
+        role="user",
+        parts=[
+            types.Part(
+                function_response=types.FunctionResponse(
+                    name="adk_request_input", id=interrupt_id, response=response
+                )
+            )
+        ],
+    )
+
+
 def stages(outs: list[dict]) -> list[str]:
     return [o["stage"] for o in outs if "stage" in o]
 
@@ -201,18 +215,7 @@ async def test_an_answer_from_another_door_is_checked_at_the_gate(wired, tmp_pat
     run = Session(tmp_path, "run-web")
     await run.send(run_request(run.plan, review=["keyframes"]))
     [pending] = run.waiting()
-    answer = types.Content(
-        role="user",
-        parts=[
-            types.Part(
-                function_response=types.FunctionResponse(
-                    name="adk_request_input",
-                    id=pending.interrupt_id,
-                    response={"decision": "reject", "keyframes": ["x", 7]},
-                )
-            )
-        ],
-    )
+    answer = answer_message(pending.interrupt_id, {"decision": "reject", "keyframes": ["x", 7]})
     with pytest.raises(
         HumanInputRequestError,
         match=r"review:keyframes: keyframes: a list of the keyframes under review \[0, 1, 2\]",
@@ -241,18 +244,7 @@ async def test_an_answer_typed_in_adk_run_is_applied_and_kept_for_the_audit(wire
     run = Session(tmp_path, "run-adk")
     await run.send(run_request(run.plan, review=["keyframes"]))
     [pending] = run.waiting()
-    line = types.Content(
-        role="user",
-        parts=[
-            types.Part(
-                function_response=types.FunctionResponse(
-                    name="adk_request_input",
-                    id=pending.interrupt_id,
-                    response={"result": "reject 2 too dark"},
-                )
-            )
-        ],
-    )
+    line = answer_message(pending.interrupt_id, {"result": "reject 2 too dark"})
     before = Counter(wired.calls)
     outs = outputs(
         [
