@@ -104,8 +104,8 @@ async def _drive(
         return [r for r in reviews(run_id, memory=log) if r.interrupt_id in keys]
 
     message_content = types.Content(role="user", parts=[types.Part(text=message)])
-    if answers and session is not None and open_interrupts(session):
-        keys = open_interrupts(session)
+    keys = open_interrupts(session) if answers and session is not None else set()
+    if keys:
         parts = [p for p in answer_parts(run_id, memory=log) if p.function_response.id in keys]
         if not parts:  # paused at a gate nobody has answered yet
             try:

@@ -36,7 +36,7 @@ from .config import get_settings
 from .errors import HumanInputRequestError
 from .review_gate import request_review
 from .runs.retakes import plan_seeds
-from .runs.reviews import ANSWERED, APPLIED, DECISIONS, interrupt_id, reviews
+from .runs.reviews import APPLIED, DECISIONS, interrupt_id, log_answer, reviews
 from .schemas import ArtifactRef, ImageStep, RunContext, RunStatus
 from .stage_node import STATE_CONTEXT, STATE_ENDED, STATE_OUTPUTS, STATE_REVIEWS
 
@@ -237,23 +237,11 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
             )
         retake = _retake(key, answer, items) if decision == "reject" else []
         seeds = plan_seeds(ctx)
-        if not any(r.interrupt_id == key and r.answered for r in reviews(run_id, memory=memory)):
+        pending = next((r for r in reviews(run_id, memory=memory) if r.interrupt_id == key), None)
+        if pending is not None and not pending.answered:
             # answered in ADK (adk run / adk web), not with `review`: the audit trail still
             # holds who decided what
-            memory.write(
-                run_id,
-                ANSWERED,
-                {
-                    "interrupt_id": key,
-                    "gate": gate,
-                    "shot": None,
-                    "decision": decision,
-                    "note": answer.get("note"),
-                    "artifact_uri": artifact,
-                    "keyframes": retake,
-                    "via": "adk",
-                },
-            )
+            log_answer(memory, run_id, pending, decision, answer.get("note"), retake, via="adk")
         memory.write(
             run_id,
             APPLIED,

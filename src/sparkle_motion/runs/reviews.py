@@ -128,20 +128,35 @@ def _record(
         raise HumanInputRequestError(
             f"keyframes: {target.interrupt_id} is not a keyframe review", context={"run_id": run_id}
         )
+    log_answer(memory, run_id, target, decision, note, chosen, via="cli")
+    return target
+
+
+def log_answer(
+    memory: Any,
+    run_id: str,
+    review: PendingReview,
+    decision: str,
+    note: str | None,
+    keyframes: list[int],
+    *,
+    via: str,
+) -> None:
+    """The audit trail's `qa_manual_review` event: who answered `review`, how, with what."""
     memory.write(
         run_id,
         ANSWERED,
         {
-            "interrupt_id": target.interrupt_id,
-            "gate": target.gate,
-            "shot": target.shot,
+            "interrupt_id": review.interrupt_id,
+            "gate": review.gate,
+            "shot": review.shot,
             "decision": decision,
             "note": note,
-            "artifact_uri": target.artifact_uri,
-            "keyframes": chosen,
+            "artifact_uri": review.artifact_uri,
+            "keyframes": keyframes,
+            "via": via,
         },
     )
-    return target
 
 
 def latest_answer(run_id: str, review: PendingReview, memory: Any) -> dict[str, Any]:
