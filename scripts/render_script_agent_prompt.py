@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sparkle_motion.prompt_templates import build_script_agent_prompt_template
+from sparkle_motion.plans.prompts import build_script_agent_prompt_template
 
 
 def main() -> int:

@@ -1,9 +1,13 @@
-"""Shared fixtures. Tests never read the developer's own environment or .env."""
+"""Shared fixtures. Tests never read the developer's own environment or .env, and never
+write to the developer's own state home (SPARKLE_HOME is a throwaway folder per test)."""
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,23 @@ from sparkle_motion.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "plans"
+
+
+def pytest_configure(config):
+    """Before any test module is imported: a session-wide throwaway SPARKLE_HOME, whatever
+    the developer's shell sets (each test then gets its own, below)."""
+    home = tempfile.mkdtemp(prefix="sparkle-home-")
+    os.environ["SPARKLE_HOME"] = home
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+
+
+@pytest.fixture(autouse=True)
+def _sparkle_home(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's own state home: relative runs/artifacts/database paths land here, and
+    CLI children inherit it through the environment."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("SPARKLE_HOME", str(home))
+    return home
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +47,14 @@ def _no_heartbeat_after_the_test():
 
 @pytest.fixture
 def settings() -> Settings:
-    """Defaults only: no process env, no .env, no settings file."""
-    return load_settings(env={"SPARKLE_DOTENV": ""})
+    """Defaults only: no process env, no .env, no settings file (state under the test's home)."""
+    return make_settings()
 
 
 def make_settings(**cli: Any) -> Settings:
-    return load_settings(cli, env={"SPARKLE_DOTENV": ""})
+    return load_settings(
+        cli, env={"SPARKLE_DOTENV": "", "SPARKLE_HOME": os.environ["SPARKLE_HOME"]}
+    )
 
 
 @pytest.fixture

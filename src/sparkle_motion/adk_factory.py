@@ -145,7 +145,7 @@ def resolve_model(model_spec: ModelSpec | str | Any) -> Any:
         )
     _check_model(spec)
     if spec.model == OFFLINE_MODEL:
-        from .planner.offline_model import register
+        from .offline_planner.offline_model import register
 
         register()
         return spec.model

@@ -1,5 +1,5 @@
-"""The seed's helper façade over Foundation II's storage: one way for every tool and agent
-to publish artifacts, write memory events and load schemas.
+"""The seed's helper façade over storage: one way for every tool and agent to publish
+artifacts, write memory events and load schemas.
 
     publish_artifact(local_path=, artifact_type=, metadata=, run_id=, stage=) -> ArtifactRef
     publish_local(payload=, suffix=, metadata=, run_id=) -> ArtifactRef      (fixture helper)
@@ -15,8 +15,11 @@ takes the `run_id` its path needs (the seed's signature names no run). Without a
 artifacts go to run `adhoc`. In ADK 2.x a human-input request is an interrupt inside a
 running workflow, so `request_human_input` returns the `RequestInput` a workflow node
 yields (its `interrupt_id` is the task id) instead of a queue's task id; it takes the
-gate in `metadata["gate"]` (default `review`) and the shot in `metadata["shot"]`. See
-review_gate.py.
+gate in `metadata["gate"]` (default `review`) and the shot in `metadata["shot"]`.
+
+Nothing stays open between calls: each helper opens the store or database it needs from
+the settings and closes it, unless `set_backend` (tests, embedding) or `backend(settings)`
+(several calls on one connection) provides one.
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, get_settings
-from .errors import ArtifactPublishError, SparkleMotionError
-from .schema_registry import SchemaRegistry
-from .schema_registry import ensure_schema_artifacts as _ensure_schema_artifacts
+from .errors import ArtifactPublishError, HumanInputRequestError, SparkleMotionError
 from .schemas import ArtifactRef
+from .schemas.registry import SchemaRegistry
+from .schemas.registry import ensure_schema_artifacts as _ensure_schema_artifacts
 
 ADHOC_RUN = "adhoc"
 
@@ -48,23 +51,44 @@ class HelperBackend:
 
 
 _backend: HelperBackend | None = None  # set by set_backend: wins over any settings
-_opened: HelperBackend | None = None  # opened from settings on demand
 
 
-def _current(settings: Settings | None = None) -> HelperBackend:
+@contextlib.contextmanager
+def backend(settings: Settings | None = None) -> Iterator[HelperBackend]:
     """The backend set with `set_backend`, else one opened from `settings` (default: the
-    process settings) and kept while the same settings object is asked for."""
-    global _opened
+    process settings) for the block and closed after it."""
     if _backend is not None:
-        return _backend
-    wanted = settings or get_settings()
-    if _opened is None or _opened.settings is not wanted:
-        from .storage import MemoryLog, open_artifact_store, open_database
+        yield _backend
+        return
+    from .storage import MemoryLog, open_artifact_store, open_database
 
-        _opened = HelperBackend(
-            open_artifact_store(wanted), MemoryLog(open_database(wanted)), wanted
-        )
-    return _opened
+    wanted = settings or get_settings()
+    db = open_database(wanted)
+    try:
+        store = open_artifact_store(wanted, scan=False)
+    except BaseException:
+        db.close()
+        raise
+    try:
+        yield HelperBackend(store, MemoryLog(db), wanted)
+    finally:
+        store.close()
+        db.close()
+
+
+@contextlib.contextmanager
+def memory_log(settings: Settings | None = None) -> Iterator[Any]:
+    """Just the memory log, for the block (no artifact store is opened for an event)."""
+    if _backend is not None:
+        yield _backend.memory
+        return
+    from .storage import MemoryLog, open_database
+
+    db = open_database(settings or get_settings())
+    try:
+        yield MemoryLog(db)
+    finally:
+        db.close()
 
 
 @contextlib.contextmanager
@@ -82,7 +106,8 @@ def write_memory_event(
     run_id: str | None, event_type: str, payload: Mapping[str, Any], *, ts: datetime | None = None
 ) -> int:
     """Append an event to the memory log; MemoryWriteError on any failure."""
-    return _current().memory.write(run_id, event_type, payload, ts=ts)
+    with memory_log() as memory:
+        return memory.write(run_id, event_type, payload, ts=ts)
 
 
 def publish_artifact(
@@ -99,16 +124,16 @@ def publish_artifact(
         raise ArtifactPublishError(
             f"{path}: no such file to publish", context={"local_path": str(path)}
         )
-    backend = _current()
     try:
-        return backend.store.publish(
-            run_id=run_id or ADHOC_RUN,
-            stage=stage or artifact_type,
-            name=path.name,
-            data=path,
-            artifact_type=artifact_type,
-            metadata=dict(metadata or {}),
-        )
+        with backend() as opened:
+            return opened.store.publish(
+                run_id=run_id or ADHOC_RUN,
+                stage=stage or artifact_type,
+                name=path.name,
+                data=path,
+                artifact_type=artifact_type,
+                metadata=dict(metadata or {}),
+            )
     except SparkleMotionError:
         raise
     except Exception as exc:
@@ -129,8 +154,7 @@ def publish_local(
     digest = hashlib.sha256(data).hexdigest()
     name = f"{digest[:16]}{suffix if suffix.startswith('.') else '.' + suffix}"
     check_segment(name, "suffix")
-    backend = _current()
-    runs_dir = (backend.settings or get_settings()).runs_dir
+    runs_dir = ((_backend.settings if _backend else None) or get_settings()).runs_dir
     runs_dir.mkdir(parents=True, exist_ok=True)
     target = safe_join(runs_dir, run_id, "fixtures", name)
     try:
@@ -159,12 +183,51 @@ def publish_local(
     return ref
 
 
+def request_review(
+    *,
+    run_id: str,
+    gate: str,
+    reason: str,
+    artifact_uri: str | None,
+    shot: int | None = None,
+    payload: Mapping[str, Any] | None = None,
+    keyframes: list[int] | None = None,
+    memory: Any = None,
+) -> Any:  # -> google.adk.events.RequestInput
+    """Record a `review_requested` memory event and return the RequestInput a workflow node
+    yields to pause; its interrupt id is the request's task id. `keyframes` lists the items
+    of a review over several keyframes (a rejection may name some of them)."""
+    from google.adk.events.request_input import RequestInput
+
+    from .runs.reviews import REQUESTED, interrupt_id
+
+    key = interrupt_id(gate, shot)
+    event = {
+        "gate": gate,
+        "shot": shot,
+        "interrupt_id": key,
+        "artifact_uri": artifact_uri,
+        "message": reason,
+        "keyframes": keyframes or [],
+    }
+    try:
+        if memory is not None:
+            memory.write(run_id, REQUESTED, event)
+        else:
+            write_memory_event(run_id, REQUESTED, event)
+    except Exception as exc:
+        raise HumanInputRequestError(
+            f"{key}: cannot record the review request: {exc}", context={"run_id": run_id}
+        ) from exc
+    return RequestInput(
+        interrupt_id=key, message=reason, payload=dict(payload or {"artifact_uri": artifact_uri})
+    )
+
+
 def request_human_input(
     *, run_id: str, reason: str, artifact_uri: str | None, metadata: Mapping[str, Any] | None = None
 ) -> Any:  # -> google.adk.events.RequestInput
     """The RequestInput for a workflow node to yield; HumanInputRequestError on failure."""
-    from .review_gate import request_review
-
     meta = dict(metadata or {})
     return request_review(
         run_id=run_id,
@@ -176,18 +239,29 @@ def request_human_input(
     )
 
 
+def current_memory(settings: Settings | None = None) -> Any:
+    """A memory log for callers that keep it (the set backend's, else one on a database
+    of its own, closed with `memory.db.close()`)."""
+    if _backend is not None:
+        return _backend.memory
+    from .storage import MemoryLog, open_database
+
+    return MemoryLog(open_database(settings or get_settings()))
+
+
 def adk_memory_service(settings: Settings | None = None):  # -> SparkleMemoryService
     """ADK memory service for a Runner: agents' `load_memory` searches our memory log."""
     from .storage.adk_memory import SparkleMemoryService
 
-    backend = _current(settings)
-    wanted = settings or backend.settings or get_settings()
-    return SparkleMemoryService(backend.memory, wanted.adk_memory_path, user_id=wanted.user_id)
+    wanted = settings or (_backend.settings if _backend else None) or get_settings()
+    return SparkleMemoryService(
+        current_memory(wanted), wanted.adk_memory_path, user_id=wanted.user_id
+    )
 
 
 def ensure_schema_artifacts(schema_config_path: Path | None = None) -> SchemaRegistry:
     """configs/schema_artifacts.yaml -> the registry (SchemaRegistryError if it is bad)."""
-    from .schema_registry import CONFIG_NAME
+    from .schemas.registry import CONFIG_NAME
 
     path = (
         schema_config_path

@@ -10,7 +10,11 @@
   settings the process environment does not set under any of their names.
 * Config file: `--config` > `SPARKLE_CONFIG` > `<configs_dir>/settings.yaml` if present;
   a YAML mapping of setting names (the left column of the table) to values.
-* Empty environment values count as unset. Relative paths resolve against the cwd.
+* Empty environment values count as unset.
+* State lives under one home, `home` (`SPARKLE_HOME`, default `$XDG_DATA_HOME/sparkle-motion`,
+  i.e. `~/.local/share/sparkle-motion`): the state paths (`STATE_PATHS`: runs, artifacts,
+  databases) resolve against it when relative, so every working directory sees the same
+  runs. Other relative paths (configs, model weights, ffmpeg) resolve against the cwd.
 
 Every value remembers where it came from (`Settings.source_of(name)`), which
 `sparkle-motion config show` prints.
@@ -25,22 +29,41 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import ConfigError
+from .resources import configs_dir as _default_configs_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+APP_DIR_NAME = "sparkle-motion"
+
+# settings naming state under `home`: relative values resolve against it
+STATE_PATHS = ("runs_dir", "artifacts_fs_root", "artifacts_fs_index", "db_path", "adk_memory_db")
 
 
-def _default_configs_dir() -> Path:
-    checkout = REPO_ROOT / "configs"
-    return checkout if checkout.is_dir() else Path("configs")
+def default_home(env: Mapping[str, str] | None = None) -> Path:
+    """The per-user data folder: `$XDG_DATA_HOME/sparkle-motion`, else
+    `~/.local/share/sparkle-motion` (XDG: a relative XDG_DATA_HOME is ignored)."""
+    env = os.environ if env is None else env
+    xdg = env.get("XDG_DATA_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / APP_DIR_NAME
+    user_home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    return user_home / ".local" / "share" / APP_DIR_NAME
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # where things are
+    home: Path = Field(default_factory=default_home)
     configs_dir: Path = Field(default_factory=_default_configs_dir)
     artifacts_backend: Literal["filesystem", "adk"] = "filesystem"
     artifacts_fs_root: Path = Path("artifacts_fs")
@@ -59,6 +82,7 @@ class Settings(BaseModel):
     stage_workers: int | None = Field(None, ge=1, le=64)
     review_gates: list[Literal["script", "keyframes"]] = Field(default_factory=list)
     lock_ttl_s: float = Field(60.0, ge=0.2, le=86400)
+    max_active_runs: int = Field(1, ge=1, le=64)
     # agents
     script_agent_model: str = "sparkle-offline-planner"
     script_agent_seed: int | None = Field(None, ge=0, le=2**32 - 1)
@@ -105,6 +129,20 @@ class Settings(BaseModel):
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     _warnings: list[str] = PrivateAttr(default_factory=list)
 
+    @model_validator(mode="after")
+    def _resolve_state_paths(self) -> Settings:
+        """`home` made absolute (against the cwd), then each relative state path made
+        absolute against it; consumers only ever see absolute state paths."""
+        home = self.home.expanduser()
+        home = home if home.is_absolute() else Path.cwd() / home
+        object.__setattr__(self, "home", home)  # frozen: set once, while validating
+        for name in STATE_PATHS:
+            value = getattr(self, name)
+            if value is not None:
+                value = value.expanduser()
+                object.__setattr__(self, name, value if value.is_absolute() else home / value)
+        return self
+
     @property
     def artifacts_index_path(self) -> Path:
         """`ARTIFACTS_FS_INDEX`, or `index.db` inside the artifact root so the root moves whole."""
@@ -131,6 +169,14 @@ class EnvVar:
 
 
 ENV_TABLE: tuple[EnvVar, ...] = (
+    EnvVar(
+        "home",
+        ("SPARKLE_HOME",),
+        "Where state lives (runs, artifacts, databases): relative runs_dir, artifacts_fs_root, "
+        "artifacts_fs_index, db_path and adk_memory_db resolve against it, so every working "
+        "directory sees the same runs. Default `~/.local/share/sparkle-motion` when "
+        "XDG_DATA_HOME is unset.",
+    ),
     EnvVar(
         "configs_dir",
         ("SPARKLE_CONFIGS_DIR",),
@@ -203,6 +249,12 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         ("SPARKLE_LOCK_TTL_S",),
         "A run's owner on another host counts as dead once its heartbeat (refreshed every "
         "TTL/4 s) is older than this; on this host the owner's process is checked instead.",
+    ),
+    EnvVar(
+        "max_active_runs",
+        ("SPARKLE_MAX_ACTIVE_RUNS",),
+        "Runs one state home drives at once (the seed's single-job rule: 1); a start beyond "
+        "it is refused with RunBusyError naming the active run. Raise it for CPU previews.",
     ),
     EnvVar(
         "debug",
@@ -415,10 +467,13 @@ def load_settings(
         values[key] = value
         sources[key] = "cli"
 
+    if "home" not in values:  # the default, from the XDG variables of `env` (or .env)
+        values["home"] = default_home(loader)
+
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
-        from .validation_messages import pydantic_issues
+        from .schemas.messages import pydantic_issues
 
         lines = []
         for problem in pydantic_issues(exc):
@@ -474,8 +529,12 @@ def env_table_markdown() -> str:
     for spec in ENV_TABLE:
         field = Settings.model_fields[spec.setting]
         default = field.default_factory() if field.default_factory is not None else field.default
-        if spec.setting == "configs_dir":
-            default = "<checkout>/configs"
+        if spec.setting == "home":
+            default = f"$XDG_DATA_HOME/{APP_DIR_NAME}"
+        elif spec.setting == "configs_dir":
+            default = "<package>/_data/configs (the checkout's configs/)"
+        elif spec.setting in STATE_PATHS and default is not None:
+            default = f"$SPARKLE_HOME/{default}"
         shown = "" if default is None else f"`{default}`"
         aliases = ", ".join(f"`{a}`" for a in spec.names[1:])
         rows.append(f"| `{spec.setting}` | `{spec.names[0]}` | {aliases} | {shown} | {spec.doc} |")

@@ -34,10 +34,13 @@
     │       ├── TTSInvalidInputError
     │       ├── TTSPolicyViolation
     │       └── TTSQuotaExceeded
+    ├── RunRequestError                 a request to the run service is invalid (.field, the rule)
     └── RunError                        about a whole run; .run_id
         ├── RunFailedError              a step raised and the run ended in `failed`
         ├── RunCrashedError             the process running it died (found `running`, no live owner)
-        └── RunLockedError              another live process owns the run
+        ├── RunLockedError              another live process owns the run
+        ├── RunBusyError                the state home already has its active run(s) (one job)
+        └── RunNotFoundError            no run has that id
 
 A *failed* run is one whose code raised and recorded the failure; a *crashed*
 run is one whose process vanished without recording anything (SIGKILL, power
@@ -62,6 +65,18 @@ class SparkleMotionError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": type(self).__name__, "message": self.message, **self.context}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled without calling __init__ (subclasses take other arguments), so an error
+        # raised in a run's child process reaches its parent whole
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[SparkleMotionError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
 
 
 class ConfigError(SparkleMotionError):
@@ -316,6 +331,17 @@ def is_transient(exc: BaseException) -> bool:
 # --------------------------------------------------------------------------- runs
 
 
+class RunRequestError(SparkleMotionError):
+    """A request to the run service is invalid: `field` names what, the message the rule."""
+
+    def __init__(
+        self, message: str, *, field: str, context: Mapping[str, Any] | None = None
+    ) -> None:
+        named = message if message.startswith(field) else f"{field}: {message}"
+        super().__init__(named, context={**dict(context or {}), "field": field})
+        self.field = field
+
+
 class RunError(SparkleMotionError):
     def __init__(
         self, message: str, *, run_id: str, context: Mapping[str, Any] | None = None
@@ -335,4 +361,12 @@ class RunCrashedError(RunError):
 
 
 class RunLockedError(RunError):
+    pass
+
+
+class RunBusyError(RunError):
+    """One job at a time: `run_id` names the active run (HTTP 409)."""
+
+
+class RunNotFoundError(RunError):
     pass

@@ -25,9 +25,9 @@ from .aio import run_sync
 from .config import Settings, get_settings
 from .errors import ConfigError, PlanParseError, PlanSchemaError, issue
 from .plans import validate_plan
-from .prompt_templates import build_script_agent_prompt_template
+from .plans.prompts import build_script_agent_prompt_template
 from .schemas import ArtifactRef, MoviePlan, PolicyWarning
-from .validation_messages import pydantic_issues
+from .schemas.messages import pydantic_issues
 
 TOOL_NAME = "script_agent"
 MAX_SEED = 2**32 - 1
@@ -191,22 +191,22 @@ async def generate_plan_async(
     artifact = None
     run = run_id or f"plan-{uuid.uuid4().hex[:12]}"
     if publish:
-        backend = adk_helpers._current(settings)
-        artifact = backend.store.publish(
-            run_id=run,
-            stage="script",
-            name="movie_plan.json",
-            data=(creative.model_dump_json(indent=2, exclude_defaults=True) + "\n").encode(),
-            mime_type="application/json",
-            artifact_type="movie_plan",
-            metadata=provenance,
-        )
-        provenance["artifact_uri"] = artifact.uri
-        if fixture:
-            backend.memory.write(
-                run, "adk_fixture_mode", {"tool": TOOL_NAME, "model": adk_factory.OFFLINE_MODEL}
+        with adk_helpers.backend(settings) as backend:
+            artifact = backend.store.publish(
+                run_id=run,
+                stage="script",
+                name="movie_plan.json",
+                data=(creative.model_dump_json(indent=2, exclude_defaults=True) + "\n").encode(),
+                mime_type="application/json",
+                artifact_type="movie_plan",
+                metadata=provenance,
             )
-        backend.memory.write(run, "script_agent.plan_generated", provenance)
+            provenance["artifact_uri"] = artifact.uri
+            if fixture:
+                backend.memory.write(
+                    run, "adk_fixture_mode", {"tool": TOOL_NAME, "model": adk_factory.OFFLINE_MODEL}
+                )
+            backend.memory.write(run, "script_agent.plan_generated", provenance)
     return PlanResult(
         creative, artifact, provenance["model"], seed, template.sha256, validated.warnings
     )

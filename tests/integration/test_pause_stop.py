@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from sparkle_motion.runs.lock import Runs
+from sparkle_motion.runs.table import Runs
 from sparkle_motion.storage import Database
 from tests.conftest import EXAMPLES, REPO
 

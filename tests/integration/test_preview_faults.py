@@ -9,7 +9,8 @@ import sqlite3
 
 import pytest
 
-from sparkle_motion.adapters import preview_tts, registry
+from sparkle_motion.adapters import registry
+from sparkle_motion.adapters.tts import preview as preview_tts
 from sparkle_motion.config import load_settings, reset_settings_cache
 from sparkle_motion.errors import RunFailedError
 from sparkle_motion.production_agent import execute_plan

@@ -218,7 +218,7 @@ def test_dry_run_reports_and_renders_nothing(film, tmp_path):
 
 
 def test_a_second_process_on_a_live_run_is_refused_before_touching_it(film):
-    from sparkle_motion.runs.lock import Runs
+    from sparkle_motion.runs.table import Runs
     from sparkle_motion.storage import Database
 
     root, _, _ = film

@@ -11,7 +11,7 @@ from google.genai import types
 from typer.testing import CliRunner
 
 from sparkle_motion.cli import app
-from sparkle_motion.review_gate import deliver_review_answers, review_node
+from sparkle_motion.graph.interrupts import deliver_review_answers, review_node
 from sparkle_motion.runs.reviews import record_decision, reviews
 from tests.support.helpers_backend import temp_backend
 
@@ -82,7 +82,7 @@ async def resume(sessions, memory):
 async def test_approve_script_then_reject_a_keyframe_once(tmp_path):
     with temp_backend(tmp_path) as backend:
         sessions, events = await start(tmp_path)
-        [pending] = reviews(RUN)
+        [pending] = reviews(RUN, memory=backend.memory)
         assert (pending.gate, pending.interrupt_id, pending.answered) == (
             "script",
             "review:script",
@@ -103,7 +103,7 @@ async def test_approve_script_then_reject_a_keyframe_once(tmp_path):
         )
 
         events = await resume(sessions, backend.memory)
-        [pending] = reviews(RUN)
+        [pending] = reviews(RUN, memory=backend.memory)
         assert (pending.gate, pending.shot, pending.artifact_uri) == (
             "keyframe",
             0,
@@ -115,14 +115,14 @@ async def test_approve_script_then_reject_a_keyframe_once(tmp_path):
         assert result.exit_code == 0, result.output
 
         events = await resume(sessions, backend.memory)
-        [pending] = reviews(RUN)
+        [pending] = reviews(RUN, memory=backend.memory)
         assert (
             pending.artifact_uri == "artifact+fs://run-review/kf-seed2"
         )  # re-rendered with a new seed
-        record_decision(RUN, "approve", shot=0)
+        record_decision(RUN, "approve", shot=0, memory=backend.memory)
         events = await resume(sessions, backend.memory)
         assert {"finished": "artifact+fs://run-review/kf-seed2"} in outputs(events)
-        assert reviews(RUN) == []
+        assert reviews(RUN, memory=backend.memory) == []
         decisions = [
             (e.payload["gate"], e.payload["decision"], e.payload["note"])
             for e in backend.memory.list(RUN, "qa_manual_review")
@@ -141,10 +141,10 @@ async def test_approve_script_then_reject_a_keyframe_once(tmp_path):
 async def test_rejected_script_ends_the_run_cleanly(tmp_path):
     with temp_backend(tmp_path) as backend:
         sessions, _ = await start(tmp_path)
-        record_decision(RUN, "reject", note="not this story")
+        record_decision(RUN, "reject", note="not this story", memory=backend.memory)
         events = await resume(sessions, backend.memory)
         assert {"stopped": "script rejected"} in outputs(events)
-        assert reviews(RUN) == []
+        assert reviews(RUN, memory=backend.memory) == []
         assert not any("finished" in str(o) for o in outputs(events))
 
 
@@ -153,37 +153,37 @@ async def test_bad_decisions_are_typed_errors(tmp_path):
 
     from sparkle_motion.errors import HumanInputRequestError
 
-    with temp_backend(tmp_path):
+    with temp_backend(tmp_path) as backend:
         await start(tmp_path)
         with pytest.raises(HumanInputRequestError, match="decision must be"):
-            record_decision(RUN, "maybe")
+            record_decision(RUN, "maybe", memory=backend.memory)
         with pytest.raises(HumanInputRequestError, match="no open review"):
-            record_decision(RUN, "approve", shot=3)
+            record_decision(RUN, "approve", shot=3, memory=backend.memory)
         with pytest.raises(HumanInputRequestError, match="no open review"):
-            record_decision("other-run", "approve")
+            record_decision("other-run", "approve", memory=backend.memory)
 
 
 async def test_a_request_the_session_never_paused_on_does_not_block_answers(tmp_path):
-    from sparkle_motion.review_gate import request_review
+    from sparkle_motion.adk_helpers import request_review
 
     with temp_backend(tmp_path) as backend:
         sessions, _ = await start(tmp_path)
         # a stray request logged by a run that crashed before ADK recorded the pause
         request_review(run_id=RUN, gate="keyframe", shot=7, reason="stray", artifact_uri=None)
-        record_decision(RUN, "approve", gate="keyframe", shot=7)
-        record_decision(RUN, "approve", gate="script")
+        record_decision(RUN, "approve", gate="keyframe", shot=7, memory=backend.memory)
+        record_decision(RUN, "approve", gate="script", memory=backend.memory)
         events = await resume(sessions, backend.memory)
         assert any(
             o and "artifact_uri" in o and "kf-seed1" in o["artifact_uri"] for o in outputs(events)
         )
-        keys = {r.interrupt_id for r in reviews(RUN)}
+        keys = {r.interrupt_id for r in reviews(RUN, memory=backend.memory)}
         assert "review:keyframe:shot7" in keys  # still listed, never sent
 
 
 def test_open_interrupts_forget_requests_abandoned_by_a_new_message():
     from types import SimpleNamespace as NS
 
-    from sparkle_motion.review_gate import open_interrupts
+    from sparkle_motion.graph.interrupts import open_interrupts
 
     def call(key):
         fc = NS(name="adk_request_input", id=key)

@@ -13,11 +13,11 @@ from google.adk.sessions.sqlite_session_service import SqliteSessionService
 from google.genai import types
 
 from sparkle_motion.config import get_settings
-from sparkle_motion.review_gate import deliver_review_answers
-from sparkle_motion.runs.lock import Runs
+from sparkle_motion.graph.interrupts import deliver_review_answers
+from sparkle_motion.graph.requests import run_request
 from sparkle_motion.runs.reviews import record_decision, reviews
+from sparkle_motion.runs.table import Runs
 from sparkle_motion.schemas import RunStatus
-from sparkle_motion.stage_node import run_request
 from sparkle_motion.storage import MemoryLog, open_database
 from tests.conftest import REPO
 from tests.support.media import small_plan

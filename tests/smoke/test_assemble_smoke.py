@@ -4,17 +4,13 @@ slow on a CPU, so it runs only with SMOKE_ASSEMBLE=1. Uses the ffmpeg in effect
 
 from __future__ import annotations
 
-import os
+from tests.smoke.conftest import smoke
 
-import pytest
-
-pytestmark = pytest.mark.skipif(
-    os.environ.get("SMOKE_ASSEMBLE") != "1", reason="set SMOKE_ASSEMBLE=1 for the full encode"
-)
+pytestmark = smoke("assemble")
 
 
 def test_canonical_encode_of_the_example_at_1280x720(tmp_path):
-    from sparkle_motion.adapters.assemble_ffmpeg import AssembleOptions, assemble_clips
+    from sparkle_motion.adapters.assemble.ffmpeg import AssembleOptions, assemble_clips
     from sparkle_motion.media.probe import probe
     from tests.support.media import context, small_plan, step, still_clip, tone
 

@@ -3,13 +3,11 @@ credentials (SCRIPT_AGENT_MODEL, e.g. gemini-2.5-flash with GOOGLE_API_KEY)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("SMOKE_ADK") != "1", reason="set SMOKE_ADK=1 to call a hosted model"
-)
+from tests.smoke.conftest import smoke
+
+pytestmark = smoke("adk")
 
 
 def test_hosted_model_writes_a_valid_plan(tmp_path):

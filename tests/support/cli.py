@@ -19,7 +19,8 @@ def cli_env(root: Path, **extra: str) -> dict[str, str]:
         "SPARKLE_DOTENV": "",
         "ARTIFACTS_FS_ROOT": str(root / "art"),
         "SPARKLE_DB_PATH": str(root / "s.db"),
-        # SPARKLE_RUNS_DIR left at its default, `runs` relative to the working directory
+        # SPARKLE_RUNS_DIR left at its default, `runs` under the state home
+        "SPARKLE_HOME": str(root),
         **extra,
     }
 

@@ -95,9 +95,9 @@ def still_clip(
     height: int = HEIGHT,
 ) -> Path:
     """A real H.264 clip at `path` of one procedural keyframe (its PNG beside it)."""
-    from sparkle_motion.adapters.ffmpeg_motion import motion_command
-    from sparkle_motion.adapters.procedural_keyframes import draw_keyframe
-    from sparkle_motion.commands import run_command
+    from sparkle_motion.adapters.images.procedural import draw_keyframe
+    from sparkle_motion.adapters.video.ffmpeg_motion import motion_command
+    from sparkle_motion.subprocesses import run_command
 
     png = path.with_suffix(".png")
     png.write_bytes(draw_keyframe(image_step, width, height, seed))

@@ -12,8 +12,8 @@ from sparkle_motion.config import load_settings
 from sparkle_motion.runs.controller import run_context
 from sparkle_motion.runs.engine import Engine
 from sparkle_motion.runs.intake import build_run_context
-from sparkle_motion.runs.lock import Runs
 from sparkle_motion.runs.records import StepRecords
+from sparkle_motion.runs.table import Runs
 from sparkle_motion.storage import Database, FilesystemArtifactStore
 from tests.support.fake_adapters import RecordingAdapter
 

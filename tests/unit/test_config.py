@@ -20,11 +20,11 @@ def _file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_default_level():
-    s = load_settings(env=NO_DOTENV)
+def test_default_level(tmp_path):
+    s = load_settings(env={**NO_DOTENV, "SPARKLE_HOME": str(tmp_path)})
     assert s.plan_max_shots == 64
     assert s.artifacts_backend == "filesystem"
-    assert s.artifacts_index_path == Path("artifacts_fs/index.db")
+    assert s.artifacts_index_path == tmp_path / "artifacts_fs" / "index.db"
     assert s.source_of("plan_max_shots") == "default"
 
 
@@ -249,3 +249,79 @@ def test_review_gates_from_the_environment():
         ConfigError, match=r"SPARKLE_REVIEW_GATES: must be one of 'script' or 'keyframes'"
     ):
         load_settings(env={"SPARKLE_DOTENV": "", "SPARKLE_REVIEW_GATES": "storyboard"})
+
+
+# --------------------------------------------------------------------------- state home
+
+
+def test_default_home_is_the_xdg_data_dir():
+    s = load_settings(env={**NO_DOTENV, "XDG_DATA_HOME": "/xdg/data", "HOME": "/home/ada"})
+    assert s.home == Path("/xdg/data/sparkle-motion") and s.source_of("home") == "default"
+    s = load_settings(env={**NO_DOTENV, "HOME": "/home/ada"})
+    assert s.home == Path("/home/ada/.local/share/sparkle-motion")
+    # XDG: a relative XDG_DATA_HOME is ignored
+    s = load_settings(env={**NO_DOTENV, "XDG_DATA_HOME": "rel", "HOME": "/home/ada"})
+    assert s.home == Path("/home/ada/.local/share/sparkle-motion")
+
+
+def test_sparkle_home_wins(tmp_path):
+    s = load_settings(env={**NO_DOTENV, "XDG_DATA_HOME": "/xdg", "SPARKLE_HOME": "/srv/sm"})
+    assert s.home == Path("/srv/sm") and s.source_of("home") == "env:SPARKLE_HOME"
+    cfg = _file(tmp_path, "home: /from/file\n")
+    assert load_settings(env=NO_DOTENV, config_file=cfg).home == Path("/from/file")
+    assert load_settings({"home": Path("/cli")}, env=NO_DOTENV).home == Path("/cli")
+
+
+def test_relative_state_paths_resolve_under_home_absolute_ones_stay():
+    env = {**NO_DOTENV, "SPARKLE_HOME": "/srv/sm"}
+    s = load_settings(env=env)
+    assert s.runs_dir == Path("/srv/sm/runs")
+    assert s.artifacts_fs_root == Path("/srv/sm/artifacts_fs")
+    assert s.db_path == Path("/srv/sm/artifacts/sparkle.db")
+    assert s.artifacts_index_path == Path("/srv/sm/artifacts_fs/index.db")
+    assert s.adk_memory_path == Path("/srv/sm/artifacts/adk_memory.db")
+    s = load_settings(
+        env={
+            **env,
+            "SPARKLE_RUNS_DIR": "my/runs",
+            "ARTIFACTS_FS_INDEX": "idx.db",
+            "ADK_MEMORY_SQLITE": "mem.db",
+            "SPARKLE_DB_PATH": "/abs/s.db",
+            "ARTIFACTS_FS_ROOT": "/abs/art",
+        }
+    )
+    assert s.runs_dir == Path("/srv/sm/my/runs")
+    assert s.artifacts_index_path == Path("/srv/sm/idx.db")
+    assert s.adk_memory_path == Path("/srv/sm/mem.db")
+    assert s.db_path == Path("/abs/s.db") and s.artifacts_fs_root == Path("/abs/art")
+    # other relative paths keep their cwd meaning
+    assert load_settings(env={**env, "FFMPEG_PATH": "bin/ffmpeg"}).ffmpeg_path == Path("bin/ffmpeg")
+
+
+def test_relative_home_resolves_against_the_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = load_settings(env={**NO_DOTENV, "SPARKLE_HOME": "state"})
+    assert s.home == tmp_path / "state" and s.runs_dir == tmp_path / "state" / "runs"
+
+
+def test_two_working_directories_see_the_same_runs(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from sparkle_motion.cli import app
+    from sparkle_motion.runs.table import Runs
+    from sparkle_motion.storage import open_database
+
+    env = {**NO_DOTENV, "SPARKLE_HOME": str(tmp_path / "home")}
+    db = open_database(load_settings(env=env))
+    try:
+        Runs(db).create("shared-run", "plan-1")
+    finally:
+        db.close()
+    assert db.path == tmp_path / "home" / "artifacts" / "sparkle.db"
+    for cwd in (tmp_path / "a", tmp_path / "b"):
+        cwd.mkdir()
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(app, ["runs", "list"], env=env)
+        assert result.exit_code == 0, result.output
+        assert "shared-run" in result.output
+        assert not any(cwd.iterdir())  # nothing lands in the working directory

@@ -10,7 +10,7 @@ HEAVY = ("torch", "diffusers", "transformers", "google.adk")
 
 def test_import_is_light():
     code = (
-        "import sys, sparkle_motion, sparkle_motion.cli, sparkle_motion.plans, sparkle_motion.schema_registry;"
+        "import sys, sparkle_motion, sparkle_motion.cli, sparkle_motion.plans, sparkle_motion.schemas.registry;"
         f"print(sorted(set({HEAVY!r}) & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,7 +15,7 @@ from sparkle_motion.errors import (
     PlanResourceError,
     PlanSchemaError,
 )
-from sparkle_motion.planner.story import write_plan
+from sparkle_motion.offline_planner.story import write_plan
 from sparkle_motion.plans import validate_plan
 from sparkle_motion.script_agent import generate_plan
 from tests.conftest import make_settings

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..schemas import ArtifactRef, RenderProfile, RunContext, Step
+from ..subprocesses import CancelToken, default_token
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class StepJob:
     workdir: Path  # scratch space of this attempt; removed afterwards
     # each upstream step's stored outputs, for adapters that describe them (finalize)
     upstream: dict[str, list[ArtifactRef]] = field(default_factory=dict)
+    # the run's interrupt: pass it to every run_command (default: the process's token)
+    cancel: CancelToken = field(default_factory=default_token)
 
 
 class Adapter(Protocol):

@@ -12,28 +12,18 @@ from collections.abc import Callable
 
 from ..errors import MissingDependencyError
 from ..schemas import RenderProfile, Step
+from ..stages import FIXED_ADAPTER, PROFILE_KEY_OF_STEP
 from .base import Adapter
 
-# step type -> the `adapters:` key of a render profile
-STAGE_KIND_OF_STEP = {
-    "image": "images",
-    "video": "video",
-    "tts": "tts",
-    "lipsync": "lipsync",
-    "assemble": "assemble",
-}
-# step types every profile runs with the same adapter
-FIXED_ADAPTER = {"finalize": "video_final", "custom": "custom_handlers"}
-
 BUILTIN: dict[str, str] = {
-    "procedural_keyframes": "sparkle_motion.adapters.procedural_keyframes:ProceduralKeyframes",
-    "piper": "sparkle_motion.adapters.preview_tts:PreviewTTS",
-    "espeak": "sparkle_motion.adapters.preview_tts:EspeakTTS",
-    "ffmpeg_motion": "sparkle_motion.adapters.ffmpeg_motion:FfmpegMotion",
-    "audio_mux": "sparkle_motion.adapters.audio_mux:AudioMux",
-    "ffmpeg": "sparkle_motion.adapters.assemble_ffmpeg:AssembleFfmpeg",
-    "video_final": "sparkle_motion.adapters.video_final:VideoFinal",
-    "custom_handlers": "sparkle_motion.adapters.custom_handlers:CustomHandlers",
+    "procedural_keyframes": "sparkle_motion.adapters.images.procedural:ProceduralKeyframes",
+    "piper": "sparkle_motion.adapters.tts.preview:PreviewTTS",
+    "espeak": "sparkle_motion.adapters.tts.preview:EspeakTTS",
+    "ffmpeg_motion": "sparkle_motion.adapters.video.ffmpeg_motion:FfmpegMotion",
+    "audio_mux": "sparkle_motion.adapters.lipsync.audio_mux:AudioMux",
+    "ffmpeg": "sparkle_motion.adapters.assemble.ffmpeg:AssembleFfmpeg",
+    "video_final": "sparkle_motion.adapters.finish.video_final:VideoFinal",
+    "custom_handlers": "sparkle_motion.adapters.custom.handlers:CustomHandlers",
 }
 
 _FACTORIES: dict[str, Callable[[], Adapter]] = {}
@@ -75,7 +65,7 @@ def adapter_named(name: str) -> Adapter:
 def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
     name = FIXED_ADAPTER.get(step.type)
     if name is None:
-        kind = STAGE_KIND_OF_STEP.get(step.type)
+        kind = PROFILE_KEY_OF_STEP.get(step.type)
         if kind is None:
             raise MissingDependencyError(
                 f"{step.type} steps are not run by adapters", step_id=step.id

@@ -13,14 +13,14 @@ from pydantic import ValidationError
 
 from ..config import Settings, get_settings
 from ..errors import PlanPolicyViolation, PlanResourceError, PlanSchemaError, issue
-from ..render_profiles import resolve_render_profile
 from ..schemas import MoviePlan, PolicyWarning, ResolvedRenderProfile
-from ..validation_messages import pydantic_issues
+from ..schemas.messages import pydantic_issues
 from .compile import with_compiled_steps
 from .handlers import check_handlers
 from .limits import check_limits
 from .parse import load_plan_file, parse_plan_text
 from .policy import check_policy
+from .profiles import resolve_render_profile
 from .rules import check_rules, check_steps
 
 

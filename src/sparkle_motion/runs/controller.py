@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..schemas import RunContext, RunStatus
 from .engine import Engine, RunResult
-from .lock import Runs
+from .table import Runs
 
 
 def control_gate(

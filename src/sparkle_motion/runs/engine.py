@@ -8,7 +8,7 @@ readable is reused, not executed; otherwise the adapter runs, with our retry pol
 outputs are published to the artifact store before the step is recorded as succeeded.
 Every state a step passes through is a StepExecutionRecord in the database.
 
-The ADK workflow graph (issue 5) drives this per stage; this module knows no ADK.
+The ADK workflow graph drives this per stage (graph/nodes.py); this module knows no ADK.
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob
-from ..commands import cancelled
 from ..errors import PermanentStageError, SparkleMotionError, StageError, StorageError, is_transient
 from ..schemas import (
-    STAGE_OF_STEP_TYPE,
     ArtifactRef,
     ErrorAnnotation,
     PolicyWarning,
@@ -43,30 +41,16 @@ from ..schemas import (
 )
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.steps import step_input_refs
+from ..stages import STAGE_OF_STEP_TYPE, forced_stages
+from ..storage.base import ArtifactStore
 from ..storage.fs_store import sha256_file
+from ..storage.memory_log import MemoryLog
 from ..storage.uris import format_fs_uri
+from ..subprocesses import CancelToken, default_token
 from .records import StepRecords
 from .step_keys import step_key
 
 SKIPPABLE = {StepStatus.FAILED, StepStatus.SKIPPED}
-# execution order of stages: `from_stage` forces a stage and every later one
-STAGE_ORDER = (
-    "dialogue_audio",
-    "base_images",
-    "video",
-    "lipsync",
-    "custom",
-    "assemble",
-    "finalize",
-)
-
-
-def forced_stages(from_stage: str | None) -> set[str]:
-    if from_stage is None:
-        return set()
-    if from_stage not in STAGE_ORDER:
-        raise ValueError(f"from_stage must be one of {', '.join(STAGE_ORDER)}, got {from_stage!r}")
-    return set(STAGE_ORDER[STAGE_ORDER.index(from_stage) :])
 
 
 @dataclass(frozen=True)
@@ -87,11 +71,6 @@ class RunResult:
     records: dict[str, StepExecutionRecord] = field(default_factory=dict)
     executed: list[str] = field(default_factory=list)  # steps whose adapter ran this time
     cached: list[str] = field(default_factory=list)  # steps reused from a completed key
-
-
-def _stopping(gate: Callable[[], str | None] | None) -> bool:
-    """Asked before each step: an interrupt (commands.cancel_all) or a stop request."""
-    return cancelled() or (gate is not None and gate() == "stop")
 
 
 def _stage_batches(steps: list[Step]) -> list[list[Step]]:
@@ -173,15 +152,16 @@ class Engine:
     def __init__(
         self,
         *,
-        store: Any,
+        store: ArtifactStore,
         records: StepRecords,
         adapter_for: Callable[[Step, RunContext], Adapter],
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        memory: Any = None,
+        memory: MemoryLog | None = None,
         workdir: Path | None = None,
         base_dir: Path | None = None,
         workers: int = 1,
+        cancel: CancelToken | None = None,
     ) -> None:
         self.store = store
         self.records = records
@@ -193,6 +173,13 @@ class Engine:
         self.workdir = workdir.resolve() if workdir is not None else None
         self.base_dir = base_dir  # where plan-relative input paths are resolved
         self.workers = max(1, workers)  # steps of one stage run at once (adapters permitting)
+        # the run's interrupt (subprocesses.run_token): every step's commands run under it,
+        # and no step starts once it is cancelled. Default: the process's default token.
+        self.cancel = cancel if cancel is not None else default_token()
+
+    def _stopping(self, gate: Callable[[], str | None] | None) -> bool:
+        """Asked before each step: an interrupt (the run's token) or a stop request."""
+        return self.cancel.cancelled or (gate is not None and gate() == "stop")
 
     def _local_inputs(self, step: Step) -> dict[str, Path]:
         """Non-@ inputs (a keyframe's `source`, a reference voice clip) as files under
@@ -271,7 +258,7 @@ class Engine:
 
     def _run_sequential(self, ctx, batch, outputs, result, force, gate) -> str | None:
         for step in batch:
-            if _stopping(gate):
+            if self._stopping(gate):
                 return step.id
             self._finish_step(
                 step, self._run_step(ctx, step, outputs, result, force=force), outputs, result
@@ -290,7 +277,7 @@ class Engine:
                 ready = [s for s in waiting if not set(upstream_ids(s)) & unfinished]
                 while ready and len(running) < self.workers and stopped_at is None:
                     step = ready.pop(0)
-                    if _stopping(gate):
+                    if self._stopping(gate):
                         stopped_at = step.id
                         break
                     waiting.remove(step)
@@ -567,6 +554,7 @@ class Engine:
                 context=ctx,
                 workdir=scratch,
                 upstream={u: outputs[u] for u in upstream_ids(step)},
+                cancel=self.cancel,
             )
             produced = adapter.run(job)
             if not produced:

@@ -51,6 +51,7 @@ def prepare(
     plan_obj, profile = result.plan, result.profile
     timeline, schedule = [], []
     start = 0.0
+    characters = {c.id: c for c in plan_obj.characters}  # validated: every line's is here
     rates = {c.id: c.voice.rate for c in plan_obj.characters}
     for i, shot in enumerate(plan_obj.shots):
         timeline.append(
@@ -66,14 +67,13 @@ def prepare(
         )
         for placed in place_lines(shot, settings.plan_speech_typical_wps, rates, gap_s=LINE_GAP_S):
             line = shot.dialogue[placed.index]
-            character = plan_obj.character(line.character)
             schedule.append(
                 ScheduledLine(
                     line_id=shot.line_id(placed.index),
                     shot_id=shot.id,
                     character=line.character,
                     text=line.text,
-                    voice=character.voice,
+                    voice=characters[line.character].voice,
                     start_s=round(start + placed.start_s, 6),
                     shot_offset_s=round(placed.start_s, 6),
                     est_duration_s=round(placed.duration_s, 6),

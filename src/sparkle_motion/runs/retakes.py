@@ -12,10 +12,10 @@ id) starts from take 0.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from ..plans.ids import derive_seed
 from ..schemas import ImageStep, RunContext
+from ..storage.memory_log import MemoryLog
 
 KEYFRAMES_GATE = "keyframes"
 APPLIED = "review_applied"
@@ -30,7 +30,7 @@ def plan_seeds(ctx: RunContext) -> dict[int, int]:
     }
 
 
-def retakes(run_id: str, memory: Any, seeds: dict[int, int]) -> dict[int, int]:
+def retakes(run_id: str, memory: MemoryLog, seeds: dict[int, int]) -> dict[int, int]:
     """How many times each keyframe, as the plan seeds it now (`plan_seeds`), was rejected
     (and so re-rendered) in the run."""
     counts: Counter[int] = Counter()
@@ -55,11 +55,12 @@ def apply_retakes(ctx: RunContext, takes: dict[int, int]) -> RunContext:
         return ctx
     steps = []
     for step in ctx.plan.steps:
-        take = takes.get(step.keyframe, 0) if isinstance(step, ImageStep) else 0
-        if take and step.keyframe is not None:
-            seed = step.opts.seed if step.opts.seed is not None else 0
-            opts = step.opts.model_copy(update={"seed": retake_seed(seed, take)})
-            step = step.model_copy(update={"opts": opts})
+        if isinstance(step, ImageStep) and step.keyframe is not None:
+            take = takes.get(step.keyframe, 0)
+            if take:
+                seed = step.opts.seed if step.opts.seed is not None else 0
+                opts = step.opts.model_copy(update={"seed": retake_seed(seed, take)})
+                step = step.model_copy(update={"opts": opts})
         steps.append(step)
     plan = ctx.plan.model_copy(update={"steps": steps})
     return ctx.model_copy(update={"plan": plan})

@@ -29,10 +29,9 @@ class PendingReview:
     keyframes: tuple[int, ...] = ()  # the items of a review over several keyframes
 
 
-def reviews(run_id: str, *, memory: Any = None) -> list[PendingReview]:
+def reviews(run_id: str, *, memory: Any) -> list[PendingReview]:
     """The latest request per interrupt of a run that has not been applied yet, with the
     decision if one was recorded."""
-    memory = memory or _default_memory()
     events = memory.list(run_id)
     found: dict[str, PendingReview] = {}
     for event in events:
@@ -63,7 +62,7 @@ def record_decision(
     shot: int | None = None,
     note: str | None = None,
     keyframes: list[int] | None = None,
-    memory: Any = None,
+    memory: Any,
 ) -> PendingReview:
     """Record a person's decision on the run's open review (the one at `gate`/`shot` when
     several are open) as a `qa_manual_review` memory event. Rejecting a review over several
@@ -76,7 +75,6 @@ def record_decision(
         raise HumanInputRequestError(
             "keyframes: only a rejection names keyframes (an approval covers them all)"
         )
-    memory = memory or _default_memory()
     with memory.db.atomic():  # two reviewers cannot both answer one request
         return _record(run_id, decision, gate, shot, note, keyframes, memory)
 
@@ -161,7 +159,6 @@ def log_answer(
 
 def latest_answer(run_id: str, review: PendingReview, memory: Any) -> dict[str, Any]:
     """The latest recorded answer to `review`: decision, note and the keyframes to retake."""
-    memory = memory or _default_memory()
     answers = [
         e.payload
         for e in memory.list(run_id, ANSWERED)
@@ -173,9 +170,3 @@ def latest_answer(run_id: str, review: PendingReview, memory: Any) -> dict[str, 
         "note": last.get("note"),
         "keyframes": last.get("keyframes") or [],
     }
-
-
-def _default_memory() -> Any:
-    from .. import adk_helpers
-
-    return adk_helpers._current().memory

@@ -18,7 +18,6 @@ from .movie_plan import (
 from .profiles import RenderProfile, RenderProfilesFile, ResolvedRenderProfile
 from .report import PolicyWarning, SimulatedStep, SimulateExecutionReport
 from .runs import (
-    STAGES,
     Checkpoint,
     ErrorAnnotation,
     RunContext,
@@ -31,7 +30,6 @@ from .runs import (
 )
 from .steps import (
     DERIVED_STEP_TYPES,
-    STAGE_OF_STEP_TYPE,
     STEP_TYPES,
     AssembleLine,
     AssembleMusic,
@@ -72,8 +70,6 @@ __all__ = [
     "DERIVED_STEP_TYPES",
     "SCHEMA_MODELS",
     "SCHEMA_VERSION",
-    "STAGES",
-    "STAGE_OF_STEP_TYPE",
     "STEP_TYPES",
     "ArtifactRef",
     "AssembleLine",

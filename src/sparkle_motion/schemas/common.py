@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ..errors import RunRequestError
+
 SCHEMA_VERSION = "v1"
 
 # A stable identifier usable in file names, step keys and URIs.
+# a run id is the ADK session id and a folder name under the runs dir and artifact root
+RUN_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
+
+
+def check_run_id(value: object, field: str = "run_id") -> str:
+    """`value` when it is a valid run id (the whole string matches RUN_ID_PATTERN), else
+    RunRequestError naming `field`."""
+    if not isinstance(value, str) or re.fullmatch(RUN_ID_PATTERN, value) is None:
+        raise RunRequestError(
+            "must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or "
+            f"digit; got {value!r}",
+            field=field,
+        )
+    return value
+
+
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"),

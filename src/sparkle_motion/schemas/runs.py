@@ -14,17 +14,6 @@ from .movie_plan import MoviePlan
 from .profiles import ResolvedRenderProfile
 from .voice import VoiceSpec
 
-STAGES: tuple[str, ...] = (
-    "script",
-    "plan_intake",
-    "dialogue_audio",
-    "base_images",
-    "video",
-    "lipsync",
-    "assemble",
-    "finalize",
-)
-
 
 class RunStatus(StrEnum):
     PENDING = "pending"

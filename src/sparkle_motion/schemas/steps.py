@@ -232,18 +232,8 @@ STEP_TYPES: tuple[str, ...] = (
 # Steps plan intake derives; a plan may not carry them.
 DERIVED_STEP_TYPES: tuple[str, ...] = ("assemble", "finalize")
 
+
 # Which workflow stage executes each step type.
-STAGE_OF_STEP_TYPE: dict[str, str] = {
-    "image": "base_images",
-    "tts": "dialogue_audio",
-    "video": "video",
-    "lipsync": "lipsync",
-    "custom": "custom",
-    "assemble": "assemble",
-    "finalize": "finalize",
-}
-
-
 def step_input_refs(step: Any) -> list[tuple[str, str]]:
     """Every (field path suffix, InputRef) a step reads, e.g. ('start_frames[0]', '@kf_000')."""
     refs: list[tuple[str, str]] = []

@@ -2,7 +2,8 @@
 
 `open_artifact_store(settings)` picks the backend (ARTIFACTS_BACKEND): `filesystem`, our
 atomic shim, or `adk`, ADK's own services (GCS when ADK_ARTIFACTS_GCS_BUCKET is set,
-else its FileArtifactService under ARTIFACTS_FS_ROOT). Both offer one API:
+else its FileArtifactService under ARTIFACTS_FS_ROOT). Both offer one API, the
+`ArtifactStore` Protocol (base.py):
 
     publish(run_id=, stage=, name=, data=, mime_type=, artifact_type=, metadata=) -> ArtifactRef
     read_bytes(uri) -> bytes          checksum-verified, else ArtifactIntegrityError
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings, get_settings
+from .base import ArtifactStore
 from .db import Database
 from .fs_store import DEFAULT_APP, FilesystemArtifactStore
 from .memory_log import MemoryEvent, MemoryLog
@@ -24,6 +26,11 @@ from .recent_index import RecentIndex
 
 if TYPE_CHECKING:
     from .adk_store import AdkArtifactStore
+
+    def _both_are_artifact_stores(
+        fs: FilesystemArtifactStore, adk: AdkArtifactStore
+    ) -> tuple[ArtifactStore, ArtifactStore]:
+        return fs, adk  # mypy proves each satisfies the Protocol
 
 
 def open_database(settings: Settings | None = None) -> Database:
@@ -64,6 +71,7 @@ def open_artifact_store(
 
 
 __all__ = [
+    "ArtifactStore",
     "Database",
     "FilesystemArtifactStore",
     "MemoryEvent",

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from google.adk.events import Event
 from google.adk.memory import BaseMemoryService
@@ -23,6 +24,9 @@ from google.genai import types
 
 from .fs_store import DEFAULT_APP, DEFAULT_USER
 from .memory_log import MemoryEvent, MemoryLog
+
+if TYPE_CHECKING:
+    from google.adk.sessions import Session
 
 GLOBAL_SESSION = "sparkle-global"  # events written without a run
 
@@ -70,7 +74,7 @@ class SparkleMemoryService(BaseMemoryService):
             self._synced_id = events[-1].id
         return len(events)
 
-    async def add_session_to_memory(self, session) -> None:  # type: ignore[no-untyped-def]
+    async def add_session_to_memory(self, session: Session) -> None:
         await self.inner.add_session_to_memory(session)
 
     async def add_events_to_memory(

@@ -1,5 +1,5 @@
 """SQLite access: one connection per Database, WAL, one `atomic()` helper for writes,
-and forward migrations applied from db/schema/<set>/NNNN_name.sql.
+and forward migrations applied from db/schema/<set>/NNNN_name.sql (package data).
 
 `PRAGMA user_version` holds the number of the last migration applied. A database newer
 than the code is refused rather than guessed at. Migrations run inside BEGIN IMMEDIATE,
@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..config import REPO_ROOT
 from ..errors import StorageError
+from ..resources import db_schema_dir
 
-SCHEMA_ROOT = REPO_ROOT / "db" / "schema"
+SCHEMA_ROOT = db_schema_dir()  # package data: db/schema/ in a checkout
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -184,7 +184,8 @@ class Database:
             return self._conn.execute(sql, params).fetchone()
 
     def integrity_check(self) -> str:
-        return str(self.query_one("PRAGMA integrity_check")[0])
+        row = self.query_one("PRAGMA integrity_check")
+        return "no answer" if row is None else str(row[0])
 
     def close(self) -> None:
         with self._lock:

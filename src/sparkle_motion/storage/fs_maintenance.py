@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..schemas import ArtifactRef
 from .fs_store import MANIFEST, TMP_DIR, FilesystemArtifactStore, sha256_file
@@ -166,7 +166,7 @@ def select_prunable(
     older_than_s: float | None = None,
     max_bytes: int | None = None,
     now: float | None = None,
-) -> list[Any]:
+) -> list[sqlite3.Row]:
     """Index rows retention would drop: versions created more than `older_than_s` ago,
     then the oldest until the root's payloads total at most `max_bytes`."""
     if older_than_s is not None and older_than_s < 0:
@@ -192,9 +192,12 @@ def prune(
     older_than_s: float | None = None,
     max_bytes: int | None = None,
     now: float | None = None,
+    dry_run: bool = False,
 ) -> list[ArtifactRef]:
-    """Retention (see `select_prunable`). Returns what was removed."""
+    """Retention (see `select_prunable`). Returns what was removed (with `dry_run`: what
+    would be, removing nothing)."""
     doomed = select_prunable(store, older_than_s=older_than_s, max_bytes=max_bytes, now=now)
-    removed = [store._to_ref(row) for row in doomed]
-    store.delete_versions(doomed)
+    removed = [store.ref_of_row(row) for row in doomed]
+    if not dry_run:
+        store.delete_versions(doomed)
     return removed

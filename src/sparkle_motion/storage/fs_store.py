@@ -20,7 +20,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -259,7 +259,8 @@ class FilesystemArtifactStore:
     def _payload_path(self, row: sqlite3.Row) -> Path:
         return safe_join(self.root, *row["rel_dir"].split("/"), row["name"])
 
-    def _to_ref(self, row: sqlite3.Row) -> ArtifactRef:
+    def ref_of_row(self, row: sqlite3.Row) -> ArtifactRef:
+        """The ref of an index row (one version), as `ref` and `list` return it."""
         return ArtifactRef(
             uri=format_fs_uri(row["scope"], row["artifact_id"], row["version"]),
             artifact_type=row["artifact_type"],
@@ -277,7 +278,7 @@ class FilesystemArtifactStore:
         )
 
     def ref(self, uri: str) -> ArtifactRef:
-        return self._to_ref(self._row(uri))
+        return self.ref_of_row(self._row(uri))
 
     def read_bytes(self, uri: str) -> bytes:
         """The payload, verified against its recorded checksum."""
@@ -329,7 +330,9 @@ class FilesystemArtifactStore:
                 " AND a2.user_id = artifacts.user_id AND a2.scope = artifacts.scope"
                 " AND a2.artifact_id = artifacts.artifact_id)"
             )
-        return [self._to_ref(r) for r in self.index.query(sql + " ORDER BY created_at, id", params)]
+        return [
+            self.ref_of_row(r) for r in self.index.query(sql + " ORDER BY created_at, id", params)
+        ]
 
     # ------------------------------------------------------------------ delete
 
@@ -345,7 +348,7 @@ class FilesystemArtifactStore:
             raise ArtifactNotFoundError(f"{uri}: no such artifact", context={"uri": uri})
         return self.delete_versions(rows)
 
-    def delete_versions(self, rows: list[sqlite3.Row]) -> int:
+    def delete_versions(self, rows: Sequence[sqlite3.Row]) -> int:
         """Remove these index rows, then their folders. Rows go first, so a crash in between
         leaves orphans (harmless, found by check), never dangling rows; the folders go while
         holding the index's write lock, so no publish is creating folders meanwhile."""

@@ -1,7 +1,7 @@
 """The memory log: append-only structured events per run (seed table `memory_events`).
 
 A write either commits durably or raises MemoryWriteError; nothing is swallowed. ADK
-agents see these events through ADK's memory service (adk_helpers, issue 4).
+agents see these events through ADK's memory service (adk_helpers).
 """
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ class MemoryLog:
                     "INSERT INTO memory_events (run_id, timestamp, event_type, payload) VALUES (?, ?, ?, ?)",
                     (run_id, stamp, event_type, text),
                 )
-                return int(cur.lastrowid)
+                if cur.lastrowid is None:  # sqlite3 sets it after every INSERT
+                    raise sqlite3.Error("the insert reported no row id")
+                return cur.lastrowid
         except sqlite3.Error as exc:
             raise MemoryWriteError(
                 f"cannot append memory event: {exc}",

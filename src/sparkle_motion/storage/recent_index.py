@@ -54,4 +54,5 @@ class RecentIndex:
         return old + extra
 
     def __len__(self) -> int:
-        return int(self.db.query_one("SELECT COUNT(*) FROM recent_index")[0])
+        row = self.db.query_one("SELECT COUNT(*) FROM recent_index")
+        return int(row[0]) if row is not None else 0

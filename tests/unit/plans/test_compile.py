@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sparkle_motion.plans import compile_steps, validate_plan
 from sparkle_motion.plans.ids import derive_seed
-from sparkle_motion.render_profiles import resolve_render_profile
+from sparkle_motion.plans.profiles import resolve_render_profile
 from sparkle_motion.schemas import ImageStep, LipsyncStep, MoviePlan, TTSStep, VideoStep
 from tests.conftest import make_settings
 

@@ -7,7 +7,7 @@ import time
 
 from sparkle_motion.runs.controller import control_gate
 from sparkle_motion.runs.heartbeat import Heartbeat
-from sparkle_motion.runs.lock import Runs
+from sparkle_motion.runs.table import Runs
 from sparkle_motion.schemas import RunStatus
 from sparkle_motion.storage import Database
 

@@ -9,8 +9,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sparkle_motion.schema_registry import model_json_schema
 from sparkle_motion.schemas import MoviePlan, RenderProfilesFile
+from sparkle_motion.schemas.registry import model_json_schema
 from tests.conftest import EXAMPLES, REPO
 
 

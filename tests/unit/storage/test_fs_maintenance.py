@@ -77,8 +77,10 @@ def test_prune_by_age_and_by_bytes(store):
     store.index.query(
         "UPDATE artifacts SET created_at = 3000 WHERE artifact_id = ?", (new.artifact_id,)
     )
+    would = prune(store, older_than_s=1500, now=3100, dry_run=True)
+    assert [r.uri for r in would] == [old.uri] and store.read_bytes(old.uri)  # still there
     removed = prune(store, older_than_s=1500, now=3100)
-    assert [r.uri for r in removed] == [old.uri]
+    assert removed == would
     removed = prune(store, max_bytes=150)
     assert [r.uri for r in removed] == [mid.uri]
     assert [r.uri for r in store.list("run2")] == [new.uri] and store.list("run1") == []

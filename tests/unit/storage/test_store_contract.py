@@ -25,6 +25,13 @@ def backend(request, tmp_path):
     b.store.close()
 
 
+def test_every_backend_is_an_artifact_store(backend):
+    from sparkle_motion.storage import ArtifactStore
+
+    assert isinstance(backend.store, ArtifactStore)
+    assert backend.store.backend in ("filesystem", "adk")
+
+
 def test_publish_then_read(backend):
     store = backend.store
     ref = store.publish(

@@ -1,0 +1,81 @@
+"""finalize: the film's `video_final` manifest (the seed's "Final video manifest contract").
+
+The checksum is computed from the film's bytes and must equal the one the store recorded
+when assemble published it (rule 2); duration, frame rate and size are read from the file
+with PyAV (rule 3); `download_url` is set when the storage needs one (rule 1: ADK).
+`playback_ready` says the file is an H.264 + AAC MP4 a browser or player can start.
+Published as a JSON artifact of type `video_final`: that row is the manifest.
+"""
+
+from __future__ import annotations
+
+from ...errors import ArtifactIntegrityError, PermanentStageError
+from ...media.probe import probe
+from ...schemas import FinalizeStep, RenderProfile, Step, VideoFinalManifest
+from ...schemas.common import utc_now
+from ...storage.fs_store import sha256_file
+from ..base import Estimate, Output, StepJob
+
+
+def build_manifest(job: StepJob) -> VideoFinalManifest:
+    step = job.step
+    assert isinstance(step, FinalizeStep)
+    refs = job.upstream.get(step.film.removeprefix("@")) or []
+    if not refs:
+        raise PermanentStageError(f"{step.id}: no film to finalize", step_id=step.id)
+    film, path = refs[0], job.inputs[step.film]
+    checksum, size = sha256_file(path)
+    if checksum != film.checksum_sha256 or size != film.size_bytes:
+        raise ArtifactIntegrityError(
+            f"{step.id}: {film.uri} has sha256 {checksum} ({size} bytes) but was published as "
+            f"{film.checksum_sha256} ({film.size_bytes} bytes)",
+            context={"uri": film.uri, "path": str(path)},
+        )
+    info = probe(path)
+    adk = film.uri.startswith("artifact://")
+    ready = (
+        info.video_codec == "h264"
+        and info.audio_codec == "aac"
+        and info.duration_s > 0
+        and (info.width or 0) > 0
+    )
+    return VideoFinalManifest(
+        artifact_uri=film.uri,
+        local_path=str(path),
+        download_url=path.resolve().as_uri() if adk else None,
+        storage_hint="adk" if adk else "filesystem",
+        mime_type=film.mime_type,
+        size_bytes=size,
+        duration_s=info.duration_s,
+        frame_rate=info.frame_rate or job.context.render_profile.fps,
+        resolution_px=f"{info.width}x{info.height}",
+        checksum_sha256=checksum,
+        run_id=job.context.run_id,
+        playback_ready=ready,
+        created_at=utc_now(),
+        notes=None if ready else f"codecs {info.video_codec}/{info.audio_codec}",
+    )
+
+
+class VideoFinal:
+    name = "video_final"
+    version = "1"
+    model_id = None
+
+    def run(self, job: StepJob) -> list[Output]:
+        manifest = build_manifest(job)
+        return [
+            Output(
+                name="video_final.json",
+                data=manifest.model_dump_json(indent=2).encode(),
+                mime_type="application/json",
+                artifact_type="video_final",
+                metadata={
+                    "film_uri": manifest.artifact_uri,
+                    "playback_ready": manifest.playback_ready,
+                },
+            )
+        ]
+
+    def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
+        return Estimate(time_s=0.2, peak_memory_mb=50.0)

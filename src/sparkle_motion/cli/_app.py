@@ -1,0 +1,120 @@
+"""The `sparkle-motion` app: its sub-command groups, the settings state, the consoles and
+`fail`, the one way a command reports an error and exits.
+
+Exit codes: 0 ok; 1 a plan (or other input) was rejected, a run failed or was not found;
+2 bad usage or configuration; 3 the run (or the one-job slot) is taken; 4 stopped;
+5 waiting at a review gate; 6 script rejected; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..config import Settings, load_settings
+from ..errors import ConfigError, RunRequestError, SparkleMotionError
+
+app = typer.Typer(
+    name="sparkle-motion",
+    help="Turn an idea into a short film: plan, validate, render, resume.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class _PlanGroup(TyperGroup):
+    """`sparkle-motion plan "IDEA"` means `sparkle-motion plan write "IDEA"`."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["write", *args]
+        return super().parse_args(ctx, args)
+
+
+plan_app = typer.Typer(
+    cls=_PlanGroup,
+    help="Write a MoviePlan from an idea; validate, inspect and compile plans.",
+    no_args_is_help=True,
+)
+config_app = typer.Typer(
+    help="Show the settings in effect and where each came from.", no_args_is_help=True
+)
+artifacts_app = typer.Typer(
+    help="List, inspect, check and prune stored artifacts.", no_args_is_help=True
+)
+app.add_typer(plan_app, name="plan")
+app.add_typer(config_app, name="config")
+review_app = typer.Typer(help="Answer review gates: list, approve, reject.", no_args_is_help=True)
+workflows_app = typer.Typer(
+    help="Run the ADK production graph (our `adk workflows run`).", no_args_is_help=True
+)
+app.add_typer(workflows_app, name="workflows")
+app.add_typer(artifacts_app, name="artifacts")
+app.add_typer(review_app, name="review")
+runs_app = typer.Typer(help="List runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class State:
+    config_file: Path | None = None
+    cli: dict[str, Any]
+
+    def __init__(self) -> None:
+        self.cli = {}
+
+    def settings(self, **overrides: Any) -> Settings:
+        try:
+            return load_settings({**self.cli, **overrides}, config_file=self.config_file)
+        except ConfigError as exc:
+            fail(exc, 2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sparkle-motion {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings YAML (beats SPARKLE_CONFIG).")
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    state = State()
+    state.config_file = config
+    ctx.obj = state
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.obj if isinstance(ctx.obj, State) else State()
+
+
+def fail(problem: SparkleMotionError | str, code: int) -> NoReturn:
+    """Print one line (`TypeName: message` for our errors, `error: ...` for usage) and exit.
+    A bad request names the option it came from (`--from-stage: ...`)."""
+    if isinstance(problem, RunRequestError):
+        text, prefix = problem.message, f"{problem.field}: "
+        if text.startswith(prefix) and problem.field != "plan":
+            text = f"--{problem.field.replace('_', '-')}: {text.removeprefix(prefix)}"
+        err.print(f"[red]error[/red]: {escape(text.removeprefix('plan: '))}")
+    elif isinstance(problem, SparkleMotionError):
+        err.print(f"[red]{type(problem).__name__}[/red]: {escape(problem.message)}")
+    else:
+        err.print(f"[red]error[/red]: {escape(problem)}")
+    raise typer.Exit(code)

@@ -1,0 +1,422 @@
+"""`sparkle-motion run | resume | status | runs list | pause | stop | unlock`: the film
+front door. Each command calls the run service (production_agent) and prints what it
+returns: `run` makes a film from an idea or a plan, `resume` goes on from where a run
+ended, `status` shows one, and the control commands ask a running one to pause or stop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import (
+    PlanError,
+    RunBusyError,
+    RunLockedError,
+    RunNotFoundError,
+    RunRequestError,
+)
+from ._app import _state, app, err, fail, out, runs_app
+
+RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Also copy the film here.")]
+SessionDbOpt = Annotated[
+    Path | None,
+    typer.Option("--session-db", help="ADK session database (default: runs/sessions.db)."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+STEP_DONE_EVENTS = ("step_completed", "step_cached", "step_failed", "step_skipped")
+
+
+class _Bar:
+    """The run's progress on stderr: steps done of the plan's steps (a RunProgress)."""
+
+    def __init__(self, show: bool) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not (show and err.is_terminal),
+        )
+        self.task = self.progress.add_task("planning", total=None)
+
+    def event(self, event: Any) -> None:
+        step = event.payload.get("step_id", "")
+        if event.event_type in STEP_DONE_EVENTS:
+            self.progress.update(self.task, advance=1, description=step)
+        elif event.event_type == "step_started":
+            self.progress.update(self.task, description=f"{step} ...")
+
+    def output(self, output: dict[str, Any]) -> None:
+        if "plan_id" in output:
+            self.progress.update(self.task, total=output["steps"], description="rendering")
+
+
+def _report(outcome: Any) -> bool:
+    """One line per node output; True when every stage succeeded."""
+    ok = True
+    intake = outcome.intake
+    if intake is not None:
+        note = (
+            f" (continuing a {intake['resumed_from']} run)"
+            if intake.get("resumed_from") not in (None, "pending")
+            else ""
+        )
+        out.print(f"plan_intake: {intake['steps']} steps planned{note}")
+        for warning in intake.get("warnings", []):
+            err.print(f"[yellow]warning[/yellow]: {escape(warning)}")
+    for decision in outcome.decisions:
+        if decision.get("run_status") == "rejected":
+            out.print("script rejected: the run ended, nothing rendered")
+            ok = False
+        elif decision.get("decision") != "not_reviewed":
+            retake = (
+                f", keyframes {decision['retake']} render again" if "retake" in decision else ""
+            )
+            note = f" ({decision['note']})" if decision.get("note") else ""
+            out.print(f"review {decision['review']}: {decision['decision']}{escape(note)}{retake}")
+    for stage in outcome.stages:
+        ok &= stage["status"] == "succeeded"
+        out.print(
+            f"{stage['stage']}: {stage['status']} "
+            f"({len(stage['executed'])} run, {len(stage['cached'])} reused)"
+        )
+    return ok
+
+
+def _waiting(run_id: str, waiting: list[Any]) -> None:
+    """How to answer the review gates a run is paused at."""
+    for review in waiting:
+        state = f"answered {review.answered}, " if review.answered else ""
+        out.print(f"review {review.gate} ({state}{review.interrupt_id}): {escape(review.message)}")
+    out.print(
+        f"run {run_id}: awaiting review; `sparkle-motion review approve|reject {run_id}` "
+        f"then `sparkle-motion resume {run_id}`"
+    )
+
+
+def _film_line(film: Path, manifest: Any) -> str:
+    ready = "playback ready" if manifest.playback_ready else "NOT playback ready"
+    return f"film: {film} ({manifest.duration_s:.1f} s, {manifest.resolution_px}, {ready})"
+
+
+def _finish(handle: Any, output: Path | None) -> None:
+    """Print how the run ended and exit with its code."""
+    from ..production_agent import export_film
+
+    run_id, outcome = handle.run_id, handle.outcome
+    if outcome.nothing_to_render:
+        film = outcome.film
+        path = export_film(run_id, output) if output is not None else Path(film.local_path)
+        out.print(f"run {run_id}: finished; every step's output is stored, nothing to render")
+        out.print(f"film: {path} ({film.duration_s:.1f} s)")
+        out.print(f"run {run_id}")
+        return
+    ok = _report(outcome)
+    if outcome.waiting:
+        _waiting(run_id, outcome.waiting)
+        raise typer.Exit(5)
+    if any(d.get("run_status") == "rejected" for d in outcome.decisions):
+        out.print(f"run {run_id}: rejected")
+        raise typer.Exit(6)
+    stopped = any(s.get("status") == "stopped" for s in outcome.stages)
+    if not ok:
+        for line in outcome.failures:
+            err.print(f"[red]failed[/red] {escape(line)}")
+        ended = "stopped" if stopped else "failed"
+        out.print(f"run {run_id}: {ended}; `sparkle-motion resume {run_id}` continues it")
+        raise typer.Exit(4 if stopped else 1)
+    if outcome.film is None:
+        fail(f"run {run_id} finished without a video_final manifest", 1)
+    film = export_film(run_id, output) if output is not None else Path(outcome.film.local_path)
+    out.print(_film_line(film, outcome.film))
+    out.print(f"run {run_id}")
+
+
+def _drive(start: Any, run_id: str | None, output: Path | None, settings: Any) -> None:
+    """Call the service, map its typed errors to exit codes, print the ending. This
+    process drives one run: its settings are the process's too, so what adapters read
+    from the process settings (FFMPEG_PATH, SPARKLE_DEBUG) follows --config."""
+    from ..config import use_settings
+
+    use_settings(settings)
+    try:
+        handle = start()
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted: run {run_id} stopped; `sparkle-motion resume {run_id}` continues it"
+        )
+        raise typer.Exit(130) from None
+    except (RunLockedError, RunBusyError) as exc:
+        fail(exc, 3)
+    except (PlanError, RunRequestError) as exc:
+        fail(exc, 2)
+    except RunNotFoundError as exc:
+        fail(f"no run {exc.run_id}", 1)
+    _finish(handle, output)
+
+
+@app.command("run")
+def run_film(
+    ctx: typer.Context,
+    idea_or_plan: Annotated[
+        str, typer.Argument(help="An idea in quotes, or a MoviePlan file.", show_default=False)
+    ],
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Render profile (beats the plan's).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report steps, time and cost; render nothing.")
+    ] = False,
+    output: OutputOpt = None,
+    run_id: Annotated[str | None, typer.Option("--run-id", help="Run id (default: new).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Planner seed for an idea.")] = None,
+    session_db: SessionDbOpt = None,
+    quiet: QuietOpt = False,
+    review: Annotated[
+        str | None,
+        typer.Option(
+            "--review",
+            help="Review gates to pause at, comma-separated: script, keyframes; `none` for "
+            "none (default: SPARKLE_REVIEW_GATES).",
+        ),
+    ] = None,
+) -> None:
+    """Make a film: idea (or plan) -> plan -> keyframes, voices, clips -> assembled MP4.
+    Prints the film's path and the run id."""
+    from ..production_agent import new_run_id, plan_source, start_run
+
+    gates = _review_gates(review)
+    if profile is not None:
+        _state(ctx).cli["render_profile"] = profile
+    settings = _state(ctx).settings()
+    if output is not None and output.suffix.lower() != ".mp4":
+        fail(f"--output must end in .mp4, got {output}", 2)
+    run_id = run_id or new_run_id()
+    try:
+        source = plan_source(idea_or_plan, run_id=run_id, seed=seed, settings=settings)
+    except (PlanError, RunRequestError) as exc:
+        fail(exc, 2)
+    if source.summary is not None:
+        s = source.summary
+        out.print(f"plan: {source.path} ({s.shots} shots, {s.duration_s:g} s)")
+    if dry_run:
+        try:
+            handle = start_run(source, run_id=run_id, dry=True, settings=settings)
+        except (PlanError, RunRequestError) as exc:
+            fail(exc, 2)
+        _dry_report(handle.report)
+        return
+    _drive(
+        lambda: start_run(
+            source,
+            review=gates,
+            run_id=run_id,
+            settings=settings,
+            session_db=session_db,
+            progress=_Bar(not quiet),
+        ),
+        run_id,
+        output,
+        settings,
+    )
+
+
+def _review_gates(option: str | None) -> list[str] | None:
+    """`--review script,keyframes` as a list ([] for `none`; None: the settings decide)."""
+    from ..stages import REVIEW_GATES
+
+    if option is None:
+        return None
+    names = [n.strip() for n in option.split(",") if n.strip()]
+    if names == ["none"]:
+        return []
+    if not names or any(n not in REVIEW_GATES for n in names):
+        fail(f"--review takes {', '.join(REVIEW_GATES)} or none, got {option!r}", 2)
+    return list(dict.fromkeys(names))
+
+
+def _dry_report(report: Any) -> None:
+    table = Table(
+        "stage",
+        "steps",
+        "est. time (s)",
+        "cached",
+        title=f"dry run {report.run_id} ({report.render_profile})",
+    )
+    for stage, seconds in report.time_by_stage.items():
+        steps = [s for s in report.steps if s.stage == stage]
+        table.add_row(stage, str(len(steps)), f"{seconds:.1f}", str(sum(s.cached for s in steps)))
+    out.print(table)
+    out.print(
+        f"total {report.est_total_time_s:.1f} s, peak memory {report.est_peak_memory_mb:.0f} MB, "
+        f"cost ${report.est_cost_usd:.2f}"
+    )
+    for warning in report.policy_warnings:
+        err.print(f"[yellow]warning[/yellow] {escape(warning.path)}: {escape(warning.message)}")
+
+
+@app.command("resume")
+def resume_run(
+    ctx: typer.Context,
+    run_id: RunIdArg,
+    from_stage: Annotated[
+        str | None,
+        typer.Option("--from-stage", help="Render this stage and every later one again."),
+    ] = None,
+    output: OutputOpt = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Render profile (default: the one the run started with)."),
+    ] = None,
+    session_db: SessionDbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
+    from its stored plan (finished steps are reused; `--from-stage` re-renders from there)."""
+    from ..production_agent import resume_run as resume
+
+    settings = _state(ctx).settings()
+
+    def start() -> Any:
+        handle = resume(
+            run_id,
+            from_stage=from_stage,
+            profile=profile,
+            settings=settings,
+            session_db=session_db,
+            progress=_Bar(not quiet),
+        )
+        if handle.outcome.lifted_pause:
+            out.print(f"run {run_id}: resumed")
+            raise typer.Exit(0)
+        return handle
+
+    _drive(start, run_id, output, settings)
+
+
+@app.command("status")
+def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
+    """A run's state, its steps by stage, and its film when finished."""
+    from ..production_agent import run_status as status
+
+    try:
+        view = status(run_id, settings=_state(ctx).settings())
+    except RunNotFoundError:
+        fail(f"no run {run_id}", 1)
+    except RunRequestError as exc:
+        fail(exc, 2)
+    out.print(f"run {run_id}: {view.status.value} (plan {view.plan_id})")
+    if view.owner_alive:
+        age = view.heartbeat_age_s
+        beat = "" if age is None else f", heartbeat {age:.0f} s ago"
+        out.print(f"driven by pid {view.owner_pid} on {view.owner_host}{beat}")
+    if view.reviews:
+        _waiting(run_id, view.reviews)
+    table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
+    for stage, counts in view.steps_by_stage.items():
+        table.add_row(
+            stage,
+            *(
+                str(counts.get(k, 0))
+                for k in ("succeeded", "cached", "failed", "skipped", "running")
+            ),
+        )
+    out.print(table)
+    for line in view.failures:
+        err.print(f"[red]failed[/red] {escape(line[:600])}")
+    if view.film is not None:
+        out.print(f"film: {view.film.local_path} ({view.film.duration_s:.1f} s)")
+
+
+@runs_app.command("list")
+def runs_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many.")] = 20,
+) -> None:
+    """Recent runs, newest first."""
+    from ..production_agent import list_runs
+
+    table = Table("run", "status", "plan", "profile", "updated")
+    for r in list_runs(limit, settings=_state(ctx).settings()):
+        table.add_row(
+            r["run_id"],
+            r["status"],
+            r["plan_id"],
+            r["render_profile"] or "",
+            datetime.fromtimestamp(r["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+        )
+    out.print(table)
+
+
+def _control(ctx: typer.Context, run_id: str, verb: str, done: str) -> None:
+    from .. import production_agent
+
+    try:
+        row = getattr(production_agent, f"{verb}_run")(run_id, settings=_state(ctx).settings())
+    except RunNotFoundError:
+        fail(f"no run {run_id}", 1)
+    except RunRequestError as exc:
+        fail(exc, 2)
+    out.print(f"run {run_id} ({row.status.value}): {done}")
+
+
+@app.command("pause")
+def pause_run(run_id: RunIdArg, ctx: typer.Context) -> None:
+    """Pause a running run after its current step (from any process); `resume` lifts it."""
+    _control(ctx, run_id, "pause", "pause requested; the current step finishes first")
+
+
+@app.command("stop")
+def stop_run(run_id: RunIdArg, ctx: typer.Context) -> None:
+    """Stop a run after its current step; everything finished is kept for a later resume."""
+    _control(ctx, run_id, "stop", "stop requested; finished steps are kept")
+
+
+@app.command("unlock")
+def unlock_run(
+    run_id: RunIdArg,
+    ctx: typer.Context,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Even when the owner looks alive (you know its machine is gone)."
+        ),
+    ] = False,
+) -> None:
+    """Let go of the lock of a run whose process died (on another machine: its heartbeat
+    is older than SPARKLE_LOCK_TTL_S); a run left running becomes crashed, `resume` goes on."""
+    from ..production_agent import unlock_run as unlock
+
+    try:
+        found, after = unlock(run_id, force=force, settings=_state(ctx).settings())
+    except RunNotFoundError:
+        fail(f"no run {run_id}", 1)
+    except RunLockedError as exc:
+        age = exc.context.get("heartbeat_age_s")
+        beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
+        exc.message += f"{beat}; stop it first, or --force if you know that process is gone"
+        fail(exc, 3)
+    if found.owner_pid is None:
+        out.print(f"run {run_id} ({found.status.value}): not locked")
+        return
+    out.print(
+        f"run {run_id}: lock of pid {found.owner_pid} on {found.owner_host} released "
+        f"({after.status.value}); `sparkle-motion resume {run_id}` continues it"
+    )

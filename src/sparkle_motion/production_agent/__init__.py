@@ -1,0 +1,417 @@
+"""production_agent: the run service. Every front door (the CLI, the HTTP API, a notebook)
+starts, resumes, inspects and stops runs through these functions; they return typed
+objects and raise typed errors, and never print or exit.
+
+    start_run(idea_or_plan, *, profile, review, run_id, dry, wait) -> RunHandle
+    resume_run(run_id, *, from_stage, profile, wait)                -> RunHandle
+    run_status(run_id) -> RunStatusView        list_runs() -> [RunRow]
+    pause_run / stop_run / unlock_run(run_id)  answer_review(run_id, decision, ...)
+    film_of(run_id) -> VideoFinalManifest      export_film(run_id, dest) -> Path
+    execute_plan(plan, mode="dry"|"run")       the seed's API, over the same graph
+
+A run executes the production graph (workflows/sparkle_motion/root_agent.yaml) with ADK's
+Runner (graph/runner.py): in the calling process with `wait=True`, or in a child process
+that holds the run lock and heartbeat with `wait=False` (a crashing run never takes a
+server down). One active run per state home (`max_active_runs`, SPARKLE_MAX_ACTIVE_RUNS):
+a second start raises RunBusyError naming the active run. See docs/ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from ..adapters.base import Adapter
+from ..config import Settings, get_settings, stage_workers
+from ..errors import (
+    RunFailedError,
+    RunLockedError,
+    RunNotFoundError,
+    RunRequestError,
+)
+from ..graph.context import RunEnv, registry_adapter
+from ..runs.engine import Engine, RetryPolicy
+from ..runs.films import export_film as _copy_film
+from ..runs.films import film_manifest
+from ..runs.intake import prepare
+from ..runs.records import StepRecords
+from ..runs.reviews import PendingReview, record_decision, reviews
+from ..runs.status import RunStatusView, status_view
+from ..runs.table import RunRow, Runs
+from ..schemas import (
+    ArtifactRef,
+    MoviePlan,
+    RunContext,
+    RunStatus,
+    SimulateExecutionReport,
+    Step,
+    VideoFinalManifest,
+)
+from ..schemas.common import check_run_id
+from ..stages import check_review_gates, forced_stages
+from .types import PlanSource, RunHandle, RunOutcome, RunProgress, new_run_id
+
+__all__ = [
+    "RunHandle",
+    "RunOutcome",
+    "RunStatusView",
+    "answer_review",
+    "execute_plan",
+    "export_film",
+    "film_of",
+    "list_runs",
+    "new_run_id",
+    "open_reviews",
+    "pause_run",
+    "plan_source",
+    "resume_run",
+    "run_status",
+    "start_run",
+    "stop_run",
+    "unlock_run",
+]
+
+AdapterFor = Callable[[Step, RunContext], Adapter]
+
+
+@contextmanager
+def _runs(settings: Settings) -> Iterator[Runs]:
+    from ..storage import open_database
+
+    runs = Runs(open_database(settings), ttl_s=settings.lock_ttl_s)
+    try:
+        yield runs
+    finally:
+        runs.db.close()
+
+
+def _row(runs: Runs, run_id: str) -> RunRow:
+    row = runs.get(check_run_id(run_id))
+    if row is None:
+        raise RunNotFoundError(f"no run {run_id}", run_id=run_id)
+    return row
+
+
+def _with_profile(settings: Settings, profile: str | None) -> Settings:
+    return settings if profile is None else settings.model_copy(update={"render_profile": profile})
+
+
+# --------------------------------------------------------------------------- start
+
+
+def plan_source(
+    idea_or_plan: str | Path | Mapping[str, Any] | MoviePlan,
+    *,
+    run_id: str,
+    seed: int | None = None,
+    settings: Settings | None = None,
+) -> PlanSource:
+    """What a run would render: a plan file, a plan, or an idea that script_agent writes
+    into `<runs_dir>/<run_id>/plan.json` (PlanError when it cannot; RunRequestError for a
+    missing plan file or a bad run id)."""
+    from .launch import resolve_source
+
+    return resolve_source(
+        idea_or_plan, run_id=check_run_id(run_id), seed=seed, settings=settings or get_settings()
+    )
+
+
+def start_run(
+    idea_or_plan: str | Path | Mapping[str, Any] | MoviePlan | PlanSource,
+    *,
+    profile: str | None = None,
+    review: list[str] | None = None,
+    run_id: str | None = None,
+    dry: bool = False,
+    wait: bool = True,
+    seed: int | None = None,
+    settings: Settings | None = None,
+    session_db: Path | None = None,
+    progress: RunProgress | None = None,
+    adapter_for: AdapterFor | None = None,
+) -> RunHandle:
+    """Make a film from an idea (script_agent writes the plan into the run's folder) or a
+    plan (a file, a mapping or a MoviePlan). `review` names the gates to pause at (None:
+    the settings'). `dry` renders nothing and returns the report on the handle."""
+    from .launch import Job, launch
+
+    settings = _with_profile(settings or get_settings(), profile)
+    run_id = check_run_id(run_id) if run_id is not None else new_run_id()
+    gates = None if review is None else _gates(review)
+    source = (
+        idea_or_plan
+        if isinstance(idea_or_plan, PlanSource)
+        else plan_source(idea_or_plan, run_id=run_id, seed=seed, settings=settings)
+    )
+    if dry:
+        report = execute_plan(
+            source.text, "dry", run_id=run_id, settings=settings, base_dir=source.base_dir
+        )
+        assert isinstance(report, SimulateExecutionReport)
+        return RunHandle(run_id, source.path, source.summary, report=report)
+    job = Job(
+        source, RunEnv(settings, adapter_for or registry_adapter), gates, None, None, session_db
+    )
+    return launch("start", run_id, settings, job, wait=wait, progress=progress)
+
+
+def _gates(review: list[str]) -> list[str]:
+    try:
+        return check_review_gates(review)
+    except ValueError as exc:
+        raise RunRequestError(str(exc), field="review") from None
+
+
+def resume_run(
+    run_id: str,
+    *,
+    from_stage: str | None = None,
+    profile: str | None = None,
+    wait: bool = True,
+    settings: Settings | None = None,
+    session_db: Path | None = None,
+    progress: RunProgress | None = None,
+) -> RunHandle:
+    """Continue a run: lift a pause its live process waits in, or run a stopped, failed,
+    crashed or finished run again from its stored plan (finished steps are reused;
+    `from_stage` renders that stage and every later one again)."""
+    from .launch import Job, launch, resume_source
+
+    settings = settings or get_settings()
+    try:
+        forced_stages(from_stage)
+    except ValueError as exc:
+        raise RunRequestError(str(exc), field="from_stage") from None
+    with _runs(settings) as runs:
+        row = _row(runs, run_id)
+        live = row.owner_alive(ttl_s=runs.ttl_s)
+        paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
+        if live and paused and from_stage is None:  # its process waits at the gate: let it go
+            runs.request(run_id, None)
+            return RunHandle(
+                run_id, None, None, outcome=RunOutcome(run_id, RunStatus.RUNNING, lifted_pause=True)
+            )
+        if live:
+            raise RunLockedError(
+                f"run {run_id} is being driven by pid {row.owner_pid} on {row.owner_host}; "
+                "stop it before running it again (`sparkle-motion unlock` if that process "
+                "is gone)",
+                run_id=run_id,
+                context={"owner_pid": row.owner_pid, "owner_host": row.owner_host},
+            )
+        if paused:  # nobody waits at the gate: the request is settled by running again
+            runs.request(run_id, None)
+    started_with = row.metadata.get("profile")
+    if (
+        profile is not None
+        and started_with
+        and profile != started_with
+        and from_stage is None
+        and row.status is RunStatus.AWAITING_REVIEW
+    ):
+        raise RunRequestError(
+            f"run {run_id} waits at a review gate and goes on from there with its profile "
+            f"({started_with}); add from_stage to render again with {profile}",
+            field="profile",
+        )
+    settings = _with_profile(settings, profile or started_with or None)
+    source = resume_source(row, run_id)
+    job = Job(
+        source,
+        RunEnv(settings),
+        row.metadata.get("review_gates"),
+        from_stage,
+        row.status,
+        session_db,
+    )
+    return launch("resume", run_id, settings, job, wait=wait, progress=progress)
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+def run_status(run_id: str, *, settings: Settings | None = None) -> RunStatusView:
+    from ..storage import open_artifact_store
+
+    settings = settings or get_settings()
+    with _runs(settings) as runs:
+        row = _row(runs, run_id)
+        store = open_artifact_store(settings, scan=False)
+        try:
+            return status_view(runs, store, row)
+        finally:
+            store.close()
+
+
+def list_runs(limit: int = 20, *, settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Recent runs, newest first."""
+    with _runs(settings or get_settings()) as runs:
+        return runs.list(limit)
+
+
+def film_of(run_id: str, *, settings: Settings | None = None) -> VideoFinalManifest | None:
+    """The run's video_final manifest (None until finalize succeeded)."""
+    from ..storage import open_artifact_store
+
+    settings = settings or get_settings()
+    with _runs(settings) as runs:
+        _row(runs, run_id)
+        store = open_artifact_store(settings, scan=False)
+        try:
+            return film_manifest(StepRecords(runs.db), store, run_id)
+        finally:
+            store.close()
+
+
+def export_film(run_id: str, dest: Path, *, settings: Settings | None = None) -> Path:
+    """Copy the run's film to `dest`, verified; RunFailedError when it has none."""
+    manifest = film_of(run_id, settings=settings)
+    if manifest is None:
+        raise RunFailedError(f"run {run_id} has no finished film", run_id=run_id)
+    return _copy_film(manifest, dest)
+
+
+# --------------------------------------------------------------------------- control
+
+
+def _control(run_id: str, control: str | None, settings: Settings | None) -> RunRow:
+    with _runs(settings or get_settings()) as runs:
+        row = _row(runs, run_id)
+        runs.request(run_id, control)
+        return row
+
+
+def pause_run(run_id: str, *, settings: Settings | None = None) -> RunRow:
+    """Ask the run to pause after its current step (from any process)."""
+    return _control(run_id, "pause", settings)
+
+
+def stop_run(run_id: str, *, settings: Settings | None = None) -> RunRow:
+    """Ask the run to stop after its current step; finished steps are kept."""
+    return _control(run_id, "stop", settings)
+
+
+def unlock_run(
+    run_id: str, *, force: bool = False, settings: Settings | None = None
+) -> tuple[RunRow, RunRow]:
+    """Let go of a dead owner's lock (RunLockedError while it lives, unless `force`);
+    returns the row before and after."""
+    with _runs(settings or get_settings()) as runs:
+        _row(runs, run_id)
+        found = runs.unlock(run_id, force=force)
+        return found, _row(runs, run_id)
+
+
+def open_reviews(run_id: str, *, settings: Settings | None = None) -> list[PendingReview]:
+    from ..storage import MemoryLog
+
+    with _runs(settings or get_settings()) as runs:
+        return reviews(check_run_id(run_id), memory=MemoryLog(runs.db))
+
+
+def answer_review(
+    run_id: str,
+    decision: Literal["approve", "reject"],
+    *,
+    gate: str | None = None,
+    shot: int | None = None,
+    note: str | None = None,
+    keyframes: list[int] | None = None,
+    settings: Settings | None = None,
+) -> PendingReview:
+    """Record a decision for the run's open review (a `qa_manual_review` event); it
+    applies when the run resumes. HumanInputRequestError when nothing fits."""
+    from ..storage import MemoryLog
+
+    with _runs(settings or get_settings()) as runs:
+        return record_decision(
+            check_run_id(run_id),
+            decision,
+            gate=gate,
+            shot=shot,
+            note=note,
+            keyframes=keyframes or None,
+            memory=MemoryLog(runs.db),
+        )
+
+
+# --------------------------------------------------------------------------- seed API
+
+
+def execute_plan(
+    plan: Mapping[str, Any] | MoviePlan | str,
+    mode: Literal["dry", "run"] = "run",
+    *,
+    run_id: str | None = None,
+    settings: Settings | None = None,
+    adapter_for: AdapterFor | None = None,
+    from_stage: str | None = None,
+    store: Any = None,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+    base_dir: Path | None = None,
+) -> list[ArtifactRef] | SimulateExecutionReport:
+    """The seed's API. `dry`: the simulate_execution_report, no adapter called. `run`: the
+    production graph executes the plan (as `start_run`, in this process) and every step's
+    outputs come back; RunFailedError when a step failed. `base_dir` is where the plan's
+    relative input paths are found (default: the working directory)."""
+    if mode not in ("dry", "run"):
+        raise ValueError(f"mode must be 'dry' or 'run', got {mode!r}")
+    settings = settings or get_settings()
+    run_id = check_run_id(run_id) if run_id is not None else new_run_id()
+    if mode == "run":
+        return _run_plan(plan, run_id, settings, adapter_for, from_stage, retry, sleep, base_dir)
+    from ..storage import MemoryLog, open_artifact_store, open_database
+
+    ctx, warnings = prepare(plan, run_id=run_id, settings=settings, mode=mode)
+    db = open_database(settings)
+    own_store = store is None
+    store = store or open_artifact_store(settings)
+    try:
+        engine = Engine(
+            store=store,
+            records=StepRecords(db),
+            adapter_for=adapter_for or registry_adapter,
+            memory=MemoryLog(db),
+            base_dir=base_dir,
+            workers=stage_workers(settings),
+        )
+        return engine.simulate(ctx, warnings=warnings, max_cost_usd=settings.max_cost_usd)
+    finally:
+        if own_store:
+            store.close()
+        db.close()
+
+
+def _run_plan(
+    plan: Mapping[str, Any] | MoviePlan | str,
+    run_id: str,
+    settings: Settings,
+    adapter_for: AdapterFor | None,
+    from_stage: str | None,
+    retry: RetryPolicy | None,
+    sleep: Callable[[float], None] | None,
+    base_dir: Path | None,
+) -> list[ArtifactRef]:
+    from .launch import Job, launch
+
+    if isinstance(plan, MoviePlan):
+        text = plan.model_dump_json()
+    elif isinstance(plan, Mapping):
+        text = json.dumps(plan)
+    else:
+        text = str(plan)
+    forced_stages(from_stage)  # the seed's contract: ValueError naming the stages
+    env = RunEnv(settings, adapter_for or registry_adapter, retry, sleep)
+    job = Job(PlanSource(text, None, base_dir, None), env, from_stage=from_stage)
+    handle = launch("start", run_id, settings, job, wait=True)
+    outcome = handle.wait()
+    if outcome.failures or outcome.status is RunStatus.FAILED:
+        failed = dict(line.split(": ", 1) for line in outcome.failures)
+        raise RunFailedError(
+            f"run {run_id} failed: {failed}", run_id=run_id, context={"failed": failed}
+        )
+    return outcome.artifacts

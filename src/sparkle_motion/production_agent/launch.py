@@ -1,0 +1,379 @@
+"""How the run service executes a run: claim it (run lock, one-job rule), start the slow
+loads, drive the graph with the run's environment bound, read the outcome back from the
+run table; in this process, or in a child process that reports over a pipe."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..aio import run_sync
+from ..config import Settings
+from ..errors import PlanError, RunRequestError, SparkleMotionError
+from ..graph.context import RunEnv, bind
+from ..graph.requests import plan_file, run_request
+from ..runs.films import film_intact, film_manifest
+from ..runs.records import StepRecords
+from ..runs.reviews import PendingReview, reviews
+from ..runs.status import effective_status, failures
+from ..runs.table import RunRow, Runs
+from ..schemas import MoviePlan, RunStatus, StepStatus
+from ..stages import PROFILE_KEY_OF_STEP
+from .types import PlanSource, PlanSummary, RunHandle, RunOutcome, RunProgress
+
+Kind = Literal["start", "resume"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to run (picklable: a child process receives it)."""
+
+    source: PlanSource
+    env: RunEnv
+    review: list[str] | None = None
+    from_stage: str | None = None
+    found: RunStatus | None = None  # the status a resumed run was found in
+    session_db: Path | None = None
+
+
+PLAN_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def resolve_source(
+    idea_or_plan: str | Path | Mapping[str, Any] | MoviePlan,
+    *,
+    run_id: str,
+    seed: int | None,
+    settings: Settings,
+) -> PlanSource:
+    """A plan file, a plan (mapping, MoviePlan) or an idea, which script_agent turns into
+    `<runs_dir>/<run_id>/plan.json`."""
+    if isinstance(idea_or_plan, MoviePlan):
+        return PlanSource(idea_or_plan.model_dump_json(), None, None, None)
+    if isinstance(idea_or_plan, Mapping):
+        return PlanSource(json.dumps(idea_or_plan), None, None, None)
+    if isinstance(idea_or_plan, Path):
+        if not idea_or_plan.is_file():
+            raise RunRequestError(f"{idea_or_plan}: no such plan file", field="plan")
+        path = idea_or_plan.resolve()
+        return PlanSource(path.read_text(encoding="utf-8"), path, path.parent, None)
+    text = str(idea_or_plan)
+    one_line = "\n" not in text
+    try:  # a long idea is not a path (the OS refuses over-long names)
+        found = plan_file(text) if one_line else None
+    except OSError:
+        found = None
+    if found is not None:
+        return PlanSource(found.read_text(encoding="utf-8"), found, found.parent, None)
+    if one_line and Path(text).suffix.lower() in PLAN_SUFFIXES:
+        raise RunRequestError(f"{text}: no such plan file", field="plan")
+    if not one_line or text.lstrip().startswith("{"):
+        return PlanSource(text, None, None, None)  # plan text (JSON or YAML)
+    from ..plans.files import write_plan_file
+    from ..script_agent import generate_plan
+
+    result = generate_plan(text, seed=seed, settings=settings, run_id=run_id, publish=False)
+    path = write_plan_file(result.plan, Path(settings.runs_dir) / run_id / "plan.json")
+    summary = PlanSummary(result.plan.title, len(result.plan.shots), result.plan.total_duration_s)
+    return PlanSource(path.read_text(encoding="utf-8"), path, path.parent, summary)
+
+
+def resume_source(row: RunRow, run_id: str) -> PlanSource:
+    """The plan stored with the run when it last started."""
+    text = row.metadata.get("plan_text")
+    if not text:
+        raise RunRequestError(
+            f"run {run_id} has no stored plan; run it with "
+            f"`sparkle-motion run PLAN --run-id {run_id}`",
+            field="run_id",
+        )
+    base = row.metadata.get("base_dir")
+    return PlanSource(text, None, Path(base) if base else None, None)
+
+
+def _message(source: PlanSource, review: list[str] | None, from_stage: str | None) -> str:
+    if source.path is not None and from_stage is None:
+        return run_request(source.path, review=review)
+    try:
+        plan: Any = json.loads(source.text)
+    except json.JSONDecodeError:
+        plan = source.text  # YAML: sent as text
+    return run_request(
+        plan if isinstance(plan, dict) else source.text,
+        from_stage=from_stage,
+        base_dir=source.base_dir,
+        review=review,
+    )
+
+
+# --------------------------------------------------------------------------- prewarm
+
+
+def prewarm(
+    settings: Settings, source: PlanSource, run_id: str
+) -> tuple[list[threading.Thread], bool]:
+    """Start the slow loads (the piper voice) before ADK is even imported, for the stages
+    that will really render: a dry run over the step keys says which (about 0.1 s), so a
+    resume whose voices are all done loads nothing. Also says whether every step's output
+    is already stored (nothing to render)."""
+    from ..adapters.registry import adapter_named
+    from ..storage import open_artifact_store
+    from . import execute_plan
+
+    store = open_artifact_store(settings, scan=False)
+    try:
+        report = execute_plan(
+            source.text,
+            "dry",
+            run_id=run_id,
+            settings=settings,
+            base_dir=source.base_dir,
+            store=store,
+        )
+    except SparkleMotionError:
+        return [], False  # plan intake reports it, typed
+    finally:
+        store.close()
+    assert not isinstance(report, list)
+    names = {s.adapter for s in report.steps if not s.cached and s.step_type in PROFILE_KEY_OF_STEP}
+    threads = []
+    for name in sorted(names):
+        with contextlib.suppress(SparkleMotionError):
+            load = getattr(adapter_named(name), "prewarm", None)
+            if callable(load):
+                thread = threading.Thread(target=_quietly, args=(load,), daemon=True)
+                thread.start()
+                threads.append(thread)
+    return threads, bool(report.steps) and all(s.cached for s in report.steps)
+
+
+def _quietly(fn: Any) -> None:
+    with contextlib.suppress(Exception):  # the step that needs it reports the failure, typed
+        fn()
+
+
+# --------------------------------------------------------------------------- execute
+
+
+def _runs(settings: Settings) -> Runs:
+    from ..storage import open_database
+
+    return Runs(open_database(settings), ttl_s=settings.lock_ttl_s)
+
+
+def _outcome(
+    runs: Runs,
+    settings: Settings,
+    run_id: str,
+    outputs: list[dict[str, Any]],
+    waiting: list[PendingReview],
+) -> RunOutcome:
+    from ..storage import open_artifact_store
+
+    row = runs.get(run_id)
+    records = StepRecords(runs.db)
+    store = open_artifact_store(settings, scan=False)
+    try:
+        film = film_manifest(records, store, run_id)
+    finally:
+        store.close()
+    done = [
+        r for r in records.list(run_id) if r.status in (StepStatus.SUCCEEDED, StepStatus.CACHED)
+    ]
+    return RunOutcome(
+        run_id,
+        effective_status(row, runs.ttl_s) if row else RunStatus.PENDING,
+        intake=next((o for o in outputs if "plan_id" in o), None),
+        stages=[o for o in outputs if "stage" in o],
+        decisions=[o for o in outputs if "review" in o],
+        waiting=list(waiting),
+        failures=failures(records, run_id),
+        film=film,
+        artifacts=[a for r in done for a in r.artifacts],
+    )
+
+
+def finished_film(settings: Settings, run_id: str) -> RunOutcome | None:
+    """The outcome of a finished run whose every output and film are stored intact."""
+    runs = _runs(settings)
+    try:
+        outcome = _outcome(runs, settings, run_id, [], [])
+    finally:
+        runs.db.close()
+    if outcome.film is None or not film_intact(outcome.film):
+        return None
+    outcome.nothing_to_render = True
+    return outcome
+
+
+def execute(
+    kind: Kind,
+    run_id: str,
+    settings: Settings,
+    job: Job,
+    *,
+    progress: RunProgress | None = None,
+    on_claimed: Callable[[], None] | None = None,
+) -> RunOutcome:
+    """One pass of the graph over the run, in this process."""
+    source, review, from_stage, found = job.source, job.review, job.from_stage, job.found
+    warming: list[threading.Thread] = []
+    try:
+        if kind == "resume":
+            waiting_undecided = (
+                from_stage is None
+                and found is RunStatus.AWAITING_REVIEW
+                and not _decided(settings, run_id)
+            )
+            if not waiting_undecided:  # nothing renders until someone decides: load nothing
+                warming, done = prewarm(settings, source, run_id)
+                if done and from_stage is None and found is RunStatus.SUCCEEDED:
+                    finished = finished_film(settings, run_id)
+                    if finished is not None:
+                        return finished
+        elif "script" not in (settings.review_gates if review is None else review):
+            warming = prewarm(settings, source, run_id)[0]  # behind a script review: nothing
+        return _drive_claimed(
+            run_id,
+            settings,
+            _message(source, review, from_stage),
+            kind == "resume" and from_stage is None,
+            job.env,
+            job.session_db,
+            progress,
+            on_claimed,
+        )
+    finally:
+        for thread in warming:  # a native load must not be torn down mid-way at exit
+            thread.join()
+
+
+def _decided(settings: Settings, run_id: str) -> bool:
+    """Some open review of the run has a decision waiting to be applied."""
+    from ..storage import MemoryLog
+
+    runs = _runs(settings)
+    try:
+        return any(r.answered for r in reviews(run_id, memory=MemoryLog(runs.db)))
+    finally:
+        runs.db.close()
+
+
+def _drive_claimed(
+    run_id: str,
+    settings: Settings,
+    message: str,
+    answers: bool,
+    env: RunEnv,
+    session_db: Path | None,
+    progress: RunProgress | None,
+    on_claimed: Callable[[], None] | None,
+) -> RunOutcome:
+    from ..graph.runner import build_runner, drive
+    from ..storage import MemoryLog
+    from ..subprocesses import cancel_run, forget_run
+
+    runs = _runs(settings)
+    before = runs.get(run_id)
+    try:
+        # Claim the run before ADK touches its session: a second process on the same run
+        # must not append to the session the first one is writing. plan_intake takes the
+        # same lock again (same process) and records the plan.
+        with runs.db.atomic():  # refused: no new row is left behind
+            runs.create(run_id, "")
+            runs.acquire(run_id, max_active=settings.max_active_runs)
+    except BaseException:
+        runs.db.close()
+        raise
+    if on_claimed is not None:
+        on_claimed()
+    try:
+        runner = build_runner(session_db or Path(settings.runs_dir) / "sessions.db")
+        with bind(run_id, env):
+            result = run_sync(
+                drive(
+                    runner,
+                    run_id=run_id,
+                    user_id=settings.user_id,
+                    message=message,
+                    memory=MemoryLog(runs.db),
+                    answers=answers,
+                    on_event=progress.event if progress else None,
+                    on_output=progress.output if progress else None,
+                )
+            )
+    except KeyboardInterrupt:
+        cancel_run(run_id)
+        runs.set_status(run_id, RunStatus.STOPPED)
+        raise
+    except PlanError:  # rejected at intake: nothing rendered
+        # a new run is failed; an earlier one keeps the state it had
+        runs.set_status(run_id, RunStatus.FAILED if before is None else before.status)
+        raise
+    finally:
+        runs.release(run_id)  # no-op when finalize already let it go
+        forget_run(run_id)
+    try:
+        return _outcome(runs, settings, run_id, result.outputs, result.waiting)
+    finally:
+        runs.db.close()
+
+
+# --------------------------------------------------------------------------- launch
+
+
+def launch(
+    kind: Kind,
+    run_id: str,
+    settings: Settings,
+    job: Job,
+    *,
+    wait: bool,
+    progress: RunProgress | None = None,
+) -> RunHandle:
+    """Execute `job` here (`wait`) or in a spawned child process that holds the run; the
+    handle returns once the child has claimed the run (or failed to)."""
+    source = job.source
+    handle = RunHandle(run_id, source.path, source.summary, warnings=source.warnings)
+    if wait:
+        handle.outcome = execute(kind, run_id, settings, job, progress=progress)
+        return handle
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_child_main,
+        args=(send, kind, run_id, settings, job),
+        name=f"sparkle-run-{run_id}",
+    )
+    process.start()
+    send.close()
+    handle.process, handle.connection = process, receive
+    first = handle.receive(None)
+    if first[0] == "done":
+        handle.outcome = first[1]
+        process.join()
+    return handle
+
+
+def _child_main(send: Any, kind: Kind, run_id: str, settings: Settings, job: Job) -> None:
+    from ..config import use_settings
+
+    use_settings(settings)
+    try:
+        outcome = execute(
+            kind, run_id, settings, job, on_claimed=lambda: send.send(("claimed", None))
+        )
+        send.send(("done", outcome))
+    except BaseException as exc:
+        send.send(("error", exc))
+    finally:
+        send.close()

@@ -1,0 +1,77 @@
+"""What a run looks like from outside: one read of the runs table, its step records, its
+open reviews and its film, as a typed view every front door shows its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..schemas import RunStatus, StepStatus, VideoFinalManifest
+from ..storage import MemoryLog
+from .films import film_manifest
+from .records import StepRecords
+from .reviews import PendingReview, reviews
+from .table import RunRow, Runs
+
+if TYPE_CHECKING:
+    from ..storage.base import ArtifactStore
+
+COUNTED = ("succeeded", "cached", "failed", "skipped", "running")
+
+
+@dataclass(frozen=True)
+class RunStatusView:
+    run_id: str
+    status: RunStatus  # CRASHED when the row says running but its owner is gone
+    plan_id: str
+    render_profile: str | None
+    owner_pid: int | None
+    owner_host: str | None
+    owner_alive: bool
+    heartbeat_age_s: float | None
+    steps_by_stage: dict[str, dict[str, int]] = field(default_factory=dict)  # stage -> counts
+    failures: list[str] = field(default_factory=list)  # "step_id: message"
+    reviews: list[PendingReview] = field(default_factory=list)  # open, answered or not
+    film: VideoFinalManifest | None = None
+
+
+def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
+    """The row's status, except that a running or paused run whose owner is gone crashed."""
+    if (
+        row.status in (RunStatus.RUNNING, RunStatus.PAUSED)
+        and row.owner_pid
+        and not row.owner_alive(ttl_s=ttl_s)
+    ):
+        return RunStatus.CRASHED
+    return row.status
+
+
+def failures(records: StepRecords, run_id: str) -> list[str]:
+    return [
+        f"{r.step_id}: {r.error.message}"
+        for r in records.list(run_id)
+        if r.status is StepStatus.FAILED and r.error is not None
+    ]
+
+
+def status_view(runs: Runs, store: ArtifactStore, row: RunRow) -> RunStatusView:
+    records = StepRecords(runs.db)
+    by_stage: dict[str, dict[str, int]] = {}
+    for record in records.list(row.run_id):
+        counts = by_stage.setdefault(record.stage, {})
+        counts[record.status.value] = counts.get(record.status.value, 0) + 1
+    alive = row.owner_alive(ttl_s=runs.ttl_s)
+    return RunStatusView(
+        run_id=row.run_id,
+        status=effective_status(row, runs.ttl_s),
+        plan_id=row.plan_id,
+        render_profile=row.metadata.get("profile"),
+        owner_pid=row.owner_pid,
+        owner_host=row.owner_host,
+        owner_alive=alive,
+        heartbeat_age_s=row.heartbeat_age() if alive else None,
+        steps_by_stage=by_stage,
+        failures=failures(records, row.run_id),
+        reviews=reviews(row.run_id, memory=MemoryLog(runs.db)),
+        film=film_manifest(records, store, row.run_id),
+    )
