@@ -64,6 +64,7 @@ def adapter_named(name: str) -> Adapter:
 
 def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
     name = FIXED_ADAPTER.get(step.type)
+    kind = None
     if name is None:
         kind = PROFILE_KEY_OF_STEP.get(step.type)
         if kind is None:
@@ -73,11 +74,15 @@ def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
         name = profile.adapters.get(kind)
         if name is None:
             raise MissingDependencyError(
-                f"profile {profile.name!r} names no adapter for {kind}", step_id=step.id
+                f"profile {profile.name!r} names no adapter for {kind}",
+                step_id=step.id,
+                context={"profile": profile.name, "profile_key": kind, "adapter": None},
             )
     try:
         return adapter_named(name)
     except MissingDependencyError as exc:
         raise MissingDependencyError(
-            f"{exc.message} (profile {profile.name!r}, step {step.id})", step_id=step.id
+            f"{exc.message} (profile {profile.name!r}, step {step.id})",
+            step_id=step.id,
+            context={"profile": profile.name, "profile_key": kind, "adapter": name},
         ) from None

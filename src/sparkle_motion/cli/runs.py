@@ -270,6 +270,10 @@ def _dry_report(report: Any) -> None:
     )
     for warning in report.policy_warnings:
         err.print(f"[yellow]warning[/yellow] {escape(warning.path)}: {escape(warning.message)}")
+    for blocker in report.blockers:
+        err.print(f"[red]cannot run[/red] {escape(blocker.message)}")
+    if report.blockers:
+        raise typer.Exit(2)
 
 
 @app.command("resume")

@@ -306,12 +306,22 @@ class Engine:
         steps: list[SimulatedStep] = []
         known: dict[str, str] = {}  # step id -> output checksum, where a completed key is known
         warnings = list(warnings or [])
+        blockers: dict[tuple[str, str], PolicyWarning] = {}  # one per missing adapter
         for step in ctx.plan.steps:
             try:
                 adapter = self.adapter_for(step, ctx)
             except StageError as exc:  # report it; a dry run answers rather than fails
-                warnings.append(
-                    PolicyWarning(path=f"steps[{step.id}]", rule="no adapter", message=str(exc))
+                kind = str(exc.context.get("profile_key") or step.type)
+                name = str(exc.context.get("adapter") or "")
+                stage = STAGE_OF_STEP_TYPE[step.type]
+                blockers.setdefault(
+                    (kind, name),
+                    PolicyWarning(
+                        path=f"render_profile.adapters.{kind}",
+                        rule="adapter registered",
+                        message=f"{stage}: {exc.message.split(' (profile ')[0]} "
+                        f"(profile {ctx.render_profile.name!r})",
+                    ),
                 )
                 continue
             estimate = adapter.estimate(step, ctx.render_profile)
@@ -361,6 +371,7 @@ class Engine:
             max_cost_usd=max_cost_usd,
             within_budget=max_cost_usd is None or total_cost <= max_cost_usd,
             policy_warnings=warnings,
+            blockers=list(blockers.values()),
         )
 
     # ------------------------------------------------------------------ one step

@@ -43,4 +43,9 @@ class SimulateExecutionReport(StrictModel):
     max_cost_usd: float | None = Field(None, ge=0, description="The run's budget, if any.")
     within_budget: bool = True
     policy_warnings: list[PolicyWarning] = Field(default_factory=list)
+    blockers: list[PolicyWarning] = Field(
+        default_factory=list,
+        description="What stops a real run from starting: one entry per adapter the render "
+        "profile names that is not registered (or whose weights are missing). Empty: it can run.",
+    )
     created_at: datetime = Field(default_factory=utc_now)

@@ -232,3 +232,19 @@ def test_unlock_command(tmp_path):
     )
     again = runner.invoke(app, ["unlock", "run1"], env=env)
     assert again.exit_code == 0 and "not locked" in again.output
+
+
+def test_a_dry_run_that_cannot_run_says_why_and_fails():
+    plan = str(EXAMPLES / "short.json")
+    ok = runner.invoke(app, ["run", plan, "--dry-run"], env=ENV)
+    assert ok.exit_code == 0 and "cannot run" not in ok.output
+    blocked = runner.invoke(app, ["run", plan, "--dry-run", "--profile", "full"], env=ENV)
+    assert blocked.exit_code == 2
+    lines = [line for line in blocked.output.splitlines() if line.startswith("cannot run")]
+    assert [line.split(":")[0] for line in lines] == [
+        "cannot run base_images",
+        "cannot run dialogue_audio",
+        "cannot run video",
+        "cannot run lipsync",
+    ]
+    assert "adapter 'sdxl' is not registered" in lines[0]
