@@ -14,7 +14,10 @@
     │   ├── ArtifactUriError            not a URI this store can resolve
     │   ├── ArtifactIntegrityError      stored bytes do not match the recorded checksum
     │   ├── UnsafePathError             a path segment is invalid or escapes the root
-    │   └── MemoryWriteError            a memory event could not be appended
+    │   ├── MemoryWriteError            a memory event could not be appended
+    │   ├── StorageBusyError            a database stayed locked past its timeout: transient
+    │   ├── DatabaseCorruptError        a SQLite file is damaged or emptied; names the file and the fix
+    │   └── DatabaseIOError             SQLite could not read or write it: disk full, I/O error
     ├── AdkError
     │   ├── MissingAdkSdkError          google-adk (or credentials) missing and no fixture allowed
     │   ├── AdkAgentCreationError
@@ -205,6 +208,24 @@ class MemoryWriteError(StorageError):
     pass
 
 
+class StorageBusyError(StorageError):
+    """A database stayed locked past its busy timeout (another writer, maintenance). Worth
+    retrying: `transient` is True, which `is_transient` honours."""
+
+    transient = True
+
+
+class DatabaseCorruptError(StorageError):
+    """A SQLite file is not a database, is malformed, or was emptied (0 bytes). The
+    message names the file and what to do (move it aside; for the artifact index,
+    `sparkle-motion artifacts check --repair` rebuilds it)."""
+
+
+class DatabaseIOError(StorageError):
+    """SQLite could not write or read a database: disk full, I/O error, read-only or
+    unopenable file. Permanent for the step: retrying at once does not free a disk."""
+
+
 # --------------------------------------------------------------------------- ADK
 
 
@@ -324,8 +345,9 @@ class TTSQuotaExceeded(PermanentStageError):
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True when a retry may help. Unknown exceptions are treated as permanent."""
-    return isinstance(exc, StageError) and exc.transient
+    """True when a retry may help: one of our errors whose `transient` attribute is True
+    (TransientStageError and its kin, StorageBusyError). Unknown exceptions are permanent."""
+    return isinstance(exc, SparkleMotionError) and getattr(exc, "transient", False) is True
 
 
 # --------------------------------------------------------------------------- runs

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ._app import _state, artifacts_app, err, fail, out
+
+if TYPE_CHECKING:
+    from ..storage.fs_maintenance import ScanReport
 
 
 def _store(ctx: typer.Context, *, filesystem_only: str | None = None):
@@ -119,6 +123,8 @@ def artifacts_prune(
     store = _store(ctx, filesystem_only="prune")
     try:
         doomed = prune(store, older_than_s=age, max_bytes=size, dry_run=dry_run)
+    except _storage_errors() as exc:
+        fail(exc, 1)
     finally:
         store.close()
     verb = "would remove" if dry_run else "removed"
@@ -135,32 +141,48 @@ def artifacts_check(
     ] = False,
     verify: Annotated[bool, typer.Option("--verify", help="Also checksum every payload.")] = False,
 ) -> None:
-    """Find index rows whose files are gone and files no row owns; exit 1 if any (0 after --repair)."""
+    """Find index rows whose files are gone, versions the index lost (their manifests are
+    intact) and files nothing accounts for; exit 1 if any (0 after --repair fixed them)."""
     from ..storage.fs_maintenance import check
     from ..storage.fs_maintenance import repair as do_repair
 
     store = _store(ctx, filesystem_only="check")
     try:
         report = check(store, verify=verify)
-        for item in report.dangling:
-            out.print(f"dangling row {item.uri}: missing {', '.join(item.missing)}")
-        for path in report.orphans:
-            out.print(f"orphan file {path}")
-        for uri in report.corrupt:
-            out.print(f"corrupt {uri}: payload does not match its checksum")
-        for path in report.foreign:
-            out.print(f"[dim]foreign file {path} (not the store's layout; left alone)[/dim]")
-        out.print(
-            f"{len(report.dangling)} dangling row(s), {len(report.orphans)} orphan file(s), "
-            f"{len(report.corrupt)} corrupt payload(s) under {store.root}"
-        )
-        if repair and (report.dangling or report.orphans):
+        _print_report(report, store.root)
+        if repair and (report.dangling or report.orphans or report.unindexed):
             result = do_repair(store, report)
+            for reason in result.skipped:
+                out.print(f"not re-indexed {reason}")
             out.print(
-                f"repaired: removed {result.rows_removed} row(s) and {result.files_removed} file(s)"
+                f"repaired: re-indexed {result.rows_restored} version(s), removed "
+                f"{result.rows_removed} row(s) and {result.files_removed} file(s)"
             )
             report = check(store, verify=verify)
+    except _storage_errors() as exc:
+        fail(exc, 1)
     finally:
         store.close()
-    if report.dangling or report.orphans or report.corrupt:
+    if not report.clean:
         raise typer.Exit(1)
+
+
+def _print_report(report: ScanReport, root: Path) -> None:
+    for item in report.dangling:
+        out.print(f"dangling row {item.uri}: missing {', '.join(item.missing)}")
+    for version in report.unindexed:
+        out.print(
+            f"unindexed version {version.uri} ({version.rel_dir}): its manifest is intact; "
+            "--repair re-indexes it"
+        )
+    for path in report.orphans:
+        out.print(f"orphan file {path}")
+    for uri in report.corrupt:
+        out.print(f"corrupt {uri}: payload does not match its checksum")
+    for path in report.foreign:
+        out.print(f"[dim]foreign file {path} (not the store's layout; left alone)[/dim]")
+    out.print(
+        f"{len(report.dangling)} dangling row(s), {len(report.orphans)} orphan file(s), "
+        f"{len(report.unindexed)} unindexed version(s), {len(report.corrupt)} corrupt "
+        f"payload(s) under {root}"
+    )

@@ -28,7 +28,7 @@ from google.genai import types
 
 from ..errors import ArtifactPublishError, StorageError
 from .fs_store import FilesystemArtifactStore, user_scope
-from .paths import _SEGMENT, check_adk_filename, check_segment
+from .paths import check_adk_filename, check_segment, is_segment
 from .uris import format_fs_uri
 
 USER_PREFIX = "user:"
@@ -42,7 +42,7 @@ def map_filename(filename: str, *, direct: bool = True) -> tuple[str, str, str]:
     with an artifact id hashed from the filename."""
     check_adk_filename(filename)
     parts = filename.split("/")
-    if direct and len(parts) == 3 and all(_SEGMENT.match(p) for p in parts):
+    if direct and len(parts) == 3 and all(is_segment(p) for p in parts):
         return parts[0], parts[1], parts[2]
     digest = hashlib.sha256(filename.encode()).hexdigest()[:24]
     name = re.sub(r"[^A-Za-z0-9_.~-]", "_", parts[-1]).lstrip("._~-")[:100] or "payload"
@@ -64,6 +64,8 @@ class FilesystemArtifactService(BaseArtifactService):
                 context={"app_name": app_name},
             )
         check_segment(user_id, "user_id")
+        if session_id is not None:
+            check_segment(session_id, "session_id")
         if filename.startswith(USER_PREFIX):
             return user_scope(user_id), filename[len(USER_PREFIX) :]
         if session_id is None:

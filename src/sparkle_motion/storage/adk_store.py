@@ -136,6 +136,7 @@ class AdkArtifactStore:
             raise ArtifactUriError(
                 f"{uri!r}: belongs to app {parsed.app_name!r}", context={"uri": uri}
             )
+        check_segment(parsed.user_id, "user_id")
         check_segment(parsed.session_id, "run_id")
         parts = parsed.filename.split("/")
         if len(parts) != 3:

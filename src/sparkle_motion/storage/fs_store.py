@@ -176,9 +176,11 @@ class FilesystemArtifactStore:
             raise
         except (OSError, sqlite3.Error) as exc:
             self._discard(tmp_payload, tmp_manifest, *placed, folder=final_dir)
+            context: dict[str, Any] = {"run_id": scope, "stage": stage, "artifact_id": artifact_id}
+            if isinstance(exc, OSError) and exc.errno is not None:
+                context["errno"] = exc.errno  # ENOSPC: the disk is full
             raise ArtifactPublishError(
-                f"cannot publish {scope}/{stage}/{artifact_id}/{name}: {exc}",
-                context={"run_id": scope, "stage": stage, "artifact_id": artifact_id},
+                f"cannot publish {scope}/{stage}/{artifact_id}/{name}: {exc}", context=context
             ) from exc
         return self.ref(format_fs_uri(scope, artifact_id, version))
 

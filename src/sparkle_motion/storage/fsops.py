@@ -1,13 +1,21 @@
 """The file-system calls an atomic publish makes, as module attributes so tests can make
-each one fail (fault injection) and prove nothing half-written becomes visible."""
+each one fail (fault injection) and prove nothing half-written becomes visible.
+
+`write_hook` is the seam for a full disk: when set, every `write_all` calls it first, and
+it may raise OSError(ENOSPC) as the disk would (storage/faults.py: `failing_writes`)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+write_hook: Callable[[int, int], None] | None = None  # (fd, len(data)); may raise OSError
 
 
 def write_all(fd: int, data: bytes) -> None:
+    if write_hook is not None:
+        write_hook(fd, len(data))
     view = memoryview(data)
     while view:
         written = os.write(fd, view)

@@ -1,6 +1,7 @@
 """The memory log: append-only structured events per run (seed table `memory_events`).
 
-A write either commits durably or raises MemoryWriteError; nothing is swallowed. ADK
+A write either commits durably or raises MemoryWriteError (caused by the database's typed
+error; transient when the database was only busy); nothing is swallowed. ADK
 agents see these events through ADK's memory service (adk_helpers).
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..errors import MemoryWriteError
+from ..errors import MemoryWriteError, StorageError, is_transient
 from .db import Database
 
 
@@ -66,11 +67,14 @@ class MemoryLog:
                 if cur.lastrowid is None:  # sqlite3 sets it after every INSERT
                     raise sqlite3.Error("the insert reported no row id")
                 return cur.lastrowid
-        except sqlite3.Error as exc:
-            raise MemoryWriteError(
+        except (sqlite3.Error, StorageError) as exc:
+            error = MemoryWriteError(
                 f"cannot append memory event: {exc}",
                 context={"run_id": run_id, "event_type": event_type, "db": str(self.db.path)},
-            ) from exc
+            )
+            if is_transient(exc):  # the database was busy: a retry may succeed
+                error.transient = True  # type: ignore[attr-defined]
+            raise error from exc
 
     def list(
         self,

@@ -12,7 +12,11 @@ from pathlib import Path
 
 from ..errors import UnsafePathError
 
-_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+# Matched with fullmatch (never `match` with a `$` anchor, which accepts "victim\n"; and
+# urlsplit strips such a newline, turning "victim\n" back into "victim"). docs/STORAGE.md
+# quotes this exact string (tests/reliability/test_storage_paths.py compares them).
+SEGMENT_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}"
+_SEGMENT = re.compile(SEGMENT_PATTERN)
 RULE = "must be 1-128 characters of letters, digits, '_', '.', '-', starting with a letter or digit"
 USER_SCOPE_PREFIX = "user~"  # the folder of ADK user-scoped artifacts; '~' is in no segment
 
@@ -22,11 +26,16 @@ def check_segment(value: object, field: str) -> str:
         raise UnsafePathError(
             f"{field}: must be a string, got {type(value).__name__}", context={"field": field}
         )
-    if not _SEGMENT.match(value):
+    if _SEGMENT.fullmatch(value) is None:
         raise UnsafePathError(
             f"{field} {value!r}: {RULE}", context={"field": field, "value": value}
         )
     return value
+
+
+def is_segment(value: object) -> bool:
+    """True when `value` is a valid segment (the whole string matches SEGMENT_PATTERN)."""
+    return isinstance(value, str) and _SEGMENT.fullmatch(value) is not None
 
 
 def check_scope(value: object, field: str = "run_id") -> str:
@@ -46,13 +55,14 @@ def check_adk_filename(filename: object) -> str:
         "\x00" in filename
         or "\\" in filename
         or filename.startswith("/")
-        or re.match(r"^[A-Za-z]:", filename) is not None
+        or re.match(r"[A-Za-z]:", filename) is not None
+        or any(ord(c) < 0x20 or c == "\x7f" for c in filename)
         or any(part in ("", ".", "..") for part in filename.split("/"))
     )
     if bad:
         raise UnsafePathError(
             f"filename {filename!r}: must be a relative path without '.', '..', empty segments, "
-            "backslashes or NUL",
+            "backslashes or control characters (NUL, newline, ...)",
             context={"field": "filename", "value": filename},
         )
     return filename

@@ -80,7 +80,7 @@ def test_check_reports_planted_orphan_and_dangling_row_and_repair_fixes_both(env
     assert f"orphan file {orphan}" in result.output
     result = invoke(env, "artifacts", "check", "--repair")
     assert result.exit_code == 0, result.output
-    assert "repaired: removed 1 row(s) and 2 file(s)" in result.output
+    assert "re-indexed 0 version(s), removed 1 row(s) and 2 file(s)" in result.output
     assert foreign.read_text() == "mine"
     again = invoke(env, "artifacts", "check")
     assert again.exit_code == 0 and "0 dangling row(s), 0 orphan file(s)" in again.output

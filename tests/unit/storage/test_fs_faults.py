@@ -1,7 +1,9 @@
 """Fault injection: every I/O step of a publish fails in turn. Whatever fails, the artifact
 is wholly absent (no row, no files left visible) or wholly present with its checksum;
 never a row without its file. A crash at each step (no cleanup runs) leaves at most
-orphan files, which check() reports and repair() removes."""
+orphan files, which check() reports and repair() removes, or, once both renames are done,
+a complete version folder with its manifest, which repair() re-indexes after checking the
+payload against the manifest (the rule that also rebuilds a lost index)."""
 
 from __future__ import annotations
 
@@ -88,8 +90,11 @@ def test_oserror_at_each_step_leaves_nothing(store, monkeypatch, op, nth):
     assert again.version == 0 and store.read_bytes(again.uri) == PAYLOAD
 
 
+AFTER_BOTH_RENAMES = {("fsync_dir", "final"), ("insert", 0)}
+
+
 @pytest.mark.parametrize(("op", "nth"), STEPS)
-def test_crash_at_each_step_leaves_only_orphans(store, monkeypatch, op, nth):
+def test_crash_at_each_step_leaves_orphans_or_a_whole_version(store, monkeypatch, op, nth):
     inject(monkeypatch, store, op, nth, Crash())
     with pytest.raises(Crash):
         store.publish(
@@ -100,12 +105,19 @@ def test_crash_at_each_step_leaves_only_orphans(store, monkeypatch, op, nth):
     assert rows == []  # wholly absent: the row never commits without durable files
     report = check(store, tmp_grace_s=0)
     assert report.dangling == []
-    repair(store, report)
+    whole = (op, nth) in AFTER_BOTH_RENAMES
+    assert len(report.unindexed) == (1 if whole else 0)
+    result = repair(store, report)
+    assert result.rows_restored == (1 if whole else 0)
     assert check(store, tmp_grace_s=0).clean
-    assert [p for p in store.root.rglob("*") if p.is_file() and "index.db" not in p.name] == []
+    left = [p for p in store.root.rglob("*") if p.is_file() and "index.db" not in p.name]
+    assert sorted(p.name for p in left) == (["kf.png", "manifest.json"] if whole else [])
+    if whole:
+        assert store.read_bytes("artifact+fs://run1/kf-1?version=0") == PAYLOAD
     ref = store.publish(
         run_id="run1", stage="base_images", name="kf.png", data=PAYLOAD, artifact_id="kf-1"
     )
+    assert ref.version == (1 if whole else 0)
     assert ref.checksum_sha256 == hashlib.sha256(PAYLOAD).hexdigest()
     assert store.read_bytes(ref.uri) == PAYLOAD
 
