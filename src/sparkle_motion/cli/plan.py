@@ -40,6 +40,12 @@ def _write_output(path: Path, text: str) -> None:
         raise typer.Exit(2) from None
 
 
+def _print_json_line(data: dict) -> None:
+    """One result, one line of strict JSON: ASCII (a file name or a value holding control
+    characters or lone surrogates is escaped), no markup or emoji codes interpreted."""
+    typer.echo(json.dumps(data, ensure_ascii=True, default=str))
+
+
 def _print_plan_error(path: Path, exc: PlanError) -> None:
     err.print(f"[red]FAIL[/red] {path}: [bold]{type(exc).__name__}[/bold]")
     for problem in exc.issues:
@@ -86,7 +92,7 @@ def plan_write(
         fail(exc, 2)
     plan = result.plan
     table = Table(
-        "#", "shot", "s", "camera", "what we see", "dialogue", title=f"{plan.title} ({plan.id})"
+        "#", "shot", "s", "camera", "what we see", "dialogue", title=escape(f"{plan.title} ({plan.id})")
     )
     for i, shot in enumerate(plan.shots, 1):
         lines = "\n".join(f"{d.character}: {d.text}" for d in shot.dialogue)
@@ -136,7 +142,7 @@ def plan_validate(
         except PlanError as exc:
             failed += 1
             if as_json:
-                out.print_json(data={"file": str(path), "valid": False, **exc.to_dict()})
+                _print_json_line({"file": str(path), "valid": False, **exc.to_dict()})
             else:
                 _print_plan_error(path, exc)
             continue
@@ -150,7 +156,7 @@ def plan_validate(
                 "steps": len(plan.steps),
                 "warnings": [w.model_dump() for w in result.warnings],
             }
-            out.print(json.dumps(payload), highlight=False)
+            _print_json_line(payload)
             continue
         out.print(
             f"[green]OK[/green] {path}: {plan.id!r}, {len(plan.shots)} shots, "

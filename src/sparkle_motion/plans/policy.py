@@ -16,6 +16,8 @@ from ..schemas.steps import step_input_refs
 
 ARTIFACT_SCHEMES = ("artifact://", "artifact+fs://")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _texts(plan: MoviePlan) -> Iterator[tuple[str, str]]:
@@ -88,16 +90,22 @@ def blocked_terms(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
 
 def path_rule(ref: str, allow_absolute: bool) -> str | None:
     """Why a plan-supplied input location is refused, or None when it is fine."""
-    if ref.startswith(STEP_REF_PREFIX) or ref.startswith(ARTIFACT_SCHEMES):
-        return None
     if "\x00" in ref:
         return "must not contain a null byte"
+    if _CONTROL.search(ref):
+        return "must not contain control characters or line breaks"
+    if _SURROGATE.search(ref):
+        return "must be valid Unicode text (no lone surrogates)"
+    if ref.startswith(STEP_REF_PREFIX) or ref.startswith(ARTIFACT_SCHEMES):
+        return None
     if _SCHEME.match(ref) and not ref.startswith("file://"):
         # also catches 'file:/x' and Windows drive paths such as 'C:x'
         return "scheme must be artifact://, artifact+fs:// or file:// (no network inputs)"
-    if ref.startswith("~"):
-        return "must not start with '~' (home-relative paths are outside the plan's folder)"
     path = ref.removeprefix("file://")
+    if path.startswith("~"):
+        return "must not start with '~' (home-relative paths are outside the plan's folder)"
+    if not path.strip():
+        return "must name a file"
     absolute = PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute()
     if absolute and not allow_absolute:
         return "must be relative to the plan's folder (set plan_allow_absolute_paths to allow)"

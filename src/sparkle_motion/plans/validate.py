@@ -12,9 +12,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import Settings, get_settings
-from ..errors import PlanPolicyViolation, PlanResourceError, PlanSchemaError, issue
+from ..errors import (
+    PlanError,
+    PlanIssue,
+    PlanParseError,
+    PlanPolicyViolation,
+    PlanResourceError,
+    PlanSchemaError,
+    issue,
+)
 from ..schemas import MoviePlan, PolicyWarning, ResolvedRenderProfile
-from ..schemas.messages import pydantic_issues
+from ..schemas.messages import MAX_ISSUES, pydantic_issues
 from .compile import with_compiled_steps
 from .handlers import check_handlers
 from .limits import check_limits
@@ -31,6 +39,18 @@ class ValidatedPlan:
     warnings: list[PolicyWarning] = field(default_factory=list)
 
 
+def _capped(problems: list[PlanIssue]) -> list[PlanIssue]:
+    """At most MAX_ISSUES issues; the last says how many more there were."""
+    if len(problems) <= MAX_ISSUES:
+        return problems
+    more = len(problems) - (MAX_ISSUES - 1)
+    return [*problems[: MAX_ISSUES - 1], issue("<plan>", f"and {more} more issues (not listed)")]
+
+
+def _fail(cls: type[PlanError], problems: list[PlanIssue], source: str | None) -> PlanError:
+    return cls(_capped(problems), source=source)
+
+
 def validate_plan(
     data: Mapping[str, Any] | str | bytes | MoviePlan,
     *,
@@ -42,6 +62,11 @@ def validate_plan(
         data = parse_plan_text(data, source=source)
     if isinstance(data, MoviePlan):
         plan = data
+    elif not isinstance(data, Mapping):
+        raise PlanParseError(
+            [issue("<plan>", f"must be an object (a MoviePlan), got {type(data).__name__}")],
+            source=source,
+        )
     else:
         try:
             plan = MoviePlan.model_validate(dict(data))
@@ -57,19 +82,19 @@ def validate_plan(
 
     problems, warnings = check_rules(plan, settings, profile)
     if problems:
-        raise PlanSchemaError(problems, source=source)
+        raise _fail(PlanSchemaError, problems, source)
     problems = check_limits(plan, settings, profile)
     if problems:
-        raise PlanResourceError(problems, source=source)
+        raise _fail(PlanResourceError, problems, source)
     problems = check_steps(plan, profile)
     if problems:
-        raise PlanSchemaError(problems, source=source)
+        raise _fail(PlanSchemaError, problems, source)
     problems = check_policy(plan, settings)
     if problems:
-        raise PlanPolicyViolation(problems, source=source)
+        raise _fail(PlanPolicyViolation, problems, source)
     problems = check_handlers(plan, settings)
     if problems:
-        raise PlanSchemaError(problems, source=source)
+        raise _fail(PlanSchemaError, problems, source)
     return ValidatedPlan(with_compiled_steps(plan, profile), profile, warnings)
 
 

@@ -6,6 +6,8 @@ Used for plans (PlanSchemaError) and settings (ConfigError) alike.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,17 +19,33 @@ from ..errors import PlanIssue, issue
 _UNION_TAGS = frozenset({"image", "tts", "video", "lipsync", "custom"})
 
 
+# At most this many issues are reported for one validation (a hostile plan can hold
+# thousands of broken shots); the last one says how many more there were.
+MAX_ISSUES = 100
+
+
+def path_segment(part: Any) -> str:
+    """A key as it reads in a path. Keys a plan author typed (unknown fields) may hold
+    control characters, lone surrogates or be huge: those are shown escaped and cut."""
+    text = str(part)
+    if text.isprintable() and len(text) <= 64 and not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    quoted = json.dumps(text)  # ASCII, escaped
+    return quoted if len(quoted) <= 64 else quoted[:60] + '..."'
+
+
 def format_path(loc: Sequence[Any], prefix: str = "") -> str:
     """('shots', 3, 'duration_s') -> 'shots[3].duration_s'; tagged-union names dropped."""
     out = prefix
     prev: Any = None
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
         elif isinstance(prev, int) and part in _UNION_TAGS:
             pass  # 'steps[0].video.prompt' -> 'steps[0].prompt'
         else:
-            out += f".{part}" if out else str(part)
+            seg = path_segment(part)
+            out += f".{seg}" if out else seg
         prev = part
     return out or "<plan>"
 
@@ -62,7 +80,11 @@ def _rule(err: dict[str, Any]) -> str:
         "datetime_from_date_parsing": "must be an ISO 8601 date-time",
         "finite_number": "must be a finite number",
         "path_type": "must be a path",
+        "string_unicode": "must be valid Unicode text (no lone surrogates)",
     }
+    if kind == "int_type" and isinstance(err.get("input"), float):
+        whole = err["input"].is_integer()
+        return "must be an integer" + (" (written without a decimal point)" if whole else "")
     if kind in simple:
         return simple[kind]
     if kind == "greater_than":
@@ -79,6 +101,8 @@ def _rule(err: dict[str, Any]) -> str:
         n = ctx["min_length"]
         return "must not be empty" if n == 1 else f"must have at least {n} characters"
     if kind == "string_too_long":
+        return f"must have at most {ctx['max_length']} characters"
+    if kind == "too_long" and isinstance(err.get("input"), str):
         return f"must have at most {ctx['max_length']} characters"
     if kind == "too_short":
         return f"must have at least {ctx['min_length']} item(s)"
@@ -104,18 +128,40 @@ def _shows_value(err: dict[str, Any]) -> bool:
     return isinstance(err.get("input"), str | int | float | bool) or err.get("input") is None
 
 
+def _shown(value: Any) -> Any:
+    """The offending value as an issue carries it: JSON-safe (a non-finite float as its
+    name, a string with lone surrogates escaped, a huge one cut) so any front door can
+    print or serialize it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        if len(value) > 200:
+            value = value[:197] + "..."
+    return value
+
+
 def pydantic_issues(exc: ValidationError, prefix: str = "") -> list[PlanIssue]:
     issues: list[PlanIssue] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    if len(errors) > MAX_ISSUES:
+        more = len(errors) - (MAX_ISSUES - 1)
+        errors = errors[: MAX_ISSUES - 1]
+    else:
+        more = 0
+    for err in errors:
         loc = list(err["loc"])
         if err["type"] == "union_tag_invalid":
             loc.append("type")
         path = format_path(loc, prefix)
         rule = _rule(err)
         if err["type"] == "union_tag_invalid":
-            issues.append(issue(path, rule, (err.get("ctx") or {}).get("tag")))
+            issues.append(issue(path, rule, _shown((err.get("ctx") or {}).get("tag"))))
         elif _shows_value(err):
-            issues.append(issue(path, rule, err.get("input")))
+            issues.append(issue(path, rule, _shown(err.get("input"))))
         else:
             issues.append(issue(path, rule))
+    if more:
+        issues.append(issue(prefix or "<plan>", f"and {more} more issues (not listed)"))
     return issues

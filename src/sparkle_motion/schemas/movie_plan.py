@@ -11,16 +11,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 
-from .common import SCHEMA_VERSION, Identifier, InputRef, NonEmptyText, ShortId, StrictModel
+from .common import (
+    MAX_SHOT_SECONDS,
+    SCHEMA_VERSION,
+    Identifier,
+    InputRef,
+    JsonObject,
+    Line,
+    NonEmptyLine,
+    NonEmptyText,
+    PlanBool,
+    PlanFloat,
+    PlanInt,
+    ShortId,
+    StrictModel,
+    Text,
+)
 from .steps import AssembleOpts, CameraMotion, Seed, Step, Transition
 from .voice import VoiceSpec
 
 
 class Character(StrictModel):
     id: ShortId
-    name: NonEmptyText = Field(max_length=100)
+    name: NonEmptyLine = Field(max_length=100)
     appearance: NonEmptyText = Field(
         max_length=1000, description="What the character looks like, used in keyframe prompts."
     )
@@ -33,31 +48,36 @@ class DialogueLine(StrictModel):
     )
     character: ShortId = Field(description="Speaker; must be a declared character id.")
     text: NonEmptyText = Field(max_length=1000)
-    start_s: float | None = Field(
-        None, ge=0, description="Offset inside the shot; unset = placed after the previous line."
+    start_s: PlanFloat | None = Field(
+        None,
+        ge=0,
+        le=MAX_SHOT_SECONDS,
+        description="Offset inside the shot; unset = placed after the previous line.",
     )
-    off_screen: bool = Field(
+    off_screen: PlanBool = Field(
         False, description="Voice-over: the speaker need not be in the shot (no lip-sync)."
     )
-    emotion: str | None = Field(None, max_length=64)
+    emotion: Line | None = Field(None, max_length=64)
 
 
 class Shot(StrictModel):
     id: ShortId
-    title: str | None = Field(None, max_length=200)
+    title: Line | None = Field(None, max_length=200)
     description: NonEmptyText = Field(max_length=2000, description="What we see.")
-    duration_s: float = Field(gt=0, description="Length of the shot in seconds.")
-    setting: str | None = Field(None, max_length=300, description="Where, e.g. 'rocky coast'.")
-    mood: str | None = Field(None, max_length=100, description="e.g. 'melancholy', 'joyful'.")
+    duration_s: PlanFloat = Field(
+        gt=0, le=MAX_SHOT_SECONDS, description="Length of the shot in seconds."
+    )
+    setting: Line | None = Field(None, max_length=300, description="Where, e.g. 'rocky coast'.")
+    mood: Line | None = Field(None, max_length=100, description="e.g. 'melancholy', 'joyful'.")
     time_of_day: Literal["dawn", "day", "dusk", "night"] | None = None
     camera: CameraMotion = "static"
-    motion_prompt: str | None = Field(
+    motion_prompt: Text | None = Field(
         None, max_length=1000, description="Override for the video prompt; default: description."
     )
     characters: list[ShortId] = Field(
-        default_factory=list, description="Characters on screen (ids)."
+        default_factory=list, max_length=1000, description="Characters on screen (ids)."
     )
-    dialogue: list[DialogueLine] = Field(default_factory=list)
+    dialogue: list[DialogueLine] = Field(default_factory=list, max_length=1000)
     transition_in: Transition = Field("cut", description="How this shot starts from the previous.")
     seed: Seed | None = None
 
@@ -71,7 +91,7 @@ class BaseImage(StrictModel):
 
     id: ShortId | None = Field(None, description="Defaults to 'kf-<index>' (3 digits).")
     prompt: NonEmptyText = Field(max_length=2000)
-    negative_prompt: str | None = Field(None, max_length=2000)
+    negative_prompt: Text | None = Field(None, max_length=2000)
     seed: Seed | None = None
     source: InputRef | None = Field(
         None, description="Use this existing image instead of rendering one."
@@ -79,41 +99,45 @@ class BaseImage(StrictModel):
 
 
 class MusicSpec(StrictModel):
-    mood: NonEmptyText = Field(max_length=100)
-    prompt: str | None = Field(None, max_length=1000)
+    mood: NonEmptyLine = Field(max_length=100)
+    prompt: Text | None = Field(None, max_length=1000)
     source: InputRef | None = Field(None, description="An audio file to use as the score.")
-    volume_db: float = Field(-18.0, ge=-60, le=0)
-    duck_under_dialogue: bool = True
+    volume_db: PlanFloat = Field(-18.0, ge=-60, le=0)
+    duck_under_dialogue: PlanBool = True
 
 
 class RenderProfileSpec(StrictModel):
     """The plan's choice of profile, with optional overrides. A CLI/API option beats it."""
 
     name: str = Field("preview", pattern=r"^[a-z][a-z0-9_-]{0,31}$")
-    fps: float | None = Field(None, gt=0, le=120)
-    width: int | None = Field(None, ge=64, le=4096, multiple_of=16)
-    height: int | None = Field(None, ge=64, le=4096, multiple_of=16)
+    fps: PlanFloat | None = Field(None, gt=0, le=120)
+    width: PlanInt | None = Field(None, ge=64, le=4096, multiple_of=16)
+    height: PlanInt | None = Field(None, ge=64, le=4096, multiple_of=16)
 
 
 class MoviePlan(StrictModel):
     schema_version: Literal["v1"] = SCHEMA_VERSION
     id: Identifier
-    title: NonEmptyText = Field(max_length=200)
-    description: str | None = Field(None, max_length=4000)
-    created_by: str | None = Field(None, max_length=200)
+    title: NonEmptyLine = Field(max_length=200)
+    description: Text | None = Field(None, max_length=4000)
+    created_by: Line | None = Field(None, max_length=200)
     created_at: datetime = Field(description="ISO 8601 timestamp.")
     seed: Seed = Field(0, description="Base seed; per-shot/keyframe seeds derive from it.")
     render_profile: RenderProfileSpec = Field(default_factory=RenderProfileSpec)
-    characters: list[Character] = Field(default_factory=list)
-    shots: list[Shot] = Field(min_length=1)
-    base_images: list[BaseImage] = Field(description="len(shots) + 1 keyframes.")
+    characters: list[Character] = Field(default_factory=list, max_length=1000)
+    shots: list[Shot] = Field(min_length=1, max_length=10_000)
+    base_images: list[BaseImage] = Field(max_length=10_001, description="len(shots) + 1 keyframes.")
     music: MusicSpec | None = None
     steps: list[Step] = Field(
         default_factory=list,
+        max_length=100_000,
         description="Ordered steps; empty = compiled from shots at plan intake.",
     )
     assemble_opts: AssembleOpts = Field(default_factory=AssembleOpts)
-    metadata: dict[str, JsonValue] = Field(default_factory=dict)
+    metadata: JsonObject = Field(
+        default_factory=dict,
+        description="Free-form JSON: at most 16 levels deep and 64 KiB serialized.",
+    )
 
     @property
     def total_duration_s(self) -> float:

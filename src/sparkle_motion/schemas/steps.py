@@ -9,12 +9,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, JsonValue, model_validator
+from pydantic import Field, model_validator
 
-from .common import Identifier, InputRef, NonEmptyText, StrictModel
+from .common import (
+    MAX_SHOT_SECONDS,
+    MAX_TIMELINE_SECONDS,
+    FreeText,
+    Identifier,
+    InputRef,
+    JsonObject,
+    Line,
+    NonEmptyLine,
+    NonEmptyText,
+    PlanBool,
+    PlanFloat,
+    PlanInt,
+    StrictModel,
+    Text,
+)
 from .voice import VoiceSpec
 
-Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Random seed, 0..2^32-1.")]
+Seed = Annotated[PlanInt, Field(ge=0, le=2**32 - 1, description="Random seed, 0..2^32-1.")]
 Priority = Literal["low", "normal", "high"]
 Transition = Literal["cut", "crossfade", "fade"]
 CameraMotion = Literal[
@@ -25,18 +40,20 @@ CameraMotion = Literal[
 class ImagesOpts(StrictModel):
     """Keyframe rendering options (SDXL in `full`, procedural frames in `preview`)."""
 
-    width: int | None = Field(None, ge=64, le=4096, multiple_of=8)
-    height: int | None = Field(None, ge=64, le=4096, multiple_of=8)
+    width: PlanInt | None = Field(None, ge=64, le=4096, multiple_of=8)
+    height: PlanInt | None = Field(None, ge=64, le=4096, multiple_of=8)
     seed: Seed | None = None
-    sampler: str | None = Field(None, max_length=64, description="Scheduler name, e.g. 'euler'.")
-    steps: int | None = Field(None, ge=1, le=200, description="Denoising steps.")
-    cfg_scale: float | None = Field(None, ge=0, le=50)
-    denoising_start: float | None = Field(None, ge=0, lt=1, description="Refiner hand-off start.")
-    denoising_end: float | None = Field(None, gt=0, le=1, description="Base model stops here.")
-    prompt_2: str | None = Field(None, max_length=2000)
-    negative_prompt: str | None = Field(None, max_length=2000)
-    negative_prompt_2: str | None = Field(None, max_length=2000)
-    dedupe: bool = True
+    sampler: Line | None = Field(None, max_length=64, description="Scheduler name, e.g. 'euler'.")
+    steps: PlanInt | None = Field(None, ge=1, le=200, description="Denoising steps.")
+    cfg_scale: PlanFloat | None = Field(None, ge=0, le=50)
+    denoising_start: PlanFloat | None = Field(
+        None, ge=0, lt=1, description="Refiner hand-off start."
+    )
+    denoising_end: PlanFloat | None = Field(None, gt=0, le=1, description="Base model stops here.")
+    prompt_2: Text | None = Field(None, max_length=2000)
+    negative_prompt: Text | None = Field(None, max_length=2000)
+    negative_prompt_2: Text | None = Field(None, max_length=2000)
+    dedupe: PlanBool = True
     priority: Priority = "normal"
 
     @model_validator(mode="after")
@@ -51,49 +68,58 @@ class ImagesOpts(StrictModel):
 
 
 class TTSOpts(StrictModel):
-    sample_rate: int | None = Field(None, ge=8000, le=48000)
+    sample_rate: PlanInt | None = Field(None, ge=8000, le=48000)
     format: Literal["wav"] = "wav"
-    provider: str | None = Field(None, max_length=64, description="Preferred provider.")
-    provider_allowlist: list[str] = Field(default_factory=list)
+    provider: Line | None = Field(None, max_length=64, description="Preferred provider.")
+    provider_allowlist: list[Annotated[Line, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=64
+    )
     priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"
-    max_latency_s: float | None = Field(None, gt=0)
-    max_cost_usd: float | None = Field(None, ge=0)
+    max_latency_s: PlanFloat | None = Field(None, gt=0, le=MAX_SHOT_SECONDS)
+    max_cost_usd: PlanFloat | None = Field(None, ge=0, le=1e9)
 
 
 MAX_CLIP_FRAMES = 10_000
+# Wav2Lip's face-box padding and crop, in pixels (-1 in a crop: to the frame's edge).
+_Pad = Annotated[PlanInt, Field(ge=-4096, le=4096)]
+_Crop = Annotated[PlanInt, Field(ge=-1, le=16384)]
 
 
 class VideoOpts(StrictModel):
-    num_frames: int | None = Field(None, ge=1, le=MAX_CLIP_FRAMES)
-    fps: float | None = Field(None, gt=0, le=120)
-    width: int | None = Field(None, ge=64, le=4096, multiple_of=16)
-    height: int | None = Field(None, ge=64, le=4096, multiple_of=16)
-    steps: int | None = Field(None, ge=1, le=200)
-    guidance_scale: float | None = Field(None, ge=0, le=50)
+    num_frames: PlanInt | None = Field(None, ge=1, le=MAX_CLIP_FRAMES)
+    fps: PlanFloat | None = Field(None, gt=0, le=120)
+    width: PlanInt | None = Field(None, ge=64, le=4096, multiple_of=16)
+    height: PlanInt | None = Field(None, ge=64, le=4096, multiple_of=16)
+    steps: PlanInt | None = Field(None, ge=1, le=200)
+    guidance_scale: PlanFloat | None = Field(None, ge=0, le=50)
     seed: Seed | None = None
-    negative_prompt: str | None = Field(None, max_length=2000)
+    negative_prompt: Text | None = Field(None, max_length=2000)
 
 
 class Wav2LipOpts(StrictModel):
-    checkpoint: str | None = Field(None, description="Wav2Lip or Wav2Lip+GAN checkpoint path.")
-    face_detector: str | None = Field(None, description="S3FD checkpoint path.")
-    pads: tuple[int, int, int, int] = Field(
+    checkpoint: Line | None = Field(
+        None, max_length=1024, description="Wav2Lip or Wav2Lip+GAN checkpoint path."
+    )
+    face_detector: Line | None = Field(None, max_length=1024, description="S3FD checkpoint path.")
+    pads: tuple[_Pad, _Pad, _Pad, _Pad] = Field(
         (0, 10, 0, 0), description="Padding (top, bottom, left, right) around the face box."
     )
-    resize_factor: int = Field(1, ge=1, le=8)
-    nosmooth: bool = False
-    crop: tuple[int, int, int, int] = Field((0, -1, 0, -1), description="top, bottom, left, right")
-    gpu_index: int | None = Field(None, ge=0)
+    resize_factor: PlanInt = Field(1, ge=1, le=8)
+    nosmooth: PlanBool = False
+    crop: tuple[_Crop, _Crop, _Crop, _Crop] = Field(
+        (0, -1, 0, -1), description="top, bottom, left, right (-1: to the edge)"
+    )
+    gpu_index: PlanInt | None = Field(None, ge=0, le=1024)
 
 
 class StepBase(StrictModel):
     id: Identifier
-    title: str | None = Field(None, max_length=200)
+    title: FreeText | None = Field(None, max_length=200)
 
 
 class SceneCharacter(StrictModel):
     id: Identifier
-    name: NonEmptyText = Field(max_length=100)
+    name: NonEmptyLine = Field(max_length=100)
 
 
 class SceneHint(StrictModel):
@@ -101,18 +127,20 @@ class SceneHint(StrictModel):
     prompt (the preview's procedural frames). Part of the step, so part of its key."""
 
     shot_id: Identifier
-    caption: str = Field("", max_length=300)
-    setting: str | None = Field(None, max_length=300)
-    mood: str | None = Field(None, max_length=100)
+    caption: FreeText = Field("", max_length=300)
+    setting: Line | None = Field(None, max_length=300)
+    mood: Line | None = Field(None, max_length=100)
     time_of_day: Literal["dawn", "day", "dusk", "night"] | None = None
-    characters: list[SceneCharacter] = Field(default_factory=list)
+    characters: list[SceneCharacter] = Field(default_factory=list, max_length=1000)
 
 
 class ImageStep(StepBase):
     type: Literal["image"] = "image"
     prompt: NonEmptyText = Field(max_length=2000)
-    count: int = Field(1, ge=1, le=8)
-    keyframe: int | None = Field(None, ge=0, description="Index into base_images it renders.")
+    count: PlanInt = Field(1, ge=1, le=8)
+    keyframe: PlanInt | None = Field(
+        None, ge=0, le=10_000, description="Index into base_images it renders."
+    )
     scene: SceneHint | None = None
     opts: ImagesOpts = Field(default_factory=ImagesOpts)
 
@@ -130,8 +158,8 @@ class TTSStep(StepBase):
 class VideoStep(StepBase):
     type: Literal["video"] = "video"
     prompt: NonEmptyText = Field(max_length=2000)
-    start_frames: list[InputRef] = Field(min_length=1)
-    end_frames: list[InputRef] = Field(default_factory=list)
+    start_frames: list[InputRef] = Field(min_length=1, max_length=1000)
+    end_frames: list[InputRef] = Field(default_factory=list, max_length=1000)
     shot_id: Identifier | None = None
     camera: CameraMotion = "static"
     opts: VideoOpts = Field(default_factory=VideoOpts)
@@ -141,9 +169,13 @@ class LipsyncStep(StepBase):
     type: Literal["lipsync"] = "lipsync"
     face_video: InputRef
     audio: list[InputRef] = Field(
-        min_length=1, description="Dialogue clips placed on the shot's timeline, in order."
+        min_length=1,
+        max_length=1000,
+        description="Dialogue clips placed on the shot's timeline, in order.",
     )
-    out_path: str | None = Field(None, description="Optional export path, relative.")
+    out_path: Line | None = Field(
+        None, max_length=1024, description="Optional export path, relative."
+    )
     shot_id: Identifier | None = None
     opts: Wav2LipOpts = Field(default_factory=Wav2LipOpts)
 
@@ -151,32 +183,36 @@ class LipsyncStep(StepBase):
 class CustomStep(StepBase):
     type: Literal["custom"] = "custom"
     handler: str = Field(
+        max_length=200,
         pattern=r"^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.]*)?$",
         description="A registered handler name or 'package.module:function'.",
     )
-    inputs: list[InputRef] = Field(default_factory=list)
-    opts: dict[str, JsonValue] = Field(default_factory=dict)
+    inputs: list[InputRef] = Field(default_factory=list, max_length=1000)
+    opts: JsonObject = Field(
+        default_factory=dict,
+        description="Free-form JSON: at most 16 levels deep and 64 KiB serialized.",
+    )
 
 
 class AssembleOpts(StrictModel):
-    transition_s: float = Field(0.5, ge=0, le=3, description="Length of crossfades and fades.")
-    fade_in_s: float = Field(0.0, ge=0, le=5)
-    fade_out_s: float = Field(0.5, ge=0, le=5)
-    subtitles: bool = Field(True, description="Write a sidecar .srt of the dialogue.")
-    burn_subtitles: bool = Field(True, description="Also burn them into the picture.")
-    duck_db: float = Field(-12.0, ge=-40, le=0, description="Music gain change under speech.")
+    transition_s: PlanFloat = Field(0.5, ge=0, le=3, description="Length of crossfades and fades.")
+    fade_in_s: PlanFloat = Field(0.0, ge=0, le=5)
+    fade_out_s: PlanFloat = Field(0.5, ge=0, le=5)
+    subtitles: PlanBool = Field(True, description="Write a sidecar .srt of the dialogue.")
+    burn_subtitles: PlanBool = Field(True, description="Also burn them into the picture.")
+    duck_db: PlanFloat = Field(-12.0, ge=-40, le=0, description="Music gain change under speech.")
     encode_preset: Literal["canonical", "fast"] | None = Field(
         None,
         description="canonical = -preset veryslow -crf 18; fast = ultrafast -crf 23; unset: by profile.",
     )
-    crf: int | None = Field(None, ge=0, le=51)
-    audio_bitrate_k: int = Field(192, ge=32, le=512)
+    crf: PlanInt | None = Field(None, ge=0, le=51)
+    audio_bitrate_k: PlanInt = Field(192, ge=32, le=512)
 
 
 class AssembleShot(StrictModel):
     shot_id: Identifier
     clip: InputRef = Field(description="The shot's final picture (lip-synced clip, else video).")
-    duration_s: float = Field(gt=0)
+    duration_s: PlanFloat = Field(gt=0, le=MAX_SHOT_SECONDS)
     transition_in: Transition = "cut"
 
 
@@ -185,13 +221,15 @@ class AssembleLine(StrictModel):
     character: Identifier
     text: NonEmptyText = Field(max_length=1000)
     audio: InputRef
-    start_s: float = Field(ge=0, description="Position on the film's timeline.")
+    start_s: PlanFloat = Field(
+        ge=0, le=MAX_TIMELINE_SECONDS, description="Position on the film's timeline."
+    )
 
 
 class AssembleMusic(StrictModel):
     source: InputRef
-    volume_db: float = Field(-18.0, ge=-60, le=0)
-    duck_under_dialogue: bool = True
+    volume_db: PlanFloat = Field(-18.0, ge=-60, le=0)
+    duck_under_dialogue: PlanBool = True
 
 
 class AssembleStep(StepBase):
@@ -199,12 +237,12 @@ class AssembleStep(StepBase):
     dialogue line at its place on the timeline, music, and how to encode the film."""
 
     type: Literal["assemble"] = "assemble"
-    shots: list[AssembleShot] = Field(min_length=1)
-    dialogue: list[AssembleLine] = Field(default_factory=list)
+    shots: list[AssembleShot] = Field(min_length=1, max_length=10_000)
+    dialogue: list[AssembleLine] = Field(default_factory=list, max_length=1_000_000)
     music: AssembleMusic | None = None
-    width: int = Field(ge=16, le=8192)
-    height: int = Field(ge=16, le=8192)
-    fps: float = Field(gt=0, le=120)
+    width: PlanInt = Field(ge=16, le=8192)
+    height: PlanInt = Field(ge=16, le=8192)
+    fps: PlanFloat = Field(gt=0, le=120)
     opts: AssembleOpts = Field(default_factory=AssembleOpts)
 
 

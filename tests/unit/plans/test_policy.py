@@ -83,3 +83,58 @@ def test_checkpoints_names_and_negative_prompts_are_checked(short_plan):
     assert reject(data).path == f"steps[{k}].opts.checkpoint"
     short_plan["characters"][0]["name"] = "Beheading Bob"
     assert reject(short_plan).path == "characters[0].name"
+
+
+@pytest.mark.parametrize(
+    ("ref", "rule"),
+    [
+        ("frames/a\n.png", "control characters"),
+        ("frames/a.png\r", "control characters"),
+        ("@image.kf-000\n", "control characters"),  # refused before the step-ref shortcut
+        ("artifact+fs://run/abc\x1b", "control characters"),
+        ("a\ud800.png", "valid Unicode"),
+        ("file://", "must name a file"),
+        ("file://~/theme.wav", "'~'"),
+        ("file://../theme.wav", "'..'"),
+        ("file:///etc/passwd", "relative to the plan's folder"),
+        ("FILE:///etc/passwd", "scheme"),
+        ("file:theme.wav", "scheme"),
+        ("//host/share/theme.wav", "relative to the plan's folder"),
+        ("\\\\host\\share\\theme.wav", "relative to the plan's folder"),
+        ("music\\..\\..\\theme.wav", "'..'"),
+        ("javascript:alert(1)", "scheme"),
+        ("data:audio/wav;base64,AAAA", "scheme"),
+    ],
+)
+def test_hostile_input_locations_name_the_rule(ref, rule):
+    assert rule in (path_rule(ref, allow_absolute=False) or "")
+
+
+@pytest.mark.parametrize(
+    "ref", ["file://theme.wav", "music/./theme.wav", "music/%2e%2e/theme.wav", "ü/テーマ.wav"]
+)
+def test_odd_but_harmless_locations_are_fine(ref):
+    """The engine reads 'file://x' as the plan-relative path 'x' and decodes no
+    percent-escapes, so '%2e%2e' is a folder name, not a way out."""
+    assert path_rule(ref, allow_absolute=False) is None
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "path"),
+    [
+        ("music.source", "theme\n.wav", "music.source"),
+        ("base_images.1.source", "file://../../kf.png", "base_images[1].source"),
+        (
+            "characters.0.voice.reference_audio",
+            "/etc/shadow",
+            "characters[0].voice.reference_audio",
+        ),
+    ],
+)
+def test_input_locations_in_a_plan_are_policy_violations(short_plan, where, value, path):
+    node = short_plan
+    *parents, last = where.split(".")
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    node[last] = value
+    assert reject(short_plan).paths == [path]

@@ -37,7 +37,7 @@ def test_messages_read_like_rules(short_plan):
         "shots[0].description: must not be empty, got ''",
         "shots[0].camera: must be one of 'static', 'zoom_in', 'zoom_out', 'pan_left', 'pan_right', 'tilt_up', 'tilt_down' or 'crossfade', got 'fly'",
         "shots[1].duration_s: must be > 0, got -2",
-        "base_images[0].seed: must be a whole number, got 1.5",
+        "base_images[0].seed: must be an integer, got 1.5",
         "steps[0].start_frames: is required",
         "steps[1].type: must be one of 'image', 'tts', 'video', 'lipsync', 'custom', 'assemble', 'finalize', got 'zoom'",
         "steps[2]: needs a 'type' field",

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from sparkle_motion.schemas import MoviePlan, RenderProfilesFile
+from sparkle_motion.schemas.common import has_visible_char
 from sparkle_motion.schemas.registry import model_json_schema
 from tests.conftest import EXAMPLES, REPO
 
@@ -72,9 +73,12 @@ def test_render_profiles_yaml_matches_its_schema():
     assert set(RenderProfilesFile.model_validate(data).profiles) == {"preview", "full"}
 
 
+# a title is one printable line with something visible in it
 text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40
-).filter(str.strip)
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+).filter(has_visible_char)
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -86,7 +90,7 @@ text = st.text(
     seed=st.integers(0, 2**32 - 1),
     meta=st.dictionaries(
         st.text(max_size=8),
-        st.one_of(st.integers(), st.text(max_size=8), st.booleans(), st.none()),
+        st.one_of(st.integers(-(2**63), 2**63 - 1), st.text(max_size=8), st.booleans(), st.none()),
         max_size=3,
     ),
 )
