@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# System packages pip cannot bring: espeak-ng (the preview's fallback voice) and a
-# TrueType font for keyframe captions and burned-in subtitles. Skips what is present.
+# System packages pip cannot bring: espeak-ng (the preview's fallback voice) and the fonts
+# keyframe captions and burned-in subtitles are drawn with (src/sparkle_motion/media/fonts.py):
+#   fonts-dejavu-core  DejaVu Sans: Latin, Greek, Cyrillic, most symbols (~3 MB)
+#   fonts-noto-cjk     Noto Sans CJK: Chinese, Japanese, Korean (~91 MB installed, 57 MB download)
+#   fonts-symbola      Symbola: emoji as outlines (libass draws no colour emoji) (~3 MB)
+# Skips what is present.
 set -euo pipefail
-PKGS=(espeak-ng fonts-dejavu-core)
+PKGS=(espeak-ng fonts-dejavu-core fonts-noto-cjk fonts-symbola)
 need=()
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || need+=(fonts-dejavu-core)
+test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || need+=(fonts-noto-cjk)
+test -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf || need+=(fonts-symbola)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi

@@ -18,15 +18,15 @@ def contact_sheet(images: Sequence[tuple[str, Path]], out: Path, *, columns: int
     An image that cannot be read gets a crossed-out tile, so the sheet still shows its slot."""
     from PIL import Image, ImageDraw
 
-    from .fonts import font
+    from .fonts import font, printable
 
     if not images:
         raise ValueError("contact_sheet needs at least one image")
-    thumbs = []
+    thumbs: list[tuple[str, Image.Image | None]] = []
     for label, path in images:
         try:
-            with Image.open(path) as im:
-                im = im.convert("RGB")
+            with Image.open(path) as opened:
+                im = opened.convert("RGB")
                 height = max(1, round(im.height * THUMB_W / im.width))
                 thumbs.append((label, im.resize((THUMB_W, height))))
         except (OSError, ValueError):
@@ -40,7 +40,6 @@ def contact_sheet(images: Sequence[tuple[str, Path]], out: Path, *, columns: int
         (24, 24, 28),
     )
     draw = ImageDraw.Draw(sheet)
-    label_font = font(14)
     for n, (label, thumb) in enumerate(thumbs):
         x = GAP + (n % cols) * (THUMB_W + GAP)
         y = GAP + (n // cols) * (tile_h + LABEL_H + GAP)
@@ -49,7 +48,9 @@ def contact_sheet(images: Sequence[tuple[str, Path]], out: Path, *, columns: int
             draw.line([x, y, x + THUMB_W, y + tile_h], fill=(200, 60, 60), width=2)
         else:
             sheet.paste(thumb, (x, y))
-        draw.text((x + 2, y + tile_h + 4), label, fill=(235, 235, 235), font=label_font)
+        # a font per label: a CJK or emoji label gets one that draws it
+        label = printable(label)
+        draw.text((x + 2, y + tile_h + 4), label, fill=(235, 235, 235), font=font(14, label))
     buf = io.BytesIO()
     sheet.save(buf, "PNG")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -37,3 +37,25 @@ def test_a_grid_of_labelled_thumbnails_and_a_marked_unreadable_tile(tmp_path):
 def test_nothing_to_show_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="at least one image"):
         contact_sheet([], tmp_path / "s.png")
+
+
+def test_a_cjk_label_is_drawn_with_glyphs(tmp_path):
+    from sparkle_motion.media.fonts import missing_font
+
+    if missing_font("你"):
+        pytest.skip("needs fonts-noto-cjk (`make setup` installs it: scripts/apt_deps.sh)")
+    path = tmp_path / "kf.png"
+    Image.new("RGB", (640, 360), (0, 0, 0)).save(path)
+    labels = []
+    for n, label in enumerate(["月光 灯塔", "灯塔 月光"]):
+        out = contact_sheet([(label, path)], tmp_path / f"s{n}.png")
+        sheet = Image.open(out).convert("L")
+        labels.append(sheet.crop((0, 180 + GAP, sheet.width, sheet.height)).tobytes())
+    assert labels[0] != labels[1]  # empty boxes would look the same in either order
+
+
+def test_control_characters_in_a_label_do_not_break_the_sheet(tmp_path):
+    path = tmp_path / "kf.png"
+    Image.new("RGB", (64, 36), (0, 0, 0)).save(path)
+    out = contact_sheet([("a\rb\x85c\u2029d\x00e", path)], tmp_path / "s.png")
+    assert Image.open(out).size[0] > 0  # Pillow's layout fails on \r, U+0085 and U+2029

@@ -8,8 +8,24 @@ its place on the plan's timeline and the film is exactly as long as the plan.
 
 The sound: every line's WAV at its `start_s` on the timeline, over silence of the film's
 length; music (when the plan names a file) looped, at its volume, ducked under speech
-with a sidechain compressor. Subtitles: one `.srt` cue per line (start to the end of its
-audio), burned in with libass when asked and always kept as a sidecar artifact.
+with a sidechain compressor. Subtitles: one cue per line (start to the end of its audio),
+kept as a sidecar `.srt` artifact and, when asked, burned in with libass.
+
+Subtitle text is the plan's, drawn literally. Both files get it on one line, without
+control characters (C0, C1, DEL, NUL) or lone surrogates; line breaks and tabs become
+spaces (libass wraps long lines). The burned-in copy goes through an `.ass` file of our
+own, not the `.srt`: ffmpeg's SRT decoder applies HTML-like tags (`<i>`, `<font
+color=...>`) and drops `{\\...}` blocks, and libass reads `{...}` as override tags. In the
+`.ass` file `{` and `}` are escaped as `\\{` and `\\}`, and a backslash before `N`, `n`
+or `h` gets a WORD JOINER (U+2060) after it, so `{\\an8}`, `<i>x</i>` and `C:\\new` show
+as written. The sidecar `.srt` keeps the text as written (SRT has no escapes; a player may
+apply its tags) except that `-->` becomes `->`, which would otherwise end the cue.
+
+Fonts (media/fonts.py): each line gets a style whose font draws it: DejaVu Sans, Noto
+Sans CJK for a line with CJK, Symbola for one with emoji. The font files the lines use
+are linked into a `fonts/` folder handed to libass (`fontsdir`), so the choice holds with
+an ffmpeg built without fontconfig; with fontconfig (imageio-ffmpeg's build) libass also
+falls back per glyph to any installed font that has it (an emoji in a CJK line).
 
 Encode: the seed's canonical flags (`-preset veryslow -crf 18`, AAC 192k, faststart) for
 `full`, `ultrafast` for `preview`; bit-exact with a fixed thread count, so a resumed run's film
@@ -20,15 +36,17 @@ copied to a quarantine folder instead of vanishing.
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...errors import StageError
 from ...media.ffmpeg import FINAL_THREADS, FINAL_X264, deterministic, ffmpeg_cmd
-from ...media.fonts import font_path
+from ...media.fonts import FontFace, font_for, font_path, missing_font
 from ...media.probe import wav_duration
 from ...schemas import AssembleStep, RenderProfile, Step
 from ...subprocesses import CancelToken, CommandResult, run_command
@@ -36,6 +54,8 @@ from ..base import Estimate, Output, StepJob
 
 SAMPLE_RATE = 48000
 SUBTITLE_FILE = "film.srt"
+BURN_FILE = "film.ass"  # what libass burns in: the same cues, escaped, a style per font
+FONTS_DIR = "fonts"  # in the work folder: links to the font files the subtitles use
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,7 @@ class AssembleOptions:
     retries: int = 0
     debug: bool = False
     quarantine_dir: Path | None = None
+    log_dir: Path | None = None  # where a failing ffmpeg's full command and stderr go
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,8 @@ class AssembleResult:
     subtitles: Path | None
     command: CommandResult
     duration_s: float
+    fonts: list[str] = field(default_factory=list)  # font families the subtitles use
+    missing_fonts: list[str] = field(default_factory=list)  # packages that would draw more
 
 
 def _ts(seconds: float) -> str:
@@ -65,21 +88,127 @@ def _ts(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
 
 
-def build_srt(step: AssembleStep, audio_durations: list[float]) -> str:
-    """One cue per dialogue line: from its start to the end of its audio, not past the next
-    line's start or the film's end."""
+# line breaks and tabs become spaces; C0/C1 controls, DEL, NUL and lone surrogates go
+_BREAKS = re.compile("[\t\n\v\f\r\x85\u2028\u2029]+")
+_DROPPED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
+_SPACES = re.compile(" {2,}")
+
+
+def subtitle_text(text: str) -> str:
+    """A dialogue line as one line of subtitle text: no control characters, no breaks."""
+    return _SPACES.sub(" ", _DROPPED.sub("", _BREAKS.sub(" ", text))).strip()
+
+
+def ass_text(text: str) -> str:
+    """`text` (already `subtitle_text`) for an ASS event, drawn literally by libass: braces
+    escaped (`\\{`, `\\}`), and a backslash before N, n or h kept from being a line break
+    or a hard space by a WORD JOINER (U+2060, which draws nothing)."""
+    text = re.sub(r"\\(?=[Nnh])", "\\\\\u2060", text)
+    return text.replace("{", "\\{").replace("}", "\\}")
+
+
+def cues(step: AssembleStep, audio_durations: list[float]) -> list[tuple[float, float, str]]:
+    """(start, end, text) per dialogue line with text left after `subtitle_text`: from its
+    start to the end of its audio, not past the next line's start or the film's end."""
     total = sum(s.duration_s for s in step.shots)
     order = sorted(range(len(step.dialogue)), key=lambda k: (step.dialogue[k].start_s, k))
-    cues = []
+    out = []
     for n, k in enumerate(order):
         line = step.dialogue[k]
         start = min(line.start_s, max(0.0, total - 0.1))
         end = min(start + max(0.3, audio_durations[k]), total)
         if n + 1 < len(order):
             end = min(end, max(start + 0.3, step.dialogue[order[n + 1]].start_s - 0.01))
-        text = line.text.replace("\r", " ").replace("\n", " ").strip()
-        cues.append(f"{n + 1}\n{_ts(start)} --> {_ts(end)}\n{text}\n")
-    return "\n".join(cues)
+        text = subtitle_text(line.text)
+        if text:
+            out.append((start, end, text))
+    return out
+
+
+def build_srt(step: AssembleStep, audio_durations: list[float]) -> str:
+    """The sidecar: one cue per dialogue line, its text as written on one line (`-->`,
+    which would end the cue for a reader, becomes `->`)."""
+    return "\n".join(
+        f"{n}\n{_ts(start)} --> {_ts(end)}\n{text.replace('-->', '->')}\n"
+        for n, (start, end, text) in enumerate(cues(step, audio_durations), start=1)
+    )
+
+
+def _ass_ts(seconds: float) -> str:
+    cs = round(seconds * 100)
+    h, cs = divmod(cs, 360_000)
+    m, cs = divmod(cs, 6000)
+    s, cs = divmod(cs, 100)
+    return f"{h}:{m:02d}:{s:02d}.{cs:02d}"
+
+
+DEFAULT_FAMILY = "DejaVu Sans"
+
+
+def build_ass(step: AssembleStep, audio_durations: list[float]) -> tuple[str, list[FontFace]]:
+    """The burned-in subtitles as an ASS script at the film's size, and the fonts its
+    lines use. Sizes match the seed's look (libass's default 384x288 canvas, font size 20,
+    outline 2, scaled to the film), with at least 12 px text."""
+    width, height = step.width, step.height
+    size = max(12, round(height * 20 / 288))
+    outline = f"{height * 2 / 288:.2f}"
+    margin_v, margin_h = round(height * 10 / 288), round(width * 10 / 384)
+    events, faces = [], []
+    for start, end, text in cues(step, audio_durations):
+        face = font_for(text)
+        family = face.family if face else DEFAULT_FAMILY
+        if face is not None and face not in faces:
+            faces.append(face)
+        style = "Default" if family == DEFAULT_FAMILY else family
+        events.append(
+            f"Dialogue: 0,{_ass_ts(start)},{_ass_ts(end)},{style},,0,0,0,,{ass_text(text)}"
+        )
+    families = [DEFAULT_FAMILY, *sorted({f.family for f in faces} - {DEFAULT_FAMILY})]
+    styles = [
+        f"Style: {'Default' if fam == DEFAULT_FAMILY else fam},{fam},{size},&H00FFFFFF,"
+        f"&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,{outline},0,2,"
+        f"{margin_h},{margin_h},{margin_v},1"
+        for fam in families
+    ]
+    script = [
+        "[Script Info]",
+        "ScriptType: v4.00+",
+        f"PlayResX: {width}",
+        f"PlayResY: {height}",
+        "WrapStyle: 0",
+        "ScaledBorderAndShadow: yes",
+        "YCbCr Matrix: None",
+        "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        *styles,
+        "",
+        "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        *events,
+    ]
+    return "\n".join(script) + "\n", faces
+
+
+def link_fonts(faces: list[FontFace], folder: Path) -> Path | None:
+    """`folder` with a link to each font file the subtitles use (DejaVu Sans always),
+    for libass's `fontsdir`; None when there is no font file or links cannot be made."""
+    paths = {face.path for face in faces}
+    if font_path():
+        paths.add(str(font_path()))
+    if not paths:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in sorted(paths):
+            link = folder / Path(path).name
+            if not link.exists():
+                os.symlink(path, link)
+    except OSError:
+        return None
+    return folder
 
 
 def _fit(width: int, height: int, fps: float) -> str:
@@ -156,9 +285,12 @@ def build_filter_graph(
         d = min(opts.fade_out_s, total)
         finish.append(f"fade=t=out:st={total - d:.4f}:d={d:.4f}")
     if burn_subtitles and step.dialogue:
-        style = f"FontName=DejaVu Sans,FontSize={max(12, round(height / 720 * 20))},Outline=2"
+        # the ass file's name and fonts folder are ours, relative to the work folder: no
+        # plan text reaches the filter graph (it would need escaping for it)
+        if fonts_dir is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", fonts_dir):
+            raise ValueError(f"fonts_dir must be a plain folder name, got {fonts_dir!r}")
         fonts = f":fontsdir={fonts_dir}" if fonts_dir else ""
-        finish.append(f"subtitles=filename={SUBTITLE_FILE}{fonts}:force_style='{style}'")
+        finish.append(f"ass=filename={BURN_FILE}{fonts}")
     finish.append("format=yuv420p")
     parts.append(f"[{acc}]{','.join(finish)}[vout]")
     # sound: silence of the film's length, every line at its place, music under it
@@ -221,14 +353,21 @@ def assemble_clips(
         raise ValueError("music must be given exactly when the step names a music source")
     workdir = workdir or out_path.parent
     srt = None
+    durations = [wav_duration(a) for a in audio] if step.dialogue else []
     if step.opts.subtitles or step.opts.burn_subtitles:
         srt = workdir / SUBTITLE_FILE
-        srt.write_text(build_srt(step, [wav_duration(a) for a in audio]), encoding="utf-8")
-    fonts = font_path()
+        srt.write_text(build_srt(step, durations), encoding="utf-8")
+    fonts_dir: str | None = None
+    faces: list[FontFace] = []
+    missing: list[str] = []
+    if step.opts.burn_subtitles and step.dialogue:
+        script, faces = build_ass(step, durations)
+        (workdir / BURN_FILE).write_text(script, encoding="utf-8")
+        linked = link_fonts(faces, workdir / FONTS_DIR)
+        fonts_dir = FONTS_DIR if linked else None
+        missing = sorted({m for _, _, text in cues(step, durations) if (m := missing_font(text))})
     graph, frames = build_filter_graph(
-        step,
-        burn_subtitles=step.opts.burn_subtitles,
-        fonts_dir=str(Path(fonts).parent) if fonts else None,
+        step, burn_subtitles=step.opts.burn_subtitles, fonts_dir=fonts_dir
     )
     total = frames / step.fps
     video = list(FINAL_X264[opts.encode_preset])
@@ -254,6 +393,7 @@ def assemble_clips(
             retries=opts.retries,
             step_id=step.id,
             cancel=cancel,
+            log_dir=opts.log_dir,
         )
     except StageError as exc:
         where = _quarantine(workdir, step.id, opts)
@@ -266,6 +406,8 @@ def assemble_clips(
         subtitles=srt if step.opts.subtitles else None,
         command=result,
         duration_s=total,
+        fonts=sorted({f.family for f in faces}),
+        missing_fonts=missing,
     )
 
 
@@ -276,7 +418,7 @@ def _quarantine(workdir: Path, step_id: str, opts: AssembleOptions) -> Path | No
         return None
     dest = opts.quarantine_dir / f"{step_id}-{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns()}"
     try:
-        shutil.copytree(workdir, dest)
+        shutil.copytree(workdir, dest, symlinks=True)  # font links stay links
     except OSError:
         shutil.rmtree(dest, ignore_errors=True)
         return None
@@ -307,13 +449,15 @@ def options_for(step: AssembleStep, profile: RenderProfile) -> AssembleOptions:
 
 class AssembleFfmpeg:
     name = "ffmpeg"
-    version = "1"
+    version = "2"  # 2: subtitles burned from an escaped .ass, a font per line
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:
         step = job.step
         assert isinstance(step, AssembleStep)
         opts = options_for(step, job.context.render_profile)
+        if opts.quarantine_dir is not None:  # beside it: <runs_dir>/logs/<run_id>/
+            opts = replace(opts, log_dir=opts.quarantine_dir.parent / "logs" / job.context.run_id)
         work = job.workdir
         out = work / "film.mp4"
         result = assemble_clips(
@@ -334,6 +478,10 @@ class AssembleFfmpeg:
                 result.command.command[result.command.command.index("-filter_complex") + 1]
             ),
         }
+        if result.fonts:
+            meta["subtitle_fonts"] = result.fonts
+        if result.missing_fonts:  # drawn as empty boxes: `make setup` installs these
+            meta["missing_fonts"] = result.missing_fonts
         outputs = [
             Output(
                 name="film.mp4",

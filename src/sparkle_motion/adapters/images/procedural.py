@@ -203,8 +203,8 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
         draw = ImageDraw.Draw(img)
     # characters: silhouettes with their names, spread over the lower third
     chars = scene.characters if scene else []
-    name_font = font(max(12, height // 30))
     for k, char in enumerate(chars):
+        name_font = font(max(12, height // 30), char.name)  # a CJK name needs a CJK face
         colour = character_colour(char.id)
         body_x = width * (k + 1) / (len(chars) + 1) + rng.uniform(-0.04, 0.04) * width
         feet = height * rng.uniform(0.8, 0.86)
@@ -229,7 +229,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
         )
     # caption band and label
     caption = (scene.caption if scene and scene.caption else step.prompt).strip()
-    cap_font = font(max(12, height // 26))
+    cap_font = font(max(12, height // 26), caption)
     line_h = int(cap_font.size * 1.3) if hasattr(cap_font, "size") else height // 20
     lines = textwrap.wrap(caption, width=max(20, int(width / (cap_font.size * 0.55))))[:2]
     band = len(lines) * line_h + 16

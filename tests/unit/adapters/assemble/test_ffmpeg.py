@@ -3,6 +3,8 @@ small clips, and failures that name the step and the command."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sparkle_motion.adapters.assemble.ffmpeg import (
@@ -63,7 +65,7 @@ def test_graph_uses_the_planned_transitions():
     transitions = sum(s.transition_in != "cut" for s in assemble.shots[1:])
     # every shot once plus every transition rendered on its own, concatenated once
     assert f"concat=n={len(assemble.shots) + transitions}:" in graph
-    assert graph.count("xfade=") == transitions and "subtitles=filename=film.srt" in graph
+    assert graph.count("xfade=") == transitions and "ass=filename=film.ass" in graph
     assert frames == round(assemble.fps * sum(s.duration_s for s in assemble.shots))
 
 
@@ -111,12 +113,21 @@ def test_a_failing_ffmpeg_names_the_step_and_command_and_is_quarantined(short, t
     quarantine = tmp_path / "q"
     work = tmp_path / "w"
     work.mkdir()
-    opts = AssembleOptions(debug=True, quarantine_dir=quarantine)
+    logs = tmp_path / "logs"
+    opts = AssembleOptions(debug=True, quarantine_dir=quarantine, log_dir=logs)
     with pytest.raises(CommandError) as info:
         assemble_clips(assemble, [broken, *clips[1:]], audio, work / "film.mp4", opts, workdir=work)
-    assert "ffmpeg" in str(info.value) and str(broken) in str(info.value)
-    assert info.value.step_id == "assemble.film"
+    message = str(info.value)
+    assert "ffmpeg" in message and str(broken) in message  # stderr's tail names the input
+    assert info.value.step_id == "assemble.film" and message.startswith("assemble.film: ffmpeg")
     assert "-filter_complex" in info.value.context["command"]
+    # the message is short: the filter graph is in the log it names, not in the message
+    (log,) = logs.iterdir()
+    graph = info.value.context["command"][
+        info.value.context["command"].index("-filter_complex") + 1
+    ]
+    assert graph not in message and graph in log.read_text() and str(log) in message
+    assert len(message.split("\n", 1)[0]) <= 300 + len(str(log))
     kept = list(quarantine.iterdir())
     assert (
         len(kept) == 1
@@ -129,3 +140,25 @@ def test_wrong_counts_are_refused(short, tmp_path):
     _ctx, assemble, clips, audio, _ = short
     with pytest.raises(ValueError, match="clips"):
         assemble_clips(assemble, clips[:1], audio, tmp_path / "f.mp4", AssembleOptions())
+
+
+def test_the_adapter_keeps_a_failing_command_in_a_log_under_the_runs_dir(short, tmp_path):
+    from sparkle_motion.adapters.assemble.ffmpeg import AssembleFfmpeg
+    from sparkle_motion.config import get_settings, reset_settings_cache
+    from tests.support.media import job
+
+    ctx, assemble, clips, audio, folder = short
+    broken = folder / "broken-adapter.mp4"
+    broken.write_bytes(b"not a video")
+    inputs = {s.clip: c for s, c in zip(assemble.shots, [broken, *clips[1:]], strict=True)}
+    inputs |= {d.audio: a for d, a in zip(assemble.dialogue, audio, strict=True)}
+    reset_settings_cache()
+    try:
+        with pytest.raises(CommandError) as info:
+            AssembleFfmpeg().run(job(ctx, "assemble.film", inputs, tmp_path / "work"))
+        logs = Path(get_settings().runs_dir) / "logs" / ctx.run_id
+    finally:
+        reset_settings_cache()
+    (log,) = logs.iterdir()
+    assert str(log) in str(info.value) and info.value.context["log"] == str(log)
+    assert "-filter_complex" in log.read_text()
