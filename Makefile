@@ -19,9 +19,16 @@ setup:
 test: lint typecheck
 	$(BIN)/python -m pytest -q
 
-## reliability: the kill tests at full strength (50 SIGKILLs each; `make test` runs 10 and 50)
+## reliability: the attacks at full strength (500 hostile plans in process and through the
+## CLI, 50 signals at random moments through the CLI, 50 SIGKILLs through the engine and
+## the memory log, corrupt databases, full disks), then a table of what they counted
 reliability:
-	SPARKLE_CRASH_ROUNDS=50 SPARKLE_KILL_ROUNDS=50 $(BIN)/python -m pytest -q tests/integration/test_crash_resume.py tests/integration/test_memory_log_kill.py
+	rm -rf .reliability
+	SPARKLE_RELIABILITY_REPORT=$(CURDIR)/.reliability SPARKLE_ATTACK_EXAMPLES=500 \
+	SPARKLE_ATTACK_CLI_EXAMPLES=500 SPARKLE_CLI_KILL_ROUNDS=50 SPARKLE_CRASH_ROUNDS=50 \
+	SPARKLE_KILL_ROUNDS=50 $(BIN)/python -m pytest -q tests/reliability \
+	tests/integration/test_crash_resume.py tests/integration/test_memory_log_kill.py
+	$(BIN)/python scripts/reliability_table.py .reliability
 
 ## bench: the preview film benchmark (6 shots, 30 s, 1280x720) and the dry-run one
 bench:

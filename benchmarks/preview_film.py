@@ -54,7 +54,7 @@ def cli(root: Path, *args: str) -> tuple[float, float, subprocess.CompletedProce
 
 
 def stage_walls(root: Path, run_id: str) -> dict[str, float]:
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     rows = conn.execute("SELECT record FROM step_records WHERE run_id = ?", (run_id,)).fetchall()
     conn.close()
     spans: dict[str, list[float]] = {}
@@ -70,7 +70,7 @@ def stage_walls(root: Path, run_id: str) -> dict[str, float]:
 
 
 def started_steps(root: Path, run_id: str) -> int:
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     (n,) = conn.execute(
         "SELECT count(*) FROM memory_events WHERE run_id = ? AND event_type = 'step_started'",
         (run_id,),

@@ -8,7 +8,11 @@ leaves nothing behind), also when the caller is interrupted. Failures are typed:
 - it ran past `timeout_s`                -> StageTimeoutError (transient: `retries` more tries)
 - it exited non-zero or died of a signal -> CommandError, with the command and stderr's tail
 
-Every error's context carries `command` (the argv) so a step record names what failed.
+A message says what failed in a few hundred characters: the step, the binary, its exit
+status, the command cut short (an assemble command is 5 KB of filter graph), and the last
+few meaningful lines of stderr. The full argv is in every error's context (`command`), so
+the step record keeps it; with `log_dir`, a failure also writes the full command and the
+whole stderr to a log file there, and the message names that file.
 A command runs under a CancelToken (one per run; see "Interrupts" below): cancelling the
 token kills it and makes `run_command` raise KeyboardInterrupt.
 """
@@ -17,9 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
+import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import weakref
@@ -30,6 +38,12 @@ from pathlib import Path
 from .errors import CommandError, MissingDependencyError, StageTimeoutError
 
 STDERR_TAIL_CHARS = 2000
+# what a failure's message shows: the command cut to BRIEF_CHARS, and the last TAIL_LINES
+# meaningful stderr lines, each cut to TAIL_LINE_CHARS (ffmpeg echoes a bad filter graph)
+BRIEF_CHARS = 100
+TAIL_LINES = 4
+TAIL_LINE_CHARS = 160
+LOG_STDERR_CHARS = 1_000_000  # a failure log keeps this much of stderr's end
 
 
 @dataclass(frozen=True)
@@ -223,6 +237,118 @@ def _describe_exit(returncode: int) -> str:
     return f"exited with status {returncode}"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_PROGRESS = re.compile(r"^(frame|size)=\s*\S|^Press \[q\]")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def brief_command(argv: Sequence[str], limit: int = BRIEF_CHARS) -> str:
+    """The command for a message: the binary's name and its arguments on one line, cut
+    at `limit` characters with how long the whole one is."""
+    shown = _CONTROL.sub(" ", shlex.join([Path(argv[0]).name, *argv[1:]]))
+    if len(shown) <= limit:
+        return shown
+    full = len(shlex.join(argv))
+    return f"{_cut(shown, limit)} ({len(argv)} args, {full} chars)"
+
+
+def stderr_tail(stderr: str, lines: int = TAIL_LINES, width: int = TAIL_LINE_CHARS) -> list[str]:
+    """The last `lines` meaningful lines of stderr: blank lines, progress lines (ffmpeg's
+    `frame=`) and repeats dropped, control characters removed, each cut to `width`."""
+    kept: list[str] = []
+    for raw in re.split(r"[\r\n]+", stderr):
+        line = _CONTROL.sub(" ", raw).strip()
+        if not line or _PROGRESS.match(line) or (kept and kept[-1] == line):
+            continue
+        kept.append(line)
+    return [_cut(line, width) for line in kept[-lines:]]
+
+
+def _write_log(
+    log_dir: str | os.PathLike[str],
+    label: str,
+    what: str,
+    argv: list[str],
+    cwd: str | None,
+    stdout: str,
+    stderr: str,
+) -> Path:
+    """A failure's full command and stderr in a new file under `log_dir`."""
+    folder = Path(log_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", label)[:64] or "command"
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    fd, name = tempfile.mkstemp(prefix=f"{safe}-{stamp}-", suffix=".log", dir=folder)
+    cut = len(stderr) > LOG_STDERR_CHARS
+    body = (
+        f"# {what}\n# cwd: {cwd or os.getcwd()}\n# command ({len(argv)} args):\n"
+        f"{shlex.join(argv)}\n"
+        f"# stderr{' (last ' + str(LOG_STDERR_CHARS) + ' characters)' if cut else ''}:\n"
+        f"{stderr[-LOG_STDERR_CHARS:]}\n# stdout (last 10000 characters):\n{stdout[-10000:]}\n"
+    )
+    with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as f:
+        f.write(body)
+    return Path(name)
+
+
+def _failure(
+    what: str,
+    argv: list[str],
+    *,
+    step_id: str | None,
+    cwd: str | None,
+    stdout: str,
+    stderr: str,
+    log_dir: str | os.PathLike[str] | None,
+) -> tuple[str, dict[str, object]]:
+    """A failure's message (what failed, the command cut short, where the full one is,
+    stderr's last meaningful lines) and the context entries it adds."""
+    who = f"{step_id}: " if step_id else ""
+    extra: dict[str, object] = {}
+    where = "full command in the " + ("step's error record" if step_id else "error's context")
+    if log_dir is not None:
+        try:
+            log = _write_log(
+                log_dir, step_id or Path(argv[0]).name, what, argv, cwd, stdout, stderr
+            )
+        except OSError as exc:
+            where += f" (log not written: {exc.strerror or exc})"
+        else:
+            extra["log"] = str(log)
+            where = f"full command and stderr in {log}"
+    head = f"{who}{what}: {brief_command(argv)}; {where}"
+    tail = stderr_tail(stderr)
+    return head + "".join(f"\n  {line}" for line in tail), extra
+
+
+def _dies_with_us(argv: list[str], env: Mapping[str, str] | None) -> list[str]:
+    """The command, started so that the kernel kills it when this process dies (Linux's
+    parent-death signal, set by util-linux's `setpriv` before it execs the command): a
+    SIGKILLed run leaves no ffmpeg rendering on. Each command still runs in a session of
+    its own, so a terminal's Ctrl-C reaches it only through the run's cancel token. A
+    missing binary is still FileNotFoundError, found here before setpriv runs."""
+    setpriv = _SETPRIV
+    if setpriv is None:
+        return argv
+    if os.sep in argv[0]:  # a path: as the OS would judge it
+        if not os.path.exists(argv[0]):
+            raise FileNotFoundError(argv[0])
+        if os.path.isdir(argv[0]) or not os.access(argv[0], os.X_OK):
+            raise PermissionError(f"[Errno 13] Permission denied: {argv[0]!r}")
+        found: str | None = argv[0]
+    else:
+        found = shutil.which(argv[0], path=(env or os.environ).get("PATH"))
+    if found is None:
+        raise FileNotFoundError(argv[0])
+    return [setpriv, "--pdeathsig", "KILL", "--", found, *argv[1:]]
+
+
+_SETPRIV = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+
+
 def run_command(
     cmd: Sequence[str | os.PathLike[str]],
     cwd: str | os.PathLike[str] | None = None,
@@ -233,24 +359,27 @@ def run_command(
     stdin: bytes | None = None,
     step_id: str | None = None,
     cancel: CancelToken | None = None,
+    log_dir: str | os.PathLike[str] | None = None,
 ) -> CommandResult:
     """Run `cmd` (an argv list, never a shell string) and return its captured output.
     `cancel` is the run's token (default: the process's default token); once it is
-    cancelled the command is killed and this raises KeyboardInterrupt."""
+    cancelled the command is killed and this raises KeyboardInterrupt. With `log_dir`, a
+    failure or a timeout writes the full command and stderr to a file there."""
     token = cancel if cancel is not None else _DEFAULT
     argv = [os.fspath(c) for c in cmd]
     if not argv:
         raise ValueError("run_command needs a non-empty argv")
     if timeout_s <= 0:
         raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
-    shown = shlex.join(argv)
+    shown = brief_command(argv)
     who = f"{step_id}: " if step_id else ""
     if cwd is not None and not Path(cwd).is_dir():
         raise CommandError(
             f"{who}working folder {os.fspath(cwd)} does not exist (running: {shown})",
             step_id=step_id,
         )
-    context = {"command": argv, "cwd": os.fspath(cwd) if cwd else None}
+    cwd_s = os.fspath(cwd) if cwd else None
+    context = {"command": argv, "cwd": cwd_s}
     attempts = 0
     while True:
         if token.cancelled:
@@ -259,7 +388,7 @@ def run_command(
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
-                argv,
+                _dies_with_us(argv, env),
                 cwd=cwd,
                 env=dict(env) if env is not None else None,
                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
@@ -269,7 +398,7 @@ def run_command(
             )
         except FileNotFoundError as exc:
             raise MissingDependencyError(
-                f"{who}{argv[0]!r} is not installed or not on PATH (running: {shown})",
+                f"{who}{argv[0]!r} is not installed or not on PATH",
                 step_id=step_id,
                 context=context,
             ) from exc
@@ -284,13 +413,23 @@ def run_command(
             out, err = _wait(proc, stdin, started + timeout_s, token)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            proc.communicate()
+            late_out, late_err = proc.communicate()
             if attempts <= retries:
                 continue
-            raise StageTimeoutError(
-                f"{who}command timed out after {timeout_s:g} s: {shown}",
+            message, extra = _failure(
+                f"{Path(argv[0]).name} timed out after {timeout_s:g} s"
+                + (f" ({attempts} attempts)" if attempts > 1 else ""),
+                argv,
                 step_id=step_id,
-                context={**context, "timeout_s": timeout_s, "attempts": attempts},
+                cwd=cwd_s,
+                stdout=(late_out or b"").decode("utf-8", "replace"),
+                stderr=(late_err or b"").decode("utf-8", "replace"),
+                log_dir=log_dir,
+            )
+            raise StageTimeoutError(
+                message,
+                step_id=step_id,
+                context={**context, "timeout_s": timeout_s, "attempts": attempts, **extra},
             ) from None
         except BaseException:  # interrupted (Ctrl-C, a stop): take the children down with us
             _kill_group(proc)
@@ -310,11 +449,23 @@ def run_command(
         if proc.returncode != 0 and token.cancelled:  # killed by a cancel, not a failure
             raise KeyboardInterrupt(f"{who}cancelled: {shown}")
         if proc.returncode != 0:
-            tail = result.stderr.strip()[-STDERR_TAIL_CHARS:]
-            raise CommandError(
-                f"{who}{Path(argv[0]).name} {_describe_exit(proc.returncode)}: {shown}"
-                + (f"\n{tail}" if tail else ""),
+            message, extra = _failure(
+                f"{Path(argv[0]).name} {_describe_exit(proc.returncode)}",
+                argv,
                 step_id=step_id,
-                context={**context, "returncode": proc.returncode, "stderr_tail": tail},
+                cwd=cwd_s,
+                stdout=result.stdout,
+                stderr=result.stderr,
+                log_dir=log_dir,
+            )
+            raise CommandError(
+                message,
+                step_id=step_id,
+                context={
+                    **context,
+                    "returncode": proc.returncode,
+                    "stderr_tail": result.stderr.strip()[-STDERR_TAIL_CHARS:],
+                    **extra,
+                },
             )
         return result

@@ -14,6 +14,7 @@ import sys
 import time
 
 from tests.conftest import EXAMPLES, REPO
+from tests.reliability.report import record
 
 ROUNDS = int(os.environ.get("SPARKLE_CRASH_ROUNDS", "10"))
 PLAN = EXAMPLES / "lighthouse_whale.json"
@@ -34,7 +35,7 @@ def spawn(root, run_id="run-crash"):
 def done_steps(root) -> set[str]:
     if not (root / "s.db").exists():
         return set()
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     try:
         rows = conn.execute(
             "SELECT step_id FROM step_records WHERE status IN ('succeeded', 'cached')"
@@ -46,7 +47,7 @@ def done_steps(root) -> set[str]:
 
 
 def final_checksums(root) -> dict[str, str]:
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     rows = conn.execute(
         "SELECT step_id, record FROM step_records WHERE run_id = 'run-crash'"
     ).fetchall()
@@ -78,6 +79,7 @@ def test_killed_runs_resume_without_redoing_finished_steps(tmp_path):
         kills += crash_until_done(root, rng, max_kills=min(8, ROUNDS - kills))
         assert final_checksums(root) == expected
     assert kills >= ROUNDS
+    record("engine_kills", tried=kills, identical_films=cycles)
 
 
 def crash_until_done(root, rng, max_kills) -> int:

@@ -31,11 +31,15 @@ def test_killed_writer_loses_nothing(tmp_path):
             cwd=REPO,
             env=env,
         )
-        time.sleep(rng.uniform(0.05, 0.6))
+        # kill while it writes, not while the interpreter starts: wait for its first write
+        # (on a loaded machine start-up alone can outlast the random delay)
+        first = child.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.5))
         child.send_signal(signal.SIGKILL)
         out, err = child.communicate(timeout=30)
         assert child.returncode == -signal.SIGKILL, err.decode()
-        for line in out.decode().splitlines():
+        assert first, f"the writer ended before its first write: {err.decode()[-2000:]}"
+        for line in (first + out).decode().splitlines():
             parts = line.split()
             if len(parts) == 2:  # the last line may be cut by the kill
                 reported[int(parts[0])] = int(parts[1])

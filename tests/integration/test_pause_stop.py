@@ -42,7 +42,7 @@ def wait_for(predicate, timeout=20.0):
 
 
 def status(root):
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     row = conn.execute("SELECT status FROM runs WHERE run_id = 'run-ps'").fetchone()
     conn.close()
     return row[0] if row else None

@@ -47,7 +47,7 @@ def _fake(tmp_path, name, body):
 
 
 def _records(tmp_path, run_id):
-    conn = sqlite3.connect(tmp_path / "s.db")
+    conn = sqlite3.connect((tmp_path / "s.db").as_uri() + "?mode=ro", uri=True)
     rows = conn.execute("SELECT step_id, record FROM step_records WHERE run_id = ?", (run_id,))
     out = {k: json.loads(v) for k, v in rows}
     conn.close()

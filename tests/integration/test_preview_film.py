@@ -38,7 +38,7 @@ def _wait_for_video(root: Path, child: subprocess.Popen, at_least: int = 1) -> b
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and child.poll() is None:
         try:
-            conn = sqlite3.connect(root / "s.db")
+            conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
             started = conn.execute(
                 "SELECT count(*) FROM memory_events WHERE event_type = 'step_started' "
                 "AND payload LIKE '%\"video.%'"
@@ -67,7 +67,7 @@ def film(tmp_path_factory):
 
 
 def _records(root: Path, run_id: str) -> dict[str, dict]:
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     rows = conn.execute("SELECT step_id, record FROM step_records WHERE run_id = ?", (run_id,))
     out = {step: json.loads(rec) for step, rec in rows}
     conn.close()
@@ -110,7 +110,7 @@ def test_speech_is_loud_inside_every_line_and_quiet_between(film):
 
 
 def _run_plan_steps(root: Path) -> str:
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     (meta,) = conn.execute("SELECT metadata FROM runs WHERE run_id = 'f1'").fetchone()
     conn.close()
     from sparkle_motion.runs.intake import prepare

@@ -14,7 +14,7 @@ from tests.support.media import small_plan
 
 
 def _keyframe_checksums(root, run_id: str) -> dict[str, str]:
-    conn = sqlite3.connect(root / "s.db")
+    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
     rows = conn.execute(
         "SELECT step_id, record FROM step_records WHERE run_id = ? AND step_id LIKE 'image.%'",
         (run_id,),

@@ -167,7 +167,7 @@ def test_stopping_one_run_leaves_the_other_alone(rigs):
     # later stage started
     assert isinstance(outcome["stop"], KeyboardInterrupt) and stop_token.running == 0
     slow = shared.records.get("stop", SLOW_STEP)
-    assert slow.status is StepStatus.FAILED and slow.error.message == "interrupted"
+    assert slow.status is StepStatus.INTERRUPTED and slow.error.message == "interrupted"
     assert shared.records.get("stop", "assemble.film") is None
     # while its token stays cancelled, the run starts no step: it ends STOPPED
     again = stop_engine.execute(build_run_context(stop_plan, run_id="stop", settings=settings))

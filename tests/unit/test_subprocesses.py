@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -191,3 +192,105 @@ def test_run_tokens_are_per_run_and_cancel_all_reaches_every_one(restore_tokens)
         forget_run("test-run-b")
     assert run_token("test-run-a") is not a and not cancelled("test-run-b")
     forget_run("test-run-a")
+
+
+# A failing command's message: what failed, never the whole argv (an assemble command is
+# 5 KB of filter graph); the full command stays in the error's context and, with a
+# log_dir, in a log file the message names.
+LONG_ARG = "x" * 5000
+FAILING = "import sys; sys.stderr.write('noise\\n\\nframe=  10 fps=1\\r' + 'y' * 4000 + '\\nlast words\\n'); sys.exit(4)"
+
+
+def _head(message: str) -> str:
+    """The message without its stderr tail (indented lines after the first)."""
+    return message.split("\n", 1)[0]
+
+
+def test_a_long_failing_command_gives_a_short_message_with_its_stderr_tail():
+    with pytest.raises(CommandError) as info:
+        run_command([PY, "-c", FAILING, LONG_ARG], step_id="assemble.film")
+    message = str(info.value)
+    head = _head(message)
+    assert len(head) <= 300, head
+    assert head.startswith("assemble.film: ") and Path(PY).name in head
+    assert "exited with status 4" in head and "args" in head
+    assert LONG_ARG not in message and len(message) < 1200, len(message)
+    tail = message.splitlines()[1:]
+    assert tail and tail[-1].strip() == "last words" and all(len(t) <= 210 for t in tail)
+    assert not any("frame=" in t for t in tail)  # ffmpeg's progress lines are not "meaningful"
+    assert info.value.context["command"][-1] == LONG_ARG  # the full argv is kept
+    assert (
+        "y" * 4000 in info.value.context["stderr_tail"]
+        or len(info.value.context["stderr_tail"]) >= 2000
+    )
+
+
+def test_a_failing_command_with_a_log_dir_writes_the_full_command_and_names_the_log(tmp_path):
+    logs = tmp_path / "logs"
+    with pytest.raises(CommandError) as info:
+        run_command([PY, "-c", FAILING, LONG_ARG], step_id="assemble.film", log_dir=logs)
+    (log,) = logs.iterdir()
+    assert log.name.startswith("assemble.film-") and log.suffix == ".log"
+    text = log.read_text()
+    assert LONG_ARG in text and "y" * 4000 in text and "last words" in text
+    assert str(log) in str(info.value) and info.value.context["log"] == str(log)
+    assert len(_head(str(info.value))) <= 300 + len(str(log))
+
+
+def test_a_log_that_cannot_be_written_does_not_hide_the_failure(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(CommandError, match="exited with status 4") as info:
+        run_command([PY, "-c", FAILING], log_dir=blocker / "logs")
+    assert "log not written" in str(info.value)
+
+
+def test_a_timeout_and_a_missing_binary_do_not_print_the_whole_command():
+    with pytest.raises(StageTimeoutError) as info:
+        run_command([PY, "-c", "import time; time.sleep(30)", LONG_ARG], timeout_s=0.5)
+    assert LONG_ARG not in str(info.value) and len(str(info.value)) <= 300
+    assert "timed out after 0.5 s" in str(info.value)
+    with pytest.raises(MissingDependencyError) as missing:
+        run_command(["sparkle-no-such-binary-xyz", LONG_ARG])
+    assert LONG_ARG not in str(missing.value) and len(str(missing.value)) <= 300
+
+
+def test_a_short_command_is_shown_whole():
+    with pytest.raises(CommandError) as info:
+        run_command([PY, "-c", "import sys; sys.exit(2)"])
+    assert "sys.exit(2)" in str(info.value)
+
+
+def test_a_killed_caller_leaves_no_command_running(tmp_path):
+    """SIGKILL cannot be caught: the command dies with its caller (the parent-death
+    signal), instead of rendering on as an orphan."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if shutil.which("setpriv") is None:
+        pytest.skip("needs util-linux's setpriv (Linux)")
+    marker = tmp_path / "pid"
+    code = (
+        "import sys, threading\n"
+        "from sparkle_motion.subprocesses import run_command\n"
+        "run_command(['sh', '-c', 'echo $$ > \"$0\"; exec sleep 60', sys.argv[1]])\n"
+    )
+    caller = subprocess.Popen([sys.executable, "-c", code, str(marker)])
+    deadline = time.monotonic() + 30
+    while not (marker.exists() and marker.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(marker.read_text())
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

@@ -95,10 +95,30 @@ def main_callback(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show the libraries' logs and tracebacks (ADK's too)."),
+    ] = False,
 ) -> None:
     state = State()
     state.config_file = config
     ctx.obj = state
+    _quiet_libraries(debug)
+
+
+def _quiet_libraries(debug: bool) -> None:
+    """Our errors reach the user as one typed line; ADK logs a node's exception with its
+    traceback and warns about the tasks it cancels after an interrupt. Those stay out of
+    the terminal unless --debug (or SPARKLE_LOG_LEVEL=DEBUG)."""
+    import logging
+    import os
+
+    if debug or os.environ.get("SPARKLE_LOG_LEVEL", "").upper() == "DEBUG":
+        logging.basicConfig(level=logging.DEBUG)
+        return
+    for name in ("google_adk", "asyncio", "concurrent.futures"):
+        # after an interrupt, a stage thread finishing on a closed event loop is expected
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _state(ctx: typer.Context) -> State:

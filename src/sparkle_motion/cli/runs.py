@@ -6,6 +6,9 @@ ended, `status` shows one, and the control commands ask a running one to pause o
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +23,10 @@ from ..errors import (
     RunLockedError,
     RunNotFoundError,
     RunRequestError,
+    SparkleMotionError,
+    StorageError,
 )
+from . import on_sigterm
 from ._app import _state, app, err, fail, out, runs_app
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
@@ -149,6 +155,33 @@ def _finish(handle: Any, output: Path | None) -> None:
     out.print(f"run {run_id}")
 
 
+@contextmanager
+def _interruptible(run_id: str, settings: Any) -> Iterator[None]:
+    """Ctrl-C or SIGTERM at any moment (planning, loading, rendering, exporting) ends the
+    command with one line saying where the run was left, and exit 130."""
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    except KeyboardInterrupt:
+        from ..production_agent import run_status
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # one interrupt, one line: we are leaving
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+        try:
+            state = run_status(run_id, settings=settings).status.value
+        except SparkleMotionError:
+            err.print(f"interrupted before run {run_id} started; nothing was recorded")
+        else:
+            err.print(
+                f"interrupted: run {run_id} {state}; `sparkle-motion resume {run_id}` "
+                + ("continues it" if state != "succeeded" else "shows its film")
+            )
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _drive(start: Any, run_id: str | None, output: Path | None, settings: Any) -> None:
     """Call the service, map its typed errors to exit codes, print the ending. This
     process drives one run: its settings are the process's too, so what adapters read
@@ -158,17 +191,14 @@ def _drive(start: Any, run_id: str | None, output: Path | None, settings: Any) -
     use_settings(settings)
     try:
         handle = start()
-    except KeyboardInterrupt:
-        err.print(
-            f"interrupted: run {run_id} stopped; `sparkle-motion resume {run_id}` continues it"
-        )
-        raise typer.Exit(130) from None
     except (RunLockedError, RunBusyError) as exc:
         fail(exc, 3)
     except (PlanError, RunRequestError) as exc:
         fail(exc, 2)
     except RunNotFoundError as exc:
         fail(f"no run {exc.run_id}", 1)
+    except StorageError as exc:  # a damaged or full database, an unreadable store
+        fail(exc, 1)
     _finish(handle, output)
 
 
@@ -209,33 +239,34 @@ def run_film(
     if output is not None and output.suffix.lower() != ".mp4":
         fail(f"--output must end in .mp4, got {output}", 2)
     run_id = run_id or new_run_id()
-    try:
-        source = plan_source(idea_or_plan, run_id=run_id, seed=seed, settings=settings)
-    except (PlanError, RunRequestError) as exc:
-        fail(exc, 2)
-    if source.summary is not None:
-        s = source.summary
-        out.print(f"plan: {source.path} ({s.shots} shots, {s.duration_s:g} s)")
-    if dry_run:
+    with _interruptible(run_id, settings):
         try:
-            handle = start_run(source, run_id=run_id, dry=True, settings=settings)
+            source = plan_source(idea_or_plan, run_id=run_id, seed=seed, settings=settings)
         except (PlanError, RunRequestError) as exc:
             fail(exc, 2)
-        _dry_report(handle.report)
-        return
-    _drive(
-        lambda: start_run(
-            source,
-            review=gates,
-            run_id=run_id,
-            settings=settings,
-            session_db=session_db,
-            progress=_Bar(not quiet),
-        ),
-        run_id,
-        output,
-        settings,
-    )
+        if source.summary is not None:
+            s = source.summary
+            out.print(f"plan: {source.path} ({s.shots} shots, {s.duration_s:g} s)")
+        if dry_run:
+            try:
+                handle = start_run(source, run_id=run_id, dry=True, settings=settings)
+            except (PlanError, RunRequestError) as exc:
+                fail(exc, 2)
+            _dry_report(handle.report)
+            return
+        _drive(
+            lambda: start_run(
+                source,
+                review=gates,
+                run_id=run_id,
+                settings=settings,
+                session_db=session_db,
+                progress=_Bar(not quiet),
+            ),
+            run_id,
+            output,
+            settings,
+        )
 
 
 def _review_gates(option: str | None) -> list[str] | None:
@@ -312,7 +343,8 @@ def resume_run(
             raise typer.Exit(0)
         return handle
 
-    _drive(start, run_id, output, settings)
+    with _interruptible(run_id, settings):
+        _drive(start, run_id, output, settings)
 
 
 @app.command("status")
@@ -326,6 +358,8 @@ def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
         fail(f"no run {run_id}", 1)
     except RunRequestError as exc:
         fail(exc, 2)
+    except StorageError as exc:
+        fail(exc, 1)
     out.print(f"run {run_id}: {view.status.value} (plan {view.plan_id})")
     if view.owner_alive:
         age = view.heartbeat_age_s
@@ -357,8 +391,12 @@ def runs_list(
     """Recent runs, newest first."""
     from ..production_agent import list_runs
 
+    try:
+        rows = list_runs(limit, settings=_state(ctx).settings())
+    except StorageError as exc:
+        fail(exc, 1)
     table = Table("run", "status", "plan", "profile", "updated")
-    for r in list_runs(limit, settings=_state(ctx).settings()):
+    for r in rows:
         table.add_row(
             r["run_id"],
             r["status"],
@@ -378,6 +416,8 @@ def _control(ctx: typer.Context, run_id: str, verb: str, done: str) -> None:
         fail(f"no run {run_id}", 1)
     except RunRequestError as exc:
         fail(exc, 2)
+    except StorageError as exc:
+        fail(exc, 1)
     out.print(f"run {run_id} ({row.status.value}): {done}")
 
 
@@ -412,6 +452,8 @@ def unlock_run(
         found, after = unlock(run_id, force=force, settings=_state(ctx).settings())
     except RunNotFoundError:
         fail(f"no run {run_id}", 1)
+    except StorageError as exc:
+        fail(exc, 1)
     except RunLockedError as exc:
         age = exc.context.get("heartbeat_age_s")
         beat = "" if age is None else f", last heartbeat {age:.0f} s ago"

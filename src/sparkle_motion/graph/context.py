@@ -63,6 +63,12 @@ def bind(run_id: str, env: RunEnv) -> Iterator[RunEnv]:
                 _BOUND[run_id] = previous
 
 
+def bound(run_id: str) -> bool:
+    """The run service drives this run here (it claimed the run before the graph ran)."""
+    with _LOCK:
+        return run_id in _BOUND
+
+
 def env_of(run_id: str) -> RunEnv:
     """The environment bound to the run, else the process settings and the registry."""
     with _LOCK:

@@ -28,7 +28,9 @@ from google.adk import Context, Event
 from google.adk.workflow import BaseNode
 
 from ..config import stage_workers
+from ..errors import RunLockedError
 from ..schemas import ArtifactRef, RunContext, RunStatus
+from ..schemas.common import check_run_id
 from ..stages import (
     LAST_STAGE,
     STAGES,
@@ -37,7 +39,7 @@ from ..stages import (
     forced_stages,
 )
 from ..stages import stage as stage_info
-from .context import env_of
+from .context import bound, env_of
 from .requests import (
     STATE_BASE_DIR,
     STATE_CONTEXT,
@@ -90,7 +92,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             render_profile=ctx.render_profile.name,
             plan_checksum=ctx.plan_checksum,
         )
-        found = runs.acquire(run_id)  # RunLockedError when a live process drives it
+        found = hold(runs, run_id)  # RunLockedError when a live process drives it
         runs.set_plan(
             run_id,
             text,
@@ -125,6 +127,24 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
     }
 
 
+def hold(runs: Any, run_id: str) -> RunStatus:
+    """Make sure this process holds the run. A run the service claimed here and has since
+    lost (its lease taken over, `unlock --force`) is not taken back: RunLockedError, and
+    this process renders nothing more. `adk run` continuing a session in a new process
+    takes the run (RunLockedError while a live process holds it)."""
+    row = runs.get(run_id)
+    mine = row is not None and (row.owner_pid, row.owner_host) == (runs.pid, runs.host)
+    if mine and not runs.lost(run_id):
+        return row.status
+    if bound(run_id) and row is not None:
+        raise RunLockedError(
+            f"run {run_id} was taken from this process (pid {runs.pid}); it stops here and "
+            f"renders nothing more (now held by pid {row.owner_pid} on {row.owner_host})",
+            run_id=run_id,
+        )
+    return runs.acquire(run_id)
+
+
 def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStatus:
     """After the last stage: the run's end status from every stage's, and the lock let go."""
     ended = [state.get(STATE_ENDED + s) for s in STEP_STAGES if s != LAST_STAGE] + [this]
@@ -149,6 +169,7 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
     from ..storage import MemoryLog, open_artifact_store, open_database
     from ..subprocesses import run_token
 
+    check_run_id(run_id)  # the ADK session id names folders: `adk run --session_id` too
     if stage == "script":
         return _script(run_id, node_input)
     if stage == "plan_intake":
@@ -171,9 +192,7 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
         raise
     runs = Runs(db)
     try:
-        row = runs.get(run_id)
-        if row is not None and (row.owner_pid, row.owner_host) != (runs.pid, runs.host):
-            runs.acquire(run_id)  # e.g. ADK resumed the graph in a new process
+        hold(runs, run_id)
         if stage == "base_images":  # keyframes a reviewer rejected render with new seeds
             ctx = apply_retakes(ctx, retakes(run_id, MemoryLog(db), plan_seeds(ctx)))
         engine = Engine(
@@ -194,8 +213,10 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
                 from_stage=state.get(STATE_FROM_STAGE),
                 gate=control_gate(runs, run_id),
             )
-        except BaseException:
-            runs.set_status(run_id, RunStatus.FAILED)
+        except BaseException as exc:
+            # cut off (Ctrl-C, SIGTERM, a cancel): stopped and resumable; else it failed
+            interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
+            runs.set_status(run_id, RunStatus.STOPPED if interrupted else RunStatus.FAILED)
             runs.release(run_id)
             raise
         status = {RunStatus.FAILED: "failed", RunStatus.STOPPED: "stopped"}.get(

@@ -36,6 +36,7 @@ from ..errors import HumanInputRequestError
 from ..runs.retakes import plan_seeds
 from ..runs.reviews import APPLIED, DECISIONS, interrupt_id, log_answer, reviews
 from ..schemas import ArtifactRef, ImageStep, RunContext, RunStatus
+from ..schemas.common import check_run_id
 from ..subprocesses import reset_cancel
 from .context import env_of
 from .requests import STATE_CONTEXT, STATE_ENDED, STATE_OUTPUTS, STATE_REVIEWS
@@ -200,6 +201,7 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
     from ..runs.table import Runs
     from ..storage import MemoryLog, open_database
 
+    check_run_id(run_id)
     enabled = answer is not None or gate in (state.get(STATE_REVIEWS) or [])
     if not enabled:
         return _passing(gate, "gate not enabled for this run")

@@ -21,6 +21,7 @@ from ..graph.requests import plan_file, run_request
 from ..runs.films import film_intact, film_manifest
 from ..runs.records import StepRecords
 from ..runs.reviews import PendingReview, reviews
+from ..runs.scratch import sweep
 from ..runs.status import effective_status, failures
 from ..runs.table import RunRow, Runs
 from ..schemas import MoviePlan, RunStatus, StepStatus
@@ -119,12 +120,13 @@ def _message(source: PlanSource, review: list[str] | None, from_stage: str | Non
 
 
 def prewarm(
-    settings: Settings, source: PlanSource, run_id: str
-) -> tuple[list[threading.Thread], bool]:
+    settings: Settings, source: PlanSource, run_id: str, threads: list[threading.Thread]
+) -> bool:
     """Start the slow loads (the piper voice) before ADK is even imported, for the stages
     that will really render: a dry run over the step keys says which (about 0.1 s), so a
     resume whose voices are all done loads nothing. Also says whether every step's output
-    is already stored (nothing to render)."""
+    is already stored (nothing to render). The loading threads go into `threads` as they
+    start, so an interrupt at any moment still lets the caller wait for them."""
     from ..adapters.registry import adapter_named
     from ..storage import open_artifact_store
     from . import execute_plan
@@ -140,12 +142,11 @@ def prewarm(
             store=store,
         )
     except SparkleMotionError:
-        return [], False  # plan intake reports it, typed
+        return False  # plan intake reports it, typed
     finally:
         store.close()
     assert not isinstance(report, list)
     names = {s.adapter for s in report.steps if not s.cached and s.step_type in PROFILE_KEY_OF_STEP}
-    threads = []
     for name in sorted(names):
         with contextlib.suppress(SparkleMotionError):
             load = getattr(adapter_named(name), "prewarm", None)
@@ -153,7 +154,7 @@ def prewarm(
                 thread = threading.Thread(target=_quietly, args=(load,), daemon=True)
                 thread.start()
                 threads.append(thread)
-    return threads, bool(report.steps) and all(s.cached for s in report.steps)
+    return bool(report.steps) and all(s.cached for s in report.steps)
 
 
 def _quietly(fn: Any) -> None:
@@ -235,20 +236,19 @@ def execute(
                 and not _decided(settings, run_id)
             )
             if not waiting_undecided:  # nothing renders until someone decides: load nothing
-                warming, done = prewarm(settings, source, run_id)
+                done = prewarm(settings, source, run_id, warming)
                 if done and from_stage is None and found is RunStatus.SUCCEEDED:
                     finished = finished_film(settings, run_id)
                     if finished is not None:
                         return finished
         elif "script" not in (settings.review_gates if review is None else review):
-            warming = prewarm(settings, source, run_id)[0]  # behind a script review: nothing
+            prewarm(settings, source, run_id, warming)  # behind a script review: nothing
         return _drive_claimed(
             run_id,
             settings,
             _message(source, review, from_stage),
             kind == "resume" and from_stage is None,
-            job.env,
-            job.session_db,
+            job,
             progress,
             on_claimed,
         )
@@ -273,8 +273,7 @@ def _drive_claimed(
     settings: Settings,
     message: str,
     answers: bool,
-    env: RunEnv,
-    session_db: Path | None,
+    job: Job,
     progress: RunProgress | None,
     on_claimed: Callable[[], None] | None,
 ) -> RunOutcome:
@@ -291,14 +290,25 @@ def _drive_claimed(
         with runs.db.atomic():  # refused: no new row is left behind
             runs.create(run_id, "")
             runs.acquire(run_id, max_active=settings.max_active_runs)
+            if before is None or not before.metadata.get("plan_text"):
+                # kept from the first moment, so a run interrupted before plan intake
+                # stored it can still be resumed (intake then stores the validated one)
+                runs.set_plan(
+                    run_id,
+                    job.source.text,
+                    str(job.source.base_dir) if job.source.base_dir else None,
+                    render_profile=settings.render_profile,
+                    review_gates=list(settings.review_gates if job.review is None else job.review),
+                )
     except BaseException:
         runs.db.close()
         raise
     if on_claimed is not None:
         on_claimed()
+    sweep(Path(settings.runs_dir))  # what killed processes left in their scratch folders
     try:
-        runner = build_runner(session_db or Path(settings.runs_dir) / "sessions.db")
-        with bind(run_id, env):
+        runner = build_runner(job.session_db or Path(settings.runs_dir) / "sessions.db")
+        with bind(run_id, job.env):
             result = run_sync(
                 drive(
                     runner,

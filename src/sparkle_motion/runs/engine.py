@@ -48,9 +48,10 @@ from ..storage.memory_log import MemoryLog
 from ..storage.uris import format_fs_uri
 from ..subprocesses import CancelToken, default_token
 from .records import StepRecords
+from .scratch import process_folder
 from .step_keys import step_key
 
-SKIPPABLE = {StepStatus.FAILED, StepStatus.SKIPPED}
+SKIPPABLE = {StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.INTERRUPTED}
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,14 @@ def upstream_ids(step: Step) -> list[str]:
     ]
 
 
-def _context_inputs(ctx: RunContext, step: Step) -> dict[str, Any]:
+def _context_inputs(ctx: RunContext, step: Step, films: dict[str, list[str]]) -> dict[str, Any]:
     """What an adapter reads from the run rather than the step: a lip-sync clip places its
-    lines by the dialogue schedule. (A reused video_final manifest names the run that made
-    the film, as the film's own URI does.)"""
+    lines by the dialogue schedule; the video_final manifest names the film's stored
+    version (its URI and local path), so a film rendered again after its file was lost
+    gets a manifest of its own instead of the one naming the lost file. (A manifest reused
+    in another run names the run that made the film, as the film's own URI does.)"""
+    if step.type == "finalize":
+        return {"film_versions": films}
     if step.type == "lipsync":
         shot = getattr(step, "shot_id", None)
         return {
@@ -182,17 +187,28 @@ class Engine:
         return self.cancel.cancelled or (gate is not None and gate() == "stop")
 
     def _local_inputs(self, step: Step) -> dict[str, Path]:
-        """Non-@ inputs (a keyframe's `source`, a reference voice clip) as files under
-        `base_dir`; PermanentStageError when one is absent."""
+        """Non-@ inputs (a keyframe's `source`, a reference voice clip) as regular files.
+        A relative one must stay inside `base_dir` once symlinks are resolved (a link in
+        the plan's folder to a file elsewhere is refused); an absolute one is there only
+        because the plan policy allowed it. PermanentStageError otherwise, or when absent."""
         found = {}
+        root = (self.base_dir or Path.cwd()).resolve()
         for _, ref in step_input_refs(step):
             if ref.startswith(STEP_REF_PREFIX) or ("://" in ref and not ref.startswith("file://")):
                 continue
-            path = Path(ref.removeprefix("file://"))
-            path = (path if path.is_absolute() else (self.base_dir or Path.cwd()) / path).resolve()
+            given = Path(ref.removeprefix("file://"))
+            path = (given if given.is_absolute() else root / given).resolve()
+            if not given.is_absolute() and not path.is_relative_to(root):
+                raise PermanentStageError(
+                    f"{step.id}: input {ref!r} resolves to {path}, outside the plan's folder "
+                    f"{root} (through a symlink or '..'); inputs stay inside it",
+                    step_id=step.id,
+                )
             if not path.is_file():
                 raise PermanentStageError(
-                    f"{step.id}: input {ref!r} not found at {path}", step_id=step.id
+                    f"{step.id}: input {ref!r} not found at {path}"
+                    + (" (not a regular file)" if path.exists() else ""),
+                    step_id=step.id,
                 )
             found[ref] = path
         return found
@@ -304,7 +320,7 @@ class Engine:
         """Dry run: the same steps, no adapter calls. Estimates come from the adapters; a
         step whose key is already completed (upstream outputs known) is marked cached."""
         steps: list[SimulatedStep] = []
-        known: dict[str, str] = {}  # step id -> output checksum, where a completed key is known
+        known: dict[str, list[ArtifactRef]] = {}  # step id -> its reused outputs, when known
         warnings = list(warnings or [])
         blockers: dict[tuple[str, str], PolicyWarning] = {}  # one per missing adapter
         for step in ctx.plan.steps:
@@ -329,12 +345,18 @@ class Engine:
             cached = False
             if all(u in known for u in upstream):
                 try:
-                    key = self._key(ctx, step, adapter, {u: known[u] for u in upstream})
+                    key = self._key(
+                        ctx,
+                        step,
+                        adapter,
+                        {u: output_checksum(known[u]) for u in upstream},
+                        {u: [a.uri for a in known[u]] for u in upstream},
+                    )
                 except StageError:
                     key = None  # a local input is missing: the real run will say so
                 reused = self._reuse(key) if key else None
                 if reused:
-                    known[step.id] = output_checksum(reused)
+                    known[step.id] = reused
                     cached = True
             steps.append(
                 SimulatedStep(
@@ -411,7 +433,13 @@ class Engine:
         seed = getattr(getattr(step, "opts", None), "seed", None)
         try:
             adapter = self.adapter_for(step, ctx)
-            key = self._key(ctx, step, adapter, {u: output_checksum(outputs[u]) for u in upstream})
+            key = self._key(
+                ctx,
+                step,
+                adapter,
+                {u: output_checksum(outputs[u]) for u in upstream},
+                {u: [a.uri for a in outputs[u]] for u in upstream},
+            )
         except StageError as exc:  # no adapter, or a local input is missing: nothing ran
             self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
             return self._unkeyed(ctx, step, status=StepStatus.FAILED, error=_error(exc), attempts=0)
@@ -441,7 +469,15 @@ class Engine:
         result.executed.append(step.id)
         return self._attempts(ctx, step, key, adapter, outputs, meta)
 
-    def _key(self, ctx: RunContext, step: Step, adapter: Adapter, upstream: dict[str, str]) -> str:
+    def _key(
+        self,
+        ctx: RunContext,
+        step: Step,
+        adapter: Adapter,
+        upstream: dict[str, str],
+        uris: dict[str, list[str]],
+    ) -> str:
+        """`upstream`: each upstream step's output checksum; `uris`: its outputs' URIs."""
         local = {ref: sha256_file(path)[0] for ref, path in self._local_inputs(step).items()}
         return step_key(
             step,
@@ -453,7 +489,7 @@ class Engine:
             extra={
                 "profile": profile_fingerprint(ctx),
                 "local_inputs": local,
-                **_context_inputs(ctx, step),
+                **_context_inputs(ctx, step, uris),
             },
         )
 
@@ -522,7 +558,7 @@ class Engine:
                 interrupted = ErrorAnnotation(
                     error_type=type(exc).__name__, message="interrupted", transient=True
                 )
-                finish(StepStatus.FAILED, error=interrupted)
+                finish(StepStatus.INTERRUPTED, error=interrupted)
                 raise
             except Exception as exc:
                 if is_transient(exc) and attempt < self.retry.max_attempts:
@@ -557,7 +593,8 @@ class Engine:
             for u in upstream_ids(step)
         }
         inputs.update(self._local_inputs(step))
-        scratch = Path(tempfile.mkdtemp(prefix=f"{step.id}-", dir=self.workdir))
+        where = process_folder(self.workdir) if self.workdir is not None else None
+        scratch = Path(tempfile.mkdtemp(prefix=f"{step.id}-", dir=where))
         try:
             job = StepJob(
                 step=step,

@@ -58,6 +58,13 @@ class Heartbeat:
         """This process held the run and another one has taken it since."""
         return (str(db_path), run_id) in self._lost
 
+    def mark_lost(self, db_path: Path, run_id: str) -> None:
+        """A write conditional on owning the run found another owner (or none)."""
+        key = (str(db_path), run_id)
+        with self._lock:
+            self._watched.pop(key, None)
+            self._lost.add(key)
+
     def _drop(self, key: _Key, token: int) -> None:
         """Forget `key` if it is still the watch the failed beat was for (the run may
         have been released and taken again meanwhile: that newer watch stays)."""

@@ -177,10 +177,11 @@ class Runs:
                 "profile": render_profile,
                 "review_gates": review_gates or [],
             }
-            conn.execute(
+            changed = conn.execute(
                 "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), "
                 "render_profile = COALESCE(?, render_profile), "
-                "plan_checksum = COALESCE(?, plan_checksum), updated_at = ? WHERE run_id = ?",
+                "plan_checksum = COALESCE(?, plan_checksum), updated_at = ? "
+                "WHERE run_id = ? AND owner_pid = ? AND owner_host = ?",
                 (
                     json.dumps(meta, sort_keys=True),
                     plan_id,
@@ -188,7 +189,16 @@ class Runs:
                     plan_checksum,
                     time.time(),
                     run_id,
+                    self.pid,
+                    self.host,
                 ),
+            ).rowcount
+        if not changed:
+            self._lose(run_id)
+            raise RunLockedError(
+                f"run {run_id} is not held by this process (pid {self.pid}); its plan is "
+                "recorded by the process that drives it",
+                run_id=run_id,
             )
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
@@ -200,14 +210,27 @@ class Runs:
         )
         return [dict(r) for r in rows]
 
-    def set_status(self, run_id: str, status: RunStatus) -> None:
+    def set_status(self, run_id: str, status: RunStatus) -> bool:
+        """Record the run's status, only while this process owns it (compare-and-set on
+        the owner): a process whose run was taken over, or let go with `unlock --force`,
+        writes nothing and learns it has lost the run. True when written."""
         if self.lost(run_id):
-            return  # another process owns the run now: its status is its own to write
+            return False  # another process owns the run now: its status is its own to write
         with self.db.atomic() as conn:
-            conn.execute(
-                "UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?",
-                (status.value, time.time(), run_id),
-            )
+            changed = conn.execute(
+                "UPDATE runs SET status = ?, updated_at = ? "
+                "WHERE run_id = ? AND owner_pid = ? AND owner_host = ?",
+                (status.value, time.time(), run_id, self.pid, self.host),
+            ).rowcount
+        if not changed:
+            self._lose(run_id)
+        return bool(changed)
+
+    def _lose(self, run_id: str) -> None:
+        """This process wrote to a run it does not own (any more): its control gate then
+        answers stop, and it writes nothing else."""
+        if self._beats:
+            HEARTBEAT.mark_lost(self.db.path, run_id)
 
     def active(self, *, exclude: str | None = None) -> builtins.list[RunRow]:
         """Runs a live process drives now (other than `exclude`), oldest first."""

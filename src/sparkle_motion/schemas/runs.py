@@ -34,6 +34,7 @@ class StepStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"  # a dependency failed; `skip_reason` says which
     CACHED = "cached"  # key already completed in an earlier run: not executed
+    INTERRUPTED = "interrupted"  # cut off mid-way (Ctrl-C, SIGTERM, stop): runs again on resume
 
 
 class ErrorAnnotation(StrictModel):

@@ -207,6 +207,41 @@ def test_local_input_files_enter_the_key_by_content(rig, tmp_path):
     assert "not found" in missing.records["video.s1-lamp"].error.message
 
 
+@pytest.mark.parametrize("target", ["outside", "fifo"])
+def test_a_symlink_out_of_the_plans_folder_is_refused(rig, tmp_path, target):
+    engine, adapter, _ = rig
+    plan_dir, outside = tmp_path / "plan", tmp_path / "secret"
+    plan_dir.mkdir()
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"not yours")
+    (plan_dir / "kf.png").symlink_to(outside / "secret.png")
+    if target == "fifo":  # inside the folder, but not a file: never handed to ffmpeg
+        import os
+
+        (plan_dir / "kf.png").unlink()
+        os.mkfifo(plan_dir / "kf.png")
+    engine.base_dir = plan_dir
+    plan = copy.deepcopy(LIGHTHOUSE)
+    plan["base_images"][0]["source"] = "kf.png"
+    result = run(engine, plan, "run1")
+    record = result.records["video.s1-lamp"]
+    assert record.status is StepStatus.FAILED and record.attempts == 0
+    expected = "outside the plan's folder" if target == "outside" else "not a regular file"
+    assert expected in record.error.message
+    assert "video.s1-lamp" not in adapter.calls  # nothing read it
+
+
+def test_a_symlink_inside_the_plans_folder_is_fine(rig, tmp_path):
+    engine, _adapter, _ = rig
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "frames" / "start.png").write_bytes(b"first picture")
+    (tmp_path / "kf.png").symlink_to(tmp_path / "frames" / "start.png")
+    engine.base_dir = tmp_path
+    plan = copy.deepcopy(LIGHTHOUSE)
+    plan["base_images"][0]["source"] = "kf.png"
+    assert "video.s1-lamp" in run(engine, plan, "run1").executed
+
+
 def test_a_different_profile_setup_does_not_reuse_outputs(rig):
     engine, _, _ = rig
     ctx = build_run_context(LIGHTHOUSE, run_id="run1", settings=make_settings())
