@@ -121,7 +121,7 @@ def _quiet_libraries(debug: bool) -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _state(ctx: typer.Context) -> State:
+def state_of(ctx: typer.Context) -> State:
     return ctx.obj if isinstance(ctx.obj, State) else State()
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ._app import _state, artifacts_app, err, fail, out
+from ._app import artifacts_app, err, fail, out, state_of
 
 if TYPE_CHECKING:
     from ..storage.fs_maintenance import ScanReport
@@ -18,7 +18,7 @@ def _store(ctx: typer.Context, *, filesystem_only: str | None = None):
     from ..errors import StorageError
     from ..storage import open_artifact_store
 
-    settings = _state(ctx).settings()
+    settings = state_of(ctx).settings()
     if filesystem_only and settings.artifacts_backend != "filesystem":
         err.print(
             f"[red]error[/red]: `artifacts {filesystem_only}` works on the filesystem backend; "

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from ..config import Settings
-from ._app import _state, config_app, err, out
+from ._app import config_app, err, out, state_of
 
 
 @config_app.command("show")
@@ -17,7 +17,7 @@ def config_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every setting, its value (secrets masked) and its source: cli, env, dotenv, file, default."""
-    settings = _state(ctx).settings()
+    settings = state_of(ctx).settings()
     rows = []
     for name in Settings.model_fields:
         value = getattr(settings, name)

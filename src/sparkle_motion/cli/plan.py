@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import PlanError, SchemaRegistryError
-from ._app import _state, err, fail, out, plan_app
+from ._app import err, fail, out, plan_app, state_of
 
 
 def _check_output(path: Path) -> None:
@@ -78,7 +78,7 @@ def plan_write(
     from ..errors import AdkError, StorageError
     from ..script_agent import generate_plan
 
-    settings = _state(ctx).settings(script_agent_model=model, script_agent_seed=seed)
+    settings = state_of(ctx).settings(script_agent_model=model, script_agent_seed=seed)
     if output is not None:
         _check_output(output)
     try:
@@ -92,7 +92,13 @@ def plan_write(
         fail(exc, 2)
     plan = result.plan
     table = Table(
-        "#", "shot", "s", "camera", "what we see", "dialogue", title=escape(f"{plan.title} ({plan.id})")
+        "#",
+        "shot",
+        "s",
+        "camera",
+        "what we see",
+        "dialogue",
+        title=escape(f"{plan.title} ({plan.id})"),
     )
     for i, shot in enumerate(plan.shots, 1):
         lines = "\n".join(f"{d.character}: {d.text}" for d in shot.dialogue)
@@ -134,7 +140,7 @@ def plan_validate(
     """Validate plans: exit 0 when all are valid, 1 naming the error class and field path otherwise."""
     from ..plans import validate_plan_file
 
-    settings = _state(ctx).settings(render_profile=profile)
+    settings = state_of(ctx).settings(render_profile=profile)
     failed = 0
     for path in files:
         try:
@@ -180,7 +186,7 @@ def plan_compile(
     """Validate a plan and print it with its steps compiled (image, tts, video, lipsync)."""
     from ..plans import validate_plan_file
 
-    settings = _state(ctx).settings(render_profile=profile)
+    settings = state_of(ctx).settings(render_profile=profile)
     try:
         result = validate_plan_file(file, settings=settings)
     except PlanError as exc:
@@ -205,7 +211,7 @@ def plan_schema(
     """List the registered schemas with their URIs, or print one JSON Schema."""
     from ..schemas.registry import CONFIG_NAME, ensure_schema_artifacts
 
-    settings = _state(ctx).settings()
+    settings = state_of(ctx).settings()
     try:
         registry = ensure_schema_artifacts(settings.configs_dir / CONFIG_NAME)
         if name is None:

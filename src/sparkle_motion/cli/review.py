@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ._app import _state, fail, out, review_app
+from ._app import fail, out, review_app, state_of
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
 ShotOpt = Annotated[int | None, typer.Option("--shot", help="Which shot's keyframe review.")]
@@ -35,7 +35,7 @@ def review_list(ctx: typer.Context, run_id: RunIdArg) -> None:
     from ..production_agent import open_reviews
 
     try:
-        found = open_reviews(run_id, settings=_state(ctx).settings())
+        found = open_reviews(run_id, settings=state_of(ctx).settings())
     except RunRequestError as exc:
         fail(exc, 2)
     table = Table(
@@ -81,7 +81,7 @@ def _decide(
             shot=shot,
             note=note,
             keyframes=keyframes,
-            settings=_state(ctx).settings(),
+            settings=state_of(ctx).settings(),
         )
     except HumanInputRequestError as exc:
         fail(exc, 1)

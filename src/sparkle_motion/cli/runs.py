@@ -1,7 +1,6 @@
-"""`sparkle-motion run | resume | status | runs list | pause | stop | unlock`: the film
-front door. Each command calls the run service (production_agent) and prints what it
-returns: `run` makes a film from an idea or a plan, `resume` goes on from where a run
-ended, `status` shows one, and the control commands ask a running one to pause or stop.
+"""`sparkle-motion run | resume`: the film front door. Each calls the run service
+(production_agent) and prints what it returns: `run` makes a film from an idea or a plan,
+`resume` goes on from where a run ended. Inspecting and steering runs is control.py.
 """
 
 from __future__ import annotations
@@ -9,7 +8,6 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +25,8 @@ from ..errors import (
     StorageError,
 )
 from . import on_sigterm
-from ._app import _state, app, err, fail, out, runs_app
+from ._app import app, err, fail, out, state_of
+from .control import show_waiting
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Also copy the film here.")]
@@ -106,17 +105,6 @@ def _report(outcome: Any) -> bool:
     return ok
 
 
-def _waiting(run_id: str, waiting: list[Any]) -> None:
-    """How to answer the review gates a run is paused at."""
-    for review in waiting:
-        state = f"answered {review.answered}, " if review.answered else ""
-        out.print(f"review {review.gate} ({state}{review.interrupt_id}): {escape(review.message)}")
-    out.print(
-        f"run {run_id}: awaiting review; `sparkle-motion review approve|reject {run_id}` "
-        f"then `sparkle-motion resume {run_id}`"
-    )
-
-
 def _film_line(film: Path, manifest: Any) -> str:
     ready = "playback ready" if manifest.playback_ready else "NOT playback ready"
     return f"film: {film} ({manifest.duration_s:.1f} s, {manifest.resolution_px}, {ready})"
@@ -136,7 +124,7 @@ def _finish(handle: Any, output: Path | None) -> None:
         return
     ok = _report(outcome)
     if outcome.waiting:
-        _waiting(run_id, outcome.waiting)
+        show_waiting(run_id, outcome.waiting)
         raise typer.Exit(5)
     if any(d.get("run_status") == "rejected" for d in outcome.decisions):
         out.print(f"run {run_id}: rejected")
@@ -234,8 +222,8 @@ def run_film(
 
     gates = _review_gates(review)
     if profile is not None:
-        _state(ctx).cli["render_profile"] = profile
-    settings = _state(ctx).settings()
+        state_of(ctx).cli["render_profile"] = profile
+    settings = state_of(ctx).settings()
     if output is not None and output.suffix.lower() != ".mp4":
         fail(f"--output must end in .mp4, got {output}", 2)
     run_id = run_id or new_run_id()
@@ -327,7 +315,7 @@ def resume_run(
     from its stored plan (finished steps are reused; `--from-stage` re-renders from there)."""
     from ..production_agent import resume_run as resume
 
-    settings = _state(ctx).settings()
+    settings = state_of(ctx).settings()
 
     def start() -> Any:
         handle = resume(
@@ -345,124 +333,3 @@ def resume_run(
 
     with _interruptible(run_id, settings):
         _drive(start, run_id, output, settings)
-
-
-@app.command("status")
-def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
-    """A run's state, its steps by stage, and its film when finished."""
-    from ..production_agent import run_status as status
-
-    try:
-        view = status(run_id, settings=_state(ctx).settings())
-    except RunNotFoundError:
-        fail(f"no run {run_id}", 1)
-    except RunRequestError as exc:
-        fail(exc, 2)
-    except StorageError as exc:
-        fail(exc, 1)
-    out.print(f"run {run_id}: {view.status.value} (plan {view.plan_id})")
-    if view.owner_alive:
-        age = view.heartbeat_age_s
-        beat = "" if age is None else f", heartbeat {age:.0f} s ago"
-        out.print(f"driven by pid {view.owner_pid} on {view.owner_host}{beat}")
-    if view.reviews:
-        _waiting(run_id, view.reviews)
-    table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
-    for stage, counts in view.steps_by_stage.items():
-        table.add_row(
-            stage,
-            *(
-                str(counts.get(k, 0))
-                for k in ("succeeded", "cached", "failed", "skipped", "running")
-            ),
-        )
-    out.print(table)
-    for line in view.failures:
-        err.print(f"[red]failed[/red] {escape(line[:600])}")
-    if view.film is not None:
-        out.print(f"film: {view.film.local_path} ({view.film.duration_s:.1f} s)")
-
-
-@runs_app.command("list")
-def runs_list(
-    ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many.")] = 20,
-) -> None:
-    """Recent runs, newest first."""
-    from ..production_agent import list_runs
-
-    try:
-        rows = list_runs(limit, settings=_state(ctx).settings())
-    except StorageError as exc:
-        fail(exc, 1)
-    table = Table("run", "status", "plan", "profile", "updated")
-    for r in rows:
-        table.add_row(
-            r["run_id"],
-            r["status"],
-            r["plan_id"],
-            r["render_profile"] or "",
-            datetime.fromtimestamp(r["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
-        )
-    out.print(table)
-
-
-def _control(ctx: typer.Context, run_id: str, verb: str, done: str) -> None:
-    from .. import production_agent
-
-    try:
-        row = getattr(production_agent, f"{verb}_run")(run_id, settings=_state(ctx).settings())
-    except RunNotFoundError:
-        fail(f"no run {run_id}", 1)
-    except RunRequestError as exc:
-        fail(exc, 2)
-    except StorageError as exc:
-        fail(exc, 1)
-    out.print(f"run {run_id} ({row.status.value}): {done}")
-
-
-@app.command("pause")
-def pause_run(run_id: RunIdArg, ctx: typer.Context) -> None:
-    """Pause a running run after its current step (from any process); `resume` lifts it."""
-    _control(ctx, run_id, "pause", "pause requested; the current step finishes first")
-
-
-@app.command("stop")
-def stop_run(run_id: RunIdArg, ctx: typer.Context) -> None:
-    """Stop a run after its current step; everything finished is kept for a later resume."""
-    _control(ctx, run_id, "stop", "stop requested; finished steps are kept")
-
-
-@app.command("unlock")
-def unlock_run(
-    run_id: RunIdArg,
-    ctx: typer.Context,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help="Even when the owner looks alive (you know its machine is gone)."
-        ),
-    ] = False,
-) -> None:
-    """Let go of the lock of a run whose process died (on another machine: its heartbeat
-    is older than SPARKLE_LOCK_TTL_S); a run left running becomes crashed, `resume` goes on."""
-    from ..production_agent import unlock_run as unlock
-
-    try:
-        found, after = unlock(run_id, force=force, settings=_state(ctx).settings())
-    except RunNotFoundError:
-        fail(f"no run {run_id}", 1)
-    except StorageError as exc:
-        fail(exc, 1)
-    except RunLockedError as exc:
-        age = exc.context.get("heartbeat_age_s")
-        beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
-        exc.message += f"{beat}; stop it first, or --force if you know that process is gone"
-        fail(exc, 3)
-    if found.owner_pid is None:
-        out.print(f"run {run_id} ({found.status.value}): not locked")
-        return
-    out.print(
-        f"run {run_id}: lock of pid {found.owner_pid} on {found.owner_host} released "
-        f"({after.status.value}); `sparkle-motion resume {run_id}` continues it"
-    )

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import _state, fail, out, workflows_app
+from ._app import fail, out, state_of, workflows_app
 
 
 @workflows_app.command("run")
@@ -33,7 +33,7 @@ def workflows_run(
     from ..schemas.common import check_run_id
     from ..storage import MemoryLog, open_database
 
-    settings = _state(ctx).settings()
+    settings = state_of(ctx).settings()
     if not plan.is_file():
         fail(f"{plan}: no such plan file", 2)
     try:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..adapters.base import Adapter
-from ..config import Settings, get_settings, stage_workers
+from ..config import Settings, get_settings
 from ..errors import (
     RunFailedError,
     RunLockedError,
@@ -33,10 +33,9 @@ from ..errors import (
     RunRequestError,
 )
 from ..graph.context import RunEnv, registry_adapter
-from ..runs.engine import Engine, RetryPolicy
+from ..runs.engine import RetryPolicy
 from ..runs.films import export_film as _copy_film
 from ..runs.films import film_manifest
-from ..runs.intake import prepare
 from ..runs.records import StepRecords
 from ..runs.reviews import PendingReview, record_decision, reviews
 from ..runs.status import RunStatusView, status_view
@@ -52,6 +51,8 @@ from ..schemas import (
 )
 from ..schemas.common import check_run_id
 from ..stages import check_review_gates, forced_stages
+from ..storage.base import ArtifactStore
+from .dry import dry_report
 from .types import PlanSource, RunHandle, RunOutcome, RunProgress, new_run_id
 
 __all__ = [
@@ -349,7 +350,7 @@ def execute_plan(
     settings: Settings | None = None,
     adapter_for: AdapterFor | None = None,
     from_stage: str | None = None,
-    store: Any = None,
+    store: ArtifactStore | None = None,
     retry: RetryPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
     base_dir: Path | None = None,
@@ -364,26 +365,9 @@ def execute_plan(
     run_id = check_run_id(run_id) if run_id is not None else new_run_id()
     if mode == "run":
         return _run_plan(plan, run_id, settings, adapter_for, from_stage, retry, sleep, base_dir)
-    from ..storage import MemoryLog, open_artifact_store, open_database
-
-    ctx, warnings = prepare(plan, run_id=run_id, settings=settings, mode=mode)
-    db = open_database(settings)
-    own_store = store is None
-    store = store or open_artifact_store(settings)
-    try:
-        engine = Engine(
-            store=store,
-            records=StepRecords(db),
-            adapter_for=adapter_for or registry_adapter,
-            memory=MemoryLog(db),
-            base_dir=base_dir,
-            workers=stage_workers(settings),
-        )
-        return engine.simulate(ctx, warnings=warnings, max_cost_usd=settings.max_cost_usd)
-    finally:
-        if own_store:
-            store.close()
-        db.close()
+    return dry_report(
+        plan, run_id, settings, adapter_for=adapter_for, base_dir=base_dir, store=store
+    )
 
 
 def _run_plan(

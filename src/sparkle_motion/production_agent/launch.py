@@ -26,6 +26,7 @@ from ..runs.status import effective_status, failures
 from ..runs.table import RunRow, Runs
 from ..schemas import MoviePlan, RunStatus, StepStatus
 from ..stages import PROFILE_KEY_OF_STEP
+from .dry import dry_report
 from .types import PlanSource, PlanSummary, RunHandle, RunOutcome, RunProgress
 
 Kind = Literal["start", "resume"]
@@ -128,24 +129,11 @@ def prewarm(
     is already stored (nothing to render). The loading threads go into `threads` as they
     start, so an interrupt at any moment still lets the caller wait for them."""
     from ..adapters.registry import adapter_named
-    from ..storage import open_artifact_store
-    from . import execute_plan
 
-    store = open_artifact_store(settings, scan=False)
     try:
-        report = execute_plan(
-            source.text,
-            "dry",
-            run_id=run_id,
-            settings=settings,
-            base_dir=source.base_dir,
-            store=store,
-        )
+        report = dry_report(source.text, run_id, settings, base_dir=source.base_dir)
     except SparkleMotionError:
         return False  # plan intake reports it, typed
-    finally:
-        store.close()
-    assert not isinstance(report, list)
     names = {s.adapter for s in report.steps if not s.cached and s.step_type in PROFILE_KEY_OF_STEP}
     for name in sorted(names):
         with contextlib.suppress(SparkleMotionError):

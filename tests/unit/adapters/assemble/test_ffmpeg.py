@@ -11,8 +11,8 @@ from sparkle_motion.adapters.assemble.ffmpeg import (
     AssembleOptions,
     assemble_clips,
     build_filter_graph,
-    build_srt,
 )
+from sparkle_motion.adapters.assemble.subtitles import build_srt
 from sparkle_motion.errors import CommandError
 from sparkle_motion.media.probe import probe
 from sparkle_motion.schemas import AssembleMusic

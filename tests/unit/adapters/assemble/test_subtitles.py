@@ -10,10 +10,9 @@ from __future__ import annotations
 import pytest
 
 from sparkle_motion.adapters.assemble import ffmpeg as assemble
-from sparkle_motion.adapters.assemble.ffmpeg import (
-    AssembleOptions,
+from sparkle_motion.adapters.assemble.ffmpeg import AssembleOptions, assemble_clips
+from sparkle_motion.adapters.assemble.subtitles import (
     ass_text,
-    assemble_clips,
     build_ass,
     build_srt,
     subtitle_text,

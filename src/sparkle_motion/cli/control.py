@@ -1,0 +1,148 @@
+"""`sparkle-motion status | runs list | pause | stop | unlock`: look at runs and steer
+them from any process, through the run service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import RunLockedError, RunNotFoundError, RunRequestError, StorageError
+from ._app import app, err, fail, out, runs_app, state_of
+
+RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
+
+
+def show_waiting(run_id: str, waiting: list[Any]) -> None:
+    """How to answer the review gates a run is paused at."""
+    for review in waiting:
+        state = f"answered {review.answered}, " if review.answered else ""
+        out.print(f"review {review.gate} ({state}{review.interrupt_id}): {escape(review.message)}")
+    out.print(
+        f"run {run_id}: awaiting review; `sparkle-motion review approve|reject {run_id}` "
+        f"then `sparkle-motion resume {run_id}`"
+    )
+
+
+@app.command("status")
+def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
+    """A run's state, its steps by stage, and its film when finished."""
+    from ..production_agent import run_status as status
+
+    try:
+        view = status(run_id, settings=state_of(ctx).settings())
+    except RunNotFoundError:
+        fail(f"no run {run_id}", 1)
+    except RunRequestError as exc:
+        fail(exc, 2)
+    except StorageError as exc:
+        fail(exc, 1)
+    out.print(f"run {run_id}: {view.status.value} (plan {view.plan_id})")
+    if view.owner_alive:
+        age = view.heartbeat_age_s
+        beat = "" if age is None else f", heartbeat {age:.0f} s ago"
+        out.print(f"driven by pid {view.owner_pid} on {view.owner_host}{beat}")
+    if view.reviews:
+        show_waiting(run_id, view.reviews)
+    table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
+    for stage, counts in view.steps_by_stage.items():
+        table.add_row(
+            stage,
+            *(
+                str(counts.get(k, 0))
+                for k in ("succeeded", "cached", "failed", "skipped", "running")
+            ),
+        )
+    out.print(table)
+    for line in view.failures:
+        err.print(f"[red]failed[/red] {escape(line[:600])}")
+    if view.film is not None:
+        out.print(f"film: {view.film.local_path} ({view.film.duration_s:.1f} s)")
+
+
+@runs_app.command("list")
+def runs_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many.")] = 20,
+) -> None:
+    """Recent runs, newest first."""
+    from ..production_agent import list_runs
+
+    try:
+        rows = list_runs(limit, settings=state_of(ctx).settings())
+    except StorageError as exc:
+        fail(exc, 1)
+    table = Table("run", "status", "plan", "profile", "updated")
+    for r in rows:
+        table.add_row(
+            r["run_id"],
+            r["status"],
+            r["plan_id"],
+            r["render_profile"] or "",
+            datetime.fromtimestamp(r["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+        )
+    out.print(table)
+
+
+def _control(ctx: typer.Context, run_id: str, verb: str, done: str) -> None:
+    from .. import production_agent
+
+    try:
+        row = getattr(production_agent, f"{verb}_run")(run_id, settings=state_of(ctx).settings())
+    except RunNotFoundError:
+        fail(f"no run {run_id}", 1)
+    except RunRequestError as exc:
+        fail(exc, 2)
+    except StorageError as exc:
+        fail(exc, 1)
+    out.print(f"run {run_id} ({row.status.value}): {done}")
+
+
+@app.command("pause")
+def pause_run(run_id: RunIdArg, ctx: typer.Context) -> None:
+    """Pause a running run after its current step (from any process); `resume` lifts it."""
+    _control(ctx, run_id, "pause", "pause requested; the current step finishes first")
+
+
+@app.command("stop")
+def stop_run(run_id: RunIdArg, ctx: typer.Context) -> None:
+    """Stop a run after its current step; everything finished is kept for a later resume."""
+    _control(ctx, run_id, "stop", "stop requested; finished steps are kept")
+
+
+@app.command("unlock")
+def unlock_run(
+    run_id: RunIdArg,
+    ctx: typer.Context,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Even when the owner looks alive (you know its machine is gone)."
+        ),
+    ] = False,
+) -> None:
+    """Let go of the lock of a run whose process died (on another machine: its heartbeat
+    is older than SPARKLE_LOCK_TTL_S); a run left running becomes crashed, `resume` goes on."""
+    from ..production_agent import unlock_run as unlock
+
+    try:
+        found, after = unlock(run_id, force=force, settings=state_of(ctx).settings())
+    except RunNotFoundError:
+        fail(f"no run {run_id}", 1)
+    except StorageError as exc:
+        fail(exc, 1)
+    except RunLockedError as exc:
+        age = exc.context.get("heartbeat_age_s")
+        beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
+        exc.message += f"{beat}; stop it first, or --force if you know that process is gone"
+        fail(exc, 3)
+    if found.owner_pid is None:
+        out.print(f"run {run_id} ({found.status.value}): not locked")
+        return
+    out.print(
+        f"run {run_id}: lock of pid {found.owner_pid} on {found.owner_host} released "
+        f"({after.status.value}); `sparkle-motion resume {run_id}` continues it"
+    )
