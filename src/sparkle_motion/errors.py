@@ -344,6 +344,20 @@ class TTSQuotaExceeded(PermanentStageError):
     pass
 
 
+def interrupted(exc: BaseException) -> bool:
+    """`exc` is an interrupt (Ctrl-C, SIGTERM) or was caused by one: Python wraps a
+    KeyboardInterrupt raised in some places (a class body's `__set_name__` during an import)
+    in another exception, which must still end the run as interrupted, not as a bug."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def is_transient(exc: BaseException) -> bool:
     """True when a retry may help: one of our errors whose `transient` attribute is True
     (TransientStageError and its kin, StorageBusyError). Unknown exceptions are permanent."""

@@ -78,3 +78,19 @@ def test_crashed_run_is_not_a_failed_run():
     crashed = RunCrashedError("owner pid 123 is gone", run_id="r1")
     assert isinstance(crashed, RunError) and not isinstance(crashed, RunFailedError)
     assert crashed.context["run_id"] == "r1"
+
+
+def test_an_interrupt_wrapped_by_python_is_still_an_interrupt():
+    from sparkle_motion.errors import interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as inner:  # as __set_name__ does during an import
+            raise RuntimeError("Error calling __set_name__") from inner
+    except RuntimeError as wrapped:
+        assert interrupted(wrapped)
+    assert interrupted(KeyboardInterrupt()) and not interrupted(RuntimeError("a bug"))
+    a, b = ValueError("a"), ValueError("b")
+    a.__context__, b.__context__ = b, a  # a loop ends the walk
+    assert not interrupted(a)

@@ -42,7 +42,14 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        _load_app()()
+        try:
+            _load_app()()
+        except Exception as exc:  # an interrupt that Python wrapped (during an import)
+            from ..errors import interrupted
+
+            if interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
     except KeyboardInterrupt:  # outside a run command's own handling (start-up, parsing)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # one interrupt, one line: we are leaving
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -23,6 +23,7 @@ from ..errors import (
     RunRequestError,
     SparkleMotionError,
     StorageError,
+    interrupted,
 )
 from . import on_sigterm
 from ._app import app, err, fail, out, state_of
@@ -149,7 +150,12 @@ def _interruptible(run_id: str, settings: Any) -> Iterator[None]:
     command with one line saying where the run was left, and exit 130."""
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        yield
+        try:
+            yield
+        except Exception as exc:  # an interrupt that Python wrapped (during an import)
+            if interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
     except KeyboardInterrupt:
         from ..production_agent import run_status
 

@@ -28,7 +28,7 @@ from google.adk import Context, Event
 from google.adk.workflow import BaseNode
 
 from ..config import stage_workers
-from ..errors import RunLockedError
+from ..errors import RunLockedError, interrupted
 from ..schemas import ArtifactRef, RunContext, RunStatus
 from ..schemas.common import check_run_id
 from ..stages import (
@@ -215,8 +215,8 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             )
         except BaseException as exc:
             # cut off (Ctrl-C, SIGTERM, a cancel): stopped and resumable; else it failed
-            interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
-            runs.set_status(run_id, RunStatus.STOPPED if interrupted else RunStatus.FAILED)
+            cut = isinstance(exc, SystemExit) or interrupted(exc)
+            runs.set_status(run_id, RunStatus.STOPPED if cut else RunStatus.FAILED)
             runs.release(run_id)
             raise
         status = {RunStatus.FAILED: "failed", RunStatus.STOPPED: "stopped"}.get(

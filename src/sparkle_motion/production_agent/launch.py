@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from ..aio import run_sync
 from ..config import Settings
-from ..errors import PlanError, RunRequestError, SparkleMotionError
+from ..errors import PlanError, RunRequestError, SparkleMotionError, interrupted
 from ..graph.context import RunEnv, bind
 from ..graph.requests import plan_file, run_request
 from ..runs.films import film_intact, film_manifest
@@ -309,14 +309,18 @@ def _drive_claimed(
                     on_output=progress.output if progress else None,
                 )
             )
-    except KeyboardInterrupt:
-        cancel_run(run_id)
-        runs.set_status(run_id, RunStatus.STOPPED)
-        raise
     except PlanError:  # rejected at intake: nothing rendered
         # a new run is failed; an earlier one keeps the state it had
         runs.set_status(run_id, RunStatus.FAILED if before is None else before.status)
         raise
+    except BaseException as exc:
+        if not interrupted(exc):
+            raise
+        cancel_run(run_id)
+        runs.set_status(run_id, RunStatus.STOPPED)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise KeyboardInterrupt(str(exc)) from exc  # one way out for every interrupt
     finally:
         runs.release(run_id)  # no-op when finalize already let it go
         forget_run(run_id)

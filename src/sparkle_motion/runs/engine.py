@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob
-from ..errors import PermanentStageError, SparkleMotionError, StageError, StorageError, is_transient
+from ..errors import (
+    PermanentStageError,
+    SparkleMotionError,
+    StageError,
+    StorageError,
+    interrupted,
+    is_transient,
+)
 from ..schemas import (
     ArtifactRef,
     ErrorAnnotation,
@@ -554,13 +561,19 @@ class Engine:
             self._event(ctx.run_id, "step_started", {"step_id": step.id, "attempt": attempt})
             try:
                 artifacts = self._execute_once(ctx, step, key, adapter, outputs)
-            except (KeyboardInterrupt, SystemExit) as exc:  # interrupted: say so, then let it go
-                interrupted = ErrorAnnotation(
-                    error_type=type(exc).__name__, message="interrupted", transient=True
-                )
-                finish(StepStatus.INTERRUPTED, error=interrupted)
-                raise
-            except Exception as exc:
+            except BaseException as exc:
+                if isinstance(exc, SystemExit) or interrupted(exc):
+                    # cut off: say so, then let it go (as the interrupt it is, also when
+                    # Python wrapped it in another exception during an import)
+                    cut = ErrorAnnotation(
+                        error_type=type(exc).__name__, message="interrupted", transient=True
+                    )
+                    finish(StepStatus.INTERRUPTED, error=cut)
+                    if isinstance(exc, KeyboardInterrupt | SystemExit):
+                        raise
+                    raise KeyboardInterrupt(str(exc)) from exc
+                if not isinstance(exc, Exception):
+                    raise
                 if is_transient(exc) and attempt < self.retry.max_attempts:
                     self._event(
                         ctx.run_id,
