@@ -8,6 +8,8 @@ Exit codes: 0 ok; 1 a plan (or other input) was rejected, a run failed or was no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,7 +20,17 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..config import Settings, load_settings
-from ..errors import ConfigError, RunRequestError, SparkleMotionError
+from ..errors import (
+    ConfigError,
+    HumanInputRequestError,
+    PlanError,
+    RunBusyError,
+    RunLockedError,
+    RunNotFoundError,
+    RunRequestError,
+    SparkleMotionError,
+    StorageError,
+)
 
 app = typer.Typer(
     name="sparkle-motion",
@@ -138,3 +150,30 @@ def fail(problem: SparkleMotionError | str, code: int) -> NoReturn:
     else:
         err.print(f"[red]error[/red]: {escape(problem)}")
     raise typer.Exit(code)
+
+
+# the exit code of each error a run-service call may raise (the first class that matches)
+EXIT_CODES: tuple[tuple[type[SparkleMotionError], int], ...] = (
+    (RunNotFoundError, 1),
+    (RunLockedError, 3),
+    (RunBusyError, 3),
+    (RunRequestError, 2),
+    (PlanError, 2),
+    (HumanInputRequestError, 1),
+    (StorageError, 1),
+)
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Around a call of the run service: its typed errors become one line and their exit
+    code (EXIT_CODES); anything else is a bug and goes on up."""
+    try:
+        yield
+    except RunNotFoundError as exc:
+        fail(f"no run {exc.run_id}", 1)
+    except SparkleMotionError as exc:
+        for kind, code in EXIT_CODES:
+            if isinstance(exc, kind):
+                fail(exc, code)
+        raise

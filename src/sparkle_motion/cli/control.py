@@ -10,8 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import RunLockedError, RunNotFoundError, RunRequestError, StorageError
-from ._app import app, err, fail, out, runs_app, state_of
+from ..errors import RunLockedError
+from ._app import app, err, fail, out, runs_app, service_errors, state_of
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
 
@@ -32,14 +32,8 @@ def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
     """A run's state, its steps by stage, and its film when finished."""
     from ..production_agent import run_status as status
 
-    try:
+    with service_errors():
         view = status(run_id, settings=state_of(ctx).settings())
-    except RunNotFoundError:
-        fail(f"no run {run_id}", 1)
-    except RunRequestError as exc:
-        fail(exc, 2)
-    except StorageError as exc:
-        fail(exc, 1)
     out.print(f"run {run_id}: {view.status.value} (plan {view.plan_id})")
     if view.owner_alive:
         age = view.heartbeat_age_s
@@ -71,10 +65,8 @@ def runs_list(
     """Recent runs, newest first."""
     from ..production_agent import list_runs
 
-    try:
+    with service_errors():
         rows = list_runs(limit, settings=state_of(ctx).settings())
-    except StorageError as exc:
-        fail(exc, 1)
     table = Table("run", "status", "plan", "profile", "updated")
     for r in rows:
         table.add_row(
@@ -90,14 +82,8 @@ def runs_list(
 def _control(ctx: typer.Context, run_id: str, verb: str, done: str) -> None:
     from .. import production_agent
 
-    try:
+    with service_errors():
         row = getattr(production_agent, f"{verb}_run")(run_id, settings=state_of(ctx).settings())
-    except RunNotFoundError:
-        fail(f"no run {run_id}", 1)
-    except RunRequestError as exc:
-        fail(exc, 2)
-    except StorageError as exc:
-        fail(exc, 1)
     out.print(f"run {run_id} ({row.status.value}): {done}")
 
 
@@ -128,17 +114,14 @@ def unlock_run(
     is older than SPARKLE_LOCK_TTL_S); a run left running becomes crashed, `resume` goes on."""
     from ..production_agent import unlock_run as unlock
 
-    try:
-        found, after = unlock(run_id, force=force, settings=state_of(ctx).settings())
-    except RunNotFoundError:
-        fail(f"no run {run_id}", 1)
-    except StorageError as exc:
-        fail(exc, 1)
-    except RunLockedError as exc:
-        age = exc.context.get("heartbeat_age_s")
-        beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
-        exc.message += f"{beat}; stop it first, or --force if you know that process is gone"
-        fail(exc, 3)
+    with service_errors():
+        try:
+            found, after = unlock(run_id, force=force, settings=state_of(ctx).settings())
+        except RunLockedError as exc:  # says how to go on
+            age = exc.context.get("heartbeat_age_s")
+            beat = "" if age is None else f", last heartbeat {age:.0f} s ago"
+            exc.message += f"{beat}; stop it first, or --force if you know that process is gone"
+            fail(exc, 3)
     if found.owner_pid is None:
         out.print(f"run {run_id} ({found.status.value}): not locked")
         return

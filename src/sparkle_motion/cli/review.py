@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ._app import fail, out, review_app, state_of
+from ._app import out, review_app, service_errors, state_of
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
 ShotOpt = Annotated[int | None, typer.Option("--shot", help="Which shot's keyframe review.")]
@@ -31,13 +31,10 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="Reviewer's note.")]
 @review_app.command("list")
 def review_list(ctx: typer.Context, run_id: RunIdArg) -> None:
     """Open review requests of a run: gate, shot, what to look at, and any decision not yet applied."""
-    from ..errors import RunRequestError
     from ..production_agent import open_reviews
 
-    try:
+    with service_errors():
         found = open_reviews(run_id, settings=state_of(ctx).settings())
-    except RunRequestError as exc:
-        fail(exc, 2)
     table = Table(
         "interrupt",
         "gate",
@@ -70,10 +67,9 @@ def _decide(
     note: str | None,
     keyframes: list[int] | None = None,
 ) -> None:
-    from ..errors import HumanInputRequestError, RunRequestError
     from ..production_agent import answer_review
 
-    try:
+    with service_errors():
         target = answer_review(
             run_id,
             decision,  # type: ignore[arg-type]
@@ -83,10 +79,6 @@ def _decide(
             keyframes=keyframes,
             settings=state_of(ctx).settings(),
         )
-    except HumanInputRequestError as exc:
-        fail(exc, 1)
-    except RunRequestError as exc:
-        fail(exc, 2)
     verb = {"approve": "approved", "reject": "rejected"}[decision]
     out.print(
         f"{verb} {target.interrupt_id} of run {run_id}; it applies when the run resumes: "

@@ -16,17 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import (
-    PlanError,
-    RunBusyError,
-    RunLockedError,
-    RunNotFoundError,
-    RunRequestError,
     SparkleMotionError,
-    StorageError,
     interrupted,
 )
 from . import on_sigterm
-from ._app import app, err, fail, out, state_of
+from ._app import app, err, fail, out, service_errors, state_of
 from .control import show_waiting
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
@@ -183,16 +177,8 @@ def _drive(start: Any, run_id: str | None, output: Path | None, settings: Any) -
     from ..config import use_settings
 
     use_settings(settings)
-    try:
+    with service_errors():
         handle = start()
-    except (RunLockedError, RunBusyError) as exc:
-        fail(exc, 3)
-    except (PlanError, RunRequestError) as exc:
-        fail(exc, 2)
-    except RunNotFoundError as exc:
-        fail(f"no run {exc.run_id}", 1)
-    except StorageError as exc:  # a damaged or full database, an unreadable store
-        fail(exc, 1)
     _finish(handle, output)
 
 
@@ -234,18 +220,14 @@ def run_film(
         fail(f"--output must end in .mp4, got {output}", 2)
     run_id = run_id or new_run_id()
     with _interruptible(run_id, settings):
-        try:
+        with service_errors():
             source = plan_source(idea_or_plan, run_id=run_id, seed=seed, settings=settings)
-        except (PlanError, RunRequestError) as exc:
-            fail(exc, 2)
         if source.summary is not None:
             s = source.summary
             out.print(f"plan: {source.path} ({s.shots} shots, {s.duration_s:g} s)")
         if dry_run:
-            try:
+            with service_errors():
                 handle = start_run(source, run_id=run_id, dry=True, settings=settings)
-            except (PlanError, RunRequestError) as exc:
-                fail(exc, 2)
             _dry_report(handle.report)
             return
         _drive(
