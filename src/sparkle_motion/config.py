@@ -89,6 +89,9 @@ class Settings(BaseModel):
     google_api_key: SecretStr | None = None
     adk_use_fixture: bool = False
     api_token: SecretStr | None = None
+    api_allowed_hosts: list[str] = Field(default_factory=list)
+    api_max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, le=2**34)
+    api_port: int = Field(7860, ge=1, le=65535)
     # model weights (local paths; never downloaded)
     images_sdxl_model: Path | None = None
     images_sdxl_refiner_model: Path | None = None
@@ -275,8 +278,22 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     EnvVar("google_api_key", ("GOOGLE_API_KEY",), "Key for `gemini-*` planner models."),
     EnvVar("adk_use_fixture", ("ADK_USE_FIXTURE",), "Select ADK fixture mode explicitly."),
     EnvVar(
-        "api_token", ("SPARKLE_API_TOKEN",), "Bearer token every HTTP route but /health requires."
+        "api_token",
+        ("SPARKLE_API_TOKEN",),
+        "Bearer token every HTTP route but /health, / and /static/* requires; default the "
+        "token in `$SPARKLE_HOME/api_token` (created with mode 0600 on first use).",
     ),
+    EnvVar(
+        "api_allowed_hosts",
+        ("SPARKLE_API_ALLOWED_HOSTS",),
+        "Comma-separated Host names the HTTP services answer besides the loopback ones.",
+    ),
+    EnvVar(
+        "api_max_body_bytes",
+        ("SPARKLE_API_MAX_BODY_BYTES",),
+        "Largest request body the HTTP services read (413 above it).",
+    ),
+    EnvVar("api_port", ("SPARKLE_API_PORT",), "Port of the production API (127.0.0.1)."),
     EnvVar("images_sdxl_model", ("IMAGES_SDXL_MODEL",), "Local SDXL base weights folder."),
     EnvVar(
         "images_sdxl_refiner_model",
@@ -368,6 +385,7 @@ META_ENV = {
 }
 
 _LIST_SETTINGS = {
+    "api_allowed_hosts",
     "review_gates",
     "tts_provider_allowlist",
     "plan_blocked_terms",

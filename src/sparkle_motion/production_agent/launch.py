@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -349,24 +352,59 @@ def launch(
     if wait:
         handle.outcome = execute(kind, run_id, settings, job, progress=progress)
         return handle
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child_main,
-        args=(send, kind, run_id, settings, job),
-        name=f"sparkle-run-{run_id}",
-    )
-    process.start()
-    send.close()
-    handle.process, handle.connection = process, receive
+    handle.process, handle.connection = _spawn(kind, run_id, settings, job)
     first = handle.receive(None)
     if first[0] == "done":
         handle.outcome = first[1]
-        process.join()
+        handle.process.join()
     return handle
 
 
-def _child_main(send: Any, kind: Kind, run_id: str, settings: Settings, job: Job) -> None:
+class ChildProcess:
+    """The run's child (`python -m sparkle_motion.production_agent.child`), with the few
+    methods of multiprocessing's Process the handle uses."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.returncode
+
+
+def _spawn(kind: Kind, run_id: str, settings: Settings, job: Job) -> tuple[ChildProcess, Any]:
+    """A fresh interpreter (not multiprocessing's spawn, which re-imports the parent's main
+    module: a notebook, a server, a script read from stdin) that reads its job from stdin
+    and reports on a pipe of its own, so its stdout and stderr stay the logs."""
+    from multiprocessing.connection import Connection
+
+    read_fd, write_fd = os.pipe()
+    try:
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "sparkle_motion.production_agent.child", str(write_fd)],
+            stdin=subprocess.PIPE,
+            pass_fds=(write_fd,),
+        )
+    except BaseException:
+        os.close(read_fd)
+        raise
+    finally:
+        os.close(write_fd)
+    assert popen.stdin is not None
+    with popen.stdin:
+        pickle.dump((kind, run_id, settings, job), popen.stdin)
+    return ChildProcess(popen), Connection(read_fd, writable=False)
+
+
+def child_main(send: Any, kind: Kind, run_id: str, settings: Settings, job: Job) -> None:
     from ..config import use_settings
 
     use_settings(settings)

@@ -1,0 +1,290 @@
+"""The production API: start, follow, steer and download runs over HTTP.
+
+    POST /invoke {idea | plan, profile, review, mode, run_id, seed}  -> 202 {run_id, ...}
+    GET  /status?run_id=   GET /runs   GET /events?run_id=&after=  (server-sent events)
+    GET  /artifacts?run_id=&stage=     GET /files/<id>  (the bytes; signed URLs work)
+    POST /pause /stop /resume /review {run_id, ...}
+
+Runs execute in child processes (`start_run(wait=False)`), so a crashing run never takes
+the server down; the one-job rule answers 409 naming the active run. A plan posted here
+may not name server paths as inputs (422 naming the field).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+
+from .. import production_agent as service
+from ..config import Settings
+from ..errors import ArtifactNotFoundError, RunRequestError
+from ..http.app import create_app, dumps
+from ..http.tokens import sign
+from ..schemas.common import RUN_ID_PATTERN, STEP_REF_PREFIX
+from .models import InvokeRequest, ResumeRequest, ReviewRequest, RunRef
+
+FILES = "/files/"
+RunIdQuery = Annotated[str, Query(pattern=f"^{RUN_ID_PATTERN}$", max_length=100)]
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+
+
+def file_path(uri: str) -> str:
+    return FILES + base64.urlsafe_b64encode(uri.encode()).decode().rstrip("=")
+
+
+def signed(request: Request, path: str) -> str:
+    return sign(path, request.app.state.token, ttl_s=request.app.state.url_ttl_s)
+
+
+def _reap(handle: service.RunHandle) -> None:
+    """Wait for a run's child so it leaves no zombie; its outcome is in the run table."""
+    with contextlib.suppress(BaseException):
+        handle.wait()
+
+
+def _follow(request: Request, handle: service.RunHandle) -> None:
+    if handle.process is not None and handle.outcome is None:
+        threading.Thread(target=_reap, args=(handle,), daemon=True).start()
+
+
+def _server_paths(plan: dict[str, Any], settings: Settings) -> None:
+    """A plan over HTTP names no file of this machine: every input is a step reference."""
+    from ..plans import validate_plan
+    from ..schemas.steps import step_input_refs
+
+    plan_checked = validate_plan(plan, settings=settings).plan
+    for k, step in enumerate(plan_checked.steps):
+        for where, ref in step_input_refs(step):
+            if not ref.startswith(STEP_REF_PREFIX):
+                raise RunRequestError(
+                    f"{ref!r}: a plan sent over HTTP cannot name files of the server; "
+                    "inputs from files need the upload route, which is not served yet",
+                    field=f"plan.steps[{k}].{where}",
+                )
+
+
+def create_production_app(settings: Settings, *, token: str | None = None) -> FastAPI:
+    app = create_app(
+        settings,
+        title="sparkle-motion production API",
+        signable=(FILES, "/events"),
+        token=token,
+    )
+    app.state.url_ttl_s = 3600.0
+
+    @app.post("/invoke", status_code=202)
+    def invoke(body: InvokeRequest, request: Request, settings: SettingsDep) -> dict[str, Any]:
+        if body.plan is not None:
+            _server_paths(body.plan, settings)
+        source = body.idea if body.idea is not None else body.plan
+        assert source is not None
+        handle = service.start_run(
+            source,
+            profile=body.profile,
+            review=None if body.review is None else list(body.review),
+            run_id=body.run_id,
+            dry=body.mode == "dry",
+            wait=False,
+            seed=body.seed,
+            settings=settings,
+        )
+        if handle.report is not None:
+            return {
+                "run_id": handle.run_id,
+                "mode": "dry",
+                "report": handle.report.model_dump(mode="json"),
+            }
+        _follow(request, handle)
+        return {
+            "run_id": handle.run_id,
+            "mode": "run",
+            "status_url": f"/status?run_id={handle.run_id}",
+            "events_url": signed(request, "/events") + f"&run_id={handle.run_id}",
+        }
+
+    @app.get("/status")
+    def status(run_id: RunIdQuery, settings: SettingsDep, request: Request) -> dict[str, Any]:
+        from ..runs.records import StepRecords
+        from ..storage import open_database
+
+        view = service.run_status(run_id, settings=settings)
+        with open_database(settings) as db:
+            records = StepRecords(db).list(run_id)
+            from ..runs.table import Runs
+
+            control = Runs(db, ttl_s=settings.lock_ttl_s).control(run_id)
+        running = [r.stage for r in records if r.status.value == "running"]
+        film = None
+        if view.film is not None:
+            film = view.film.model_dump(mode="json", exclude={"local_path"})
+            film["download_url"] = signed(request, file_path(view.film.artifact_uri))
+        return {
+            "run_id": run_id,
+            "status": view.status.value,
+            "plan_id": view.plan_id,
+            "render_profile": view.render_profile,
+            "current_stage": running[-1] if running else None,
+            "control": control,
+            "owner": {"pid": view.owner_pid, "host": view.owner_host, "alive": view.owner_alive},
+            "steps_by_stage": view.steps_by_stage,
+            "failures": view.failures,
+            "reviews": [
+                {
+                    "interrupt_id": r.interrupt_id,
+                    "gate": r.gate,
+                    "message": r.message,
+                    "keyframes": list(r.keyframes),
+                    "answered": r.answered,
+                }
+                for r in view.reviews
+            ],
+            "steps": [
+                {
+                    "step_id": r.step_id,
+                    "stage": r.stage,
+                    "status": r.status.value,
+                    "attempts": r.attempts,
+                    "started_at": r.started_at,
+                    "finished_at": r.finished_at,
+                    "duration_s": r.duration_s,
+                    "adapter": r.adapter,
+                    "seed": r.seed,
+                }
+                for r in records
+            ],
+            "film": film,
+        }
+
+    @app.get("/runs")
+    def runs(settings: SettingsDep, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict]:
+        return service.list_runs(limit, settings=settings)
+
+    @app.get("/artifacts")
+    def artifacts(
+        run_id: RunIdQuery,
+        request: Request,
+        settings: SettingsDep,
+        stage: Annotated[str | None, Query(max_length=48)] = None,
+    ) -> dict[str, Any]:
+        from ..storage import open_artifact_store
+
+        service.run_status(run_id, settings=settings)  # 404 for a run that is not there
+        store = open_artifact_store(settings, scan=False)
+        try:
+            refs = store.list(run_id, stage)
+        finally:
+            store.close()
+        film = service.film_of(run_id, settings=settings)
+        listed = []
+        for ref in refs:
+            item = ref.model_dump(mode="json", exclude={"local_path"})
+            item["download_url"] = signed(request, file_path(ref.uri))
+            listed.append(item)
+        video_final = None
+        if film is not None:
+            video_final = film.model_dump(mode="json", exclude={"local_path"})
+            video_final["download_url"] = signed(request, file_path(film.artifact_uri))
+        return {"run_id": run_id, "artifacts": listed, "video_final": video_final}
+
+    @app.get(FILES + "{encoded}")
+    def download(encoded: str, settings: SettingsDep) -> FileResponse:
+        from ..storage import open_artifact_store
+
+        try:
+            uri = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise ArtifactNotFoundError(f"{encoded!r}: not an artifact of this server") from None
+        store = open_artifact_store(settings, scan=False)
+        try:
+            ref = store.ref(uri)  # parses and checks the URI: nothing outside the root
+            path = store.local_path(uri)  # checksum-verified
+        finally:
+            store.close()
+        return FileResponse(path, media_type=ref.mime_type, filename=ref.name)
+
+    @app.get("/events")
+    async def events(
+        run_id: RunIdQuery, settings: SettingsDep, after: Annotated[int, Query(ge=0)] = 0
+    ) -> StreamingResponse:
+        service.run_status(run_id, settings=settings)
+
+        async def stream() -> AsyncIterator[str]:
+            from ..storage import MemoryLog, open_database
+
+            last, quiet = after, 0
+            while True:
+                with open_database(settings) as db:
+                    found = MemoryLog(db).list(run_id, after_id=last)
+                for event in found:
+                    last = event.id
+                    data = {"id": event.id, "type": event.event_type, "payload": event.payload}
+                    yield f"id: {event.id}\nevent: {event.event_type}\ndata: {dumps(data)}\n\n"
+                view = service.run_status(run_id, settings=settings)
+                quiet = 0 if found or view.owner_alive else quiet + 1
+                if quiet >= 2:  # nothing drives the run and nothing new came: the end
+                    yield f"event: end\ndata: {dumps({'status': view.status.value})}\n\n"
+                    return
+                await asyncio.sleep(0.5)
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    @app.post("/pause")
+    def pause(body: RunRef, settings: SettingsDep) -> dict[str, Any]:
+        row = service.pause_run(body.run_id, settings=settings)
+        return {"run_id": body.run_id, "requested": "pause", "status": row.status.value}
+
+    @app.post("/stop")
+    def stop(body: RunRef, settings: SettingsDep) -> dict[str, Any]:
+        row = service.stop_run(body.run_id, settings=settings)
+        return {"run_id": body.run_id, "requested": "stop", "status": row.status.value}
+
+    @app.post("/resume", status_code=202)
+    def resume(body: ResumeRequest, request: Request, settings: SettingsDep) -> dict[str, Any]:
+        handle = service.resume_run(
+            body.run_id,
+            from_stage=body.from_stage,
+            profile=body.profile,
+            wait=False,
+            settings=settings,
+        )
+        _follow(request, handle)
+        lifted = handle.outcome is not None and handle.outcome.lifted_pause
+        return {"run_id": body.run_id, "resumed": "pause lifted" if lifted else "running"}
+
+    @app.post("/review")
+    def review(body: ReviewRequest, settings: SettingsDep) -> dict[str, Any]:
+        target = service.answer_review(
+            body.run_id,
+            body.decision,
+            gate=body.gate,
+            keyframes=body.keyframes,
+            note=body.note,
+            settings=settings,
+        )
+        return {
+            "run_id": body.run_id,
+            "interrupt_id": target.interrupt_id,
+            "decision": body.decision,
+            "applies": "when the run resumes (POST /resume)",
+        }
+
+    @app.get("/")
+    def index() -> JSONResponse:
+        return JSONResponse({"service": "sparkle-motion production API", "docs": "/docs"})
+
+    return app

@@ -1,0 +1,49 @@
+"""Request bodies of the production API: strict (an unknown field is a 422 naming it)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..schemas.common import RUN_ID_PATTERN
+
+RUN_ID = f"^{RUN_ID_PATTERN}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class InvokeRequest(Strict):
+    """Start a run from an idea or a plan (exactly one)."""
+
+    idea: str | None = Field(None, min_length=1, max_length=2000)
+    plan: dict[str, Any] | None = None
+    profile: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,48}$")
+    review: list[Literal["script", "keyframes"]] | None = None
+    mode: Literal["run", "dry"] = "run"
+    run_id: str | None = Field(None, pattern=RUN_ID, max_length=100)
+    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InvokeRequest:
+        if (self.idea is None) == (self.plan is None):
+            raise ValueError("send exactly one of idea and plan")
+        return self
+
+
+class RunRef(Strict):
+    run_id: str = Field(pattern=RUN_ID, max_length=100)
+
+
+class ResumeRequest(RunRef):
+    from_stage: str | None = Field(None, max_length=48)
+    profile: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,48}$")
+
+
+class ReviewRequest(RunRef):
+    decision: Literal["approve", "reject"]
+    gate: Literal["script", "keyframes"] | None = None
+    keyframes: list[int] | None = Field(None, max_length=1000)
+    note: str | None = Field(None, max_length=2000)

@@ -1,0 +1,182 @@
+"""The production API with FastAPI's test client: a run invoked over HTTP, followed through
+/status and /events, its film downloaded through the signed URL with the manifest's
+sha256; the one-job rule as 409; every route behind the token (generated from the app's
+routes); a traversal corpus on the download route; hostile plans through POST /invoke
+give 4xx, never 5xx."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+
+from sparkle_motion.http.app import is_open
+from sparkle_motion.server.app import create_production_app
+from tests.conftest import make_settings
+from tests.reliability.strategies import hostile_document
+from tests.support.media import small_plan
+
+TOKEN = "production-api-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    home = tmp_path_factory.mktemp("api-home")
+    settings = make_settings(home=home, runs_dir=home / "runs", db_path=home / "s.db")
+    app = create_production_app(settings, token=TOKEN)
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    return app, client, home
+
+
+def _wait(client, run_id: str, done=("succeeded", "failed", "stopped")) -> dict:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        status = client.get("/status", params={"run_id": run_id}, headers=AUTH).json()
+        if status["status"] in done and not status["owner"]["alive"]:
+            return status
+        time.sleep(0.3)
+    raise AssertionError(f"run {run_id} did not finish: {status}")
+
+
+@pytest.fixture(scope="module")
+def finished(api):
+    """One run over HTTP: invoked, paused at once (a second invoke meanwhile is refused
+    with 409), resumed, finished."""
+    _, client, _ = api
+    started = client.post(
+        "/invoke", json={"plan": small_plan("short.json"), "run_id": "web1"}, headers=AUTH
+    )
+    assert started.status_code == 202, started.text
+    paused = client.post("/pause", json={"run_id": "web1"}, headers=AUTH)
+    second = client.post(
+        "/invoke", json={"plan": small_plan("short.json"), "run_id": "web2"}, headers=AUTH
+    )
+    resumed = client.post("/resume", json={"run_id": "web1"}, headers=AUTH)
+    return started.json(), paused, second, resumed, _wait(client, "web1")
+
+
+def test_a_run_over_http_ends_with_a_film_that_downloads_whole(api, finished):
+    _, client, _ = api
+    _started, paused, second, resumed, status = finished
+    assert paused.status_code == 200 and paused.json()["requested"] == "pause"
+    assert second.status_code == 409
+    assert second.json()["error"]["type"] == "RunBusyError"
+    assert second.json()["error"]["run_id"] == "web1"
+    assert resumed.status_code == 202
+    assert status["status"] == "succeeded" and status["failures"] == []
+    assert {s["stage"] for s in status["steps"]} >= {"base_images", "video", "assemble"}
+    listed = client.get("/artifacts", params={"run_id": "web1"}, headers=AUTH).json()
+    final = listed["video_final"]
+    assert "local_path" not in final and all("local_path" not in a for a in listed["artifacts"])
+    film = client.get(final["download_url"])  # signed: no header needed
+    assert film.status_code == 200
+    assert hashlib.sha256(film.content).hexdigest() == final["checksum_sha256"]
+    assert status["film"]["checksum_sha256"] == final["checksum_sha256"]
+
+
+def test_events_stream_the_runs_progress_and_end(api, finished):
+    _, client, _ = api
+    url = finished[0]["events_url"]  # signed, like a browser's EventSource would use
+    stream = client.get(url)
+    assert stream.status_code == 200
+    kinds = [line.split(": ", 1)[1] for line in stream.text.splitlines() if line.startswith("event:")]
+    assert "step_completed" in kinds and kinds[-1] == "end"
+    first = json.loads(stream.text.split("data: ", 1)[1].split("\n", 1)[0])
+    later = client.get("/events", params={"run_id": "web1", "after": first["id"]}, headers=AUTH)
+    assert f"id: {first['id']}\n" not in later.text
+
+
+def test_every_route_but_the_open_ones_needs_the_token(api, finished):
+    app, client, _ = api
+    for route in app.routes:
+        path = route.path.replace("{encoded}", "eA")
+        for method in sorted(getattr(route, "methods", None) or {"GET"}):
+            if method == "HEAD" or is_open(path):
+                continue
+            for headers in ({}, {"Authorization": "Bearer nope"}):
+                answer = client.request(method, path, headers=headers, params={"run_id": "web1"})
+                assert answer.status_code == 401, (method, path, answer.text)
+                assert "web1" not in answer.text
+
+
+TRAVERSAL = [
+    "../../etc/passwd",
+    "artifact+fs://../../etc/passwd",
+    "artifact+fs://web1/..%2F..%2Fetc%2Fpasswd",
+    "artifact+fs://web1/%2e%2e/%2e%2e/etc/passwd",
+    "artifact+fs://web1/%252e%252e/passwd",
+    "artifact+fs://web1/..\\..\\etc\\passwd",
+    "artifact+fs:///etc/passwd",
+    "artifact+fs://web1/x\x00.mp4",
+    "file:///etc/passwd",
+    "/etc/passwd",
+    "artifact+fs://web1/../../web2/x",
+]
+
+
+@pytest.mark.parametrize("uri", TRAVERSAL)
+def test_no_byte_from_outside_the_artifact_root(api, finished, uri):
+    _, client, home = api
+    encoded = base64.urlsafe_b64encode(uri.encode()).decode().rstrip("=")
+    raw = quote(uri, safe="/")  # the URI itself in the path, percent-encoded
+    for path in (f"/files/{encoded}", f"/files/{raw}", f"/files/{encoded}%00"):
+        answer = client.get(path, headers=AUTH)
+        assert answer.status_code in (400, 404, 422), (uri, path, answer.status_code)
+        assert b"root:" not in answer.content
+    (home / "outside.txt").write_text("outside the root")
+    link_target = base64.urlsafe_b64encode(str(home / "outside.txt").encode()).decode()
+    assert client.get(f"/files/{link_target}", headers=AUTH).status_code in (400, 404, 422)
+
+
+def test_a_plan_over_http_may_not_name_server_paths(api):
+    _, client, _ = api
+    plan = small_plan("short.json")
+    plan["base_images"][0]["source"] = "kf.png"
+    answer = client.post("/invoke", json={"plan": plan, "mode": "dry"}, headers=AUTH)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["type"] == "RunRequestError" and error["field"].startswith("plan.steps[")
+
+
+def test_bad_requests_name_the_field(api):
+    _, client, _ = api
+    both = client.post("/invoke", json={"idea": "a cat", "plan": {}}, headers=AUTH)
+    assert both.status_code == 422 and "exactly one of idea and plan" in both.text
+    bad_id = client.post("/invoke", json={"idea": "a cat", "run_id": "../x"}, headers=AUTH)
+    assert bad_id.status_code == 422 and bad_id.json()["error"]["field"] == "run_id"
+    unknown = client.get("/status", params={"run_id": "nope"}, headers=AUTH)
+    assert unknown.status_code == 404 and unknown.json()["error"]["type"] == "RunNotFoundError"
+    extra = client.post("/stop", json={"run_id": "web1", "force": True}, headers=AUTH)
+    assert extra.status_code == 422 and extra.json()["error"]["field"] == "force"
+
+
+@hsettings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+@given(document=hostile_document())
+def test_hostile_plans_through_invoke_get_4xx_never_5xx(api, document):
+    _, client, _ = api
+    data = document.as_bytes()
+    if document.fmt != "json":
+        data = json.dumps(data.decode("utf-8", "replace")).encode()  # YAML text: a string
+    body = b'{"mode": "dry", "plan": ' + data + b"}"
+    answer = client.post(
+        "/invoke", content=body, headers={**AUTH, "Content-Type": "application/json"}
+    )
+    assert answer.status_code < 500, (document, answer.text[:2000])
+    if answer.status_code >= 400:
+        assert set(answer.json()["error"]) >= {"type", "message", "field"}
+    assert Path("/etc/passwd").read_text() not in answer.text
