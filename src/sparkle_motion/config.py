@@ -82,6 +82,7 @@ class Settings(BaseModel):
     stage_workers: int | None = Field(None, ge=1, le=64)
     review_gates: list[Literal["script", "keyframes"]] = Field(default_factory=list)
     lock_ttl_s: float = Field(60.0, ge=0.2, le=86400)
+    gpu_lease_ttl_s: float = Field(30.0, ge=0.2, le=86400)
     max_active_runs: int = Field(1, ge=1, le=64)
     # agents
     script_agent_model: str = "sparkle-offline-planner"
@@ -252,6 +253,14 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         ("SPARKLE_LOCK_TTL_S",),
         "A run's owner on another host counts as dead once its heartbeat (refreshed every "
         "TTL/4 s) is older than this; on this host the owner's process is checked instead.",
+    ),
+    EnvVar(
+        "gpu_lease_ttl_s",
+        ("SPARKLE_GPU_LEASE_TTL_S",),
+        "The GPU lease (`$SPARKLE_HOME/locks/gpu-<device>.lease`): its holder refreshes its "
+        "heartbeat every TTL/4 s; a waiter fails, naming the holder, once a live holder's "
+        "heartbeat is older than this (hung); a holder whose process is gone is taken over "
+        "at once.",
     ),
     EnvVar(
         "max_active_runs",

@@ -36,7 +36,9 @@
     │       ├── CommandError            a subprocess (ffmpeg, ...) exited non-zero
     │       ├── TTSInvalidInputError
     │       ├── TTSPolicyViolation
-    │       └── TTSQuotaExceeded
+    │       ├── TTSQuotaExceeded
+    │       └── GpuLeaseError           the GPU lease's holder lives but is hung (stale heartbeat)
+    │           └── GpuLeaseTimeoutError  waited `timeout_s` for the GPU lease; names the holder
     ├── RunRequestError                 a request to the run service is invalid (.field, the rule)
     └── RunError                        about a whole run; .run_id
         ├── RunFailedError              a step raised and the run ended in `failed`
@@ -342,6 +344,17 @@ class TTSPolicyViolation(PermanentStageError):
 
 class TTSQuotaExceeded(PermanentStageError):
     pass
+
+
+class GpuLeaseError(PermanentStageError):
+    """The GPU lease could not be taken: its holder's process lives but its heartbeat is
+    stale (hung). The message names the holder (pid, host, stage, since, heartbeat age) and
+    what to do; `context["holder"]` carries the same."""
+
+
+class GpuLeaseTimeoutError(GpuLeaseError):
+    """The wait for the GPU lease outlasted `timeout_s`; names the holder and the waiters
+    ahead."""
 
 
 def interrupted(exc: BaseException) -> bool:

@@ -1,7 +1,8 @@
-"""The files the package ships: default configs, the SQL migrations, the production graph.
+"""The files the package ships: default configs, the SQL migrations, the production graph,
+each FunctionTool's metadata.
 
-In a checkout they live at `configs/`, `db/schema/` and `workflows/sparkle_motion/`, the
-copies people edit; `src/sparkle_motion/_data/` holds symlinks to them, which an editable
+In a checkout they live at `configs/`, `db/schema/`, `workflows/sparkle_motion/` and
+`function_tools/`, the copies people edit; `src/sparkle_motion/_data/` holds symlinks to them, which an editable
 install reads through and a wheel build copies in as package data (pyproject.toml,
 `[tool.setuptools.package-data]`). Read through `importlib.resources`, so the same calls
 work in a checkout, an editable install and a wheel.
@@ -68,3 +69,9 @@ def graph_dir() -> Path:
 def graph_file() -> Path:
     """The production graph, root_agent.yaml (an ADK Workflow)."""
     return graph_dir() / GRAPH_FILE_NAME
+
+
+def function_tools_dir() -> Path:
+    """The FunctionTools' metadata: `<tool_id>/tool.yaml` (in a checkout also the thin
+    `entrypoint.py` beside it; a wheel ships only the tool.yaml files)."""
+    return _data_dir("function_tools")

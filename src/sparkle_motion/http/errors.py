@@ -9,14 +9,21 @@ from typing import Any
 from ..errors import (
     ArtifactNotFoundError,
     ArtifactUriError,
+    GpuLeaseError,
+    GpuLeaseTimeoutError,
     HumanInputRequestError,
+    MissingAdkSdkError,
+    MissingDependencyError,
+    MissingWeightsError,
     PlanError,
     RunBusyError,
     RunLockedError,
     RunNotFoundError,
     RunRequestError,
     SparkleMotionError,
+    StageError,
     StorageBusyError,
+    TransientStageError,
     UnsafePathError,
 )
 
@@ -32,6 +39,14 @@ STATUS_OF: tuple[tuple[type[SparkleMotionError], int], ...] = (
     (PlanError, 422),
     (UnsafePathError, 400),
     (StorageBusyError, 503),
+    # a FunctionTool's backend: not built, not installed or without weights; busy (OOM, ...)
+    (GpuLeaseTimeoutError, 503),  # the GPU is busy with another stage: try again
+    (GpuLeaseError, 503),  # its holder hangs: the message names it
+    (MissingDependencyError, 503),
+    (MissingWeightsError, 503),
+    (MissingAdkSdkError, 503),
+    (TransientStageError, 503),
+    (StageError, 502),  # the backend failed the step
 )
 
 

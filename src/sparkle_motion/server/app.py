@@ -27,6 +27,7 @@ from .. import production_agent as service
 from ..config import Settings
 from ..errors import ArtifactNotFoundError, RunRequestError
 from ..http.app import create_app, dumps
+from ..http.scrub import host_prefixes, scrub
 from ..http.tokens import sign
 from ..schemas.common import RUN_ID_PATTERN, STEP_REF_PREFIX
 from .models import InvokeRequest, ResumeRequest, ReviewRequest, RunRef
@@ -190,9 +191,10 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         finally:
             store.close()
         film = service.film_of(run_id, settings=settings)
+        hidden = host_prefixes(settings)
         listed = []
         for ref in refs:
-            item = ref.model_dump(mode="json", exclude={"local_path"})
+            item = scrub(ref.model_dump(mode="json", exclude={"local_path"}), hidden)
             item["download_url"] = signed(request, file_path(ref.uri))
             listed.append(item)
         video_final = None

@@ -1,0 +1,147 @@
+"""One factory for every FunctionTool app, driven by its tool.yaml, the stage table and
+the adapter registry (a new backend stays one module, one registry line and one tool.yaml
+entry).
+
+    POST /invoke    a stage tool: {backend?, run_id, step, context, inputs: {ref: URI},
+                    step_key?} -> {tool, backend, step_id, outputs: [ArtifactRef]}
+                    the script tool: {idea, seed?, backend?} -> {tool, backend, model, seed,
+                    plan, warnings}
+    GET  /ready     every backend: registered, importable, weights present, loaded, what is
+                    missing; `ready` is the default backend's
+    POST /release   {backend?}: drop loaded models (adapters with `unload()`), give the GPU
+                    lease back (a seam until adapters/gpu.py lands)
+    GET  /health    open;  GET /openapi.json  behind the token like every other route
+
+Behind `http.app.create_app`'s guard (token, Host, body cap, typed JSON errors). Every
+answer names the backend: a success in its body, an error as `error.backend`. Stage
+policy (keys, reuse, retries, fallback, dedupe) stays in the caller.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ..config import Settings
+from ..errors import SparkleMotionError, StageError
+from ..http.app import create_app
+from ..http.errors import body_of, status_of
+from . import script
+from .backends import Backends, backend_spec
+from .models import (
+    ReadyResponse,
+    ReleaseRequest,
+    ReleaseResponse,
+    ScriptInvokeRequest,
+    ScriptInvokeResponse,
+    StepInvokeRequest,
+    StepInvokeResponse,
+)
+from .render import render_step
+from .spec import ToolSpec, load_tool_spec
+
+SCRIPT_STAGE = "script"
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no or a wrong bearer token"},
+    422: {"description": "a bad request, naming the field (an unknown backend: `backend`)"},
+    502: {"description": "the backend failed the step (error.transient says if a retry may help)"},
+    503: {"description": "the backend is not built, not importable or has no weights"},
+}
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+
+
+def failed(exc: SparkleMotionError, backend: str | None) -> JSONResponse:
+    """A typed error that also names the backend asked (and, for a step, if it is transient)."""
+    content = body_of(exc)
+    content["error"]["backend"] = backend
+    if isinstance(exc, StageError):
+        content["error"]["transient"] = exc.transient
+    return JSONResponse(content, status_of(exc))
+
+
+def create_tool_app(tool_id: str, settings: Settings, *, token: str | None = None) -> FastAPI:
+    spec = load_tool_spec(tool_id)
+    app = create_app(settings, title=f"sparkle-motion tool {spec.id}", token=token)
+    app.state.spec = spec
+    if spec.stage == SCRIPT_STAGE:
+        _script_routes(app, spec)
+    else:
+        _stage_routes(app, spec, Backends(spec, settings))
+    return app
+
+
+def _stage_routes(app: FastAPI, spec: ToolSpec, backends: Backends) -> None:
+    app.state.backends = backends
+
+    @app.post(
+        "/invoke",
+        response_model=StepInvokeResponse,
+        response_model_exclude={"outputs": {"__all__": {"local_path"}}},
+        responses=ERROR_RESPONSES,
+    )
+    def invoke(body: StepInvokeRequest, settings: SettingsDep) -> Any:
+        try:
+            return render_step(backends, body, settings)
+        except SparkleMotionError as exc:
+            return failed(exc, body.backend or spec.default_backend.name)
+
+    @app.get("/ready")
+    def ready() -> ReadyResponse:
+        states = [backends.state(b) for b in spec.backends]
+        default = next(s for s in states if s.default)
+        return ReadyResponse(
+            tool=spec.id,
+            stage=spec.stage,
+            backend=default.name,
+            ready=default.ready,
+            backends=states,
+        )
+
+    @app.post("/release", responses=ERROR_RESPONSES)
+    def release(body: ReleaseRequest) -> ReleaseResponse:
+        asked, unloaded = backends.release(body.backend)
+        return ReleaseResponse(
+            tool=spec.id, backends=asked, unloaded=unloaded, gpu_lease=backends.lease.give_back()
+        )
+
+
+def _script_routes(app: FastAPI, spec: ToolSpec) -> None:
+    @app.post("/invoke", response_model=ScriptInvokeResponse, responses=ERROR_RESPONSES)
+    def invoke(body: ScriptInvokeRequest, settings: SettingsDep) -> Any:
+        try:
+            return script.write_plan(spec, body, settings)
+        except SparkleMotionError as exc:
+            return failed(exc, body.backend or script.configured_backend(settings))
+
+    @app.get("/ready")
+    def ready(settings: SettingsDep) -> ReadyResponse:
+        states = [script.state(b, settings) for b in spec.backends]
+        default = next(s for s in states if s.name == script.configured_backend(settings))
+        return ReadyResponse(
+            tool=spec.id,
+            stage=spec.stage,
+            backend=default.name,
+            ready=default.ready,
+            backends=states,
+        )
+
+    @app.post("/release", responses=ERROR_RESPONSES)
+    def release(body: ReleaseRequest) -> ReleaseResponse:
+        every = [b.name for b in spec.backends]
+        asked = [backend_spec(spec, body.backend).name] if body.backend else every
+        dropped = script.release()
+        return ReleaseResponse(
+            tool=spec.id,
+            backends=asked,
+            unloaded=asked if dropped else [],
+            gpu_lease="none: the script tool holds no GPU",
+        )
