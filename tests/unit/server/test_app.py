@@ -65,7 +65,7 @@ def finished(api):
 
 
 def test_a_run_over_http_ends_with_a_film_that_downloads_whole(api, finished):
-    _, client, _ = api
+    _, client, home = api
     _started, paused, second, resumed, status = finished
     assert paused.status_code == 200 and paused.json()["requested"] == "pause"
     assert second.status_code == 409
@@ -77,6 +77,7 @@ def test_a_run_over_http_ends_with_a_film_that_downloads_whole(api, finished):
     listed = client.get("/artifacts", params={"run_id": "web1"}, headers=AUTH).json()
     final = listed["video_final"]
     assert "local_path" not in final and all("local_path" not in a for a in listed["artifacts"])
+    assert str(home) not in json.dumps(listed)  # no folder of the server, metadata included
     film = client.get(final["download_url"])  # signed: no header needed
     assert film.status_code == 200
     assert hashlib.sha256(film.content).hexdigest() == final["checksum_sha256"]
