@@ -60,8 +60,8 @@ from ..stages import STAGES
 
 log = logging.getLogger(__name__)
 
-_DEVICE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
-_STAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_DEVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+_STAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _HOST = socket.gethostname()
 
 
@@ -207,7 +207,7 @@ class GpuLease:
         ttl_s: float | None = None,
         poll_s: float = 0.2,
     ) -> None:
-        if not _DEVICE.match(device):
+        if not _DEVICE.fullmatch(device):
             raise ValueError(f"device: letters, digits and _.:- (e.g. cuda:0), got {device!r}")
         ttl = get_settings().gpu_lease_ttl_s if ttl_s is None else float(ttl_s)
         if not ttl > 0:
@@ -230,7 +230,7 @@ class GpuLease:
         """Take the lease for `stage`, waiting while a live holder's heartbeat is fresh.
         GpuLeaseError when the holder lives but its heartbeat is stale; GpuLeaseTimeoutError
         after `timeout_s` (None: wait as long as the holder beats)."""
-        if not _STAGE.match(stage):
+        if not _STAGE.fullmatch(stage):
             raise ValueError(f"stage: a stage name such as 'video', got {stage!r}")
         if timeout_s is not None and not timeout_s >= 0:
             raise ValueError(f"timeout_s must be >= 0 or None, got {timeout_s!r}")
