@@ -87,7 +87,7 @@ class CancelToken:
         self.name = name
         self._event = threading.Event()
         self._live: set[int] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # cancel() may run in a signal handler
         with _TOKENS_LOCK:
             _TOKENS.add(self)
 
@@ -127,7 +127,7 @@ class CancelToken:
 
 
 _TOKENS: weakref.WeakSet[CancelToken] = weakref.WeakSet()  # every token alive in the process
-_TOKENS_LOCK = threading.Lock()
+_TOKENS_LOCK = threading.RLock()  # cancel_all() may run in a signal handler
 _DEFAULT = CancelToken("default")
 _RUNS: dict[str, CancelToken] = {}
 _RUNS_LOCK = threading.Lock()

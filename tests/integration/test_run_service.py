@@ -116,3 +116,11 @@ def test_the_service_imports_no_adk_until_a_run_executes():
         "assert 'google.adk' not in sys.modules, 'adk imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_running_run_that_no_process_holds_shows_as_crashed(settings):
+    with open_database(settings) as db:
+        Runs(db).create("orphan", "p")
+        with db.atomic() as conn:  # left `running` by a path that let the lock go
+            conn.execute("UPDATE runs SET status = 'running' WHERE run_id = 'orphan'")
+    assert service.run_status("orphan", settings=settings).status is RunStatus.CRASHED

@@ -41,6 +41,9 @@ def main() -> None:
     import sys
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    # Ctrl-C (and SIGTERM, which becomes one) raise KeyboardInterrupt even where the shell
+    # started us with SIGINT ignored (a background job)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         try:
             _load_app()()

@@ -25,6 +25,7 @@ from ..errors import (
     HumanInputRequestError,
     PlanError,
     RunBusyError,
+    RunFailedError,
     RunLockedError,
     RunNotFoundError,
     RunRequestError,
@@ -155,6 +156,7 @@ def fail(problem: SparkleMotionError | str, code: int) -> NoReturn:
 # the exit code of each error a run-service call may raise (the first class that matches)
 EXIT_CODES: tuple[tuple[type[SparkleMotionError], int], ...] = (
     (RunNotFoundError, 1),
+    (RunFailedError, 1),
     (RunLockedError, 3),
     (RunBusyError, 3),
     (RunRequestError, 2),

@@ -112,7 +112,8 @@ def _finish(handle: Any, output: Path | None) -> None:
     run_id, outcome = handle.run_id, handle.outcome
     if outcome.nothing_to_render:
         film = outcome.film
-        path = export_film(run_id, output) if output is not None else Path(film.local_path)
+        with service_errors():
+            path = export_film(run_id, output) if output is not None else Path(film.local_path)
         out.print(f"run {run_id}: finished; every step's output is stored, nothing to render")
         out.print(f"film: {path} ({film.duration_s:.1f} s)")
         out.print(f"run {run_id}")
@@ -133,7 +134,8 @@ def _finish(handle: Any, output: Path | None) -> None:
         raise typer.Exit(4 if stopped else 1)
     if outcome.film is None:
         fail(f"run {run_id} finished without a video_final manifest", 1)
-    film = export_film(run_id, output) if output is not None else Path(outcome.film.local_path)
+    with service_errors():
+        film = export_film(run_id, output) if output is not None else Path(outcome.film.local_path)
     out.print(_film_line(film, outcome.film))
     out.print(f"run {run_id}")
 

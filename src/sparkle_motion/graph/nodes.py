@@ -150,7 +150,8 @@ def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStat
     ended = [state.get(STATE_ENDED + s) for s in STEP_STAGES if s != LAST_STAGE] + [this]
     if "stopped" in ended:
         status = RunStatus.STOPPED
-        runs.request(run_id, None)
+        if not runs.lost(run_id):  # a stop asked of the run's new owner is not ours to clear
+            runs.request(run_id, None)
     elif "failed" in ended:
         status = RunStatus.FAILED
     else:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ..config import Settings
+from ..errors import ConfigError
 
 TOKEN_FILE = "api_token"
 
@@ -22,10 +23,10 @@ def token_file(settings: Settings) -> Path:
 def api_token(settings: Settings) -> str:
     """The token every route but the open ones requires."""
     if settings.api_token is not None and settings.api_token.get_secret_value():
-        return settings.api_token.get_secret_value()
+        return _long_enough(settings.api_token.get_secret_value(), "SPARKLE_API_TOKEN")
     path = token_file(settings)
     if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
+        return _long_enough(path.read_text(encoding="utf-8").strip(), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(32)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -39,6 +40,19 @@ def api_token(settings: Settings) -> str:
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text(encoding="utf-8").strip()
+
+
+MIN_TOKEN = 16
+
+
+def _long_enough(token: str, where: str) -> str:
+    """A short token (an empty file) would make every signed URL forgeable: refuse it."""
+    if len(token) < MIN_TOKEN:
+        raise ConfigError(
+            f"{where}: the API token must be at least {MIN_TOKEN} characters (delete the "
+            "file to have a new one made)"
+        )
+    return token
 
 
 def same_token(given: str | None, token: str) -> bool:

@@ -109,6 +109,7 @@ def plan_source(
     run_id: str,
     seed: int | None = None,
     settings: Settings | None = None,
+    idea_only: bool = False,
 ) -> PlanSource:
     """What a run would render: a plan file, a plan, or an idea that script_agent writes
     into `<runs_dir>/<run_id>/plan.json` (PlanError when it cannot; RunRequestError for a
@@ -116,7 +117,11 @@ def plan_source(
     from .launch import resolve_source
 
     return resolve_source(
-        idea_or_plan, run_id=check_run_id(run_id), seed=seed, settings=settings or get_settings()
+        idea_or_plan,
+        run_id=check_run_id(run_id),
+        seed=seed,
+        settings=settings or get_settings(),
+        idea_only=idea_only,
     )
 
 

@@ -59,9 +59,11 @@ def resolve_source(
     run_id: str,
     seed: int | None,
     settings: Settings,
+    idea_only: bool = False,
 ) -> PlanSource:
     """A plan file, a plan (mapping, MoviePlan) or an idea, which script_agent turns into
-    `<runs_dir>/<run_id>/plan.json`."""
+    `<runs_dir>/<run_id>/plan.json`. With `idea_only` (text from the network), text is an
+    idea whatever it looks like: never a path of this machine, never plan text."""
     if isinstance(idea_or_plan, MoviePlan):
         return PlanSource(idea_or_plan.model_dump_json(), None, None, None)
     if isinstance(idea_or_plan, Mapping):
@@ -72,6 +74,8 @@ def resolve_source(
         path = idea_or_plan.resolve()
         return PlanSource(path.read_text(encoding="utf-8"), path, path.parent, None)
     text = str(idea_or_plan)
+    if idea_only:
+        return _from_idea(text, run_id=run_id, seed=seed, settings=settings)
     one_line = "\n" not in text
     try:  # a long idea is not a path (the OS refuses over-long names)
         found = plan_file(text) if one_line else None
@@ -83,6 +87,10 @@ def resolve_source(
         raise RunRequestError(f"{text}: no such plan file", field="plan")
     if not one_line or text.lstrip().startswith("{"):
         return PlanSource(text, None, None, None)  # plan text (JSON or YAML)
+    return _from_idea(text, run_id=run_id, seed=seed, settings=settings)
+
+
+def _from_idea(text: str, *, run_id: str, seed: int | None, settings: Settings) -> PlanSource:
     from ..plans.files import write_plan_file
     from ..script_agent import generate_plan
 
@@ -280,7 +288,7 @@ def _drive_claimed(
         # same lock again (same process) and records the plan.
         with runs.db.atomic():  # refused: no new row is left behind
             runs.create(run_id, "")
-            runs.acquire(run_id, max_active=settings.max_active_runs)
+            found = runs.acquire(run_id, max_active=settings.max_active_runs)
             if before is None or not before.metadata.get("plan_text"):
                 # kept from the first moment, so a run interrupted before plan intake
                 # stored it can still be resumed (intake then stores the validated one)
@@ -294,10 +302,10 @@ def _drive_claimed(
     except BaseException:
         runs.db.close()
         raise
-    if on_claimed is not None:
-        on_claimed()
-    sweep(Path(settings.runs_dir))  # what killed processes left in their scratch folders
-    try:
+    try:  # from here on the run is ours: whatever happens, it is let go and the db closed
+        if on_claimed is not None:
+            on_claimed()
+        sweep(Path(settings.runs_dir))  # what killed processes left in their scratch folders
         runner = build_runner(job.session_db or Path(settings.runs_dir) / "sessions.db")
         with bind(run_id, job.env):
             result = run_sync(
@@ -312,24 +320,27 @@ def _drive_claimed(
                     on_output=progress.output if progress else None,
                 )
             )
+        return _outcome(runs, settings, run_id, result.outputs, result.waiting)
     except PlanError:  # rejected at intake: nothing rendered
-        # a new run is failed; an earlier one keeps the state it had
-        runs.set_status(run_id, RunStatus.FAILED if before is None else before.status)
+        # a new run is failed; an earlier one keeps the state it was found in (a crashed
+        # one stays crashed)
+        runs.set_status(run_id, RunStatus.FAILED if before is None else found)
         raise
     except BaseException as exc:
-        if not interrupted(exc):
-            raise
-        cancel_run(run_id)
-        runs.set_status(run_id, RunStatus.STOPPED)
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise KeyboardInterrupt(str(exc)) from exc  # one way out for every interrupt
+        if interrupted(exc):
+            cancel_run(run_id)
+            runs.set_status(run_id, RunStatus.STOPPED)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise KeyboardInterrupt(str(exc)) from exc  # one way out for every interrupt
+        with contextlib.suppress(SparkleMotionError):  # the database may be what failed
+            row = runs.get(run_id)  # a bug or a storage fault outside a stage: not left running
+            if row is not None and row.status in (RunStatus.RUNNING, RunStatus.PAUSED):
+                runs.set_status(run_id, RunStatus.FAILED)
+        raise
     finally:
         runs.release(run_id)  # no-op when finalize already let it go
         forget_run(run_id)
-    try:
-        return _outcome(runs, settings, run_id, result.outputs, result.waiting)
-    finally:
         runs.db.close()
 
 

@@ -50,9 +50,9 @@ def export_film(manifest: VideoFinalManifest, dest: Path) -> Path:
             f"`sparkle-motion resume {manifest.run_id}` renders it again",
             context={"run_id": manifest.run_id, "local_path": str(film)},
         )
-    dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
         with film.open("rb") as src, tmp.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
             dst.flush()
@@ -60,6 +60,11 @@ def export_film(manifest: VideoFinalManifest, dest: Path) -> Path:
         if sha256_file(tmp)[0] != manifest.checksum_sha256:
             raise SparkleMotionError(f"copy of {film} to {dest} does not match its checksum")
         os.replace(tmp, dest)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot copy the film to {dest}: {exc.strerror or exc}",
+            context={"dest": str(dest)},
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return dest.resolve()

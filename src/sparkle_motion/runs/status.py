@@ -36,11 +36,10 @@ class RunStatusView:
 
 
 def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
-    """The row's status, except that a running or paused run whose owner is gone crashed."""
-    if (
-        row.status in (RunStatus.RUNNING, RunStatus.PAUSED)
-        and row.owner_pid
-        and not row.owner_alive(ttl_s=ttl_s)
+    """The row's status, except that a running or paused run whose owner is gone (or that
+    no process holds at all) crashed."""
+    if row.status in (RunStatus.RUNNING, RunStatus.PAUSED) and not (
+        row.owner_pid and row.owner_alive(ttl_s=ttl_s)
     ):
         return RunStatus.CRASHED
     return row.status

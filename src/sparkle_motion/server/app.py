@@ -20,7 +20,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from .. import production_agent as service
@@ -79,32 +79,46 @@ def _server_paths(plan: dict[str, Any], settings: Settings) -> None:
                 )
 
 
+def _events_after(settings: Settings, run_id: str, after: int) -> list[Any]:
+    from ..storage import MemoryLog, open_database
+
+    with open_database(settings) as db:
+        return MemoryLog(db).list(run_id, after_id=after)
+
+
 def create_production_app(settings: Settings, *, token: str | None = None) -> FastAPI:
     app = create_app(
         settings,
         title="sparkle-motion production API",
-        signable=(FILES, "/events"),
+        signable=(FILES, "/events/"),  # the run id is in the path: a signature is per run
         token=token,
     )
     app.state.url_ttl_s = 3600.0
 
     @app.post("/invoke", status_code=202)
-    def invoke(body: InvokeRequest, request: Request, settings: SettingsDep) -> dict[str, Any]:
+    def invoke(
+        body: InvokeRequest, request: Request, response: Response, settings: SettingsDep
+    ) -> dict[str, Any]:
         if body.plan is not None:
             _server_paths(body.plan, settings)
-        source = body.idea if body.idea is not None else body.plan
-        assert source is not None
+        run_id = body.run_id or service.new_run_id()
+        source: Any = body.plan
+        if body.idea is not None:  # an idea over the network is prose, never a path or a plan
+            source = service.plan_source(
+                body.idea, run_id=run_id, seed=body.seed, settings=settings, idea_only=True
+            )
         handle = service.start_run(
             source,
             profile=body.profile,
             review=None if body.review is None else list(body.review),
-            run_id=body.run_id,
+            run_id=run_id,
             dry=body.mode == "dry",
             wait=False,
             seed=body.seed,
             settings=settings,
         )
-        if handle.report is not None:
+        if handle.report is not None:  # a dry run answers at once: 200 with its report
+            response.status_code = 200
             return {
                 "run_id": handle.run_id,
                 "mode": "dry",
@@ -115,7 +129,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "run_id": handle.run_id,
             "mode": "run",
             "status_url": f"/status?run_id={handle.run_id}",
-            "events_url": signed(request, "/events") + f"&run_id={handle.run_id}",
+            "events_url": signed(request, f"/events/{handle.run_id}"),
         }
 
     @app.get("/status")
@@ -220,23 +234,31 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         return FileResponse(path, media_type=ref.mime_type, filename=ref.name)
 
     @app.get("/events")
-    async def events(
+    def events(
         run_id: RunIdQuery, settings: SettingsDep, after: Annotated[int, Query(ge=0)] = 0
     ) -> StreamingResponse:
+        return event_stream(run_id, settings, after)
+
+    @app.get("/events/{run_id}")
+    def run_events(
+        run_id: Annotated[str, Path(pattern=f"^{RUN_ID_PATTERN}$", max_length=100)],
+        settings: SettingsDep,
+        after: Annotated[int, Query(ge=0)] = 0,
+    ) -> StreamingResponse:
+        return event_stream(run_id, settings, after)
+
+    def event_stream(run_id: str, settings: Settings, after: int) -> StreamingResponse:
         service.run_status(run_id, settings=settings)
 
         async def stream() -> AsyncIterator[str]:
-            from ..storage import MemoryLog, open_database
-
             last, quiet = after, 0
-            while True:
-                with open_database(settings) as db:
-                    found = MemoryLog(db).list(run_id, after_id=last)
+            while True:  # the database is read off the event loop: one slow read stalls nothing
+                found = await asyncio.to_thread(_events_after, settings, run_id, last)
                 for event in found:
                     last = event.id
                     data = {"id": event.id, "type": event.event_type, "payload": event.payload}
                     yield f"id: {event.id}\nevent: {event.event_type}\ndata: {dumps(data)}\n\n"
-                view = service.run_status(run_id, settings=settings)
+                view = await asyncio.to_thread(service.run_status, run_id, settings=settings)
                 quiet = 0 if found or view.owner_alive else quiet + 1
                 if quiet >= 2:  # nothing drives the run and nothing new came: the end
                     yield f"event: end\ndata: {dumps({'status': view.status.value})}\n\n"

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from sparkle_motion.errors import PlanSchemaError, RunBusyError, issue
+from sparkle_motion.errors import ConfigError, PlanSchemaError, RunBusyError, issue
 from sparkle_motion.http.app import create_app, is_open
 from sparkle_motion.http.tokens import api_token, sign, signed_ok
 from tests.conftest import make_settings
@@ -154,4 +154,7 @@ def test_the_token_file_is_created_once_with_mode_0600(tmp_path):
     path = tmp_path / "home" / "api_token"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(first) >= 32
     assert api_token(settings) == first
-    assert api_token(make_settings(api_token="given-token")) == "given-token"
+    assert api_token(make_settings(api_token="a-token-of-my-own")) == "a-token-of-my-own"
+    path.write_text("")  # an empty token would make every signed URL forgeable
+    with pytest.raises(ConfigError, match="at least 16 characters"):
+        api_token(settings)

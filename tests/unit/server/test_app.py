@@ -89,7 +89,9 @@ def test_events_stream_the_runs_progress_and_end(api, finished):
     url = finished[0]["events_url"]  # signed, like a browser's EventSource would use
     stream = client.get(url)
     assert stream.status_code == 200
-    kinds = [line.split(": ", 1)[1] for line in stream.text.splitlines() if line.startswith("event:")]
+    kinds = [
+        line.split(": ", 1)[1] for line in stream.text.splitlines() if line.startswith("event:")
+    ]
     assert "step_completed" in kinds and kinds[-1] == "end"
     first = json.loads(stream.text.split("data: ", 1)[1].split("\n", 1)[0])
     later = client.get("/events", params={"run_id": "web1", "after": first["id"]}, headers=AUTH)
@@ -181,3 +183,21 @@ def test_hostile_plans_through_invoke_get_4xx_never_5xx(api, document):
     if answer.status_code >= 400:
         assert set(answer.json()["error"]) >= {"type", "message", "field"}
     assert Path("/etc/passwd").read_text() not in answer.text
+
+
+def test_an_idea_is_prose_never_a_server_path_or_a_plan(api, tmp_path):
+    _, client, _ = api
+    elsewhere = tmp_path / "theirs.json"
+    elsewhere.write_text(json.dumps(small_plan("short.json")))  # a plan file on the server
+    for idea in (str(elsewhere), json.dumps(small_plan("short.json"))):
+        answer = client.post("/invoke", json={"idea": idea, "mode": "dry"}, headers=AUTH)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["report"]["plan_id"] != "paper-boat"  # written from the text
+
+
+def test_a_signed_event_url_is_for_its_own_run_only(api, finished):
+    _, client, _ = api
+    url = finished[0]["events_url"]
+    assert url.startswith("/events/web1?")
+    other = client.get(url.replace("/events/web1?", "/events/web2?"))
+    assert other.status_code == 401 and other.json()["error"]["type"] == "BadSignature"
