@@ -324,6 +324,39 @@ def _failure(
     return head + "".join(f"\n  {line}" for line in tail), extra
 
 
+# --------------------------------------------------------------------------- process identity
+# (the run lock, the scratch sweep and the GPU lease tell a live holder from a dead one)
+
+
+def process_started(pid: int) -> int | None:
+    """A process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22, Linux),
+    else None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    try:  # the command name (field 2) may hold spaces or parentheses: split after it
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (IndexError, ValueError):
+        return None
+
+
+def pid_alive(pid: int, started: int | None = None) -> bool:
+    """`pid` exists on this host and, when `started` is known, is still the process that
+    recorded it (a reused pid has another start time)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    if started is None:
+        return True
+    now = process_started(pid)
+    return now is None or now == started
+
+
 def _dies_with_us(argv: list[str], env: Mapping[str, str] | None) -> list[str]:
     """The command, started so that the kernel kills it when this process dies (Linux's
     parent-death signal, set by util-linux's `setpriv` before it execs the command): a

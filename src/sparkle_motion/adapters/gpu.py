@@ -57,44 +57,13 @@ from typing import Any
 from ..config import get_settings
 from ..errors import GpuLeaseError, GpuLeaseTimeoutError
 from ..stages import STAGES
+from ..subprocesses import pid_alive, process_started
 
 log = logging.getLogger(__name__)
 
 _DEVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 _STAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _HOST = socket.gethostname()
-
-
-# --------------------------------------------------------------------------- processes
-
-
-def process_started(pid: int) -> int | None:
-    """A process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22, Linux),
-    else None."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            stat = fh.read()
-    except OSError:
-        return None
-    try:  # the command name (field 2) may hold spaces or parentheses: split after it
-        return int(stat.rsplit(")", 1)[1].split()[19])
-    except (IndexError, ValueError):
-        return None
-
-
-def pid_alive(pid: int, started: int | None = None) -> bool:
-    """`pid` exists on this host and, when `started` is known, is still the process that
-    recorded it (a reused pid has another start time)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    if started is None:
-        return True
-    now = process_started(pid)
-    return now is None or now == started
 
 
 def stage_order(stage: str) -> int:

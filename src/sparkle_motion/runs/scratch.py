@@ -11,7 +11,7 @@ import shutil
 import socket
 from pathlib import Path
 
-from .table import pid_alive, process_started
+from ..subprocesses import pid_alive, process_started
 
 SCRATCH = ".scratch"
 

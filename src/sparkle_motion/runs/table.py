@@ -25,34 +25,8 @@ from typing import Any
 from ..errors import RunBusyError, RunLockedError
 from ..schemas import RunStatus
 from ..storage.db import Database
+from ..subprocesses import pid_alive, process_started
 from .heartbeat import HEARTBEAT
-
-
-def pid_alive(pid: int, started: int | None = None) -> bool:
-    """The process `pid` exists and, when `started` is known, is the same process that
-    recorded it (a pid reused after a crash has another start time)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    if started is None:
-        return True
-    now = process_started(pid)
-    return now is None or now == started
-
-
-def process_started(pid: int) -> int | None:
-    """A process's start time in clock ticks since boot (Linux), else None."""
-    try:
-        stat = open(f"/proc/{pid}/stat", encoding="ascii", errors="replace").read()  # noqa: SIM115
-    except OSError:
-        return None
-    try:  # the command name (field 2) may hold spaces or parentheses: split after it
-        return int(stat.rsplit(")", 1)[1].split()[19])
-    except (IndexError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)

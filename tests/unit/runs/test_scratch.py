@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from sparkle_motion.runs.scratch import SCRATCH, process_folder, sweep
-from sparkle_motion.runs.table import process_started
+from sparkle_motion.subprocesses import process_started
 
 
 def test_sweep_removes_only_the_folders_of_dead_processes(tmp_path):

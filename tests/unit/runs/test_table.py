@@ -96,7 +96,7 @@ def test_a_reused_pid_does_not_keep_a_crashed_run_locked(tmp_path):
     another start time than the one recorded): the run is taken over as crashed."""
     import os
 
-    from sparkle_motion.runs.table import process_started
+    from sparkle_motion.subprocesses import process_started
 
     me = process_started(os.getpid())
     if me is None:
