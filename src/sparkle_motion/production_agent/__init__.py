@@ -38,7 +38,7 @@ from ..runs.films import export_film as _copy_film
 from ..runs.films import film_manifest
 from ..runs.records import StepRecords
 from ..runs.reviews import PendingReview, record_decision, reviews
-from ..runs.status import RunStatusView, status_view
+from ..runs.status import RunStatusView, effective_status, status_view
 from ..runs.table import RunRow, Runs
 from ..schemas import (
     ArtifactRef,
@@ -69,6 +69,7 @@ __all__ = [
     "pause_run",
     "plan_source",
     "resume_run",
+    "run_state",
     "run_status",
     "start_run",
     "stop_run",
@@ -250,6 +251,14 @@ def run_status(run_id: str, *, settings: Settings | None = None) -> RunStatusVie
             return status_view(runs, store, row)
         finally:
             store.close()
+
+
+def run_state(run_id: str, *, settings: Settings | None = None) -> tuple[RunStatus, bool]:
+    """The run's status and whether a live process drives it: one read of its row, for
+    callers that poll (an event stream); RunNotFoundError when there is none."""
+    with _runs(settings or get_settings()) as runs:
+        row = _row(runs, run_id)
+        return effective_status(row, runs.ttl_s), row.owner_alive(ttl_s=runs.ttl_s)
 
 
 def list_runs(limit: int = 20, *, settings: Settings | None = None) -> list[dict[str, Any]]:

@@ -186,9 +186,8 @@ def _outcome(
         film = film_manifest(records, store, run_id)
     finally:
         store.close()
-    done = [
-        r for r in records.list(run_id) if r.status in (StepStatus.SUCCEEDED, StepStatus.CACHED)
-    ]
+    steps = records.list(run_id)
+    done = [r for r in steps if r.status in (StepStatus.SUCCEEDED, StepStatus.CACHED)]
     return RunOutcome(
         run_id,
         effective_status(row, runs.ttl_s) if row else RunStatus.PENDING,
@@ -196,7 +195,7 @@ def _outcome(
         stages=[o for o in outputs if "stage" in o],
         decisions=[o for o in outputs if "review" in o],
         waiting=list(waiting),
-        failures=failures(records, run_id),
+        failures=failures(steps),
         film=film,
         artifacts=[a for r in done for a in r.artifacts],
     )

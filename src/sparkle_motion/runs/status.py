@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..schemas import RunStatus, StepStatus, VideoFinalManifest
+from ..schemas import RunStatus, StepExecutionRecord, StepStatus, VideoFinalManifest
 from ..storage import MemoryLog
 from .films import film_manifest
 from .records import StepRecords
@@ -33,6 +33,8 @@ class RunStatusView:
     failures: list[str] = field(default_factory=list)  # "step_id: message"
     reviews: list[PendingReview] = field(default_factory=list)  # open, answered or not
     film: VideoFinalManifest | None = None
+    steps: list[StepExecutionRecord] = field(default_factory=list)  # the timeline, in order
+    control: str | None = None  # a pause or stop asked of the run and not yet settled
 
 
 def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
@@ -45,18 +47,20 @@ def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
     return row.status
 
 
-def failures(records: StepRecords, run_id: str) -> list[str]:
+def failures(steps: list[StepExecutionRecord]) -> list[str]:
+    """ "step_id: message" of every failed step."""
     return [
         f"{r.step_id}: {r.error.message}"
-        for r in records.list(run_id)
+        for r in steps
         if r.status is StepStatus.FAILED and r.error is not None
     ]
 
 
 def status_view(runs: Runs, store: ArtifactStore, row: RunRow) -> RunStatusView:
     records = StepRecords(runs.db)
+    steps = records.list(row.run_id)
     by_stage: dict[str, dict[str, int]] = {}
-    for record in records.list(row.run_id):
+    for record in steps:
         counts = by_stage.setdefault(record.stage, {})
         counts[record.status.value] = counts.get(record.status.value, 0) + 1
     alive = row.owner_alive(ttl_s=runs.ttl_s)
@@ -70,7 +74,9 @@ def status_view(runs: Runs, store: ArtifactStore, row: RunRow) -> RunStatusView:
         owner_alive=alive,
         heartbeat_age_s=row.heartbeat_age() if alive else None,
         steps_by_stage=by_stage,
-        failures=failures(records, row.run_id),
+        failures=failures(steps),
         reviews=reviews(row.run_id, memory=MemoryLog(runs.db)),
         film=film_manifest(records, store, row.run_id),
+        steps=steps,
+        control=runs.control(row.run_id),
     )

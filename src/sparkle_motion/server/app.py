@@ -134,15 +134,8 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
 
     @app.get("/status")
     def status(run_id: RunIdQuery, settings: SettingsDep, request: Request) -> dict[str, Any]:
-        from ..runs.records import StepRecords
-        from ..storage import open_database
-
         view = service.run_status(run_id, settings=settings)
-        with open_database(settings) as db:
-            records = StepRecords(db).list(run_id)
-            from ..runs.table import Runs
-
-            control = Runs(db, ttl_s=settings.lock_ttl_s).control(run_id)
+        records = view.steps
         running = [r.stage for r in records if r.status.value == "running"]
         film = None
         if view.film is not None:
@@ -154,7 +147,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "plan_id": view.plan_id,
             "render_profile": view.render_profile,
             "current_stage": running[-1] if running else None,
-            "control": control,
+            "control": view.control,
             "owner": {"pid": view.owner_pid, "host": view.owner_host, "alive": view.owner_alive},
             "steps_by_stage": view.steps_by_stage,
             "failures": view.failures,
@@ -198,7 +191,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
     ) -> dict[str, Any]:
         from ..storage import open_artifact_store
 
-        service.run_status(run_id, settings=settings)  # 404 for a run that is not there
+        service.run_state(run_id, settings=settings)  # 404 for a run that is not there
         store = open_artifact_store(settings, scan=False)
         try:
             refs = store.list(run_id, stage)
@@ -248,7 +241,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         return event_stream(run_id, settings, after)
 
     def event_stream(run_id: str, settings: Settings, after: int) -> StreamingResponse:
-        service.run_status(run_id, settings=settings)
+        service.run_state(run_id, settings=settings)
 
         async def stream() -> AsyncIterator[str]:
             last, quiet = after, 0
@@ -258,10 +251,10 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
                     last = event.id
                     data = {"id": event.id, "type": event.event_type, "payload": event.payload}
                     yield f"id: {event.id}\nevent: {event.event_type}\ndata: {dumps(data)}\n\n"
-                view = await asyncio.to_thread(service.run_status, run_id, settings=settings)
-                quiet = 0 if found or view.owner_alive else quiet + 1
+                state, alive = await asyncio.to_thread(service.run_state, run_id, settings=settings)
+                quiet = 0 if found or alive else quiet + 1
                 if quiet >= 2:  # nothing drives the run and nothing new came: the end
-                    yield f"event: end\ndata: {dumps({'status': view.status.value})}\n\n"
+                    yield f"event: end\ndata: {dumps({'status': state.value})}\n\n"
                     return
                 await asyncio.sleep(0.5)
 
