@@ -19,8 +19,7 @@ a second start raises RunBusyError naming the active run. See docs/ARCHITECTURE.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +52,7 @@ from ..schemas.common import check_run_id
 from ..stages import check_review_gates, forced_stages
 from ..storage.base import ArtifactStore
 from .dry import dry_report
+from .launch import Job, launch, open_runs, resolve_source, resume_source
 from .types import PlanSource, RunHandle, RunOutcome, RunProgress, new_run_id
 
 __all__ = [
@@ -77,17 +77,6 @@ __all__ = [
 ]
 
 AdapterFor = Callable[[Step, RunContext], Adapter]
-
-
-@contextmanager
-def _runs(settings: Settings) -> Iterator[Runs]:
-    from ..storage import open_database
-
-    runs = Runs(open_database(settings), ttl_s=settings.lock_ttl_s)
-    try:
-        yield runs
-    finally:
-        runs.db.close()
 
 
 def _row(runs: Runs, run_id: str) -> RunRow:
@@ -115,8 +104,6 @@ def plan_source(
     """What a run would render: a plan file, a plan, or an idea that script_agent writes
     into `<runs_dir>/<run_id>/plan.json` (PlanError when it cannot; RunRequestError for a
     missing plan file or a bad run id)."""
-    from .launch import resolve_source
-
     return resolve_source(
         idea_or_plan,
         run_id=check_run_id(run_id),
@@ -143,8 +130,6 @@ def start_run(
     """Make a film from an idea (script_agent writes the plan into the run's folder) or a
     plan (a file, a mapping or a MoviePlan). `review` names the gates to pause at (None:
     the settings'). `dry` renders nothing and returns the report on the handle."""
-    from .launch import Job, launch
-
     settings = _with_profile(settings or get_settings(), profile)
     run_id = check_run_id(run_id) if run_id is not None else new_run_id()
     gates = None if review is None else _gates(review)
@@ -185,14 +170,12 @@ def resume_run(
     """Continue a run: lift a pause its live process waits in, or run a stopped, failed,
     crashed or finished run again from its stored plan (finished steps are reused;
     `from_stage` renders that stage and every later one again)."""
-    from .launch import Job, launch, resume_source
-
     settings = settings or get_settings()
     try:
         forced_stages(from_stage)
     except ValueError as exc:
         raise RunRequestError(str(exc), field="from_stage") from None
-    with _runs(settings) as runs:
+    with open_runs(settings) as runs:
         row = _row(runs, run_id)
         live = row.owner_alive(ttl_s=runs.ttl_s)
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
@@ -244,7 +227,7 @@ def run_status(run_id: str, *, settings: Settings | None = None) -> RunStatusVie
     from ..storage import open_artifact_store
 
     settings = settings or get_settings()
-    with _runs(settings) as runs:
+    with open_runs(settings) as runs:
         row = _row(runs, run_id)
         store = open_artifact_store(settings, scan=False)
         try:
@@ -256,14 +239,14 @@ def run_status(run_id: str, *, settings: Settings | None = None) -> RunStatusVie
 def run_state(run_id: str, *, settings: Settings | None = None) -> tuple[RunStatus, bool]:
     """The run's status and whether a live process drives it: one read of its row, for
     callers that poll (an event stream); RunNotFoundError when there is none."""
-    with _runs(settings or get_settings()) as runs:
+    with open_runs(settings or get_settings()) as runs:
         row = _row(runs, run_id)
         return effective_status(row, runs.ttl_s), row.owner_alive(ttl_s=runs.ttl_s)
 
 
 def list_runs(limit: int = 20, *, settings: Settings | None = None) -> list[dict[str, Any]]:
     """Recent runs, newest first."""
-    with _runs(settings or get_settings()) as runs:
+    with open_runs(settings or get_settings()) as runs:
         return runs.list(limit)
 
 
@@ -272,7 +255,7 @@ def film_of(run_id: str, *, settings: Settings | None = None) -> VideoFinalManif
     from ..storage import open_artifact_store
 
     settings = settings or get_settings()
-    with _runs(settings) as runs:
+    with open_runs(settings) as runs:
         _row(runs, run_id)
         store = open_artifact_store(settings, scan=False)
         try:
@@ -293,7 +276,7 @@ def export_film(run_id: str, dest: Path, *, settings: Settings | None = None) ->
 
 
 def _control(run_id: str, control: str | None, settings: Settings | None) -> RunRow:
-    with _runs(settings or get_settings()) as runs:
+    with open_runs(settings or get_settings()) as runs:
         row = _row(runs, run_id)
         runs.request(run_id, control)
         return row
@@ -314,7 +297,7 @@ def unlock_run(
 ) -> tuple[RunRow, RunRow]:
     """Let go of a dead owner's lock (RunLockedError while it lives, unless `force`);
     returns the row before and after."""
-    with _runs(settings or get_settings()) as runs:
+    with open_runs(settings or get_settings()) as runs:
         _row(runs, run_id)
         found = runs.unlock(run_id, force=force)
         return found, _row(runs, run_id)
@@ -323,7 +306,7 @@ def unlock_run(
 def open_reviews(run_id: str, *, settings: Settings | None = None) -> list[PendingReview]:
     from ..storage import MemoryLog
 
-    with _runs(settings or get_settings()) as runs:
+    with open_runs(settings or get_settings()) as runs:
         return reviews(check_run_id(run_id), memory=MemoryLog(runs.db))
 
 
@@ -341,7 +324,7 @@ def answer_review(
     applies when the run resumes. HumanInputRequestError when nothing fits."""
     from ..storage import MemoryLog
 
-    with _runs(settings or get_settings()) as runs:
+    with open_runs(settings or get_settings()) as runs:
         return record_decision(
             check_run_id(run_id),
             decision,
@@ -394,8 +377,6 @@ def _run_plan(
     sleep: Callable[[float], None] | None,
     base_dir: Path | None,
 ) -> list[ArtifactRef]:
-    from .launch import Job, launch
-
     if isinstance(plan, MoviePlan):
         text = plan.model_dump_json()
     elif isinstance(plan, Mapping):

@@ -11,7 +11,7 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -164,10 +164,21 @@ def _quietly(fn: Any) -> None:
 # --------------------------------------------------------------------------- execute
 
 
-def _runs(settings: Settings) -> Runs:
+def runs_of(settings: Settings) -> Runs:
+    """The runs table on a database of its own (the caller closes `runs.db`)."""
     from ..storage import open_database
 
     return Runs(open_database(settings), ttl_s=settings.lock_ttl_s)
+
+
+@contextlib.contextmanager
+def open_runs(settings: Settings) -> Iterator[Runs]:
+    """The runs table for the block."""
+    runs = runs_of(settings)
+    try:
+        yield runs
+    finally:
+        runs.db.close()
 
 
 def _outcome(
@@ -203,11 +214,8 @@ def _outcome(
 
 def finished_film(settings: Settings, run_id: str) -> RunOutcome | None:
     """The outcome of a finished run whose every output and film are stored intact."""
-    runs = _runs(settings)
-    try:
+    with open_runs(settings) as runs:
         outcome = _outcome(runs, settings, run_id, [], [])
-    finally:
-        runs.db.close()
     if outcome.film is None or not film_intact(outcome.film):
         return None
     outcome.nothing_to_render = True
@@ -259,11 +267,8 @@ def _decided(settings: Settings, run_id: str) -> bool:
     """Some open review of the run has a decision waiting to be applied."""
     from ..storage import MemoryLog
 
-    runs = _runs(settings)
-    try:
+    with open_runs(settings) as runs:
         return any(r.answered for r in reviews(run_id, memory=MemoryLog(runs.db)))
-    finally:
-        runs.db.close()
 
 
 def _drive_claimed(
@@ -279,7 +284,7 @@ def _drive_claimed(
     from ..storage import MemoryLog
     from ..subprocesses import cancel_run, forget_run
 
-    runs = _runs(settings)
+    runs = runs_of(settings)
     before = runs.get(run_id)
     try:
         # Claim the run before ADK touches its session: a second process on the same run
