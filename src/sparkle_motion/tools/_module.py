@@ -23,6 +23,10 @@ class ToolModule:
 
         return create_tool_app(self.tool_id, settings or get_settings(), token=token)
 
+    def exports(self, module: str) -> tuple[Any, Any, Any]:
+        """What a tool module binds: `create_app, main, __getattr__ = ...exports(__name__)`."""
+        return self.create_app, self.main, lambda name: self.attr(module, name)
+
     def attr(self, module: str, name: str) -> Any:
         """The module's `__getattr__`: `app`, built on first use with the process settings."""
         if name != "app":

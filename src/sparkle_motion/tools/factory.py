@@ -97,14 +97,7 @@ def _stage_routes(app: FastAPI, spec: ToolSpec, backends: Backends) -> None:
     @app.get("/ready")
     def ready() -> ReadyResponse:
         states = [backends.state(b) for b in spec.backends]
-        default = next(s for s in states if s.default)
-        return ReadyResponse(
-            tool=spec.id,
-            stage=spec.stage,
-            backend=default.name,
-            ready=default.ready,
-            backends=states,
-        )
+        return _ready(spec, states, next(s.name for s in states if s.default))
 
     @app.post("/release", responses=ERROR_RESPONSES)
     def release(body: ReleaseRequest) -> ReleaseResponse:
@@ -112,6 +105,14 @@ def _stage_routes(app: FastAPI, spec: ToolSpec, backends: Backends) -> None:
         return ReleaseResponse(
             tool=spec.id, backends=asked, unloaded=unloaded, gpu_lease=backends.lease.give_back()
         )
+
+
+def _ready(spec: ToolSpec, states: list[Any], default: str) -> ReadyResponse:
+    """Every backend's state; `ready` and `backend` are the default backend's."""
+    chosen = next(s for s in states if s.name == default)
+    return ReadyResponse(
+        tool=spec.id, stage=spec.stage, backend=chosen.name, ready=chosen.ready, backends=states
+    )
 
 
 def _script_routes(app: FastAPI, spec: ToolSpec) -> None:
@@ -125,14 +126,7 @@ def _script_routes(app: FastAPI, spec: ToolSpec) -> None:
     @app.get("/ready")
     def ready(settings: SettingsDep) -> ReadyResponse:
         states = [script.state(b, settings) for b in spec.backends]
-        default = next(s for s in states if s.name == script.configured_backend(settings))
-        return ReadyResponse(
-            tool=spec.id,
-            stage=spec.stage,
-            backend=default.name,
-            ready=default.ready,
-            backends=states,
-        )
+        return _ready(spec, states, script.configured_backend(settings))
 
     @app.post("/release", responses=ERROR_RESPONSES)
     def release(body: ReleaseRequest) -> ReleaseResponse:

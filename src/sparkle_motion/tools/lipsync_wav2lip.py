@@ -3,21 +3,11 @@
 uvicorn sparkle_motion.tools.lipsync_wav2lip:app    python -m sparkle_motion.tools.lipsync_wav2lip
 """
 
-from __future__ import annotations
-
-from typing import Any
-
 from ._module import ToolModule
 
 TOOL_ID = "lipsync_wav2lip"
 _TOOL = ToolModule(TOOL_ID)
-create_app = _TOOL.create_app
-main = _TOOL.main
-
-
-def __getattr__(name: str) -> Any:
-    return _TOOL.attr(__name__, name)
-
+create_app, main, __getattr__ = _TOOL.exports(__name__)
 
 if __name__ == "__main__":
     main()
