@@ -93,6 +93,9 @@ class Settings(BaseModel):
     api_allowed_hosts: list[str] = Field(default_factory=list)
     api_max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, le=2**34)
     api_port: int = Field(7860, ge=1, le=65535)
+    use_tools: bool = False
+    tool_wait_s: float = Field(60.0, ge=0, le=3600)
+    tool_max_body_bytes: int = Field(4 * 1024**3, ge=1024, le=2**40)
     # model weights (local paths; never downloaded)
     images_sdxl_model: Path | None = None
     images_sdxl_refiner_model: Path | None = None
@@ -303,6 +306,23 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "Largest request body the HTTP services read (413 above it).",
     ),
     EnvVar("api_port", ("SPARKLE_API_PORT",), "Port of the production API (127.0.0.1)."),
+    EnvVar(
+        "use_tools",
+        ("SPARKLE_USE_TOOLS",),
+        "Run the backends the catalog (configs/tool_registry.yaml) marks `tool` in their "
+        "FunctionTool processes over HTTP; `sparkle-motion serve` sets it for its runs.",
+    ),
+    EnvVar(
+        "tool_wait_s",
+        ("SPARKLE_TOOL_WAIT_S",),
+        "How long a step waits for a tool that does not answer (starting, or being "
+        "restarted by `serve`) before it fails as a transient error.",
+    ),
+    EnvVar(
+        "tool_max_body_bytes",
+        ("SPARKLE_TOOL_MAX_BODY_BYTES",),
+        "Largest step upload a FunctionTool's POST /render reads (its inputs; 413 above it).",
+    ),
     EnvVar("images_sdxl_model", ("IMAGES_SDXL_MODEL",), "Local SDXL base weights folder."),
     EnvVar(
         "images_sdxl_refiner_model",

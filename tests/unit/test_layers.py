@@ -24,12 +24,14 @@ LAYERS: dict[str, int] = {
     "offline_planner": 3,
     "stages": 3,
     "subprocesses": 3,
+    "tokens": 3,  # the API token and signed URLs (servers check them, clients send them)
     "adapters": 4,
     "runs": 4,
     "dedupe": 4,
     "adk_factory": 5,
     "adk_helpers": 5,
     "script_agent": 5,
+    "catalog": 5,  # the tools: their tool.yaml, where each backend runs, the HTTP transport
     "graph": 6,
     "production_agent": 7,
     "http": 8,

@@ -62,27 +62,42 @@ def adapter_named(name: str) -> Adapter:
         return adapter
 
 
-def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
+def adapter_name_for(step: Step, profile: RenderProfile) -> str:
+    """The backend that renders `step` under `profile` (fixed for custom and finalize
+    steps); MissingDependencyError when the profile names none."""
     name = FIXED_ADAPTER.get(step.type)
-    kind = None
+    if name is not None:
+        return name
+    kind = PROFILE_KEY_OF_STEP.get(step.type)
+    if kind is None:
+        raise MissingDependencyError(f"{step.type} steps are not run by adapters", step_id=step.id)
+    name = profile.adapters.get(kind)
     if name is None:
-        kind = PROFILE_KEY_OF_STEP.get(step.type)
-        if kind is None:
-            raise MissingDependencyError(
-                f"{step.type} steps are not run by adapters", step_id=step.id
-            )
-        name = profile.adapters.get(kind)
-        if name is None:
-            raise MissingDependencyError(
-                f"profile {profile.name!r} names no adapter for {kind}",
-                step_id=step.id,
-                context={"profile": profile.name, "profile_key": kind, "adapter": None},
-            )
+        raise MissingDependencyError(
+            f"profile {profile.name!r} names no adapter for {kind}",
+            step_id=step.id,
+            context={"profile": profile.name, "profile_key": kind, "adapter": None},
+        )
+    return name
+
+
+def named_for(name: str, step: Step, profile: RenderProfile) -> Adapter:
+    """`adapter_named(name)`, its error naming the profile and the step."""
     try:
         return adapter_named(name)
     except MissingDependencyError as exc:
         raise MissingDependencyError(
             f"{exc.message} (profile {profile.name!r}, step {step.id})",
             step_id=step.id,
-            context={"profile": profile.name, "profile_key": kind, "adapter": name},
+            context={
+                "profile": profile.name,
+                "profile_key": PROFILE_KEY_OF_STEP.get(step.type),
+                "adapter": name,
+            },
         ) from None
+
+
+def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
+    """The in-process adapter for `step` (the catalog may place it in a tool instead:
+    catalog.adapter_for)."""
+    return named_for(adapter_name_for(step, profile), step, profile)

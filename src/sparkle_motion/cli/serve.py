@@ -32,8 +32,8 @@ def serve(
     POST /pause, /stop, /resume, /review (docs/SERVICES.md). Ctrl-C stops it."""
     import uvicorn
 
-    from ..http.tokens import api_token, token_file
     from ..server.app import create_production_app
+    from ..tokens import api_token, token_file
 
     settings = state_of(ctx).settings()
     if host not in LOOPBACK:

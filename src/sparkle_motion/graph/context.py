@@ -20,24 +20,31 @@ from ..config import Settings, get_settings
 from ..runs.engine import RetryPolicy
 from ..schemas import RunContext, Step
 
+AdapterFor = Callable[[Step, RunContext], Adapter]
 
-def registry_adapter(step: Step, ctx: RunContext) -> Adapter:
-    """The adapter the run's render profile names for the step (adapters.registry)."""
-    from ..adapters.registry import adapter_for
 
-    return adapter_for(step, ctx.render_profile)
+def catalog_adapters(settings: Settings) -> AdapterFor:
+    """The adapter the run's render profile names for a step, in-process or in its tool's
+    process as the catalog (configs/tool_registry.yaml) places it."""
+
+    def adapter_for(step: Step, ctx: RunContext) -> Adapter:
+        from ..catalog import adapter_for as placed
+
+        return placed(step, ctx.render_profile, settings)
+
+    return adapter_for
 
 
 @dataclass(frozen=True)
 class RunEnv:
     settings: Settings
-    adapter_for: Callable[[Step, RunContext], Adapter] = registry_adapter
+    adapter_for: AdapterFor | None = None  # None: the catalog's (tests inject fakes)
     retry: RetryPolicy | None = None
     sleep: Callable[[float], None] | None = None
 
     def engine_options(self) -> dict[str, Any]:
         return {
-            "adapter_for": self.adapter_for,
+            "adapter_for": self.adapter_for or catalog_adapters(self.settings),
             "retry": self.retry,
             **({"sleep": self.sleep} if self.sleep else {}),
         }

@@ -12,7 +12,8 @@ Each request passes one guard (a plain ASGI middleware) before any route:
   `Authorization: Bearer <token>`, compared in constant time, else 401; GET routes under
   a `signable` prefix also accept `?expires=...&sig=...` (an HMAC of path and expiry keyed
   by the token) so a browser can fetch media and the event stream;
-- a body over `api_max_body_bytes` is refused with 413 (by its Content-Length, and by
+- a body over `api_max_body_bytes` (on a `bulk` route, a tool's POST /render of step
+  files: `tool_max_body_bytes`) is refused with 413 (by its Content-Length, and by
   counting when it is chunked).
 Errors are `{"error": {"type", "message", "field"}}`: our typed errors with their status
 (http/errors.py), FastAPI's validation errors as 422 naming the field, anything else a
@@ -37,8 +38,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..config import Settings
 from ..errors import SparkleMotionError
+from ..tokens import api_token, same_token, signed_ok
 from .errors import body, body_of, status_of
-from .tokens import api_token, same_token, signed_ok
 
 log = logging.getLogger("sparkle_motion.http")
 OPEN_PATHS = ("/health", "/")
@@ -70,9 +71,16 @@ class Guard:
         hosts: tuple[str, ...],
         max_body: int,
         signable: tuple[str, ...],
+        bulk: tuple[str, ...] = (),
+        bulk_max_body: int = 0,
     ) -> None:
         self.app, self.token, self.hosts = app, token, hosts
         self.max_body, self.signable = max_body, signable
+        self.bulk, self.bulk_max_body = bulk, bulk_max_body
+
+    def cap(self, scope: Scope) -> int:
+        """The body cap of the request: a bulk route's (a tool's POST /render) or the app's."""
+        return self.bulk_max_body if scope["path"] in self.bulk else self.max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,32 +103,32 @@ class Guard:
             log.info("%s %s %s -> %d %s", rid, scope["method"], scope["path"], status, kind)
             await JSONResponse(body(kind, text), status)(scope, receive, send_with_id)
             return
-        seen = 0
+        seen, cap = 0, self.cap(scope)
 
         async def counted() -> Message:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > cap:
                     raise TooLarge
             return message
 
         try:
             await self.app(scope, counted, send_with_id)
         except TooLarge:
-            await JSONResponse(
-                body("PayloadTooLarge", f"the body is over {self.max_body} bytes"), 413
-            )(scope, receive, send_with_id)
+            await JSONResponse(body("PayloadTooLarge", f"the body is over {cap} bytes"), 413)(
+                scope, receive, send_with_id
+            )
 
     def refuse(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str, str] | None:
         host = headers.get("host", "")
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         if name not in self.hosts:
             return 400, "ForeignHost", f"Host {host!r} is not served here"
-        length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return 413, "PayloadTooLarge", f"the body is over {self.max_body} bytes"
+        length, cap = headers.get("content-length"), self.cap(scope)
+        if length is not None and (not length.isdigit() or int(length) > cap):
+            return 413, "PayloadTooLarge", f"the body is over {cap} bytes"
         path = scope["path"]
         if is_open(path):
             return None
@@ -148,6 +156,7 @@ def create_app(
     *,
     title: str,
     signable: tuple[str, ...] = (),
+    bulk: tuple[str, ...] = (),
     token: str | None = None,
 ) -> FastAPI:
     """A FastAPI app behind the guard; `app.state.settings` and `app.state.token` are what
@@ -195,6 +204,8 @@ def create_app(
         hosts=hosts,
         max_body=settings.api_max_body_bytes,
         signable=signable,
+        bulk=bulk,
+        bulk_max_body=settings.tool_max_body_bytes,
     )
     return app
 

@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from ..adapters.base import Adapter
 from ..config import Settings, get_settings
 from ..errors import (
     RunFailedError,
@@ -31,7 +30,7 @@ from ..errors import (
     RunNotFoundError,
     RunRequestError,
 )
-from ..graph.context import RunEnv, registry_adapter
+from ..graph.context import AdapterFor, RunEnv
 from ..runs.engine import RetryPolicy
 from ..runs.films import export_film as _copy_film
 from ..runs.films import film_manifest
@@ -42,10 +41,8 @@ from ..runs.table import RunRow, Runs
 from ..schemas import (
     ArtifactRef,
     MoviePlan,
-    RunContext,
     RunStatus,
     SimulateExecutionReport,
-    Step,
     VideoFinalManifest,
 )
 from ..schemas.common import check_run_id
@@ -75,8 +72,6 @@ __all__ = [
     "stop_run",
     "unlock_run",
 ]
-
-AdapterFor = Callable[[Step, RunContext], Adapter]
 
 
 def _row(runs: Runs, run_id: str) -> RunRow:
@@ -144,9 +139,7 @@ def start_run(
         )
         assert isinstance(report, SimulateExecutionReport)
         return RunHandle(run_id, source.path, source.summary, report=report)
-    job = Job(
-        source, RunEnv(settings, adapter_for or registry_adapter), gates, None, None, session_db
-    )
+    job = Job(source, RunEnv(settings, adapter_for), gates, None, None, session_db)
     return launch("start", run_id, settings, job, wait=wait, progress=progress)
 
 
@@ -384,7 +377,7 @@ def _run_plan(
     else:
         text = str(plan)
     forced_stages(from_stage)  # the seed's contract: ValueError naming the stages
-    env = RunEnv(settings, adapter_for or registry_adapter, retry, sleep)
+    env = RunEnv(settings, adapter_for, retry, sleep)
     job = Job(PlanSource(text, None, base_dir, None), env, from_stage=from_stage)
     handle = launch("start", run_id, settings, job, wait=True)
     outcome = handle.wait()

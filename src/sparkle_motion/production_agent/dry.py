@@ -9,7 +9,7 @@ from typing import Any
 
 from ..adapters.base import Adapter
 from ..config import Settings, stage_workers
-from ..graph.context import registry_adapter
+from ..graph.context import catalog_adapters
 from ..runs.engine import Engine
 from ..runs.intake import prepare
 from ..runs.records import StepRecords
@@ -38,7 +38,7 @@ def dry_report(
         engine = Engine(
             store=opened,
             records=StepRecords(db),
-            adapter_for=adapter_for or registry_adapter,
+            adapter_for=adapter_for or catalog_adapters(settings),
             memory=MemoryLog(db),
             base_dir=base_dir,
             workers=stage_workers(settings),

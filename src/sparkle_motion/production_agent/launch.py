@@ -140,6 +140,7 @@ def prewarm(
     is already stored (nothing to render). The loading threads go into `threads` as they
     start, so an interrupt at any moment still lets the caller wait for them."""
     from ..adapters.registry import adapter_named
+    from ..catalog.where import placement
 
     try:
         report = dry_report(source.text, run_id, settings, base_dir=source.base_dir)
@@ -147,6 +148,8 @@ def prewarm(
         return False  # plan intake reports it, typed
     names = {s.adapter for s in report.steps if not s.cached and s.step_type in PROFILE_KEY_OF_STEP}
     for name in sorted(names):
+        if placement(name, settings).remote:
+            continue  # its tool process holds the model
         with contextlib.suppress(SparkleMotionError):
             load = getattr(adapter_named(name), "prewarm", None)
             if callable(load):

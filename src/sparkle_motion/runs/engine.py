@@ -474,7 +474,8 @@ class Engine:
             self._event(ctx.run_id, "step_cached", {"step_id": step.id})
             return record
         result.executed.append(step.id)
-        return self._attempts(ctx, step, key, adapter, outputs, meta)
+        served = getattr(adapter, "served_by", None)
+        return self._attempts(ctx, step, key, adapter, outputs, {**meta, "served_by": served})
 
     def _key(
         self,

@@ -60,6 +60,11 @@ class StepExecutionRecord(StrictModel):
     adapter: str | None = None
     adapter_version: str | None = None
     model_id: str | None = None
+    served_by: str | None = Field(
+        None,
+        description="The FunctionTool process that rendered the step (`<tool_id> at <url>`); "
+        "null when it ran in the run's own process or was reused.",
+    )
     device: str | None = None
     seed: int | None = None
     artifacts: list[ArtifactRef] = Field(default_factory=list)

@@ -28,8 +28,8 @@ from ..config import Settings
 from ..errors import ArtifactNotFoundError, RunRequestError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
-from ..http.tokens import sign
 from ..schemas.common import RUN_ID_PATTERN, STEP_REF_PREFIX
+from ..tokens import sign
 from .models import InvokeRequest, ResumeRequest, ReviewRequest, RunRef
 
 FILES = "/files/"

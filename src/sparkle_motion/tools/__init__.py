@@ -3,6 +3,6 @@
 and the adapter registry. `sparkle_motion.tools.<tool>` exposes each (`create_app`, a lazy
 `app`, `main`); the catalog that maps a backend to in-process or a URL is to come."""
 
-from .spec import TOOL_IDS
+from ..catalog.tool_specs import TOOL_IDS
 
 __all__ = ["TOOL_IDS"]

@@ -40,7 +40,7 @@ class ToolModule:
         """Serve the tool on 127.0.0.1 (its tool.yaml's default port unless `port`)."""
         import uvicorn
 
-        from .spec import load_tool_spec
+        from ..catalog.tool_specs import load_tool_spec
 
         where = port or load_tool_spec(self.tool_id).default_port
         uvicorn.run(self.create_app(), host="127.0.0.1", port=where, log_level="warning")

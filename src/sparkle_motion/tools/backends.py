@@ -18,12 +18,12 @@ from typing import Any
 
 from ..adapters.base import Adapter
 from ..adapters.registry import adapter_named, registered
+from ..catalog.tool_specs import BackendSpec, ToolSpec
 from ..config import ENV_TABLE, Settings
 from ..errors import MissingDependencyError, MissingWeightsError, RunRequestError
 from ..stages import STAGE_TABLE, Stage
 from .lease import GpuLeaseSeam
 from .models import BackendState
-from .spec import BackendSpec, ToolSpec
 
 ENV_OF: dict[str, str] = {var.setting: var.names[0] for var in ENV_TABLE}
 
@@ -113,7 +113,7 @@ class Backends:
     def state(self, backend: BackendSpec) -> BackendState:
         missing: list[str] = []
         is_registered = backend.name in registered()
-        importable, loaded = False, None
+        importable, loaded, adapter = False, None, None
         if is_registered:
             try:
                 adapter = self._instance(backend)
@@ -133,6 +133,9 @@ class Backends:
             importable=importable,
             weights_present=not weights,
             loaded=loaded,
+            version=adapter.version if adapter is not None else None,
+            model_id=adapter.model_id if adapter is not None else None,
+            concurrent=bool(getattr(adapter, "concurrent", False)),
             ready=is_registered and importable and not weights,
             missing=missing,
         )

@@ -8,6 +8,8 @@ entry).
                     plan, warnings}
     GET  /ready     every backend: registered, importable, weights present, loaded, what is
                     missing; `ready` is the default backend's
+    POST /render    a stage tool, the catalog's transport: a tar archive in (the step and
+                    its input files), a tar archive out (the outputs; catalog/wire.py)
     POST /release   {backend?}: drop loaded models (adapters with `unload()`), give the GPU
                     lease back (a seam until adapters/gpu.py lands)
     GET  /health    open;  GET /openapi.json  behind the token like every other route
@@ -19,11 +21,18 @@ policy (keys, reuse, retries, fallback, dedupe) stays in the caller.
 
 from __future__ import annotations
 
+import shutil
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import ValidationError
+from starlette.background import BackgroundTask
 
+from ..catalog.tool_specs import ToolSpec, load_tool_spec
+from ..catalog.wire import CONTENT_TYPE
 from ..config import Settings
 from ..errors import SparkleMotionError, StageError
 from ..http.app import create_app
@@ -39,8 +48,7 @@ from .models import (
     StepInvokeRequest,
     StepInvokeResponse,
 )
-from .render import render_step
-from .spec import ToolSpec, load_tool_spec
+from .render import render_archive, render_step, scratch_folder
 
 SCRIPT_STAGE = "script"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -70,7 +78,8 @@ def failed(exc: SparkleMotionError, backend: str | None) -> JSONResponse:
 
 def create_tool_app(tool_id: str, settings: Settings, *, token: str | None = None) -> FastAPI:
     spec = load_tool_spec(tool_id)
-    app = create_app(settings, title=f"sparkle-motion tool {spec.id}", token=token)
+    bulk = () if spec.stage == SCRIPT_STAGE else ("/render",)
+    app = create_app(settings, title=f"sparkle-motion tool {spec.id}", bulk=bulk, token=token)
     app.state.spec = spec
     if spec.stage == SCRIPT_STAGE:
         _script_routes(app, spec)
@@ -93,6 +102,44 @@ def _stage_routes(app: FastAPI, spec: ToolSpec, backends: Backends) -> None:
             return render_step(backends, body, settings)
         except SparkleMotionError as exc:
             return failed(exc, body.backend or spec.default_backend.name)
+
+    @app.post(
+        "/render",
+        response_class=FileResponse,
+        responses={
+            **ERROR_RESPONSES,
+            200: {"content": {CONTENT_TYPE: {}}, "description": "the outputs' archive"},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    )
+    async def render(request: Request, settings: SettingsDep) -> Any:
+        scratch = scratch_folder(settings, "render")
+        try:
+            upload = scratch / "request.tar"
+            with upload.open("wb") as fh:  # streamed to disk; the guard caps its size
+                async for chunk in request.stream():
+                    fh.write(chunk)
+            with upload.open("rb") as fh:
+                answer = await run_in_threadpool(render_archive, backends, fh, settings, scratch)
+        except SparkleMotionError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return failed(exc, backends.spec.default_backend.name)
+        except ValidationError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise RequestValidationError(exc.errors()) from None
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        return FileResponse(
+            answer,
+            media_type=CONTENT_TYPE,
+            background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
+        )
 
     @app.get("/ready")
     def ready() -> ReadyResponse:

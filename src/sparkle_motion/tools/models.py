@@ -18,21 +18,32 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class StepInvokeRequest(_Body):
-    """Render one compiled step. `inputs` maps every reference the step reads (`@image.kf-000`,
-    or a file name it names) to an artifact URI of the store this tool shares."""
-
+class _StepBody(_Body):
     backend: str | None = Field(None, pattern=BACKEND, description="Default: the tool's default.")
     run_id: str = Field(pattern=RUN_ID, max_length=100)
     step: Step
     context: RunContext
     inputs: dict[str, str] = Field(default_factory=dict, max_length=10_000)
+
+
+class StepInvokeRequest(_StepBody):
+    """Render one compiled step. `inputs` maps every reference the step reads (`@image.kf-000`,
+    or a file name it names) to an artifact URI of the store this tool shares."""
+
     step_key: str | None = Field(
         None,
         pattern=r"^[0-9a-f]{64}$",
         description="The caller's content key of the step: outputs are stored as "
         "`<step_id>-<key[:12]>-<i>`, as the in-process engine stores them.",
     )
+
+
+class RenderRequest(_StepBody):
+    """`request.json` of POST /render (catalog/wire.py): `inputs` maps every reference the
+    step reads to the archive member holding its file; `upstream` is each upstream step's
+    stored outputs, for backends that describe them."""
+
+    upstream: dict[str, list[ArtifactRef]] = Field(default_factory=dict, max_length=10_000)
 
 
 class StepInvokeResponse(_Body):
@@ -68,6 +79,10 @@ class BackendState(_Body):
     importable: bool
     weights_present: bool
     loaded: bool | None  # None: the backend does not say
+    # what the step key of a step it renders includes (known once it imports)
+    version: str | None = None
+    model_id: str | None = None
+    concurrent: bool = False  # renders several steps at once
     ready: bool
     missing: list[str]  # what stops it, each naming the fix
 

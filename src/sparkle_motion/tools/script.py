@@ -12,12 +12,12 @@ from __future__ import annotations
 import importlib.util
 
 from .. import adk_factory
+from ..catalog.tool_specs import BackendSpec, ToolSpec
 from ..config import Settings
 from ..errors import AdkAgentLifecycleError, MissingAdkSdkError, MissingDependencyError
 from ..script_agent import TOOL_NAME, generate_plan
 from .backends import backend_spec
 from .models import BackendState, ScriptInvokeRequest, ScriptInvokeResponse
-from .spec import BackendSpec, ToolSpec
 
 OFFLINE = "offline_planner"
 LLM = "llm"

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from sparkle_motion.errors import ConfigError, PlanSchemaError, RunBusyError, issue
 from sparkle_motion.http.app import create_app, is_open
-from sparkle_motion.http.tokens import api_token, sign, signed_ok
+from sparkle_motion.tokens import api_token, sign, signed_ok
 from tests.conftest import make_settings
 
 TOKEN = "t0k3n-for-tests"

@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sparkle_motion.adapters.images.procedural import ProceduralKeyframes, draw_keyframe
+from sparkle_motion.catalog.tool_specs import TOOL_IDS, load_tool_spec
 from sparkle_motion.http.app import is_open
 from sparkle_motion.script_agent import generate_plan
 from sparkle_motion.storage import open_artifact_store
-from sparkle_motion.tools.spec import TOOL_IDS, load_tool_spec
 from tests.conftest import make_settings
 from tests.support.media import HEIGHT, WIDTH, context, job, small_plan, step, still_clip, tone
 

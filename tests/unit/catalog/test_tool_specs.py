@@ -10,10 +10,10 @@ import shutil
 import pytest
 
 from sparkle_motion.adapters.registry import registered
+from sparkle_motion.catalog.tool_specs import TOOL_IDS, load_tool_spec
 from sparkle_motion.errors import ConfigError
 from sparkle_motion.resources import function_tools_dir
 from sparkle_motion.stages import STAGE_TABLE
-from sparkle_motion.tools.spec import TOOL_IDS, load_tool_spec
 from tests.conftest import REPO
 
 

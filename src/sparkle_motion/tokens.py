@@ -10,8 +10,8 @@ import secrets
 import time
 from pathlib import Path
 
-from ..config import Settings
-from ..errors import ConfigError
+from .config import Settings
+from .errors import ConfigError
 
 TOKEN_FILE = "api_token"
 
