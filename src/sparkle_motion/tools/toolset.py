@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ..catalog.tool_specs import TOOL_IDS, load_tool_spec
 from ..config import Settings, get_settings
 from ..errors import ConfigError, MissingAdkSdkError
-from . import TOOL_IDS
+from ..tokens import api_token
 
 if TYPE_CHECKING:
     from google.adk.tools.openapi_tool import OpenAPIToolset
@@ -61,7 +62,7 @@ def tool_toolset(
         ) from None
 
     tool_id, base = _where(tool, base_url)
-    bearer = token or _home_token(settings)
+    bearer = token or api_token(settings or get_settings())
     spec = fetch_openapi(base, bearer, timeout_s=timeout_s)
     served = _served_tool(spec, base)
     if tool_id is not None and served != tool_id:
@@ -85,12 +86,6 @@ def tool_toolset(
         allow_private_network_access=True,
         tool_filter=None if operations is None else [names[o] for o in operations],
     )
-
-
-def _home_token(settings: Settings | None) -> str:
-    from ..tokens import api_token
-
-    return api_token(settings or get_settings())
 
 
 def fetch_openapi(base_url: str, token: str, *, timeout_s: float = 10.0) -> dict[str, Any]:
@@ -147,8 +142,6 @@ def _where(tool: str, base_url: str | None) -> tuple[str | None, str]:
                 f"base_url {base_url!r} is not an http(s) URL", context={"field": "base_url"}
             )
         return tool, base_url.rstrip("/")
-    from ..catalog.tool_specs import load_tool_spec
-
     return tool, f"http://127.0.0.1:{load_tool_spec(tool).default_port}"
 
 

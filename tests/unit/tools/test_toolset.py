@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from google.adk.agents import LlmAgent
 from google.adk.runners import Runner
 from google.adk.sessions import InMemorySessionService
@@ -31,34 +28,10 @@ from sparkle_motion.tools.toolset import tool_toolset
 from tests.conftest import make_settings
 from tests.support.fake_llm import tool_then_report
 from tests.support.media import context, small_plan, step
+from tests.support.served import Served
 
 TOKEN = "toolset-test-token-0123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-class Served:
-    """An ASGI app served by uvicorn in a background thread, on `sock` (bound here to a free
-    127.0.0.1 port unless given)."""
-
-    def __init__(self, app: Any, port: int = 0) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", port))
-        self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]})
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        assert not self.thread.is_alive()
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +178,33 @@ def test_a_wrong_token_url_or_tool_is_a_config_error(served, settings):
             tool_toolset(api.url, token=TOKEN)
     finally:
         api.stop()
+
+
+def test_the_token_defaults_to_the_state_homes(served, home, tmp_path):
+    """No `token`: SPARKLE_API_TOKEN (the settings' api_token), else the home's token file."""
+    import asyncio
+
+    same = make_settings(home=home, api_token=TOKEN)
+    toolset = tool_toolset("images_sdxl", base_url=served.url, settings=same)
+    assert "images_sdxl_invoke" in {t.name for t in asyncio.run(toolset.get_tools())}
+    elsewhere = make_settings(home=tmp_path / "other-home")  # its own token file, made now
+    with pytest.raises(ConfigError, match="refused the token"):
+        tool_toolset("images_sdxl", base_url=served.url, settings=elsewhere)
+    assert (tmp_path / "other-home" / "api_token").is_file()
+
+
+def test_a_tool_id_alone_means_its_tool_yaml_port_on_loopback():
+    from sparkle_motion.catalog.tool_specs import TOOL_IDS, load_tool_spec
+    from sparkle_motion.tools.toolset import _where
+
+    for tool_id in TOOL_IDS:
+        port = load_tool_spec(tool_id).default_port
+        assert _where(tool_id, None) == (tool_id, f"http://127.0.0.1:{port}")
+    assert _where("http://127.0.0.1:9/", None) == (None, "http://127.0.0.1:9")
+    with pytest.raises(ConfigError, match="not an http"):
+        _where("images_sdxl", "127.0.0.1:9")
+    with pytest.raises(ConfigError, match="two URLs"):
+        _where("http://127.0.0.1:9", "http://127.0.0.1:10")
 
 
 def test_import_sparkle_motion_tools_toolset_does_not_import_adk():
