@@ -1,13 +1,16 @@
 """What a run looks like from outside: one read of the runs table, its step records, its
-open reviews and its film, as a typed view every front door shows its own way."""
+open reviews and its film, as a typed view every front door shows its own way; with how
+long it has been going and how much work it has left (runs/eta.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..config import Settings, get_settings
 from ..schemas import RunStatus, StepExecutionRecord, StepStatus, VideoFinalManifest
 from ..storage import MemoryLog
+from .eta import run_progress
 from .films import film_manifest
 from .records import StepRecords
 from .reviews import PendingReview, reviews
@@ -35,6 +38,9 @@ class RunStatusView:
     film: VideoFinalManifest | None = None
     steps: list[StepExecutionRecord] = field(default_factory=list)  # the timeline, in order
     control: str | None = None  # a pause or stop asked of the run and not yet settled
+    eta_s: float | None = None  # seconds of work left (0: succeeded; None: ended or unknown)
+    elapsed_s: float | None = None  # since the first step started (to the last end, if ended)
+    steps_left: int | None = None  # plan steps without a succeeded/cached record
 
 
 def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
@@ -56,7 +62,10 @@ def failures(steps: list[StepExecutionRecord]) -> list[str]:
     ]
 
 
-def status_view(runs: Runs, store: ArtifactStore, row: RunRow) -> RunStatusView:
+def status_view(
+    runs: Runs, store: ArtifactStore, row: RunRow, *, settings: Settings | None = None
+) -> RunStatusView:
+    """`settings` validate the stored plan for the estimate (default: the process's)."""
     records = StepRecords(runs.db)
     steps = records.list(row.run_id)
     by_stage: dict[str, dict[str, int]] = {}
@@ -64,9 +73,11 @@ def status_view(runs: Runs, store: ArtifactStore, row: RunRow) -> RunStatusView:
         counts = by_stage.setdefault(record.stage, {})
         counts[record.status.value] = counts.get(record.status.value, 0) + 1
     alive = row.owner_alive(ttl_s=runs.ttl_s)
+    status = effective_status(row, runs.ttl_s)
+    left = run_progress(row, status, steps, settings or get_settings())
     return RunStatusView(
         run_id=row.run_id,
-        status=effective_status(row, runs.ttl_s),
+        status=status,
         plan_id=row.plan_id,
         render_profile=row.metadata.get("profile"),
         owner_pid=row.owner_pid,
@@ -79,4 +90,7 @@ def status_view(runs: Runs, store: ArtifactStore, row: RunRow) -> RunStatusView:
         film=film_manifest(records, store, row.run_id),
         steps=steps,
         control=runs.control(row.run_id),
+        eta_s=left.eta_s,
+        elapsed_s=left.elapsed_s,
+        steps_left=left.steps_left,
     )
