@@ -27,13 +27,18 @@ from typing import Any
 
 from ..adapters.base import Adapter, StepJob
 from ..errors import (
+    ArtifactIntegrityError,
+    ArtifactNotFoundError,
+    ArtifactUriError,
     PermanentStageError,
     SparkleMotionError,
     StageError,
     StorageError,
+    UnsafePathError,
     interrupted,
     is_transient,
 )
+from ..plans.policy import ARTIFACT_SCHEMES
 from ..schemas import (
     ArtifactRef,
     ErrorAnnotation,
@@ -195,12 +200,17 @@ class Engine:
 
     def _local_inputs(self, step: Step) -> dict[str, Path]:
         """Non-@ inputs (a keyframe's `source`, a reference voice clip) as regular files.
-        A relative one must stay inside `base_dir` once symlinks are resolved (a link in
-        the plan's folder to a file elsewhere is refused); an absolute one is there only
-        because the plan policy allowed it. PermanentStageError otherwise, or when absent."""
+        An artifact URI (an upload, another run's output) is read through the store,
+        checksum-verified. A relative path must stay inside `base_dir` once symlinks are
+        resolved (a link in the plan's folder to a file elsewhere is refused); an absolute
+        one is there only because the plan policy allowed it. PermanentStageError
+        otherwise, or when absent."""
         found = {}
         root = (self.base_dir or Path.cwd()).resolve()
         for _, ref in step_input_refs(step):
+            if ref.startswith(ARTIFACT_SCHEMES):
+                found[ref] = self._stored_input(step, ref)
+                continue
             if ref.startswith(STEP_REF_PREFIX) or ("://" in ref and not ref.startswith("file://")):
                 continue
             given = Path(ref.removeprefix("file://"))
@@ -219,6 +229,19 @@ class Engine:
                 )
             found[ref] = path
         return found
+
+    def _stored_input(self, step: Step, uri: str) -> Path:
+        try:
+            return self.store.local_path(uri)
+        except (
+            ArtifactNotFoundError,
+            ArtifactUriError,
+            ArtifactIntegrityError,
+            UnsafePathError,
+        ) as exc:
+            raise PermanentStageError(
+                f"{step.id}: input {uri!r}: {exc.message}", step_id=step.id
+            ) from None
 
     # ------------------------------------------------------------------ public
 
