@@ -3,11 +3,13 @@
     POST /invoke {idea | plan, profile, review, mode, run_id, seed}  -> 202 {run_id, ...}
     GET  /status?run_id=   GET /runs   GET /events?run_id=&after=  (server-sent events)
     GET  /artifacts?run_id=&stage=     GET /files/<id>  (the bytes; signed URLs work)
+    POST /artifacts (multipart `file`) -> 201 the upload's ref   GET /artifacts/<id>
     POST /pause /stop /resume /review {run_id, ...}
 
 Runs execute in child processes (`start_run(wait=False)`), so a crashing run never takes
 the server down; the one-job rule answers 409 naming the active run. A plan posted here
-may not name server paths as inputs (422 naming the field).
+may not name server paths as inputs (422 naming the field): a file it needs is uploaded
+first and named by the artifact URI the upload answers with (server/uploads.py).
 """
 
 from __future__ import annotations
@@ -20,17 +22,20 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request, Response
+from fastapi import Depends, FastAPI, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from .. import production_agent as service
 from ..config import Settings
-from ..errors import ArtifactNotFoundError, RunRequestError
+from ..errors import ArtifactNotFoundError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
-from ..schemas.common import RUN_ID_PATTERN, STEP_REF_PREFIX
+from ..schemas import ArtifactRef
+from ..schemas.common import RUN_ID_PATTERN
+from ..storage.paths import SEGMENT_PATTERN
 from ..tokens import sign
 from .models import InvokeRequest, ResumeRequest, ReviewRequest, RunRef
+from .uploads import check_plan_inputs, find_artifact, store_upload, upload_scope
 
 FILES = "/files/"
 RunIdQuery = Annotated[str, Query(pattern=f"^{RUN_ID_PATTERN}$", max_length=100)]
@@ -52,6 +57,14 @@ def signed(request: Request, path: str) -> str:
     return sign(path, request.app.state.token, ttl_s=request.app.state.url_ttl_s)
 
 
+def shown(request: Request, ref: ArtifactRef, hidden: list[str]) -> dict[str, Any]:
+    """An artifact as an answer shows it: no host path (metadata scrubbed), a signed
+    `download_url` on the /files route."""
+    item: dict[str, Any] = scrub(ref.model_dump(mode="json", exclude={"local_path"}), hidden)
+    item["download_url"] = signed(request, file_path(ref.uri))
+    return item
+
+
 def _reap(handle: service.RunHandle) -> None:
     """Wait for a run's child so it leaves no zombie; its outcome is in the run table."""
     with contextlib.suppress(BaseException):
@@ -61,22 +74,6 @@ def _reap(handle: service.RunHandle) -> None:
 def _follow(request: Request, handle: service.RunHandle) -> None:
     if handle.process is not None and handle.outcome is None:
         threading.Thread(target=_reap, args=(handle,), daemon=True).start()
-
-
-def _server_paths(plan: dict[str, Any], settings: Settings) -> None:
-    """A plan over HTTP names no file of this machine: every input is a step reference."""
-    from ..plans import validate_plan
-    from ..schemas.steps import step_input_refs
-
-    plan_checked = validate_plan(plan, settings=settings).plan
-    for k, step in enumerate(plan_checked.steps):
-        for where, ref in step_input_refs(step):
-            if not ref.startswith(STEP_REF_PREFIX):
-                raise RunRequestError(
-                    f"{ref!r}: a plan sent over HTTP cannot name files of the server; "
-                    "inputs from files need the upload route, which is not served yet",
-                    field=f"plan.steps[{k}].{where}",
-                )
 
 
 def _events_after(settings: Settings, run_id: str, after: int) -> list[Any]:
@@ -100,7 +97,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         body: InvokeRequest, request: Request, response: Response, settings: SettingsDep
     ) -> dict[str, Any]:
         if body.plan is not None:
-            _server_paths(body.plan, settings)
+            check_plan_inputs(body.plan, settings)
         run_id = body.run_id or service.new_run_id()
         source: Any = body.plan
         if body.idea is not None:  # an idea over the network is prose, never a path or a plan
@@ -147,6 +144,9 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "plan_id": view.plan_id,
             "render_profile": view.render_profile,
             "current_stage": running[-1] if running else None,
+            "eta_s": view.eta_s,
+            "elapsed_s": view.elapsed_s,
+            "steps_left": view.steps_left,
             "control": view.control,
             "owner": {"pid": view.owner_pid, "host": view.owner_host, "alive": view.owner_alive},
             "steps_by_stage": view.steps_by_stage,
@@ -199,16 +199,34 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             store.close()
         film = service.film_of(run_id, settings=settings)
         hidden = host_prefixes(settings)
-        listed = []
-        for ref in refs:
-            item = scrub(ref.model_dump(mode="json", exclude={"local_path"}), hidden)
-            item["download_url"] = signed(request, file_path(ref.uri))
-            listed.append(item)
+        listed = [shown(request, ref, hidden) for ref in refs]
         video_final = None
         if film is not None:
             video_final = film.model_dump(mode="json", exclude={"local_path"})
             video_final["download_url"] = signed(request, file_path(film.artifact_uri))
         return {"run_id": run_id, "artifacts": listed, "video_final": video_final}
+
+    @app.post("/artifacts", status_code=201)
+    def upload(
+        file: Annotated[UploadFile, File()], request: Request, settings: SettingsDep
+    ) -> dict[str, Any]:
+        """Store a file (an image, a voice, a music bed) a plan then names by its `uri`."""
+        ref = store_upload(settings, file.filename, file.file)
+        return shown(request, ref, host_prefixes(settings))
+
+    @app.get("/artifacts/{artifact_id}")
+    def artifact(
+        artifact_id: Annotated[str, Path(pattern=f"^{SEGMENT_PATTERN}$", max_length=128)],
+        request: Request,
+        settings: SettingsDep,
+        run_id: Annotated[str | None, Query(pattern=f"^{RUN_ID_PATTERN}$", max_length=100)] = None,
+    ) -> dict[str, Any]:
+        """An upload's metadata (or, with `run_id`, that run's artifact)."""
+        if run_id is not None:
+            service.run_state(run_id, settings=settings)  # 404 for a run that is not there
+        scope = upload_scope(settings) if run_id is None else run_id
+        ref = find_artifact(settings, scope, artifact_id)
+        return shown(request, ref, host_prefixes(settings))
 
     @app.get(FILES + "{encoded}")
     def download(encoded: str, settings: SettingsDep) -> FileResponse:

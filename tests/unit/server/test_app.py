@@ -2,12 +2,14 @@
 /status and /events, its film downloaded through the signed URL with the manifest's
 sha256; the one-job rule as 409; every route behind the token (generated from the app's
 routes); a traversal corpus on the download route; hostile plans through POST /invoke
-give 4xx, never 5xx."""
+give 4xx, never 5xx; the status's estimate of the work left (the dry report's figure
+before anything ran, 0 once done); a plan that reads an uploaded image."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import time
 from pathlib import Path
@@ -17,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
+from PIL import Image
 
 from sparkle_motion.http.app import is_open
 from sparkle_motion.server.app import create_production_app
@@ -201,3 +204,92 @@ def test_a_signed_event_url_is_for_its_own_run_only(api, finished):
     assert url.startswith("/events/web1?")
     other = client.get(url.replace("/events/web1?", "/events/web2?"))
     assert other.status_code == 401 and other.json()["error"]["type"] == "BadSignature"
+
+
+def test_a_finished_run_has_no_work_left(api, finished):
+    status = finished[-1]
+    assert status["eta_s"] == 0 and status["steps_left"] == 0
+    durations = [s["duration_s"] for s in status["steps"] if s["duration_s"]]
+    assert status["elapsed_s"] >= max(durations) > 0  # first start to last end
+
+
+def test_eta_before_a_run_renders_is_the_dry_reports_estimate(api, finished, tmp_path):
+    """A run waiting at its script review has rendered nothing: all its steps are left,
+    at its adapters' estimates, which is what a dry run of the plan in an empty home sums."""
+    _, client, _ = api
+    plan = small_plan("short.json")
+    started = client.post(
+        "/invoke", json={"plan": plan, "run_id": "web3", "review": ["script"]}, headers=AUTH
+    )
+    assert started.status_code == 202, started.text
+    waiting = _wait(client, "web3", done=("awaiting_review",))
+    fresh = make_settings(home=tmp_path, runs_dir=tmp_path / "runs", db_path=tmp_path / "s.db")
+    other = TestClient(create_production_app(fresh, token=TOKEN), base_url="http://127.0.0.1").post(
+        "/invoke", json={"plan": plan, "mode": "dry"}, headers=AUTH
+    )
+    report = other.json()["report"]
+    assert not any(s["cached"] for s in report["steps"])
+    assert waiting["steps_left"] == len(report["steps"]) == 9
+    assert waiting["eta_s"] == pytest.approx(report["est_total_time_s"], abs=0.01)
+    assert waiting["eta_s"] > 0 and waiting["elapsed_s"] is None  # no step started yet
+    client.post("/review", json={"run_id": "web3", "decision": "approve"}, headers=AUTH)
+    assert client.post("/resume", json={"run_id": "web3"}, headers=AUTH).status_code == 202
+    done = _wait(client, "web3")
+    assert done["status"] == "succeeded", done["failures"]
+    assert (done["eta_s"], done["steps_left"]) == (0, 0)
+
+
+def test_a_plan_reads_an_uploaded_image(api, finished):
+    """A colored 37x23 image is uploaded; a plan's custom step grades it (noir, full
+    strength); the run's graded output is that image, in grey."""
+    _, client, home = api
+    picture = io.BytesIO()
+    Image.new("RGB", (37, 23), (200, 40, 90)).save(picture, format="PNG")
+    sent = client.post(
+        "/artifacts", files={"file": ("photo.png", picture.getvalue(), "image/png")}, headers=AUTH
+    )
+    assert sent.status_code == 201, sent.text
+    uri = sent.json()["uri"]
+    plan = small_plan("short.json")
+    plan["steps"] = [
+        {
+            "id": "grade",
+            "type": "custom",
+            "handler": "color_grade",
+            "inputs": [uri],
+            "opts": {"look": "noir", "strength": 1.0},
+        }
+    ]
+    started = client.post("/invoke", json={"plan": plan, "run_id": "web4"}, headers=AUTH)
+    assert started.status_code == 202, started.text
+    status = _wait(client, "web4")
+    assert status["status"] == "succeeded", status["failures"]
+    assert next(s for s in status["steps"] if s["step_id"] == "grade")["status"] == "succeeded"
+    listed = client.get("/artifacts", params={"run_id": "web4", "stage": "custom"}, headers=AUTH)
+    (graded,) = listed.json()["artifacts"]
+    assert graded["metadata"]["source"] == uri and graded["mime_type"] == "image/png"
+    assert str(home) not in listed.text
+    image = Image.open(io.BytesIO(client.get(graded["download_url"]).content)).convert("RGB")
+    assert image.size == (37, 23)
+    r, g, b = image.getpixel((18, 11))
+    assert max(r, g, b) - min(r, g, b) <= 2  # grey: it is our picture, graded
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "artifact+fs://user~local/upload-0000000000000000",
+        "artifact+fs://user~local/../../etc/passwd",
+        "artifact+fs://web1/nope",
+        "artifact://apps/sparkle-motion/users/local/sessions/web1/artifacts/x/y/z/versions/0",
+    ],
+)
+def test_a_plan_naming_an_artifact_that_is_not_here_is_a_422(api, ref):
+    _, client, _ = api
+    plan = small_plan("short.json")
+    plan["steps"] = [{"id": "grade", "type": "custom", "handler": "color_grade", "inputs": [ref]}]
+    for mode in ("dry", "run"):
+        answer = client.post("/invoke", json={"plan": plan, "mode": mode}, headers=AUTH)
+        assert answer.status_code == 422, answer.text
+        error = answer.json()["error"]
+        assert error["field"].startswith("plan.steps[") and error["field"].endswith(".inputs[0]")
