@@ -30,6 +30,7 @@ from typing import Any, Literal
 from .errors import AdkAgentCreationError, AdkAgentLifecycleError, MissingAdkSdkError
 
 OFFLINE_MODEL = "sparkle-offline-planner"
+TOOL_CALLER_MODEL = "sparkle-tool-caller"  # the FunctionTools' agents' offline default
 Mode = Literal["per-tool", "shared"]
 
 
@@ -106,7 +107,7 @@ def require_adk(*, allow_fixture: bool = False, model_spec: ModelSpec | str | No
 
 
 def _check_model(spec: ModelSpec) -> None:
-    if not isinstance(spec.model, str) or spec.model == OFFLINE_MODEL:
+    if not isinstance(spec.model, str) or spec.model in (OFFLINE_MODEL, TOOL_CALLER_MODEL):
         return
     name = spec.model
     if name.startswith("gemini"):
@@ -148,6 +149,11 @@ def resolve_model(model_spec: ModelSpec | str | Any) -> Any:
         from .offline_planner.offline_model import register
 
         register()
+        return spec.model
+    if spec.model == TOOL_CALLER_MODEL:
+        from .offline_planner import tool_caller
+
+        tool_caller.register()
         return spec.model
     if "/" in spec.model:
         from google.adk.models.lite_llm import LiteLlm

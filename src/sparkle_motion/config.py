@@ -87,13 +87,14 @@ class Settings(BaseModel):
     # agents
     script_agent_model: str = "sparkle-offline-planner"
     script_agent_seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    tool_agent_model: str = "sparkle-tool-caller"
     google_api_key: SecretStr | None = None
     adk_use_fixture: bool = False
     api_token: SecretStr | None = None
     api_allowed_hosts: list[str] = Field(default_factory=list)
     api_max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, le=2**34)
     api_port: int = Field(7860, ge=1, le=65535)
-    use_tools: bool = False
+    use_tools: list[str] = Field(default_factory=list)
     tool_wait_s: float = Field(60.0, ge=0, le=3600)
     tool_max_body_bytes: int = Field(4 * 1024**3, ge=1024, le=2**40)
     # model weights (local paths; never downloaded)
@@ -283,6 +284,12 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "Planner model: the offline planner, `gemini-*`, or a LiteLlm id.",
     ),
     EnvVar(
+        "tool_agent_model",
+        ("SPARKLE_TOOL_AGENT_MODEL",),
+        "Model of each FunctionTool's own agent (POST /agent): `sparkle-tool-caller` (offline, "
+        "no key), `gemini-*` (GOOGLE_API_KEY) or provider/model (LiteLlm).",
+    ),
+    EnvVar(
         "script_agent_seed",
         ("SCRIPT_AGENT_SEED",),
         "Seed for the planner (the offline planner is deterministic per seed).",
@@ -309,8 +316,9 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     EnvVar(
         "use_tools",
         ("SPARKLE_USE_TOOLS",),
-        "Run the backends the catalog (configs/tool_registry.yaml) marks `tool` in their "
-        "FunctionTool processes over HTTP; `sparkle-motion serve` sets it for its runs.",
+        "Comma-separated FunctionTools that are being served: the backends the catalog "
+        "(configs/tool_registry.yaml) marks `tool` run in those tools' processes over HTTP. "
+        "`sparkle-motion serve` sets it to the tools it started, for its runs.",
     ),
     EnvVar(
         "tool_wait_s",
@@ -415,6 +423,7 @@ META_ENV = {
 
 _LIST_SETTINGS = {
     "api_allowed_hosts",
+    "use_tools",
     "review_gates",
     "tts_provider_allowlist",
     "plan_blocked_terms",

@@ -357,7 +357,7 @@ def pid_alive(pid: int, started: int | None = None) -> bool:
     return now is None or now == started
 
 
-def _dies_with_us(argv: list[str], env: Mapping[str, str] | None) -> list[str]:
+def dies_with_us(argv: list[str], env: Mapping[str, str] | None) -> list[str]:
     """The command, started so that the kernel kills it when this process dies (Linux's
     parent-death signal, set by util-linux's `setpriv` before it execs the command): a
     SIGKILLed run leaves no ffmpeg rendering on. Each command still runs in a session of
@@ -421,7 +421,7 @@ def run_command(
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
-                _dies_with_us(argv, env),
+                dies_with_us(argv, env),
                 cwd=cwd,
                 env=dict(env) if env is not None else None,
                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,

@@ -23,8 +23,16 @@ from tests.conftest import REPO
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 # what `pip wheel` reads: pyproject.toml names README.md; src/sparkle_motion/_data/ links to
-# the other three
-BUILD_INPUTS = ("pyproject.toml", "README.md", "src", "configs", "db", "workflows")
+# the other four
+BUILD_INPUTS = (
+    "pyproject.toml",
+    "README.md",
+    "src",
+    "configs",
+    "db",
+    "workflows",
+    "function_tools",
+)
 IDEA = "a lighthouse keeper befriends a whale"
 
 

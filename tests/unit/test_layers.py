@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "server": 9,
     "dashboard": 9,
     "cli": 9,
+    "serving": 9,  # the processes of `sparkle-motion serve`
 }
 
 

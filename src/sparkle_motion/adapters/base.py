@@ -45,8 +45,12 @@ class StepJob:
 
 class Adapter(Protocol):
     name: str
-    version: str
-    model_id: str | None
+
+    @property
+    def version(self) -> str: ...  # a class attribute, or a property (catalog.remote)
+
+    @property
+    def model_id(self) -> str | None: ...
 
     def run(self, job: StepJob) -> list[Output]: ...
 

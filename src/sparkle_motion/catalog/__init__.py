@@ -31,7 +31,6 @@ def adapter_for(step: Step, profile: RenderProfile, settings: Settings) -> Adapt
     token = api_token(settings)
     with _LOCK:
         key = (name, where.url, token)
-        found = _REMOTES.get(key)
-        if found is None:
-            found = _REMOTES[key] = RemoteAdapter(where, settings, token)
-        return found
+        if key not in _REMOTES:
+            _REMOTES[key] = RemoteAdapter(where, settings, token)
+        return _REMOTES[key]

@@ -120,8 +120,8 @@ def placement(backend: str, settings: Settings) -> Placement:
     """Where `backend` runs for this process: in-process, or over HTTP at its tool's URL."""
     catalog = load_catalog(settings)
     where = catalog.backends.get(backend, "local")
-    if where == "remote" or (where == "tool" and settings.use_tools):
-        tool = tool_of_backend()[backend]
+    tool = tool_of_backend().get(backend)
+    if tool is not None and (where == "remote" or (where == "tool" and tool in settings.use_tools)):
         return Placement(backend, tool, catalog.tools[tool])
     return Placement(backend, None, None)
 

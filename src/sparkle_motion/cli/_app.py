@@ -73,6 +73,11 @@ app.add_typer(artifacts_app, name="artifacts")
 app.add_typer(review_app, name="review")
 runs_app = typer.Typer(help="List runs.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
+tools_app = typer.Typer(
+    help="The FunctionTools: where each listens and runs, and whether it is up.",
+    no_args_is_help=True,
+)
+app.add_typer(tools_app, name="tools")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

@@ -1,25 +1,32 @@
-"""`sparkle-motion serve`: the production API on 127.0.0.1 (uvicorn, one process; each run
-it starts executes in a child process of its own). The six FunctionTool processes are not
-served yet: the stages run inside the run's process."""
+"""`sparkle-motion serve`: the production API and the FunctionTools, each a uvicorn process
+on 127.0.0.1, kept up and stopped together (serving/). `sparkle-motion tools list|status`:
+what the catalog says and what answers."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from ._app import app, fail, out, state_of
+from ._app import app, fail, out, state_of, tools_app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _tool_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [t.strip() for t in value.split(",") if t.strip()]
 
 
 @app.command("serve")
 def serve(
     ctx: typer.Context,
     port: Annotated[
-        int | None, typer.Option("--port", help="Port (default: SPARKLE_API_PORT, 7860).")
+        int | None, typer.Option("--port", help="API port (default: SPARKLE_API_PORT, 7860).")
     ] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address the API binds.")] = "127.0.0.1",
     allow_remote: Annotated[
         bool,
         typer.Option(
@@ -27,12 +34,22 @@ def serve(
             help="Bind a non-loopback address (needs SPARKLE_API_TOKEN set, not the token file).",
         ),
     ] = False,
+    tools: Annotated[
+        str | None,
+        typer.Option(
+            "--tools",
+            help="Comma-separated tools to start (default: every one the catalog puts on "
+            "this host); `--tools ''` serves the API alone.",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the production API: POST /invoke, GET /status, /events, /artifacts, /runs,
-    POST /pause, /stop, /resume, /review (docs/SERVICES.md). Ctrl-C stops it."""
-    import uvicorn
-
-    from ..server.app import create_production_app
+    """Serve the production API (POST /invoke, GET /status, /events, /artifacts, /runs,
+    POST /pause, /stop, /resume, /review) and the FunctionTools it renders with, each its
+    own process; a tool that dies is restarted. Ctrl-C or SIGTERM stops them all
+    (docs/SERVICES.md)."""
+    from ..errors import ConfigError
+    from ..serving.supervisor import Supervisor
+    from ..serving.units import API, plan_units
     from ..tokens import api_token, token_file
 
     settings = state_of(ctx).settings()
@@ -41,19 +58,94 @@ def serve(
             fail(f"--host {host}: not a loopback address; add --allow-remote to mean it", 2)
         if settings.api_token is None:
             fail("--allow-remote needs SPARKLE_API_TOKEN set (a token of your choosing)", 2)
-    token = api_token(settings)
-    if host not in LOOPBACK:
-        settings = settings.model_copy(
-            update={"api_allowed_hosts": [*settings.api_allowed_hosts, host]}
+    try:
+        token = api_token(settings)
+        units, skipped = plan_units(
+            settings, host=host, port=port or settings.api_port, tools=_tool_list(tools)
         )
-    where = port or settings.api_port
-    out.print(
-        f"production API: http://{host}:{where}  (token: {token_file(settings)}"
-        f"{' or SPARKLE_API_TOKEN' if settings.api_token else ''})"
-    )
-    uvicorn.run(
-        create_production_app(settings, token=token),
-        host=host,
-        port=where,
-        log_level="warning",
-    )
+    except ConfigError as exc:
+        fail(exc, 2)
+    served = [u.name for u in units if u.name != API]
+    update: dict[str, Any] = {"use_tools": served}
+    if host not in LOOPBACK:
+        update["api_allowed_hosts"] = [*settings.api_allowed_hosts, host]
+    settings = settings.model_copy(update=update)
+    supervisor = Supervisor(units, settings, token, say=lambda line: out.print(escape(line)))
+    for unit in units:
+        what = "production API" if unit.name == API else unit.name
+        out.print(f"{what}: {unit.url}")
+    for skip in skipped:
+        out.print(escape(f"{skip.name}: not started: {skip.reason}"))
+    where = "SPARKLE_API_TOKEN" if settings.api_token else str(token_file(settings))
+    out.print(f"token: {where}   logs: {supervisor.log_dir}")
+    try:
+        supervisor.start()
+    except ConfigError as exc:
+        fail(exc, 1)
+    except KeyboardInterrupt:
+        out.print("stopped")
+        raise typer.Exit(130) from None
+    pids = ", ".join(f"{name} {pid}" for name, pid in supervisor.pids().items())
+    out.print(f"ready ({pids}); Ctrl-C stops them all")
+    try:
+        supervisor.serve_forever()
+    except KeyboardInterrupt:
+        out.print("stopping")
+        supervisor.stop()
+        out.print("stopped")
+        raise typer.Exit(0) from None
+
+
+@tools_app.command("list")
+def tools_list(ctx: typer.Context) -> None:
+    """Each tool: its URL, its backends (the default first) and where each runs."""
+    from ..catalog.tool_specs import TOOL_IDS, load_tool_spec
+    from ..catalog.where import load_catalog
+
+    settings = state_of(ctx).settings()
+    catalog = load_catalog(settings)
+    for tool in TOOL_IDS:
+        spec = load_tool_spec(tool)
+        out.print(f"[bold]{tool}[/bold]  {catalog.tools[tool]}  ({spec.title})")
+        for backend in sorted(spec.backends, key=lambda b: not b.default):
+            where = catalog.backends.get(backend.name, "local")
+            if backend.kind == "planner":
+                where = "local"
+            flags = [f for f, on in (("default", backend.default), ("gpu", backend.gpu)) if on]
+            flags += ["not built yet"] if backend.planned else []
+            out.print(escape(f"  {backend.name:<22} {where:<7} {', '.join(flags)}"))
+
+
+@tools_app.command("status")
+def tools_status(ctx: typer.Context) -> None:
+    """Ask each tool at its catalog URL: up or not, and which backends are ready (what is
+    missing for the others). Exits 1 when a tool does not answer."""
+    import httpx
+
+    from ..catalog.tool_specs import TOOL_IDS
+    from ..catalog.where import load_catalog
+    from ..tokens import api_token
+
+    settings = state_of(ctx).settings()
+    catalog = load_catalog(settings)
+    headers = {"Authorization": f"Bearer {api_token(settings)}"}
+    down = 0
+    for tool in TOOL_IDS:
+        url = catalog.tools[tool]
+        try:
+            answer = httpx.get(f"{url}/ready", headers=headers, timeout=5.0, trust_env=False)
+        except httpx.HTTPError as exc:
+            out.print(f"[bold]{tool}[/bold]  {url}  [red]down[/red] ({type(exc).__name__})")
+            down += 1
+            continue
+        if answer.status_code != 200:
+            out.print(f"[bold]{tool}[/bold]  {url}  [red]HTTP {answer.status_code}[/red]")
+            down += 1
+            continue
+        ready = answer.json()
+        out.print(f"[bold]{tool}[/bold]  {url}  [green]up[/green]")
+        for row in ready["backends"]:
+            state = "ready" if row["ready"] else "not ready: " + "; ".join(row["missing"])
+            out.print(escape(f"  {row['name']:<22} {state}"))
+    if down:
+        raise typer.Exit(1)

@@ -12,6 +12,8 @@ Each request passes one guard (a plain ASGI middleware) before any route:
   `Authorization: Bearer <token>`, compared in constant time, else 401; GET routes under
   a `signable` prefix also accept `?expires=...&sig=...` (an HMAC of path and expiry keyed
   by the token) so a browser can fetch media and the event stream;
+- a POST body labelled a form (curl -d's default) or not labelled that starts with `{`
+  is read as JSON;
 - a body over `api_max_body_bytes` (on a `bulk` route, a tool's POST /render of step
   files: `tool_max_body_bytes`) is refused with 413 (by its Content-Length, and by
   counting when it is chunked).
@@ -104,6 +106,8 @@ class Guard:
             await JSONResponse(body(kind, text), status)(scope, receive, send_with_id)
             return
         seen, cap = 0, self.cap(scope)
+        if scope["method"] == "POST" and headers.get("content-type", FORM).startswith(FORM):
+            scope, receive = await as_json(scope, receive)
 
         async def counted() -> Message:
             nonlocal seen
@@ -144,6 +148,30 @@ class Guard:
             if expires or sig:
                 return 401, "BadSignature", "the signed URL is expired, altered or for another path"
         return 401, "Unauthorized", "send Authorization: Bearer <token> ($SPARKLE_HOME/api_token)"
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+async def as_json(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """`curl -d '{...}'` sends JSON labelled as a form (or unlabelled): a POST body that
+    starts with `{` is relabelled `application/json`, so the route reads it as JSON. The
+    first chunk read to look is handed on unchanged."""
+    first = await receive()
+    chunk = first.get("body", b"") if first["type"] == "http.request" else b""
+    if chunk.lstrip()[:1] == b"{":
+        kept = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
+        scope = {**scope, "headers": [*kept, (b"content-type", b"application/json")]}
+    replayed = False
+
+    async def again() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return first
+        return await receive()
+
+    return scope, again
 
 
 def _field(error: dict[str, Any]) -> str:

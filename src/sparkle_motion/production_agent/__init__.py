@@ -224,7 +224,7 @@ def run_status(run_id: str, *, settings: Settings | None = None) -> RunStatusVie
         row = _row(runs, run_id)
         store = open_artifact_store(settings, scan=False)
         try:
-            return status_view(runs, store, row)
+            return status_view(runs, store, row, settings=settings)
         finally:
             store.close()
 

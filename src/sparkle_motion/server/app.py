@@ -150,12 +150,12 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "control": view.control,
             "owner": {"pid": view.owner_pid, "host": view.owner_host, "alive": view.owner_alive},
             "steps_by_stage": view.steps_by_stage,
-            "failures": view.failures,
+            "failures": scrub(view.failures, host_prefixes(settings)),
             "reviews": [
                 {
                     "interrupt_id": r.interrupt_id,
                     "gate": r.gate,
-                    "message": r.message,
+                    "message": scrub(r.message, host_prefixes(settings)),  # names the plan file
                     "keyframes": list(r.keyframes),
                     "answered": r.answered,
                 }
@@ -171,6 +171,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
                     "finished_at": r.finished_at,
                     "duration_s": r.duration_s,
                     "adapter": r.adapter,
+                    "served_by": r.served_by,
                     "seed": r.seed,
                 }
                 for r in records

@@ -12,6 +12,8 @@ entry).
                     its input files), a tar archive out (the outputs; catalog/wire.py)
     POST /release   {backend?}: drop loaded models (adapters with `unload()`), give the GPU
                     lease back (a seam until adapters/gpu.py lands)
+    POST /agent     {request}: the tool's own ADK agent (built at start-up) answers a
+                    request in words by calling the tool (tools/agent.py)
     GET  /health    open;  GET /openapi.json  behind the token like every other route
 
 Behind `http.app.create_app`'s guard (token, Host, body cap, typed JSON errors). Every
@@ -34,12 +36,15 @@ from starlette.background import BackgroundTask
 from ..catalog.tool_specs import ToolSpec, load_tool_spec
 from ..catalog.wire import CONTENT_TYPE
 from ..config import Settings
-from ..errors import SparkleMotionError, StageError
+from ..errors import RunRequestError, SparkleMotionError, StageError
 from ..http.app import create_app
 from ..http.errors import body_of, status_of
 from . import script
+from .agent import ToolAgent, script_function, stage_function
 from .backends import Backends, backend_spec
 from .models import (
+    AgentRequest,
+    AgentResponse,
     ReadyResponse,
     ReleaseRequest,
     ReleaseResponse,
@@ -83,9 +88,37 @@ def create_tool_app(tool_id: str, settings: Settings, *, token: str | None = Non
     app.state.spec = spec
     if spec.stage == SCRIPT_STAGE:
         _script_routes(app, spec)
+        function = script_function(spec, settings)
     else:
-        _stage_routes(app, spec, Backends(spec, settings))
+        backends = Backends(spec, settings)
+        _stage_routes(app, spec, backends)
+        function = stage_function(backends, settings)
+    _agent_route(app, ToolAgent(spec, function, settings))
     return app
+
+
+def _agent_route(app: FastAPI, agent: ToolAgent) -> None:
+    app.state.agent = agent
+
+    @app.post("/agent", response_model=AgentResponse, responses=ERROR_RESPONSES)
+    async def ask(body: AgentRequest) -> Any:
+        answer = await run_in_threadpool(agent.ask, body.request)
+        said = {"model": agent.model, "answer": answer.text, "calls": answer.calls}
+        problem = answer.error()
+        if problem is not None:
+            status, content = problem
+            content["error"].pop("status", None)
+            return JSONResponse({**content, "agent": said}, status)
+        if not answer.calls:
+            refused = body_of(RunRequestError(f"request: {answer.text}", field="request"))
+            return JSONResponse({**refused, "agent": said}, 422)
+        return AgentResponse(
+            tool=agent.spec.id,
+            model=agent.model,
+            request=body.request,
+            calls=answer.calls,
+            answer=answer.text,
+        )
 
 
 def _stage_routes(app: FastAPI, spec: ToolSpec, backends: Backends) -> None:

@@ -104,3 +104,25 @@ class ReleaseResponse(_Body):
     backends: list[str]  # the backends asked to release
     unloaded: list[str]  # those that had a loaded state and dropped it
     gpu_lease: str  # what happened to the GPU lease
+
+
+class AgentRequest(_Body):
+    request: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="What to do, in words: `render image.kf-003 of run run-5b1c with sdxl`.",
+    )
+
+
+class AgentCall(_Body):
+    name: str
+    args: dict[str, Any]
+    response: dict[str, Any]
+
+
+class AgentResponse(_Body):
+    tool: str
+    model: str  # the agent's model
+    request: str
+    calls: list[AgentCall]  # the tool calls the agent made, with what each answered
+    answer: str  # the agent's last words

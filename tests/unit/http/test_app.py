@@ -120,6 +120,35 @@ def test_a_body_over_the_cap_is_refused(client):
     assert chunked.status_code == 413
 
 
+def test_json_sent_as_curl_d_sends_it_is_read_as_json(client):
+    form = {"Content-Type": "application/x-www-form-urlencoded", **AUTH}
+    answer = client.post("/echo", content=b'  {"name": "whale"}', headers=form)
+    assert answer.status_code == 200 and answer.json() == {"name": "whale"}
+    unlabelled = client.post("/echo", content=b'{"name": "kite"}', headers=AUTH)
+    assert unlabelled.json() == {"name": "kite"}
+    real_form = client.post("/echo", content=b"name=whale", headers=form)  # not JSON: a 422
+    assert real_form.status_code == 422 and real_form.json()["error"]["field"] == "body"
+    over = client.post("/echo", content=b'{"name": "' + b"x" * 5000 + b'"}', headers=form)
+    assert over.status_code == 413  # still counted against the cap
+
+
+def test_a_bulk_route_has_the_tool_cap(tmp_path):
+    app = create_app(
+        make_settings(api_max_body_bytes=2048, tool_max_body_bytes=8192),
+        title="tool",
+        bulk=("/render",),
+        token=TOKEN,
+    )
+
+    @app.post("/render")
+    async def render(request: Request) -> dict:
+        return {"bytes": len(await request.body())}
+
+    client = TestClient(app, base_url="http://127.0.0.1")
+    assert client.post("/render", content=b"x" * 6000, headers=AUTH).json() == {"bytes": 6000}
+    assert client.post("/render", content=b"x" * 9000, headers=AUTH).status_code == 413
+
+
 def test_errors_are_typed_json_naming_the_field(client):
     invalid = client.post("/echo", json={"name": 3, "extra": 1}, headers=AUTH)
     assert invalid.status_code == 422 and invalid.json()["error"]["field"] == "name"
