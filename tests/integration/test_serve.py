@@ -178,18 +178,24 @@ def test_a_film_over_http_rendered_by_the_tool_processes(served):
         assert record["served_by"] == expected, record["step_id"]
 
 
+def rendering_in(root: Path, pid: int) -> bool:
+    """Process `pid`'s POST /render is inside its adapter now: its scratch folder
+    (`<host>-<pid>-<start>/render-*`) has the work folder and no answer yet."""
+    for folder in (root / "runs" / ".scratch").glob(f"*-{pid}-*/render-*"):
+        if (folder / "work").is_dir() and not (folder / "response.tar").exists():
+            return True
+    return False
+
+
 def test_a_tool_killed_mid_stage_is_restarted_and_the_run_finishes(served):
     plan = small_plan("short.json", width=WIDTH * 2, height=HEIGHT * 2)  # new keys: renders
     victim = served.pids["videos_wan"]
     with served.client() as client:
         assert client.post("/invoke", json={"plan": plan, "run_id": "served-kill"}).is_success
         deadline = time.monotonic() + 120
-        while True:  # the first clip is rendering: its tool dies under it
-            steps = records(served, "served-kill")
-            if any(r["stage"] == "video" and r["status"] == "running" for r in steps.values()):
-                break
-            assert time.monotonic() < deadline, steps
-            time.sleep(0.05)
+        while not rendering_in(served.root, victim):  # a clip is rendering: its tool dies
+            assert time.monotonic() < deadline, records(served, "served-kill")
+            time.sleep(0.02)
         os.killpg(victim, signal.SIGKILL)
     status = finish(served, "served-kill")
     assert status["status"] == "succeeded", status

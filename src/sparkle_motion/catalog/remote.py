@@ -5,14 +5,19 @@ rendered, and a step rendered in one place is reused in the other.
 
 `run` sends the step and its input files to the tool's POST /render in one archive and
 returns the files of the archive that comes back (catalog/wire.py); the engine publishes
-them and records the step as for any adapter. A tool that does not answer (starting, or
-restarted by `sparkle-motion serve` after it died) is waited for up to `tool_wait_s`,
-then the step fails as transient, so the engine's retries take it from there. A tool's
-typed error comes back as the same error class (a 503 MissingWeightsError stays one).
+them and records the step as for any adapter. A tool that does not take the connection
+(starting, or restarted by `sparkle-motion serve` after it died) is waited for up to
+`tool_wait_s`. While a step renders, a dropped connection (the tool died under it) is a
+transient error: the engine's next attempt waits for the tool to come back. Before a step
+is keyed the tool is asked its backend's identity; a tool still down after the wait fails
+that step unkeyed (nothing ran: `resume` tries it again) and a dry run reports it. A
+tool's typed error comes back as the same error class (a 503 MissingWeightsError stays
+one); a tool whose backend changed version since the step was keyed is refused.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -38,15 +43,32 @@ from .where import Placement
 from .wire import CONTENT_TYPE, REQUEST, RESPONSE, WireError, read_archive, write_archive
 
 POLL_S = 0.25
+DOWN_S = 30.0  # a tool that did not answer within tool_wait_s is not waited for again so soon
 TIMEOUT = httpx.Timeout(connect=5.0, read=None, write=600.0, pool=60.0)
+# no read timeout (a step may render for many minutes), so TCP keepalive finds a tool
+# whose machine went away: about 30 s idle, then 6 probes 10 s apart
+KEEPALIVE = [
+    (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),
+    *(
+        [
+            (socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 30),
+            (socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 10),
+            (socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 6),
+        ]
+        if hasattr(socket, "TCP_KEEPIDLE")
+        else []
+    ),
+]
 
 
 def _error_of(response: httpx.Response, tool: str, step_id: str) -> StageError:
     """The tool's typed error (same class when it is one of our stage errors)."""
     try:
-        detail = response.json().get("error") or {}
+        body = response.json()
     except ValueError:
-        detail = {}
+        body = None
+    detail = body.get("error") if isinstance(body, dict) else None
+    detail = detail if isinstance(detail, dict) else {}
     kind = detail.get("type") or "HTTPError"
     message = f"{tool}: {detail.get('message') or response.text[:300]}"
     cls = getattr(error_types, kind, None)
@@ -65,6 +87,7 @@ class RemoteAdapter:
         self.name, self.tool, self.url = placement.backend, placement.tool, placement.url
         self.settings, self._token = settings, token
         self._info: dict[str, Any] | None = None
+        self._down: tuple[float, TransientStageError] | None = None  # until when, why
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -83,16 +106,26 @@ class RemoteAdapter:
             headers={"Authorization": f"Bearer {self._token}"},
             timeout=options.pop("timeout", TIMEOUT),
             trust_env=False,  # a localhost tool is never reached through a proxy
+            transport=httpx.HTTPTransport(socket_options=KEEPALIVE),
             **options,
         )
 
     def info(self) -> dict[str, Any]:
-        """The backend's row of the tool's GET /ready (read once; a tool that is down is
-        waited for)."""
+        """The backend's row of the tool's GET /ready: what the step key names (version,
+        model id) comes from the process that renders. Read once per process; a tool that
+        is down is waited for (`tool_wait_s`), and after that not again for DOWN_S: a dry
+        run over many steps says "does not answer" once, not once per step."""
         with self._lock:
             if self._info is not None:
                 return self._info
-            row: dict[str, Any] = self._wait_for(self._read_info, down=(httpx.TransportError,))
+            if self._down is not None and time.monotonic() < self._down[0]:
+                raise self._down[1]
+            try:
+                row: dict[str, Any] = self._wait_for(self._read_info, down=(httpx.TransportError,))
+            except TransientStageError as exc:
+                self._down = (time.monotonic() + DOWN_S, exc)
+                raise
+            self._down = None
             if row.get("ready"):  # a backend not ready yet is asked again next time
                 self._info = row
             return row
@@ -128,7 +161,9 @@ class RemoteAdapter:
 
     @property
     def concurrent(self) -> bool:
-        return bool(self.info().get("concurrent"))
+        """Only once the tool said so (asked when a step is keyed): never a network wait
+        to decide how to schedule."""
+        return bool(self._info and self._info.get("concurrent"))
 
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
         """The backend's own estimate when it imports here (no model loads for it), else
@@ -254,6 +289,17 @@ class RemoteAdapter:
             raise PermanentStageError(
                 f"{self.tool} answered for {head.get('backend')}/{head.get('step_id')}, "
                 f"not {self.name}/{step_id}",
+                step_id=step_id,
+            )
+        keyed = (self.version, self.model_id)
+        rendered = (head.get("version"), head.get("model_id"))
+        if rendered != keyed:
+            with self._lock:
+                self._info = None  # the next step is keyed with what the tool runs now
+            raise PermanentStageError(
+                f"{self.tool} rendered {step_id} with {self.name} {rendered[0]} "
+                f"(model {rendered[1]}), but the step was keyed for {keyed[0]} (model "
+                f"{keyed[1]}): the tool changed under the run; resume it to key it again",
                 step_id=step_id,
             )
         produced = []

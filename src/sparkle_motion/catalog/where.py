@@ -39,12 +39,26 @@ class Catalog(BaseModel):
         unknown = sorted(set(tools) - set(TOOL_IDS))
         if unknown:
             raise ValueError(f"not tools: {unknown} (tools: {', '.join(TOOL_IDS)})")
+        missing = [t for t in TOOL_IDS if t not in tools]
+        if missing:
+            raise ValueError(f"every tool needs its URL; missing: {', '.join(missing)}")
+        seen: dict[tuple[str, int], str] = {}
         for tool, url in tools.items():
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"{tool}: want http(s)://host[:port], got {url!r}")
             if parts.path not in ("", "/") or parts.query or parts.fragment:
                 raise ValueError(f"{tool}: a base URL has no path or query, got {url!r}")
+            if parts.username or parts.password:
+                raise ValueError(f"{tool}: no user or password in the URL (the token is sent)")
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+            except ValueError:
+                raise ValueError(f"{tool}: not a port in {url!r}") from None
+            where = (parts.hostname, port)
+            if where in seen:
+                raise ValueError(f"{tool} and {seen[where]} both at {parts.hostname}:{port}")
+            seen[where] = tool
         return {t: u.rstrip("/") for t, u in tools.items()}
 
     @model_validator(mode="after")
@@ -126,9 +140,10 @@ def placement(backend: str, settings: Settings) -> Placement:
     return Placement(backend, None, None)
 
 
-def local_url(url: str) -> int | None:
-    """The port of a tool URL `serve` starts on this host, None for one it must not start."""
+def local_url(url: str) -> tuple[str, int] | None:
+    """Where `serve` binds a tool URL on this host (address, port); None for one it must
+    not start (another host, or https, which a local uvicorn does not serve)."""
     parts = urlsplit(url)
     if parts.hostname not in LOCAL_HOSTS or parts.scheme != "http":
         return None
-    return parts.port or 80
+    return ("::1" if parts.hostname == "::1" else "127.0.0.1"), parts.port or 80

@@ -3,8 +3,8 @@ on another machine: one tar archive each way, streamed through files, never held
 
     request   request.json  {backend, run_id, step, context, upstream, inputs: {ref: member}}
               inputs/<n>    the file of each input reference the step reads
-    response  outputs.json  {tool, backend, step_id, outputs: [{name, member, sha256,
-                            mime_type, artifact_type, metadata}]}
+    response  outputs.json  {tool, backend, version, model_id, step_id, outputs: [{name,
+                            member, sha256, mime_type, artifact_type, metadata}]}
               outputs/<n>   each output file
 
 The caller publishes the outputs itself (with its own step key), so the tool needs no
@@ -63,7 +63,7 @@ def read_archive(
     try:
         with tarfile.open(fileobj=source, mode="r|") as tar:
             for info in tar:
-                if not info.isfile():
+                if info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE) or info.issparse():
                     raise WireError(f"{info.name!r}: only regular files may be sent")
                 total += info.size
                 if total > max_bytes:

@@ -91,9 +91,9 @@ def serve(
         supervisor.serve_forever()
     except KeyboardInterrupt:
         out.print("stopping")
+    finally:  # whatever ends the watch, no process is left behind
         supervisor.stop()
-        out.print("stopped")
-        raise typer.Exit(0) from None
+    out.print("stopped")
 
 
 @tools_app.command("list")

@@ -18,14 +18,16 @@ Each request passes one guard (a plain ASGI middleware) before any route:
   files: `tool_max_body_bytes`) is refused with 413 (by its Content-Length, and by
   counting when it is chunked).
 Errors are `{"error": {"type", "message", "field"}}`: our typed errors with their status
-(http/errors.py), FastAPI's validation errors as 422 naming the field, anything else a
-500 naming only the request id.
+(http/errors.py), FastAPI's validation errors as 422 naming the field (a body that does
+not parse, as JSON, UTF-8 or multipart, names `body`), anything else a 500 naming only the
+request id.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -106,7 +108,8 @@ class Guard:
             await JSONResponse(body(kind, text), status)(scope, receive, send_with_id)
             return
         seen, cap = 0, self.cap(scope)
-        if scope["method"] == "POST" and headers.get("content-type", FORM).startswith(FORM):
+        label = headers.get("content-type", FORM).lower()
+        if scope["method"] == "POST" and label.startswith(FORM):
             scope, receive = await as_json(scope, receive)
 
         async def counted() -> Message:
@@ -174,9 +177,22 @@ async def as_json(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
     return scope, again
 
 
+# FastAPI's 400 for a JSON body it cannot decode (not UTF-8), said as what to fix
+UNPARSED = {"There was an error parsing the body": "not JSON in UTF-8"}
+
+
 def _field(error: dict[str, Any]) -> str:
+    if error.get("type") == "json_invalid":  # its loc ends in a byte offset, not a field
+        return "body"
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
     return ".".join(loc) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    ctx = error.get("ctx") or {}
+    if error.get("type") == "json_invalid" and "error" in ctx:
+        return f"JSON decode error: {ctx['error']} at byte {error['loc'][-1]}"
+    return str(error.get("msg", "invalid"))
 
 
 def create_app(
@@ -202,12 +218,15 @@ def create_app(
         errors = exc.errors()
         first = errors[0] if errors else {}
         field = _field(first)
-        message = f"{field}: {first.get('msg', 'invalid')}"
-        details = [{"field": _field(e), "message": str(e.get("msg"))} for e in errors[:20]]
+        message = f"{field}: {_message(first)}"
+        details = [{"field": _field(e), "message": _message(e)} for e in errors[:20]]
         return JSONResponse(body("RequestValidationError", message, field, issues=details), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI and Starlette's: a body they cannot parse
+            text = UNPARSED.get(str(exc.detail), str(exc.detail))
+            return JSONResponse(body("RequestValidationError", f"body: {text}", "body"), 422)
         kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
         return JSONResponse(body(kind, str(exc.detail)), exc.status_code)
 
@@ -223,7 +242,8 @@ def create_app(
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"ok": True, "service": title, "version": __version__}
+        # the pid lets a supervisor tell its own process from another on the port
+        return {"ok": True, "service": title, "version": __version__, "pid": os.getpid()}
 
     hosts = tuple(dict.fromkeys((*LOOPBACK, *settings.api_allowed_hosts)))
     app.add_middleware(

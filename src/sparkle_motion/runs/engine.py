@@ -356,6 +356,7 @@ class Engine:
         for step in ctx.plan.steps:
             try:
                 adapter = self.adapter_for(step, ctx)
+                model_id = adapter.model_id  # a tool's backend: asked of the tool
             except StageError as exc:  # report it; a dry run answers rather than fails
                 kind = str(exc.context.get("profile_key") or step.type)
                 name = str(exc.context.get("adapter") or "")
@@ -394,7 +395,7 @@ class Engine:
                     stage=STAGE_OF_STEP_TYPE[step.type],
                     step_type=step.type,
                     adapter=adapter.name,
-                    model_id=adapter.model_id,
+                    model_id=model_id,
                     cached=cached,
                     est_time_s=0.0 if cached else estimate.time_s,
                     est_peak_memory_mb=estimate.peak_memory_mb,

@@ -15,8 +15,9 @@ import os
 import pickle
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -84,12 +85,13 @@ class Supervisor:
             pickle.dump((unit.name, unit.host, unit.port, self.settings, self.token), popen.stdin)
         return popen, log
 
-    def healthy(self, unit: Unit) -> bool:
+    def healthy(self, unit: Unit, pid: int) -> bool:
+        """`unit.url/health` answers, from process `pid` (not another server on the port)."""
         try:
             answer = httpx.get(f"{unit.url}/health", timeout=2.0, trust_env=False)
-        except httpx.HTTPError:
+            return answer.status_code == 200 and answer.json().get("pid") == pid
+        except (httpx.HTTPError, ValueError, AttributeError):
             return False
-        return answer.status_code == 200
 
     def _tail(self, unit: Unit, lines: int = 12) -> str:
         try:
@@ -101,7 +103,7 @@ class Supervisor:
     def _wait_healthy(self, running: Running) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         unit = running.unit
-        while not self.healthy(unit):
+        while not self.healthy(unit, running.popen.pid):
             if running.popen.poll() is not None:
                 raise ConfigError(
                     f"{unit.name} exited with code {running.popen.returncode} while starting "
@@ -163,7 +165,12 @@ class Supervisor:
 
     def stop(self) -> None:
         """SIGTERM to every unit's process group (the API first: its runs stop before the
-        tools they call), then SIGKILL to whatever is left after the grace period."""
+        tools they call), then SIGKILL to whatever is left after the grace period. A second
+        Ctrl-C or SIGTERM meanwhile does not cut it short."""
+        with _signals_held():
+            self._stop()
+
+    def _stop(self) -> None:
         alive = [r for r in self.running.values() if r.popen.poll() is None]
         for running in alive:
             _signal_group(running.popen, signal.SIGTERM)
@@ -179,6 +186,20 @@ class Supervisor:
 
     def pids(self) -> dict[str, int]:
         return {name: r.popen.pid for name, r in self.running.items()}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored inside (only the main thread can change handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def _signal_group(popen: subprocess.Popen[bytes], sig: int) -> None:

@@ -59,10 +59,11 @@ def plan_units(
     skipped: list[Skipped] = []
     for tool in (t for t in TOOL_IDS if t in asked):
         url = catalog.tools[tool]
-        tool_port = local_url(url)
-        if tool_port is None:
+        bind = local_url(url)
+        if bind is None:
             skipped.append(Skipped(tool, f"served elsewhere: {url} (the catalog says so)"))
             continue
+        tool_host, tool_port = bind
         if tool_port == port:
             raise ConfigError(
                 f"{tool}: its catalog URL {url} takes the API's port {port}",
@@ -78,5 +79,5 @@ def plan_units(
                 )
                 continue
             python = str(own)
-        units.append(Unit(tool, "127.0.0.1", tool_port, python))
+        units.append(Unit(tool, tool_host, tool_port, python))
     return units, skipped

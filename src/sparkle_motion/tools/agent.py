@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..catalog.tool_specs import ToolSpec
 from ..config import Settings
 from ..errors import RunNotFoundError, RunRequestError, SparkleMotionError
@@ -46,6 +48,13 @@ class Answer:
             if isinstance(found, dict):
                 return int(found.get("status", 502)), {"error": found}
         return None
+
+
+def invalid(exc: ValidationError) -> RunRequestError:
+    """A request model's ValidationError as the typed 422 naming the field."""
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "request"
+    return RunRequestError(f"{field}: {first['msg']}", field=field)
 
 
 def _typed(exc: SparkleMotionError) -> dict[str, Any]:
@@ -111,6 +120,8 @@ def stage_function(backends: Backends, settings: Settings) -> Callable[..., dict
             answer = render_step(backends, body, settings)
         except SparkleMotionError as exc:
             return _typed(exc)
+        except ValidationError as exc:  # an argument the model made up (a bad backend name)
+            return _typed(invalid(exc))
         return answer.model_dump(mode="json")
 
     return render
@@ -125,6 +136,8 @@ def script_function(spec: ToolSpec, settings: Settings) -> Callable[..., dict[st
             return script.write_plan(spec, body, settings).model_dump(mode="json")
         except SparkleMotionError as exc:
             return _typed(exc)
+        except ValidationError as exc:  # a seed out of range, an idea too long
+            return _typed(invalid(exc))
 
     return write_plan
 

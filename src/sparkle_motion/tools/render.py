@@ -196,6 +196,8 @@ def render_archive(
             {
                 "tool": backends.spec.id,
                 "backend": backend.name,
+                "version": adapter.version,
+                "model_id": adapter.model_id,
                 "step_id": body.step.id,
                 "outputs": outputs,
             },

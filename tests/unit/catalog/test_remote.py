@@ -87,3 +87,53 @@ def test_a_cancelled_run_stops_waiting_at_once(tool, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         adapter.run(job(ctx, "image.kf-000", {}, tmp_path, cancel=cancel))
     assert time.monotonic() - started < 3
+
+
+def test_a_tool_found_down_is_not_waited_for_again_at_once(tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    adapter = remote(url, wait=0.4)
+    with pytest.raises(TransientStageError):
+        adapter.info()
+    started = time.monotonic()
+    with pytest.raises(TransientStageError, match="does not answer"):
+        adapter.version  # noqa: B018 - the property asks the tool
+    assert time.monotonic() - started < 0.2  # remembered, not waited for again
+
+
+def test_a_dry_run_reports_a_tool_that_is_down_instead_of_failing(tmp_path):
+    import shutil
+    import socket
+
+    import yaml
+
+    from sparkle_motion.production_agent.dry import dry_report
+    from sparkle_motion.resources import configs_dir
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    configs = tmp_path / "configs"
+    shutil.copytree(configs_dir(), configs)
+    catalog = yaml.safe_load((configs / "tool_registry.yaml").read_text())
+    catalog["tools"]["videos_wan"] = f"http://127.0.0.1:{port}"
+    catalog["backends"]["ffmpeg_motion"] = "remote"
+    (configs / "tool_registry.yaml").write_text(yaml.safe_dump(catalog))
+    settings = make_settings(
+        home=tmp_path / "home", configs_dir=configs, tool_wait_s=0.3, api_token=TOKEN
+    )
+    report = dry_report(small_plan("short.json"), "dry-down", settings)
+    assert [s.stage for s in report.steps if s.stage == "video"] == []
+    assert any("does not answer" in b.message for b in report.blockers), report.blockers
+
+
+def test_a_tool_whose_backend_changed_since_the_key_is_refused(tool, tmp_path):
+    ctx = context(small_plan("short.json"))
+    adapter = remote(tool.url)
+    adapter._info = {"name": "procedural_keyframes", "ready": True, "version": "0-old"}
+    with pytest.raises(PermanentStageError, match="changed under the run"):
+        adapter.run(job(ctx, "image.kf-000", {}, tmp_path))
+    assert adapter.version == ProceduralKeyframes.version  # asked again afterwards

@@ -53,6 +53,10 @@ def test_the_packaged_catalog_names_every_tool_and_every_served_backend():
         (lambda c: c["backends"].update(audio_mux="tool"), "<file>"),  # no tool serves it
         (lambda c: c["backends"].update(piper="elsewhere"), "backends.piper"),
         (lambda c: c.update(extra=1), "extra"),
+        (lambda c: c["tools"].pop("videos_wan"), "tools"),
+        (lambda c: c["tools"].update(videos_wan="http://127.0.0.1:7863"), "tools"),  # a clash
+        (lambda c: c["tools"].update(videos_wan="http://127.0.0.1:99999"), "tools"),
+        (lambda c: c["tools"].update(videos_wan="http://me:pw@gpu:7864"), "tools"),
     ],
 )
 def test_a_bad_catalog_is_a_config_error_naming_the_field(configs, change, field):
@@ -79,7 +83,11 @@ def test_placement_follows_the_file_and_the_served_tools(configs):
     assert placement("piper", served).url is None  # `local`
     assert placement("chatterbox", served).url is None  # its tool is not served
     assert placement("custom_handlers", served).url is None  # no tool serves it
-    assert local_url("http://gpu-box:7864") is None and local_url("http://localhost:9") == 9
+    assert local_url("http://gpu-box:7864") is None and local_url("http://localhost:9") == (
+        "127.0.0.1",
+        9,
+    )
+    assert local_url("http://[::1]:7863") == ("::1", 7863)
 
 
 def test_adapter_for_gives_the_transport_with_the_backends_identity_or_the_adapter_itself(

@@ -7,9 +7,10 @@ from __future__ import annotations
 import os
 import stat
 import time
+from typing import Annotated
 
 import pytest
-from fastapi import Request
+from fastapi import File, Request, UploadFile
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
@@ -78,7 +79,7 @@ def test_every_route_but_the_open_ones_needs_the_token(app, client):
 
 def test_the_open_routes_carry_no_run_data(client):
     health = client.get("/health")
-    assert health.status_code == 200 and set(health.json()) == {"ok", "service", "version"}
+    assert health.status_code == 200 and set(health.json()) == {"ok", "service", "version", "pid"}
 
 
 def test_signed_urls_work_for_their_path_until_they_expire(client):
@@ -167,6 +168,32 @@ def test_errors_are_typed_json_naming_the_field(client):
     assert rid in bug.json()["error"]["message"]
     missing = client.get("/nope", headers=AUTH)
     assert missing.status_code == 404 and missing.json()["error"]["type"] == "NotFound"
+
+
+def test_a_body_that_does_not_parse_is_a_422_naming_the_body(client, app):
+    """Found by tests/unit/http/test_openapi_fuzz.py: JSON that does not decode named its
+    byte offset as the field ("0"), and JSON that is not UTF-8 or a broken multipart body
+    was an untyped 400 naming nothing."""
+
+    @app.post("/upload")
+    def upload(file: Annotated[UploadFile, File()]) -> dict:
+        return {"name": file.filename}
+
+    json_label = {"Content-Type": "application/json", **AUTH}
+    for content in (b"", b"{", b'{"name": "x"', b"\xff\xfe", b'{"name": "\xff"}', b"[1, }"):
+        answer = client.post("/echo", content=content, headers=json_label)
+        error = answer.json()["error"]
+        assert answer.status_code == 422, (content, answer.text)
+        assert error["type"] == "RequestValidationError" and error["field"] == "body", content
+        assert error["message"].startswith("body: "), content
+    utf8 = client.post("/echo", content=b'{"name": "\xff"}', headers=AUTH)  # unlabelled
+    assert utf8.status_code == 422 and "UTF-8" in utf8.json()["error"]["message"]
+    broken = {"Content-Type": "multipart/form-data; boundary=x", **AUTH}
+    answer = client.post("/upload", content=b"--x\r\nnot a part", headers=broken)
+    assert answer.status_code == 422 and answer.json()["error"]["field"] == "body", answer.text
+    no_boundary = {"Content-Type": "multipart/form-data", **AUTH}
+    answer = client.post("/upload", content=b"--x\r\n", headers=no_boundary)
+    assert answer.status_code == 422 and answer.json()["error"]["field"] == "body", answer.text
 
 
 def test_request_ids_are_kept_when_sane(client):

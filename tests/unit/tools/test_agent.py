@@ -126,3 +126,12 @@ def test_what_the_agent_cannot_do_is_a_typed_error(settings, request_text, statu
         error = said.json()["error"]
         assert (error["type"], error["field"]) == (kind, field), error
         assert "agent" in said.json()  # what the agent did and said comes along
+
+
+def test_an_argument_out_of_range_is_a_422_naming_it(settings):
+    tool = client(script_agent, settings)
+    said = tool.post(
+        "/agent", json={"request": "write a plan, seed 99999999999: a whale"}, headers=AUTH
+    )
+    assert said.status_code == 422, said.text
+    assert said.json()["error"]["field"] == "seed"
