@@ -20,6 +20,7 @@ import binascii
 import contextlib
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Path, Query, Request, Response, UploadFile
@@ -27,7 +28,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from .. import production_agent as service
 from ..config import Settings
-from ..errors import ArtifactNotFoundError
+from ..errors import ArtifactNotFoundError, PlanError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
 from ..schemas import ArtifactRef
@@ -65,6 +66,19 @@ def shown(request: Request, ref: ArtifactRef, hidden: list[str]) -> dict[str, An
     return item
 
 
+def in_request(exc: PlanError) -> PlanError:
+    """A posted plan's error names the request's field: `plan.shots[1].duration_s`, not
+    the path inside the plan, as the checks of its inputs do."""
+
+    def named(path: str) -> str:
+        if path == "plan" or path.startswith("plan."):
+            return path
+        return f"plan.{path}" if path else "plan"
+
+    issues = [replace(i, path=named(i.path)) for i in exc.issues]
+    return type(exc)(issues, source=exc.source)
+
+
 def _reap(handle: service.RunHandle) -> None:
     """Wait for a run's child so it leaves no zombie; its outcome is in the run table."""
     with contextlib.suppress(BaseException):
@@ -96,24 +110,29 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
     def invoke(
         body: InvokeRequest, request: Request, response: Response, settings: SettingsDep
     ) -> dict[str, Any]:
-        if body.plan is not None:
-            check_plan_inputs(body.plan, settings)
         run_id = body.run_id or service.new_run_id()
         source: Any = body.plan
         if body.idea is not None:  # an idea over the network is prose, never a path or a plan
             source = service.plan_source(
                 body.idea, run_id=run_id, seed=body.seed, settings=settings, idea_only=True
             )
-        handle = service.start_run(
-            source,
-            profile=body.profile,
-            review=None if body.review is None else list(body.review),
-            run_id=run_id,
-            dry=body.mode == "dry",
-            wait=False,
-            seed=body.seed,
-            settings=settings,
-        )
+        try:
+            if body.plan is not None:
+                check_plan_inputs(body.plan, settings)
+            handle = service.start_run(
+                source,
+                profile=body.profile,
+                review=None if body.review is None else list(body.review),
+                run_id=run_id,
+                dry=body.mode == "dry",
+                wait=False,
+                seed=body.seed,
+                settings=settings,
+            )
+        except PlanError as exc:
+            if body.plan is None:  # the plan written from an idea: not a field of the request
+                raise
+            raise in_request(exc) from None
         if handle.report is not None:  # a dry run answers at once: 200 with its report
             response.status_code = 200
             return {

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..schemas.common import RUN_ID_PATTERN
+from ..schemas.common import RUN_ID_PATTERN, NonEmptyText
 
 RUN_ID = f"^{RUN_ID_PATTERN}$"
 
@@ -18,7 +18,8 @@ class Strict(BaseModel):
 class InvokeRequest(Strict):
     """Start a run from an idea or a plan (exactly one)."""
 
-    idea: str | None = Field(None, min_length=1, max_length=2000)
+    # printable and visible, as the plan written from it must be: else a 422 naming `idea`
+    idea: NonEmptyText | None = Field(None, min_length=1, max_length=2000)
     plan: dict[str, Any] | None = None
     profile: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,48}$")
     review: list[Literal["script", "keyframes"]] | None = None

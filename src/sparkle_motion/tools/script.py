@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import importlib.util
 
+from pydantic import TypeAdapter, ValidationError
+
 from .. import adk_factory
 from ..catalog.tool_specs import BackendSpec, ToolSpec
 from ..config import Settings
-from ..errors import AdkAgentLifecycleError, MissingAdkSdkError, MissingDependencyError
+from ..errors import (
+    AdkAgentLifecycleError,
+    MissingAdkSdkError,
+    MissingDependencyError,
+    RunRequestError,
+)
+from ..schemas.common import NonEmptyText
 from ..script_agent import TOOL_NAME, generate_plan
 from .backends import backend_spec
 from .models import BackendState, ScriptInvokeRequest, ScriptInvokeResponse
 
 OFFLINE = "offline_planner"
 LLM = "llm"
+IDEA: TypeAdapter[str] = TypeAdapter(NonEmptyText)
 
 
 def configured_backend(settings: Settings) -> str:
@@ -65,9 +74,19 @@ def state(backend: BackendSpec, settings: Settings) -> BackendState:
     )
 
 
+def checked_idea(idea: str) -> str:
+    """The idea as the plan written from it must be: printable (tab and newline allowed)
+    and visible, else a 422 naming `idea` (not the plan field it would have become)."""
+    try:
+        return IDEA.validate_python(idea)
+    except ValidationError as exc:
+        raise RunRequestError(exc.errors()[0]["msg"], field="idea") from None
+
+
 def write_plan(
     spec: ToolSpec, body: ScriptInvokeRequest, settings: Settings
 ) -> ScriptInvokeResponse:
+    idea = checked_idea(body.idea)
     name = body.backend or configured_backend(settings)
     backend = backend_spec(spec, name)  # 422 naming `backend` for one the tool does not list
     gaps = missing(backend, settings)
@@ -76,7 +95,7 @@ def write_plan(
             f"backend {name!r}: {'; '.join(gaps)}", context={"backend": name}
         )
     model = adk_factory.OFFLINE_MODEL if name == OFFLINE else None
-    result = generate_plan(body.idea, model=model, seed=body.seed, settings=settings, publish=False)
+    result = generate_plan(idea, model=model, seed=body.seed, settings=settings, publish=False)
     answered = OFFLINE if result.model.split(" ")[0] == adk_factory.OFFLINE_MODEL else LLM
     return ScriptInvokeResponse(
         tool=spec.id,

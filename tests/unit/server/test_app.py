@@ -165,6 +165,29 @@ def test_bad_requests_name_the_field(api):
     assert extra.status_code == 422 and extra.json()["error"]["field"] == "force"
 
 
+def test_an_idea_or_a_plan_that_breaks_the_rules_names_its_field_in_the_request(api):
+    """Found by tests/unit/http/test_openapi_fuzz.py: an idea with a control character was a
+    422 naming `description` and a blank one `<idea>` (fields of the plan written from it);
+    a plan's own errors named their path inside the plan (`id`), not the request's field."""
+    _, client, _ = api
+    for idea, rule in (("a cat\x00", "control character"), (" \u200b", "visible")):
+        answer = client.post("/invoke", json={"idea": idea, "mode": "dry"}, headers=AUTH)
+        error = answer.json()["error"]
+        assert answer.status_code == 422 and error["field"] == "idea", answer.text
+        assert rule in error["message"]
+    plan = small_plan("short.json")
+    del plan["id"]
+    plan["shots"][1]["duration_s"] = -1
+    answer = client.post("/invoke", json={"plan": plan, "mode": "dry"}, headers=AUTH)
+    error = answer.json()["error"]
+    assert answer.status_code == 422 and error["field"] == "plan.id", answer.text
+    assert error["message"].startswith("plan.id: ")
+    assert all(i["path"].startswith("plan.") for i in error["issues"]), error["issues"]
+    assert "plan.shots[1].duration_s" in [i["path"] for i in error["issues"]]
+    rooted = client.post("/invoke", json={"plan": {"x": 1}, "mode": "dry"}, headers=AUTH)
+    assert rooted.status_code == 422 and rooted.json()["error"]["field"].startswith("plan")
+
+
 @hsettings(
     max_examples=25,
     derandomize=True,

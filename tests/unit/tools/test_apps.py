@@ -346,6 +346,23 @@ def test_the_script_tool_writes_the_plan_the_script_agent_writes(apps, settings)
     assert released["unloaded"] == ["offline_planner", "llm"]
 
 
+def test_an_idea_the_plan_rules_refuse_is_a_422_naming_idea(apps):
+    """Found by tests/unit/http/test_openapi_fuzz.py: an idea holding a control character
+    was a 422 naming `description` (the written plan's field), a blank one `<idea>`; the
+    request's field is `idea`, through /invoke and through the agent's write_plan call."""
+    _, client = apps["script_agent"]
+    for idea, rule in (("a whale\x1b", "control character"), ("\u200b \t", "visible")):
+        answer = client.post("/invoke", json={"idea": idea}, headers=AUTH)
+        error = answer.json()["error"]
+        assert answer.status_code == 422 and error["field"] == "idea", answer.text
+        assert error["type"] == "RunRequestError" and rule in error["message"]
+        asked = client.post("/agent", json={"request": idea}, headers=AUTH)
+        assert asked.status_code == 422 and asked.json()["error"]["field"] == "idea", asked.text
+        assert [set(c["args"]) for c in asked.json()["agent"]["calls"]] == [{"idea"}]
+    fine = client.post("/invoke", json={"idea": "a whale\tsings\n"}, headers=AUTH)
+    assert fine.status_code == 200, fine.text
+
+
 def test_a_tool_module_builds_its_app_lazily(monkeypatch, tmp_path):
     from sparkle_motion.tools import videos_wan
 
