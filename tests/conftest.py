@@ -45,6 +45,15 @@ def _no_heartbeat_after_the_test():
     HEARTBEAT.reset()
 
 
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """The tiny random-weight pipelines (`sparkle-motion models make-tiny`), built once per
+    test session (about 3 s): the `full` profile's real loading and inference code."""
+    from sparkle_motion.adapters.tiny_models import make_tiny
+
+    return make_tiny(tmp_path_factory.mktemp("tiny-models"), "test")
+
+
 @pytest.fixture
 def settings() -> Settings:
     """Defaults only: no process env, no .env, no settings file (state under the test's home)."""

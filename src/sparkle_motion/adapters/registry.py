@@ -17,6 +17,7 @@ from .base import Adapter
 
 BUILTIN: dict[str, str] = {
     "procedural_keyframes": "sparkle_motion.adapters.images.procedural:ProceduralKeyframes",
+    "sdxl": "sparkle_motion.adapters.images.sdxl:SdxlKeyframes",
     "piper": "sparkle_motion.adapters.tts.preview:PreviewTTS",
     "espeak": "sparkle_motion.adapters.tts.preview:EspeakTTS",
     "ffmpeg_motion": "sparkle_motion.adapters.video.ffmpeg_motion:FfmpegMotion",

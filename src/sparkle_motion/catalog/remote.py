@@ -165,6 +165,26 @@ class RemoteAdapter:
         to decide how to schedule."""
         return bool(self._info and self._info.get("concurrent"))
 
+    def preflight(self, profile: RenderProfile) -> None:
+        """Before anything renders: the tool says the backend is ready (weights there),
+        else the typed error carrying what it lacks."""
+        row = self.info()
+        if not row.get("ready"):
+            missing = "; ".join(row.get("missing") or []) or "it is not ready"
+            raise MissingDependencyError(
+                f"{self.tool} at {self.url}: backend {self.name!r} cannot run: {missing}",
+                context={"tool": self.tool, "backend": self.name},
+            )
+
+    def unload(self) -> None:
+        """The stage is over: the tool drops the backend's model and gives the GPU lease
+        back (POST /release), so the next GPU stage's tool can load."""
+        try:
+            with self._client(timeout=30.0) as client:
+                client.post("/release", json={"backend": self.name})
+        except httpx.HTTPError:
+            pass  # a tool that is gone holds nothing
+
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
         """The backend's own estimate when it imports here (no model loads for it), else
         its tool.yaml's cost hints: a dry run never needs the tool to be up."""

@@ -10,7 +10,7 @@ from typing import Any
 
 
 def _load_app() -> Any:
-    from . import artifacts, config, control, plan, review, runs, serve, workflows  # noqa: F401
+    from . import artifacts, config, control, models, plan, review, runs, serve, workflows  # noqa: F401
     from ._app import app
 
     return app

@@ -78,6 +78,11 @@ tools_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(tools_app, name="tools")
+models_app = typer.Typer(
+    help="Model weights: tiny random-weight pipelines for tests and benchmarks.",
+    no_args_is_help=True,
+)
+app.add_typer(models_app, name="models")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

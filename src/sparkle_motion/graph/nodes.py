@@ -71,6 +71,7 @@ def _script(run_id: str, node_input: Any) -> dict[str, Any]:
 
 
 def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
+    from ..runs.engine import preflight
     from ..runs.intake import prepare
     from ..runs.table import Runs
     from ..storage import open_database
@@ -83,6 +84,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
     if from_stage is not None:
         forced_stages(from_stage)  # ValueError naming the stages, before anything is recorded
     ctx, warnings = prepare(text, run_id=run_id, settings=settings)
+    preflight(ctx, env_of(run_id).engine_options()["adapter_for"])  # weights there, tools ready
     db = open_database(settings)
     try:
         runs = Runs(db)
@@ -163,7 +165,7 @@ def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStat
 
 def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
     from ..runs.controller import control_gate
-    from ..runs.engine import Engine
+    from ..runs.engine import Engine, release_models
     from ..runs.records import StepRecords
     from ..runs.retakes import apply_retakes, plan_seeds, retakes
     from ..runs.table import Runs
@@ -207,13 +209,16 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             **env.engine_options(),
         )
         try:
-            result = engine.execute(
-                ctx,
-                stages={stage},
-                outputs=outputs,
-                from_stage=state.get(STATE_FROM_STAGE),
-                gate=control_gate(runs, run_id),
-            )
+            try:
+                result = engine.execute(
+                    ctx,
+                    stages={stage},
+                    outputs=outputs,
+                    from_stage=state.get(STATE_FROM_STAGE),
+                    gate=control_gate(runs, run_id),
+                )
+            finally:  # models loaded for the stage go with it, however it ended
+                release_models(ctx, stage, engine.adapter_for)
         except BaseException as exc:
             # cut off (Ctrl-C, SIGTERM, a cancel): stopped and resumable; else it failed
             cut = isinstance(exc, SystemExit) or interrupted(exc)

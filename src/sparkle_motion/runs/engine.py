@@ -13,6 +13,7 @@ The ADK workflow graph drives this per stage (graph/nodes.py); this module knows
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -96,6 +97,50 @@ def _stage_batches(steps: list[Step]) -> list[list[Step]]:
         else:
             batches.append([step])
     return batches
+
+
+def preflight(ctx: RunContext, adapter_for: Callable[[Step, RunContext], Adapter]) -> None:
+    """Before anything renders: each backend the run's steps use that can tell (a
+    `preflight(profile)`: its weights are there, its tool says it is ready) is asked once;
+    the first that cannot run raises its typed error (MissingWeightsError naming the env
+    var, the path and the files). A step whose adapter is not even registered is left to
+    fail on its own, as it does today."""
+    asked: set[str] = set()
+    for step in ctx.plan.steps:
+        try:
+            adapter = adapter_for(step, ctx)
+        except StageError:
+            continue
+        if adapter.name in asked:
+            continue
+        asked.add(adapter.name)
+        check = getattr(adapter, "preflight", None)
+        if callable(check):
+            check(ctx.render_profile)
+
+
+def release_models(
+    ctx: RunContext, stage: str, adapter_for: Callable[[Step, RunContext], Adapter]
+) -> list[str]:
+    """The stage is over: each backend its steps used that holds a model (`unload()`) drops
+    it, so the next GPU stage can load (a tool's backend: its POST /release, which also
+    gives the GPU lease back). Returns the backends released; a failure to release is not
+    the run's failure."""
+    released: list[str] = []
+    for step in ctx.plan.steps:
+        if STAGE_OF_STEP_TYPE[step.type] != stage:
+            continue
+        try:
+            adapter = adapter_for(step, ctx)
+        except StageError:
+            continue
+        unload = getattr(adapter, "unload", None)
+        if adapter.name in released or not callable(unload):
+            continue
+        released.append(adapter.name)
+        with contextlib.suppress(Exception):
+            unload()
+    return released
 
 
 def upstream_ids(step: Step) -> list[str]:
@@ -353,10 +398,21 @@ class Engine:
         known: dict[str, list[ArtifactRef]] = {}  # step id -> its reused outputs, when known
         warnings = list(warnings or [])
         blockers: dict[tuple[str, str], PolicyWarning] = {}  # one per missing adapter
+        ready: dict[str, StageError | None] = {}  # adapter name -> its preflight's error
         for step in ctx.plan.steps:
             try:
                 adapter = self.adapter_for(step, ctx)
                 model_id = adapter.model_id  # a tool's backend: asked of the tool
+                if adapter.name not in ready:
+                    ready[adapter.name] = None
+                    check = getattr(adapter, "preflight", None)
+                    try:
+                        if callable(check):
+                            check(ctx.render_profile)
+                    except StageError as exc:
+                        ready[adapter.name] = exc
+                if ready[adapter.name] is not None:
+                    raise ready[adapter.name]  # type: ignore[misc]
             except StageError as exc:  # report it; a dry run answers rather than fails
                 kind = str(exc.context.get("profile_key") or step.type)
                 name = str(exc.context.get("adapter") or "")

@@ -14,7 +14,12 @@ import pytest
 from sparkle_motion.adapters.images.procedural import ProceduralKeyframes
 from sparkle_motion.catalog.remote import RemoteAdapter
 from sparkle_motion.catalog.where import Placement
-from sparkle_motion.errors import MissingDependencyError, PermanentStageError, TransientStageError
+from sparkle_motion.errors import (
+    MissingDependencyError,
+    MissingWeightsError,
+    PermanentStageError,
+    TransientStageError,
+)
 from sparkle_motion.subprocesses import CancelToken
 from sparkle_motion.tools import images_sdxl
 from tests.conftest import make_settings
@@ -51,8 +56,10 @@ def test_a_keyframe_over_the_transport_is_the_in_process_one(tool, tmp_path):
 
 def test_a_backend_the_tool_cannot_run_is_the_same_typed_error(tool, tmp_path):
     ctx = context(small_plan("short.json"))
-    with pytest.raises(MissingDependencyError, match="not built yet"):
+    with pytest.raises(MissingWeightsError, match="IMAGES_SDXL_MODEL is not set"):
         remote(tool.url, backend="sdxl").run(job(ctx, "image.kf-000", {}, tmp_path))
+    with pytest.raises(MissingDependencyError, match="cannot run"):  # asked before it renders
+        remote(tool.url, backend="sdxl").preflight(ctx.render_profile)
 
 
 def test_a_wrong_token_is_a_permanent_error_naming_the_401(tool, tmp_path):

@@ -65,8 +65,8 @@ GOOD = (REPO / "function_tools" / "images_sdxl" / "tool.yaml").read_text()
     ("edit", "field"),
     [
         (
-            lambda t: t.replace("    planned: true\n", "    default: true\n    planned: true\n"),
-            "<file>",
+            lambda t: t.replace("    gpu: true\n", "    default: true\n    gpu: true\n"),
+            "<file>",  # two defaults
         ),
         (lambda t: t + "colour: blue\n", "colour"),
         (lambda t: t.replace("stage: base_images", "stage: video"), "stage"),

@@ -110,7 +110,7 @@ def test_the_script_agent_writes_the_plan_invoke_writes(settings):
 @pytest.mark.parametrize(
     ("request_text", "status", "kind", "field"),
     [
-        (f"render image.kf-001 of run {RUN} with sdxl", 503, "MissingDependencyError", None),
+        (f"render image.kf-001 of run {RUN} with sdxl", 503, "MissingWeightsError", None),
         (f"render image.kf-001 of run {RUN} with painter", 422, "RunRequestError", "backend"),
         ("render image.kf-001 of run no-such-run", 404, "RunNotFoundError", None),
         (f"render image.kf-999 of run {RUN}", 422, "RunRequestError", "step_id"),

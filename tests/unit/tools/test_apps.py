@@ -25,11 +25,12 @@ from tests.support.media import HEIGHT, WIDTH, context, job, small_plan, step, s
 TOKEN = "tool-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NOT_BUILT = {
-    "images_sdxl": "sdxl",
     "videos_wan": "wan",
     "tts_chatterbox": "chatterbox",
     "lipsync_wav2lip": "wav2lip",
 }
+WITHOUT_WEIGHTS = {"images_sdxl": "sdxl"}  # built, but these settings name no weights
+UNREADY = {**NOT_BUILT, **WITHOUT_WEIGHTS}
 WEIGHTS_ENV = {
     "sdxl": "IMAGES_SDXL_MODEL",
     "wan": "VIDEOS_WAN_MODEL",
@@ -148,19 +149,20 @@ def test_ready_lists_every_backend_with_its_honest_state(apps, tool_id, home):
     spec = load_tool_spec(tool_id)
     assert [b["name"] for b in ready["backends"]] == [b.name for b in spec.backends]
     states = {b["name"]: b for b in ready["backends"]}
-    missing_one = NOT_BUILT.get(tool_id)
+    missing_one = UNREADY.get(tool_id)
     if missing_one is not None:
         state = states[missing_one]
-        assert state["registered"] is False and state["ready"] is False
-        assert state["weights_present"] is False
-        assert any("not built yet" in m for m in state["missing"])
+        built = tool_id in WITHOUT_WEIGHTS
+        assert state["registered"] is built and state["importable"] is built
+        assert state["ready"] is False and state["weights_present"] is False
+        assert any("not built yet" in m for m in state["missing"]) is not built
         assert any(WEIGHTS_ENV[missing_one] in m for m in state["missing"])
     for name, state in states.items():
         if name != missing_one and tool_id != "script_agent":
             assert state["ready"] is True and state["missing"] == [], state
     default = spec.default_backend.name
     assert ready["backend"] == default
-    assert ready["ready"] is (default not in NOT_BUILT.values())
+    assert ready["ready"] is (default not in UNREADY.values())
     if tool_id == "script_agent":  # the settings plan offline: the LLM says what it needs
         assert states["llm"]["ready"] is False
         assert "SCRIPT_AGENT_MODEL" in states["llm"]["missing"][0]
@@ -176,6 +178,17 @@ def test_invoke_on_a_backend_not_built_is_a_typed_503(apps, ctx, tool_id):
     error = answer.json()["error"]
     assert error["type"] == "MissingDependencyError" and error["backend"] == backend
     assert "not built yet" in error["message"] and error["transient"] is False
+
+
+@pytest.mark.parametrize("tool_id", sorted(WITHOUT_WEIGHTS))
+def test_invoke_on_a_backend_without_its_weights_is_a_typed_503(apps, ctx, tool_id):
+    _, client = apps[tool_id]
+    backend = WITHOUT_WEIGHTS[tool_id]
+    answer = client.post("/invoke", json=body(ctx, STEP_OF[tool_id], backend=backend), headers=AUTH)
+    assert answer.status_code == 503, answer.text
+    error = answer.json()["error"]
+    assert error["type"] == "MissingWeightsError" and error["backend"] == backend
+    assert WEIGHTS_ENV[backend] in error["message"] and error["transient"] is False
 
 
 @pytest.mark.parametrize("tool_id", sorted(STEP_OF))

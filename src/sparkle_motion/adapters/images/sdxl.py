@@ -1,0 +1,335 @@
+"""`sdxl`: keyframes with diffusers' StableDiffusionXLPipeline from local weights.
+
+Weights: `IMAGES_SDXL_MODEL` (a folder `save_pretrained` wrote: model_index.json, unet/,
+vae/, text_encoder/, text_encoder_2/, tokenizer/, tokenizer_2/, scheduler/), never a hub
+id; `IMAGES_SDXL_REFINER_MODEL` optionally (an img2img SDXL folder): the base denoises to
+`denoising_end` (default 0.8) and the refiner from there. On CUDA: fp16 (the `fp16` weight
+variant when the folder has it); on a CPU (the profile asks for cuda and there is none, or
+`cpu`): fp32, recorded as `cpu_fallback`.
+
+Each image: `torch.Generator(device).manual_seed(seed)`, seed = the step's seed (else
+`IMAGES_SDXL_SEED`, else 0) + the image's index; micro-conditioning `original_size` =
+`target_size` = (height, width), `crops_coords_top_left` = (0, 0); `prompt_2`,
+`negative_prompt`, `negative_prompt_2`, the sampler (`opts.sampler`), `opts.steps`
+(default 30) and `opts.cfg_scale` (default 5.0) from the step. The PNG's text chunk
+carries what made it (model id, seed, device, sampler, steps, size, guidance): the same
+seed gives the same bytes, so timings go only in the artifact's metadata.
+
+The pipeline is loaded once (`gpu_utils.model_context`) and kept for every keyframe of the
+stage until `unload()` (the stage's end, or the tool's POST /release).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from ...config import get_settings
+from ...errors import MissingWeightsError, PermanentStageError
+from ...schemas import ImageStep, RenderProfile, Step
+from ..base import Estimate, Output, StepJob
+from ..gpu_utils import inference, model_context
+
+PIPELINE_FILES = ("model_index.json", "unet", "vae", "text_encoder", "text_encoder_2", "scheduler")
+REFINER_FILES = ("model_index.json", "unet", "vae", "text_encoder_2", "scheduler")
+SAMPLERS = {
+    "euler": "EulerDiscreteScheduler",
+    "euler_a": "EulerAncestralDiscreteScheduler",
+    "dpmpp_2m": "DPMSolverMultistepScheduler",
+    "ddim": "DDIMScheduler",
+    "unipc": "UniPCMultistepScheduler",
+    "pndm": "PNDMScheduler",
+}
+DEFAULT_STEPS = 30
+DEFAULT_CFG = 5.0
+DEFAULT_HANDOFF = 0.8
+# seconds per denoising step at 1024x1024 (A100 fp16: about 0.06; this project's CPU: about
+# 105), scaled by pixels; see docs/PROFILES.md for where they come from
+SECONDS_PER_STEP = {"cuda": 0.06, "cpu": 105.0}
+
+
+def missing_files(folder: Path, needed: tuple[str, ...] = PIPELINE_FILES) -> list[str]:
+    return [name for name in needed if not (folder / name).exists()]
+
+
+def check_weights(setting: str, env: str, path: Path | None, needed: tuple[str, ...]) -> Path:
+    """The weights folder, or MissingWeightsError naming the env var, the path and the
+    files it lacks."""
+    if path is None:
+        raise MissingWeightsError(
+            f"{env} is not set: the {setting} weights are a local folder (never downloaded)",
+            context={"env": env},
+        )
+    folder = Path(path)
+    if not folder.is_dir():
+        raise MissingWeightsError(f"{env}={folder}: no such folder", context={"env": env})
+    lacking = missing_files(folder, needed)
+    if lacking:
+        raise MissingWeightsError(
+            f"{env}={folder}: missing {', '.join(lacking)} (a diffusers save_pretrained "
+            f"folder has {', '.join(needed)})",
+            context={"env": env, "missing": lacking},
+        )
+    return folder
+
+
+def model_id_of(folder: Path) -> str:
+    """`<folder name>@<hash of its configs>`: the weights' identity in step keys (configs,
+    not the gigabytes of weights, are hashed)."""
+    digest = hashlib.sha256()
+    for config in sorted(folder.glob("*.json")) + sorted(folder.glob("*/*config*.json")):
+        digest.update(config.relative_to(folder).as_posix().encode())
+        digest.update(config.read_bytes())
+    return f"{folder.name}@{digest.hexdigest()[:12]}"
+
+
+def device_for(profile: RenderProfile) -> tuple[str, bool]:
+    """(device, cpu_fallback): the profile's device when it is there, else the CPU."""
+    import torch
+
+    wanted = profile.device or "cpu"
+    if wanted.startswith("cuda") and not torch.cuda.is_available():
+        return "cpu", True
+    return wanted, False
+
+
+class SdxlKeyframes:
+    name = "sdxl"
+    version = "1"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: contextlib.ExitStack | None = None
+        self._key: tuple[Any, ...] | None = None
+        self.base: Any = None
+        self.refiner: Any = None
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    # ---------------------------------------------------------------- weights
+
+    @property
+    def model_id(self) -> str | None:
+        settings = get_settings()
+        if settings.images_sdxl_model is None or not Path(settings.images_sdxl_model).is_dir():
+            return None
+        found = model_id_of(Path(settings.images_sdxl_model))
+        refiner = settings.images_sdxl_refiner_model
+        if refiner is not None and Path(refiner).is_dir():
+            found += f"+{model_id_of(Path(refiner))}"
+        return found
+
+    def loaded(self) -> bool:
+        return self.base is not None
+
+    def preflight(self, profile: RenderProfile) -> None:
+        """Before anything renders (intake, a dry run): the weights folders are there with
+        the files a pipeline needs, else MissingWeightsError naming the env var, the path
+        and the files."""
+        settings = get_settings()
+        check_weights("SDXL", "IMAGES_SDXL_MODEL", settings.images_sdxl_model, PIPELINE_FILES)
+        if settings.images_sdxl_refiner_model is not None:
+            check_weights(
+                "SDXL refiner",
+                "IMAGES_SDXL_REFINER_MODEL",
+                settings.images_sdxl_refiner_model,
+                REFINER_FILES,
+            )
+
+    def _say(self, name: str, fields: dict[str, Any]) -> None:
+        self.events.append((name, fields))
+
+    def _load(self, device: str) -> None:
+        """The pipelines for `device`, loaded once (again only when weights or device change)."""
+        import torch
+        from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
+        from diffusers.utils import logging as diffusers_logging
+
+        diffusers_logging.disable_progress_bar()
+
+        settings = get_settings()
+        base = check_weights(
+            "SDXL", "IMAGES_SDXL_MODEL", settings.images_sdxl_model, PIPELINE_FILES
+        )
+        refiner = None
+        if settings.images_sdxl_refiner_model is not None:
+            refiner = check_weights(
+                "SDXL refiner",
+                "IMAGES_SDXL_REFINER_MODEL",
+                settings.images_sdxl_refiner_model,
+                REFINER_FILES,
+            )
+        key = (base, refiner, device)
+        if self._key == key and self.base is not None:
+            return
+        self.unload()
+        cuda = device.startswith("cuda")
+        options: dict[str, Any] = {
+            "device": device,
+            "dtype": torch.float16 if cuda else torch.float32,
+            "on_event": self._say,
+        }
+        stack = contextlib.ExitStack()
+        try:
+            variant = "fp16" if cuda and any(base.glob("unet/*.fp16.*")) else None
+            self.base = stack.enter_context(
+                model_context(
+                    "sdxl",
+                    base,
+                    loader=StableDiffusionXLPipeline.from_pretrained,
+                    variant=variant,
+                    **options,
+                )
+            )
+            if refiner is not None:
+                self.refiner = stack.enter_context(
+                    model_context(
+                        "sdxl-refiner",
+                        refiner,
+                        loader=StableDiffusionXLImg2ImgPipeline.from_pretrained,
+                        **options,
+                    )
+                )
+        except BaseException:
+            self.base = self.refiner = None
+            stack.close()
+            raise
+        for pipe in (self.base, self.refiner):
+            if pipe is not None:
+                pipe.set_progress_bar_config(disable=True)
+        self._held, self._key = stack, key
+
+    def unload(self) -> None:
+        """Drop the pipelines (and their memory); the next keyframe loads them again."""
+        held, self._held, self._key = self._held, None, None
+        self.base = self.refiner = None
+        if held is not None:
+            held.close()
+
+    # ---------------------------------------------------------------- one step
+
+    def _scheduler(self, pipe: Any, sampler: str | None) -> None:
+        if not sampler:
+            return
+        import diffusers
+
+        name = SAMPLERS.get(sampler.lower())
+        if name is None:
+            raise PermanentStageError(
+                f"opts.sampler: {sampler!r} is not one of {', '.join(SAMPLERS)}",
+                context={"field": "opts.sampler"},
+            )
+        pipe.scheduler = getattr(diffusers, name).from_config(pipe.scheduler.config)
+
+    def run(self, job: StepJob) -> list[Output]:
+        import time
+
+        import torch
+        from PIL.PngImagePlugin import PngInfo
+
+        step = job.step
+        assert isinstance(step, ImageStep)
+        profile = job.context.render_profile
+        opts = step.opts
+        width, height = opts.width or profile.width, opts.height or profile.height
+        device, fallback = device_for(profile)
+        steps = opts.steps or DEFAULT_STEPS
+        guidance = opts.cfg_scale if opts.cfg_scale is not None else DEFAULT_CFG
+        base_seed = opts.seed if opts.seed is not None else (get_settings().images_sdxl_seed or 0)
+        outputs = []
+        with self._lock:
+            self.events = []
+            self._load(device)
+            self._scheduler(self.base, opts.sampler)
+            handoff = None
+            if self.refiner is not None:
+                handoff = opts.denoising_end or DEFAULT_HANDOFF
+            common = {
+                "prompt": step.prompt,
+                "prompt_2": opts.prompt_2,
+                "negative_prompt": opts.negative_prompt,
+                "negative_prompt_2": opts.negative_prompt_2,
+                "guidance_scale": guidance,
+                "num_inference_steps": steps,
+            }
+            for n in range(step.count):
+                seed = base_seed + n
+                generator = torch.Generator(device).manual_seed(seed)
+                started = time.perf_counter()
+                with inference("sdxl", device, self._say):
+                    if self.refiner is None:
+                        image = self.base(
+                            **common,
+                            width=width,
+                            height=height,
+                            original_size=(height, width),
+                            target_size=(height, width),
+                            crops_coords_top_left=(0, 0),
+                            generator=generator,
+                        ).images[0]
+                    else:
+                        latents = self.base(
+                            **common,
+                            width=width,
+                            height=height,
+                            original_size=(height, width),
+                            target_size=(height, width),
+                            crops_coords_top_left=(0, 0),
+                            denoising_end=handoff,
+                            output_type="latent",
+                            generator=generator,
+                        ).images
+                        image = self.refiner(
+                            **common,
+                            image=latents,
+                            denoising_start=handoff,
+                            generator=generator,
+                        ).images[0]
+                made = {
+                    "model_id": self.model_id,
+                    "seed": seed,
+                    "device": device,
+                    "sampler": opts.sampler or type(self.base.scheduler).__name__,
+                    "steps": steps,
+                    "size": f"{width}x{height}",
+                    "guidance": guidance,
+                    "refiner_handoff": handoff,
+                }
+                info = PngInfo()
+                info.add_text("sparkle-motion", json.dumps(made, sort_keys=True))
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG", pnginfo=info)
+                outputs.append(
+                    Output(
+                        name=f"{step.id}-{n}.png" if step.count > 1 else f"{step.id}.png",
+                        data=buffer.getvalue(),
+                        mime_type="image/png",
+                        artifact_type="keyframe",
+                        metadata={
+                            **made,
+                            "width": width,
+                            "height": height,
+                            "cpu_fallback": fallback,
+                            "inference_s": round(time.perf_counter() - started, 3),
+                            "events": [[name, fields] for name, fields in self.events],
+                        },
+                    )
+                )
+        return outputs
+
+    def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
+        assert isinstance(step, ImageStep)
+        width = step.opts.width or profile.width
+        height = step.opts.height or profile.height
+        scale = width * height / (1024 * 1024)
+        device = "cuda" if (profile.device or "").startswith("cuda") else "cpu"
+        steps = step.opts.steps or DEFAULT_STEPS
+        return Estimate(
+            time_s=SECONDS_PER_STEP[device] * steps * scale * step.count,
+            peak_memory_mb=7000.0,
+            peak_vram_mb=9500.0 if device == "cuda" else 0.0,
+        )

@@ -1,0 +1,187 @@
+"""Tiny random-weight pipelines anyone can build offline, as diffusers' own tests build
+theirs: the real `from_pretrained(local_dir)` and inference code paths of the `full`
+profile's adapters, in seconds on a CPU, with no download.
+
+    make_tiny(root, size="test") -> {"sdxl": root/sdxl, "sdxl_refiner": root/sdxl_refiner}
+
+`test` is as small as the pipelines allow (the tests build it once per session); `bench`
+has wider layers so one image takes about a second (the overhead benchmark). Tokenizers
+are made in memory (a byte-level vocabulary, no merges); every model is put in `.eval()`
+so dropout cannot make the same seed give other pixels. Images from these weights are
+noise: they prove the plumbing, not the art.
+
+Imports torch, diffusers and transformers: only the `models make-tiny` command, the tests
+and the benchmark load this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+Size = Literal["test", "bench"]
+WIDTHS: dict[str, tuple[int, int]] = {"test": (8, 16), "bench": (64, 128)}
+
+
+def _byte_vocab() -> dict[str, int]:
+    """CLIP's byte-to-unicode alphabet, each character alone and word-final, plus the
+    start and end tokens: every text tokenizes without merges."""
+    ranges = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+    ranges += list(range(ord("®"), ord("ÿ") + 1))
+    chars = [chr(b) for b in ranges]
+    n = 0
+    for b in range(256):
+        if b not in ranges:
+            chars.append(chr(256 + n))
+            n += 1
+    vocab: dict[str, int] = {}
+    for c in chars:
+        vocab[c] = len(vocab)
+    for c in chars:
+        vocab[c + "</w>"] = len(vocab)
+    vocab["<|startoftext|>"] = len(vocab)
+    vocab["<|endoftext|>"] = len(vocab)
+    return vocab
+
+
+def _tokenizer() -> Any:
+    from transformers import CLIPTokenizer
+
+    return CLIPTokenizer(vocab=_byte_vocab(), merges=[], model_max_length=77)
+
+
+def _text_encoders(vocab_size: int) -> tuple[Any, Any]:
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+
+    def config() -> Any:
+        return CLIPTextConfig(
+            bos_token_id=vocab_size - 2,
+            eos_token_id=vocab_size - 1,
+            pad_token_id=vocab_size - 1,
+            hidden_size=32,
+            intermediate_size=37,
+            layer_norm_eps=1e-05,
+            num_attention_heads=4,
+            num_hidden_layers=2,
+            vocab_size=vocab_size,
+            hidden_act="gelu",
+            projection_dim=32,
+        )
+
+    return CLIPTextModel(config()).eval(), CLIPTextModelWithProjection(config()).eval()
+
+
+def _unet(size: Size, cross_attention_dim: int, time_input_dim: int) -> Any:
+    from diffusers import UNet2DConditionModel
+
+    a, b = WIDTHS[size]
+    return UNet2DConditionModel(
+        block_out_channels=(a, b),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=4,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        attention_head_dim=(2, 4),
+        use_linear_projection=True,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=8,
+        transformer_layers_per_block=(1, 1),
+        projection_class_embeddings_input_dim=time_input_dim,
+        cross_attention_dim=cross_attention_dim,
+        norm_num_groups=1,
+    ).eval()
+
+
+def _vae(size: Size) -> Any:
+    from diffusers import AutoencoderKL
+
+    a, b = WIDTHS[size]
+    return AutoencoderKL(
+        block_out_channels=[a * 2, b * 2],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
+        latent_channels=4,
+        norm_num_groups=a * 2,
+        sample_size=128,
+    ).eval()
+
+
+def _scheduler() -> Any:
+    from diffusers import EulerDiscreteScheduler
+
+    return EulerDiscreteScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        steps_offset=1,
+        beta_schedule="scaled_linear",
+        timestep_spacing="leading",
+    )
+
+
+def make_sdxl(target: Path, size: Size = "test", seed: int = 0) -> Path:
+    """A tiny StableDiffusionXLPipeline saved to `target` (`from_pretrained`-ready)."""
+    import torch
+    from diffusers import StableDiffusionXLPipeline
+
+    torch.manual_seed(seed)
+    tokenizer = _tokenizer()
+    text_encoder, text_encoder_2 = _text_encoders(len(tokenizer))
+    pipe = StableDiffusionXLPipeline(
+        vae=_vae(size),
+        text_encoder=text_encoder,
+        text_encoder_2=text_encoder_2,
+        tokenizer=tokenizer,
+        tokenizer_2=_tokenizer(),
+        unet=_unet(size, cross_attention_dim=64, time_input_dim=6 * 8 + 32),
+        scheduler=_scheduler(),
+    )
+    pipe.save_pretrained(target)
+    return target
+
+
+def make_sdxl_refiner(target: Path, size: Size = "test", seed: int = 1) -> Path:
+    """A tiny StableDiffusionXLImg2ImgPipeline with SDXL's refiner layout: the second text
+    encoder only and the aesthetic score in the time embedding."""
+    import torch
+    from diffusers import StableDiffusionXLImg2ImgPipeline
+
+    torch.manual_seed(seed)
+    tokenizer = _tokenizer()
+    _, text_encoder_2 = _text_encoders(len(tokenizer))
+    pipe = StableDiffusionXLImg2ImgPipeline(
+        vae=_vae(size),
+        text_encoder=None,
+        text_encoder_2=text_encoder_2,
+        tokenizer=None,
+        tokenizer_2=tokenizer,
+        unet=_unet(size, cross_attention_dim=32, time_input_dim=5 * 8 + 32),
+        scheduler=_scheduler(),
+        requires_aesthetics_score=True,
+    )
+    pipe.save_pretrained(target)
+    return target
+
+
+def quiet() -> None:
+    """No progress bars and no library warnings (torchvision is not needed here)."""
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    diffusers_logging.disable_progress_bar()
+    diffusers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+
+
+def make_tiny(root: Path, size: Size = "test") -> dict[str, Path]:
+    """Every tiny pipeline under `root`; returns name -> folder."""
+    quiet()
+    root.mkdir(parents=True, exist_ok=True)
+    return {
+        "sdxl": make_sdxl(root / "sdxl", size),
+        "sdxl_refiner": make_sdxl_refiner(root / "sdxl_refiner", size),
+    }

@@ -1,0 +1,130 @@
+"""SDXL keyframes in a whole run, on the tiny pipelines: a profile whose images are `sdxl`
+(the rest preview) makes a film; its keyframe records name the adapter and the weights;
+the pipeline was loaded once for the stage and is gone after it; with weights missing the
+dry run reports it (the CLI exits 2) and the run fails at intake, before anything renders,
+naming the env var and the files. Through the keyframes tool: /ready says ready, /invoke
+renders with sdxl, /release drops the pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from sparkle_motion.adapters.registry import adapter_named
+from sparkle_motion.config import reset_settings_cache, use_settings
+from sparkle_motion.errors import MissingWeightsError, RunFailedError
+from sparkle_motion.production_agent import execute_plan
+from sparkle_motion.resources import configs_dir
+from sparkle_motion.runs.records import StepRecords
+from sparkle_motion.storage import open_database
+from sparkle_motion.tools import images_sdxl
+from tests.conftest import make_settings
+from tests.support.media import context, small_plan, step
+
+PROFILE = "sdxl_preview"
+TOKEN = "sdxl-test-token-0123"
+
+
+@pytest.fixture
+def configs(tmp_path):
+    """The packaged configs plus a profile: preview, with SDXL keyframes."""
+    into = tmp_path / "configs"
+    shutil.copytree(configs_dir(), into)
+    profiles = yaml.safe_load((into / "render_profiles.yaml").read_text())
+    mine = dict(profiles["profiles"]["preview"], name=PROFILE, description="SDXL keyframes")
+    mine["adapters"] = {**mine["adapters"], "images": "sdxl"}
+    profiles["profiles"][PROFILE] = mine
+    (into / "render_profiles.yaml").write_text(yaml.safe_dump(profiles))
+    return into
+
+
+@pytest.fixture
+def settings_for(configs, tmp_path) -> Iterator:
+    def make(**fields):
+        settings = make_settings(
+            home=tmp_path / "home", configs_dir=configs, render_profile=PROFILE, **fields
+        )
+        use_settings(settings)  # what the adapters read
+        return settings
+
+    yield make
+    adapter_named("sdxl").unload()
+    reset_settings_cache()
+
+
+def plan() -> dict:
+    """The short plan at 64x64 (SDXL's default 30 steps take about 0.5 s a keyframe on
+    the tiny pipeline)."""
+    made = small_plan("short.json", width=64, height=64)
+    made["render_profile"] = {"name": PROFILE, "width": 64, "height": 64}
+    return made
+
+
+def records(settings, run_id):
+    db = open_database(settings)
+    try:
+        return {r.step_id: r for r in StepRecords(db).list(run_id)}
+    finally:
+        db.close()
+
+
+def test_a_run_with_sdxl_keyframes_makes_a_film(settings_for, tiny_models):
+    settings = settings_for(images_sdxl_model=tiny_models["sdxl"])
+    execute_plan(plan(), mode="run", run_id="sdxl-run", settings=settings)
+    done = records(settings, "sdxl-run")
+    keyframes = [r for r in done.values() if r.stage == "base_images"]
+    assert keyframes and all(r.adapter == "sdxl" for r in keyframes)
+    assert all(r.model_id and r.model_id.startswith("sdxl@") for r in keyframes)
+    assert done["finalize.film"].status.value == "succeeded"
+    loads = [
+        name
+        for r in keyframes
+        for name, _ in r.artifacts[0].metadata["events"]
+        if name == "load_start"
+    ]
+    assert loads == ["load_start"]  # once for the stage
+    assert not adapter_named("sdxl").loaded()  # and gone with it
+
+
+def test_missing_weights_stop_the_dry_run_and_the_run_before_anything_renders(
+    settings_for, tmp_path
+):
+    from sparkle_motion.production_agent.dry import dry_report
+
+    settings = settings_for(images_sdxl_model=tmp_path / "nowhere")
+    report = dry_report(plan(), "sdxl-dry", settings)
+    assert any(
+        "IMAGES_SDXL_MODEL=" in b.message and "no such folder" in b.message for b in report.blockers
+    ), report.blockers
+    with pytest.raises((MissingWeightsError, RunFailedError)) as caught:
+        execute_plan(plan(), mode="run", run_id="sdxl-nowhere", settings=settings)
+    assert "IMAGES_SDXL_MODEL" in str(caught.value)
+    assert records(settings, "sdxl-nowhere") == {}  # nothing ran
+
+
+def test_the_keyframes_tool_serves_sdxl_and_releases_it(settings_for, tiny_models):
+    settings = settings_for(images_sdxl_model=tiny_models["sdxl"])
+    client = TestClient(images_sdxl.create_app(settings, token=TOKEN), base_url="http://127.0.0.1")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    ready = {b["name"]: b for b in client.get("/ready", headers=auth).json()["backends"]}
+    assert ready["sdxl"]["ready"] is True and ready["sdxl"]["model_id"].startswith("sdxl@")
+    ctx = context(plan(), run_id="sdxl-tool")
+    answer = client.post(
+        "/invoke",
+        json={
+            "backend": "sdxl",
+            "run_id": "sdxl-tool",
+            "step": step(ctx, "image.kf-000").model_dump(mode="json"),
+            "context": ctx.model_dump(mode="json"),
+        },
+        headers=auth,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["backend"] == "sdxl"
+    assert adapter_named("sdxl").loaded()
+    released = client.post("/release", json={"backend": "sdxl"}, headers=auth).json()
+    assert released["unloaded"] == ["sdxl"] and not adapter_named("sdxl").loaded()
