@@ -26,6 +26,7 @@ from tests.conftest import make_settings
 from tests.support.media import context, small_plan, step
 
 PROFILE = "sdxl_preview"
+MODELS = "models_preview"  # SDXL keyframes and Wan clips, 8 fps
 TOKEN = "sdxl-test-token-0123"
 
 
@@ -38,21 +39,25 @@ def configs(tmp_path):
     mine = dict(profiles["profiles"]["preview"], name=PROFILE, description="SDXL keyframes")
     mine["adapters"] = {**mine["adapters"], "images": "sdxl"}
     profiles["profiles"][PROFILE] = mine
+    both = dict(mine, name=MODELS, description="SDXL keyframes, Wan clips", fps=8)
+    both["adapters"] = {**mine["adapters"], "video": "wan"}
+    profiles["profiles"][MODELS] = both
     (into / "render_profiles.yaml").write_text(yaml.safe_dump(profiles))
     return into
 
 
 @pytest.fixture
 def settings_for(configs, tmp_path) -> Iterator:
-    def make(**fields):
+    def make(profile: str = PROFILE, **fields):
         settings = make_settings(
-            home=tmp_path / "home", configs_dir=configs, render_profile=PROFILE, **fields
+            home=tmp_path / "home", configs_dir=configs, render_profile=profile, **fields
         )
         use_settings(settings)  # what the adapters read
         return settings
 
     yield make
     adapter_named("sdxl").unload()
+    adapter_named("wan").unload()
     reset_settings_cache()
 
 
@@ -88,6 +93,23 @@ def test_a_run_with_sdxl_keyframes_makes_a_film(settings_for, tiny_models):
     ]
     assert loads == ["load_start"]  # once for the stage
     assert not adapter_named("sdxl").loaded()  # and gone with it
+
+
+def test_a_run_with_sdxl_keyframes_and_wan_clips_makes_a_film(settings_for, tiny_models):
+    settings = settings_for(
+        MODELS, images_sdxl_model=tiny_models["sdxl"], videos_wan_model=tiny_models["wan"]
+    )
+    made = plan()
+    made["render_profile"] = {"name": MODELS, "width": 64, "height": 64}
+    execute_plan(made, mode="run", run_id="models-run", settings=settings)
+    done = records(settings, "models-run")
+    clips = [r for r in done.values() if r.stage == "video"]
+    assert clips and all(r.adapter == "wan" and r.model_id.startswith("wan@") for r in clips)
+    for clip in clips:
+        meta = clip.artifacts[0].metadata
+        assert (meta["generated_frames"] - 1) % 4 == 0 and meta["frames"] <= meta["generated_frames"]
+    assert done["finalize.film"].status.value == "succeeded"
+    assert not adapter_named("wan").loaded() and not adapter_named("sdxl").loaded()
 
 
 def test_missing_weights_stop_the_dry_run_and_the_run_before_anything_renders(

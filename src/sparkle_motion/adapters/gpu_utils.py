@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from ..errors import ModelOOMError
+from ..errors import MissingWeightsError, ModelOOMError
 
 Event = Callable[[str, dict[str, Any]], None]
 
@@ -144,3 +146,84 @@ def inference(name: str, device: str = "cpu", on_event: Event | None = None) -> 
         {"model": name, "device": device, "inference_s": round(time.perf_counter() - started, 3)}
         | peak_memory(device),
     )
+
+
+class Held:
+    """Models kept loaded from one step to the next (every step of a stage), each inside its
+    `model_context`, until `unload()` (the stage's end, a tool's POST /release) or until
+    asked for under another key (other weights, another device)."""
+
+    def __init__(self) -> None:
+        self._stack: contextlib.ExitStack | None = None
+        self._key: Any = None
+        self.models: dict[str, Any] = {}
+
+    def ensure(
+        self, key: Any, enter: Callable[[contextlib.ExitStack], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """The models for `key`: those held, or `enter(stack)`'s (each `model_context` it
+        enters on the stack is unloaded with it)."""
+        if self._stack is not None and self._key == key:
+            return self.models
+        self.unload()
+        stack = contextlib.ExitStack()
+        try:
+            models = enter(stack)
+        except BaseException:
+            stack.close()
+            raise
+        self._stack, self._key, self.models = stack, key, models
+        return models
+
+    def loaded(self) -> bool:
+        return self._stack is not None
+
+    def unload(self) -> None:
+        stack, self._stack, self._key, self.models = self._stack, None, None, {}
+        if stack is not None:
+            stack.close()
+
+
+def missing_files(folder: Path, needed: tuple[str, ...]) -> list[str]:
+    return [name for name in needed if not (folder / name).exists()]
+
+
+def check_weights(what: str, env: str, path: Path | None, needed: tuple[str, ...]) -> Path:
+    """The weights folder, or MissingWeightsError naming the env var, the path and the
+    files it lacks."""
+    if path is None:
+        raise MissingWeightsError(
+            f"{env} is not set: the {what} weights are a local folder (never downloaded)",
+            context={"env": env},
+        )
+    folder = Path(path)
+    if not folder.is_dir():
+        raise MissingWeightsError(f"{env}={folder}: no such folder", context={"env": env})
+    lacking = missing_files(folder, needed)
+    if lacking:
+        raise MissingWeightsError(
+            f"{env}={folder}: missing {', '.join(lacking)} (a diffusers save_pretrained "
+            f"folder has {', '.join(needed)})",
+            context={"env": env, "missing": lacking},
+        )
+    return folder
+
+
+def model_id_of(folder: Path) -> str:
+    """`<folder name>@<hash of its configs>`: the weights' identity in step keys (configs,
+    not the gigabytes of weights, are hashed)."""
+    digest = hashlib.sha256()
+    for config in sorted(folder.glob("*.json")) + sorted(folder.glob("*/*config*.json")):
+        digest.update(config.relative_to(folder).as_posix().encode())
+        digest.update(config.read_bytes())
+    return f"{folder.name}@{digest.hexdigest()[:12]}"
+
+
+def device_for(wanted: str | None) -> tuple[str, bool]:
+    """(device, cpu_fallback): the profile's device when it is there, else the CPU."""
+    import torch
+
+    wanted = wanted or "cpu"
+    if wanted.startswith("cuda") and not torch.cuda.is_available():
+        return "cpu", True
+    return wanted, False

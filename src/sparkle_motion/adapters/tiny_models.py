@@ -2,7 +2,8 @@
 theirs: the real `from_pretrained(local_dir)` and inference code paths of the `full`
 profile's adapters, in seconds on a CPU, with no download.
 
-    make_tiny(root, size="test") -> {"sdxl": root/sdxl, "sdxl_refiner": root/sdxl_refiner}
+    make_tiny(root, size="test") -> {"sdxl": root/sdxl, "sdxl_refiner": root/sdxl_refiner,
+                                     "wan": root/wan}
 
 `test` is as small as the pipelines allow (the tests build it once per session); `bench`
 has wider layers so one image takes about a second (the overhead benchmark). Tokenizers
@@ -166,6 +167,97 @@ def make_sdxl_refiner(target: Path, size: Size = "test", seed: int = 1) -> Path:
     return target
 
 
+def _t5_tokenizer() -> Any:
+    """A T5 tokenizer from an in-memory vocabulary (no sentencepiece file): the byte-level
+    pieces, so every text tokenizes."""
+    from transformers import T5Tokenizer
+
+    pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
+    pieces += [(c, -float(i)) for i, c in enumerate(_byte_vocab()) if "<" not in c][:200]
+    return T5Tokenizer(vocab=pieces, extra_ids=0)
+
+
+def make_wan(target: Path, size: Size = "test", seed: int = 2) -> Path:
+    """A tiny WanImageToVideoPipeline with Wan 2.1 FLF2V's layout (its transformer takes
+    the first and the last frame's image tokens) saved to `target`."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        CLIPVisionModelWithProjection,
+        UMT5Config,
+        UMT5EncoderModel,
+    )
+
+    torch.manual_seed(seed)
+    tokenizer = _t5_tokenizer()
+    heads_dim = 12 if size == "test" else 32
+    text_encoder = UMT5EncoderModel(
+        UMT5Config(
+            vocab_size=len(tokenizer),
+            d_model=32,
+            d_kv=8,
+            d_ff=37,
+            num_layers=2,
+            num_heads=4,
+            relative_attention_num_buckets=8,
+            pad_token_id=0,
+            eos_token_id=1,
+            decoder_start_token_id=0,
+        )
+    ).eval()
+    image_encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=4,
+            projection_dim=4,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            image_size=32,
+            intermediate_size=16,
+            patch_size=1,
+        )
+    ).eval()
+    pipe = WanImageToVideoPipeline(
+        tokenizer=tokenizer,
+        text_encoder=text_encoder,
+        vae=AutoencoderKLWan(
+            base_dim=3,
+            z_dim=16,
+            dim_mult=[1, 1, 1, 1],
+            num_res_blocks=1,
+            temperal_downsample=[False, True, True],
+        ).eval(),
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        image_processor=CLIPImageProcessor(crop_size=32, size=32),
+        image_encoder=image_encoder,
+        transformer=WanTransformer3DModel(
+            patch_size=(1, 2, 2),
+            num_attention_heads=2,
+            attention_head_dim=heads_dim,
+            in_channels=36,
+            out_channels=16,
+            text_dim=32,
+            freq_dim=256,
+            ffn_dim=32,
+            num_layers=2,
+            cross_attn_norm=True,
+            qk_norm="rms_norm_across_heads",
+            rope_max_seq_len=32,
+            image_dim=4,
+            # first-and-last-frame (FLF2V): both frames' CLIP tokens, 32x32 patches + 1 each
+            pos_embed_seq_len=2 * (32 * 32 + 1),
+        ).eval(),
+    )
+    pipe.save_pretrained(target)
+    return target
+
+
 def quiet() -> None:
     """No progress bars and no library warnings (torchvision is not needed here)."""
     from diffusers.utils import logging as diffusers_logging
@@ -184,4 +276,5 @@ def make_tiny(root: Path, size: Size = "test") -> dict[str, Path]:
     return {
         "sdxl": make_sdxl(root / "sdxl", size),
         "sdxl_refiner": make_sdxl_refiner(root / "sdxl_refiner", size),
+        "wan": make_wan(root / "wan", size),
     }

@@ -22,9 +22,10 @@ def make_tiny(
         ),
     ] = "test",
 ) -> None:
-    """Build tiny SDXL (base and refiner) pipelines with random weights under TARGET, no
-    download: point IMAGES_SDXL_MODEL (and IMAGES_SDXL_REFINER_MODEL) at them to run the
-    `full` profile's real code on a CPU. Their images are noise."""
+    """Build tiny SDXL (base and refiner) and Wan 2.1 pipelines with random weights under
+    TARGET, no download: point IMAGES_SDXL_MODEL, IMAGES_SDXL_REFINER_MODEL and
+    VIDEOS_WAN_MODEL at them to run the `full` profile's real code on a CPU. Their images
+    are noise."""
     if size not in ("test", "bench"):
         fail(f"--size: want test or bench, got {size!r}", 2)
     try:

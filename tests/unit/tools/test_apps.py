@@ -25,11 +25,13 @@ from tests.support.media import HEIGHT, WIDTH, context, job, small_plan, step, s
 TOKEN = "tool-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NOT_BUILT = {
-    "videos_wan": "wan",
     "tts_chatterbox": "chatterbox",
     "lipsync_wav2lip": "wav2lip",
 }
-WITHOUT_WEIGHTS = {"images_sdxl": "sdxl"}  # built, but these settings name no weights
+WITHOUT_WEIGHTS = {
+    "images_sdxl": "sdxl",
+    "videos_wan": "wan",
+}  # built, but these settings name no weights
 UNREADY = {**NOT_BUILT, **WITHOUT_WEIGHTS}
 WEIGHTS_ENV = {
     "sdxl": "IMAGES_SDXL_MODEL",

@@ -22,7 +22,6 @@ stage until `unload()` (the stage's end, or the tool's POST /release).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import threading
@@ -30,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from ...config import get_settings
-from ...errors import MissingWeightsError, PermanentStageError
+from ...errors import PermanentStageError
 from ...schemas import ImageStep, RenderProfile, Step
 from ..base import Estimate, Output, StepJob
-from ..gpu_utils import inference, model_context
+from ..gpu_utils import Held, check_weights, device_for, inference, model_context, model_id_of
 
 PIPELINE_FILES = ("model_index.json", "unet", "vae", "text_encoder", "text_encoder_2", "scheduler")
 REFINER_FILES = ("model_index.json", "unet", "vae", "text_encoder_2", "scheduler")
@@ -53,62 +52,22 @@ DEFAULT_HANDOFF = 0.8
 SECONDS_PER_STEP = {"cuda": 0.06, "cpu": 105.0}
 
 
-def missing_files(folder: Path, needed: tuple[str, ...] = PIPELINE_FILES) -> list[str]:
-    return [name for name in needed if not (folder / name).exists()]
-
-
-def check_weights(setting: str, env: str, path: Path | None, needed: tuple[str, ...]) -> Path:
-    """The weights folder, or MissingWeightsError naming the env var, the path and the
-    files it lacks."""
-    if path is None:
-        raise MissingWeightsError(
-            f"{env} is not set: the {setting} weights are a local folder (never downloaded)",
-            context={"env": env},
-        )
-    folder = Path(path)
-    if not folder.is_dir():
-        raise MissingWeightsError(f"{env}={folder}: no such folder", context={"env": env})
-    lacking = missing_files(folder, needed)
-    if lacking:
-        raise MissingWeightsError(
-            f"{env}={folder}: missing {', '.join(lacking)} (a diffusers save_pretrained "
-            f"folder has {', '.join(needed)})",
-            context={"env": env, "missing": lacking},
-        )
-    return folder
-
-
-def model_id_of(folder: Path) -> str:
-    """`<folder name>@<hash of its configs>`: the weights' identity in step keys (configs,
-    not the gigabytes of weights, are hashed)."""
-    digest = hashlib.sha256()
-    for config in sorted(folder.glob("*.json")) + sorted(folder.glob("*/*config*.json")):
-        digest.update(config.relative_to(folder).as_posix().encode())
-        digest.update(config.read_bytes())
-    return f"{folder.name}@{digest.hexdigest()[:12]}"
-
-
-def device_for(profile: RenderProfile) -> tuple[str, bool]:
-    """(device, cpu_fallback): the profile's device when it is there, else the CPU."""
-    import torch
-
-    wanted = profile.device or "cpu"
-    if wanted.startswith("cuda") and not torch.cuda.is_available():
-        return "cpu", True
-    return wanted, False
-
-
 class SdxlKeyframes:
     name = "sdxl"
     version = "1"
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._held: contextlib.ExitStack | None = None
-        self._key: tuple[Any, ...] | None = None
-        self.base: Any = None
-        self.refiner: Any = None
+        self.held = Held()
         self.events: list[tuple[str, dict[str, Any]]] = []
+
+    @property
+    def base(self) -> Any:
+        return self.held.models.get("base")
+
+    @property
+    def refiner(self) -> Any:
+        return self.held.models.get("refiner")
 
     # ---------------------------------------------------------------- weights
 
@@ -124,7 +83,7 @@ class SdxlKeyframes:
         return found
 
     def loaded(self) -> bool:
-        return self.base is not None
+        return self.held.loaded()
 
     def preflight(self, profile: RenderProfile) -> None:
         """Before anything renders (intake, a dry run): the weights folders are there with
@@ -163,30 +122,28 @@ class SdxlKeyframes:
                 settings.images_sdxl_refiner_model,
                 REFINER_FILES,
             )
-        key = (base, refiner, device)
-        if self._key == key and self.base is not None:
-            return
-        self.unload()
         cuda = device.startswith("cuda")
         options: dict[str, Any] = {
             "device": device,
             "dtype": torch.float16 if cuda else torch.float32,
             "on_event": self._say,
         }
-        stack = contextlib.ExitStack()
-        try:
+
+        def enter(stack: contextlib.ExitStack) -> dict[str, Any]:
             variant = "fp16" if cuda and any(base.glob("unet/*.fp16.*")) else None
-            self.base = stack.enter_context(
-                model_context(
-                    "sdxl",
-                    base,
-                    loader=StableDiffusionXLPipeline.from_pretrained,
-                    variant=variant,
-                    **options,
+            models = {
+                "base": stack.enter_context(
+                    model_context(
+                        "sdxl",
+                        base,
+                        loader=StableDiffusionXLPipeline.from_pretrained,
+                        variant=variant,
+                        **options,
+                    )
                 )
-            )
+            }
             if refiner is not None:
-                self.refiner = stack.enter_context(
+                models["refiner"] = stack.enter_context(
                     model_context(
                         "sdxl-refiner",
                         refiner,
@@ -194,21 +151,15 @@ class SdxlKeyframes:
                         **options,
                     )
                 )
-        except BaseException:
-            self.base = self.refiner = None
-            stack.close()
-            raise
-        for pipe in (self.base, self.refiner):
-            if pipe is not None:
+            for pipe in models.values():
                 pipe.set_progress_bar_config(disable=True)
-        self._held, self._key = stack, key
+            return models
+
+        self.held.ensure((base, refiner, device), enter)
 
     def unload(self) -> None:
         """Drop the pipelines (and their memory); the next keyframe loads them again."""
-        held, self._held, self._key = self._held, None, None
-        self.base = self.refiner = None
-        if held is not None:
-            held.close()
+        self.held.unload()
 
     # ---------------------------------------------------------------- one step
 
@@ -236,7 +187,7 @@ class SdxlKeyframes:
         profile = job.context.render_profile
         opts = step.opts
         width, height = opts.width or profile.width, opts.height or profile.height
-        device, fallback = device_for(profile)
+        device, fallback = device_for(profile.device)
         steps = opts.steps or DEFAULT_STEPS
         guidance = opts.cfg_scale if opts.cfg_scale is not None else DEFAULT_CFG
         base_seed = opts.seed if opts.seed is not None else (get_settings().images_sdxl_seed or 0)

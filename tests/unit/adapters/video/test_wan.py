@@ -1,0 +1,140 @@
+"""The `wan` adapter on a tiny random-weight Wan 2.1 FLF2V pipeline, through diffusers' real
+`from_pretrained(local_dir)` and inference: a clip has exactly the frames the timeline
+planned (rendered as 4k+1 and resampled, first and last kept); the same seed gives the
+same bytes and another seed other frames; the frames are a direct pipeline call's with
+the same seed, first image and last image; one load for the stage; a cancelled run stops
+between denoising steps; the frame arithmetic as a property."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import torch
+from diffusers import WanImageToVideoPipeline
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from sparkle_motion.adapters.video.wan import WanClips, resample, wan_frames
+from sparkle_motion.config import reset_settings_cache, use_settings
+from sparkle_motion.media.probe import probe
+from sparkle_motion.subprocesses import CancelToken
+from tests.conftest import make_settings
+from tests.support.media import context, job, small_plan
+
+SIZE = 64
+
+
+@pytest.fixture
+def wan(tiny_models) -> Iterator[None]:
+    use_settings(make_settings(videos_wan_model=tiny_models["wan"]))
+    yield
+    reset_settings_cache()
+
+
+@pytest.fixture
+def frames(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    Image.new("RGB", (SIZE, SIZE), (220, 40, 40)).save(a)
+    Image.new("RGB", (SIZE, SIZE), (40, 40, 220)).save(b)
+    return a, b
+
+
+def clip_job(tmp_path, frames, name="clip", num_frames=7, seed=3, cancel=None):
+    plan = small_plan("short.json", width=SIZE, height=SIZE)
+    ctx = context(plan)
+    step = next(s for s in ctx.plan.steps if s.type == "video")
+    step.opts.num_frames, step.opts.seed, step.opts.steps = num_frames, seed, 2
+    inputs = {step.start_frames[0]: frames[0]}
+    if step.end_frames:
+        inputs[step.end_frames[0]] = frames[1]
+    extra = {"cancel": cancel} if cancel is not None else {}
+    return ctx, step, job(ctx, step.id, inputs, tmp_path / name, **extra)
+
+
+def decoded(path) -> np.ndarray:
+    import av
+
+    with av.open(str(path)) as container:
+        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
+
+
+def test_a_clip_has_the_planned_frames_and_the_same_seed_the_same_bytes(wan, frames, tmp_path):
+    adapter = WanClips()
+    one = clip_job(tmp_path, frames, "one")[2]
+    (first,) = adapter.run(one)
+    assert probe(first.data).frames == 7 and first.metadata["generated_frames"] == 9
+    (again,) = WanClips().run(clip_job(tmp_path, frames, "two")[2])
+    assert again.data.read_bytes() == first.data.read_bytes()
+    (other,) = adapter.run(clip_job(tmp_path, frames, "three", seed=4)[2])
+    assert other.data.read_bytes() != first.data.read_bytes()
+    events = [name for name, _ in first.metadata["events"]]
+    assert events.count("denoise_step") == 2 and events[0] == "load_start"
+    later = [name for name, _ in other.metadata["events"]]
+    assert "load_start" not in later  # the pipeline stayed loaded for the stage
+    adapter.unload()
+    assert not adapter.loaded()
+
+
+def test_the_frames_are_a_direct_first_and_last_frame_call(wan, frames, tiny_models, tmp_path):
+    _, step, one = clip_job(tmp_path, frames, num_frames=9)
+    (clip,) = WanClips().run(one)
+    pipe = WanImageToVideoPipeline.from_pretrained(str(tiny_models["wan"]), local_files_only=True)
+    pipe.set_progress_bar_config(disable=True)
+    direct = pipe(
+        image=Image.open(frames[0]).convert("RGB"),
+        last_image=Image.open(frames[1] if step.end_frames else frames[0]).convert("RGB"),
+        prompt=step.prompt,
+        height=SIZE,
+        width=SIZE,
+        num_frames=9,
+        num_inference_steps=2,
+        guidance_scale=5.0,
+        generator=torch.Generator("cpu").manual_seed(3),
+        output_type="np",
+    ).frames[0]
+    expected = np.clip(np.rint(direct * 255), 0, 255).astype(np.uint8)
+    got = decoded(clip.data)
+    assert got.shape == expected.shape
+    # the clip went through H.264 (lossy): each frame stays close to the pipeline's
+    assert np.abs(got.astype(int) - expected.astype(int)).mean() < 12
+
+
+def test_a_cancelled_run_stops_between_denoising_steps(wan, frames, tmp_path):
+    cancel = CancelToken("wan-test")
+    cancel.cancel()
+    with pytest.raises(KeyboardInterrupt):
+        WanClips().run(clip_job(tmp_path, frames, cancel=cancel)[2])
+
+
+@given(st.integers(min_value=1, max_value=400))
+def test_frames_are_rendered_as_4k_plus_1_and_resampled_to_the_plan(frames):
+    made = wan_frames(frames)
+    assert made >= frames and (made - 1) % 4 == 0 and made - frames < 4
+    picked = resample(made, frames)
+    assert len(picked) == frames and picked[0] == 0
+    assert frames == 1 or picked[-1] == made - 1
+    assert picked == sorted(picked) and len(set(picked)) == frames
+
+
+def test_loading_is_serialised_per_adapter(wan, frames, tmp_path):
+    adapter = WanClips()
+    errors: list[BaseException] = []
+
+    def render(name: str) -> None:
+        try:
+            adapter.run(clip_job(tmp_path, frames, name)[2])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=render, args=(f"t{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    loads = [n for n, _ in adapter.events if n == "load_start"]
+    assert loads == []  # the second step reused the first one's load
