@@ -107,7 +107,9 @@ def test_a_run_with_sdxl_keyframes_and_wan_clips_makes_a_film(settings_for, tiny
     assert clips and all(r.adapter == "wan" and r.model_id.startswith("wan@") for r in clips)
     for clip in clips:
         meta = clip.artifacts[0].metadata
-        assert (meta["generated_frames"] - 1) % 4 == 0 and meta["frames"] <= meta["generated_frames"]
+        assert (meta["generated_frames"] - 1) % 4 == 0 and meta["frames"] <= meta[
+            "generated_frames"
+        ]
     assert done["finalize.film"].status.value == "succeeded"
     assert not adapter_named("wan").loaded() and not adapter_named("sdxl").loaded()
 
