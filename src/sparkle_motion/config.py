@@ -26,7 +26,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -41,6 +41,9 @@ from pydantic import (
 
 from .errors import ConfigError
 from .resources import configs_dir as _default_configs_dir
+
+# `--adapter` / SPARKLE_ADAPTERS: a render profile `adapters:` key and a backend name
+ADAPTER_OVERRIDE = r"^(images|video|tts|lipsync|assemble)=[a-z][a-z0-9_]{0,47}$"
 
 APP_DIR_NAME = "sparkle-motion"
 
@@ -81,6 +84,8 @@ class Settings(BaseModel):
     debug: bool = False
     stage_workers: int | None = Field(None, ge=1, le=64)
     review_gates: list[Literal["script", "keyframes"]] = Field(default_factory=list)
+    # per-stage backends over the render profile's: "tts=piper", "lipsync=audio_mux"
+    adapters: list[Annotated[str, Field(pattern=ADAPTER_OVERRIDE)]] = Field(default_factory=list)
     lock_ttl_s: float = Field(60.0, ge=0.2, le=86400)
     gpu_lease_ttl_s: float = Field(30.0, ge=0.2, le=86400)
     max_active_runs: int = Field(1, ge=1, le=64)
@@ -245,6 +250,13 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         ("SPARKLE_STAGE_WORKERS",),
         "Steps of one stage run at once when their adapter allows it (keyframes, clips, "
         "muxes); default min(2, CPU count).",
+    ),
+    EnvVar(
+        "adapters",
+        ("SPARKLE_ADAPTERS",),
+        "Per-stage backends over the render profile's, comma-separated `kind=name` "
+        "(`tts=piper,lipsync=audio_mux`; kinds: images, video, tts, lipsync, assemble). "
+        "They enter the step keys and the film's manifest; a run keeps them for `resume`.",
     ),
     EnvVar(
         "review_gates",
@@ -422,6 +434,7 @@ META_ENV = {
 }
 
 _LIST_SETTINGS = {
+    "adapters",
     "api_allowed_hosts",
     "use_tools",
     "review_gates",
@@ -597,3 +610,8 @@ def env_table_markdown() -> str:
     for name, doc in META_ENV.items():
         rows.append(f"| (loader) | `{name}` |  |  | {doc} |")
     return "\n".join(rows)
+
+
+def adapter_overrides(settings: Settings) -> dict[str, str]:
+    """`settings.adapters` as {profile key: backend} (a later one for a kind wins)."""
+    return dict(item.split("=", 1) for item in settings.adapters)

@@ -152,3 +152,28 @@ def test_the_keyframes_tool_serves_sdxl_and_releases_it(settings_for, tiny_model
     assert adapter_named("sdxl").loaded()
     released = client.post("/release", json={"backend": "sdxl"}, headers=auth).json()
     assert released["unloaded"] == ["sdxl"] and not adapter_named("sdxl").loaded()
+
+
+def test_a_per_stage_override_renders_keys_and_names_the_backend_and_resume_keeps_it(
+    settings_for, tiny_models
+):
+    from sparkle_motion.production_agent import film_of, resume_run
+
+    settings = settings_for(
+        "preview", images_sdxl_model=tiny_models["sdxl"], adapters=["images=sdxl"]
+    )
+    made = small_plan("short.json", width=64, height=64)
+    execute_plan(made, mode="run", run_id="override-run", settings=settings)
+    done = records(settings, "override-run")
+    assert {r.adapter for r in done.values() if r.stage == "base_images"} == {"sdxl"}
+    manifest = film_of("override-run", settings=settings)
+    assert manifest.render_profile == "preview"
+    assert manifest.backends["base_images"] == "sdxl"
+    assert manifest.backends["video"] == "ffmpeg_motion"
+    # resumed with no --adapter: the run keeps the backends it started with
+    plain = settings.model_copy(update={"adapters": []})
+    resume_run("override-run", from_stage="base_images", settings=plain).wait()
+    again = records(settings, "override-run")
+    keyframes = [r for r in again.values() if r.stage == "base_images"]
+    assert {r.adapter for r in keyframes} == {"sdxl"}
+    assert all(r.step_key == done[r.step_id].step_key for r in keyframes)

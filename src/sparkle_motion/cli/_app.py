@@ -23,6 +23,8 @@ from ..config import Settings, load_settings
 from ..errors import (
     ConfigError,
     HumanInputRequestError,
+    MissingDependencyError,
+    MissingWeightsError,
     PlanError,
     RunBusyError,
     RunFailedError,
@@ -173,6 +175,9 @@ EXIT_CODES: tuple[tuple[type[SparkleMotionError], int], ...] = (
     (PlanError, 2),
     (HumanInputRequestError, 1),
     (StorageError, 1),
+    # a backend the run needs cannot run (checked before anything renders): configuration
+    (MissingWeightsError, 2),
+    (MissingDependencyError, 2),
 )
 
 

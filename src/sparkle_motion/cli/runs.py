@@ -24,6 +24,23 @@ from ._app import app, err, fail, out, service_errors, state_of
 from .control import show_waiting
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
+AdapterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--adapter",
+        help="A stage's backend over the profile's, kind=name (tts=piper); repeat it or "
+        "comma-separate (tts=piper,lipsync=audio_mux). Default: SPARKLE_ADAPTERS.",
+    ),
+]
+
+
+def _adapters(ctx: typer.Context, given: list[str] | None) -> None:
+    """`--adapter` values into the settings the command loads (checked there, naming it)."""
+    if given:
+        items = [part.strip() for each in given for part in each.split(",") if part.strip()]
+        state_of(ctx).cli["adapters"] = items
+
+
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Also copy the film here.")]
 SessionDbOpt = Annotated[
     Path | None,
@@ -209,6 +226,7 @@ def run_film(
             "none (default: SPARKLE_REVIEW_GATES).",
         ),
     ] = None,
+    adapter: AdapterOpt = None,
 ) -> None:
     """Make a film: idea (or plan) -> plan -> keyframes, voices, clips -> assembled MP4.
     Prints the film's path and the run id."""
@@ -217,6 +235,7 @@ def run_film(
     gates = _review_gates(review)
     if profile is not None:
         state_of(ctx).cli["render_profile"] = profile
+    _adapters(ctx, adapter)
     settings = state_of(ctx).settings()
     if output is not None and output.suffix.lower() != ".mp4":
         fail(f"--output must end in .mp4, got {output}", 2)
@@ -300,11 +319,14 @@ def resume_run(
     ] = None,
     session_db: SessionDbOpt = None,
     quiet: QuietOpt = False,
+    adapter: AdapterOpt = None,
 ) -> None:
     """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
-    from its stored plan (finished steps are reused; `--from-stage` re-renders from there)."""
+    from its stored plan (finished steps are reused; `--from-stage` re-renders from there).
+    It keeps the per-stage backends it started with unless `--adapter` names others."""
     from ..production_agent import resume_run as resume
 
+    _adapters(ctx, adapter)
     settings = state_of(ctx).settings()
 
     def start() -> Any:

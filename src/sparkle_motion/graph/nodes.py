@@ -103,6 +103,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             render_profile=ctx.render_profile.name,
             plan_checksum=ctx.plan_checksum,
             review_gates=gates,
+            adapters=list(settings.adapters),
         )
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:

@@ -3,6 +3,7 @@
 Precedence: CLI/API option > the plan's `render_profile` > configured default
 (SPARKLE_RENDER_PROFILE or the settings file) > the file's `default`.
 The plan's fps/width/height overrides apply only when the plan's profile is the one chosen.
+Settings `adapters` (`--adapter tts=piper`) replace the profile's backend for those stages.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from ..config import Settings
+from ..config import Settings, adapter_overrides
 from ..errors import ConfigError, PlanResourceError, PlanSchemaError, issue
 from ..schemas import MoviePlan, RenderProfilesFile, ResolvedRenderProfile
 
@@ -74,4 +75,7 @@ def resolve_render_profile(plan: MoviePlan, settings: Settings) -> ResolvedRende
                     )
                 ]
             )
+    overrides = adapter_overrides(settings)
+    if overrides:  # `--adapter tts=piper`: explicit, per stage, never a silent fallback
+        base["adapters"] = {**base["adapters"], **overrides}
     return ResolvedRenderProfile.model_validate({**base, "source": source})

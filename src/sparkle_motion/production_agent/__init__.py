@@ -81,8 +81,15 @@ def _row(runs: Runs, run_id: str) -> RunRow:
     return row
 
 
-def _with_profile(settings: Settings, profile: str | None) -> Settings:
-    return settings if profile is None else settings.model_copy(update={"render_profile": profile})
+def _with_profile(
+    settings: Settings, profile: str | None, adapters: list[str] | None = None
+) -> Settings:
+    update: dict[str, Any] = {}
+    if profile is not None:
+        update["render_profile"] = profile
+    if adapters is not None:
+        update["adapters"] = list(adapters)
+    return settings.model_copy(update=update) if update else settings
 
 
 # --------------------------------------------------------------------------- start
@@ -200,7 +207,11 @@ def resume_run(
             f"({started_with}); add from_stage to render again with {profile}",
             field="profile",
         )
-    settings = _with_profile(settings, profile or started_with or None)
+    # the per-stage backends it started with, unless this resume names its own
+    kept = row.metadata.get("adapters") or []
+    settings = _with_profile(
+        settings, profile or started_with or None, None if settings.adapters else list(kept)
+    )
     source = resume_source(row, run_id)
     job = Job(
         source,

@@ -18,7 +18,14 @@ from typing import Any, Literal
 
 from ..aio import run_sync
 from ..config import Settings
-from ..errors import PlanError, RunRequestError, SparkleMotionError, interrupted
+from ..errors import (
+    MissingDependencyError,
+    MissingWeightsError,
+    PlanError,
+    RunRequestError,
+    SparkleMotionError,
+    interrupted,
+)
 from ..graph.context import RunEnv, bind
 from ..graph.requests import plan_file, run_request
 from ..runs.films import film_intact, film_manifest
@@ -305,6 +312,7 @@ def _drive_claimed(
                     str(job.source.base_dir) if job.source.base_dir else None,
                     render_profile=settings.render_profile,
                     review_gates=list(settings.review_gates if job.review is None else job.review),
+                    adapters=list(settings.adapters),
                 )
     except BaseException:
         runs.db.close()
@@ -328,7 +336,8 @@ def _drive_claimed(
                 )
             )
         return _outcome(runs, settings, run_id, result.outputs, result.waiting)
-    except PlanError:  # rejected at intake: nothing rendered
+    except (PlanError, MissingDependencyError, MissingWeightsError):
+        # rejected at intake (a bad plan, a backend without its weights): nothing rendered
         # a new run is failed; an earlier one keeps the state it was found in (a crashed
         # one stays crashed)
         runs.set_status(run_id, RunStatus.FAILED if before is None else found)

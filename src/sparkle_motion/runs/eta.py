@@ -139,7 +139,9 @@ def stored_context(row: RunRow, settings: Settings) -> RunContext | None:
             if not (isinstance(given, dict) and given.get("name") == profile):
                 plan["render_profile"] = {"name": profile}  # as a --profile option chose it
         # the profile is the plan's now: a process-wide --profile must not override it
-        chosen = settings.model_copy(update={"render_profile": None})
+        chosen = settings.model_copy(
+            update={"render_profile": None, "adapters": list(row.metadata.get("adapters") or [])}
+        )
         return prepare(plan, run_id=row.run_id, settings=chosen)[0]
     except SparkleMotionError:
         return None

@@ -137,9 +137,10 @@ class Runs:
         render_profile: str | None = None,
         plan_checksum: str | None = None,
         review_gates: list[str] | None = None,
+        adapters: list[str] | None = None,
     ) -> None:
-        """Keep the plan (profile, review gates) a run was last started with, so
-        `resume RUN_ID` needs nothing else."""
+        """Keep the plan (profile, per-stage backends, review gates) a run was last started
+        with, so `resume RUN_ID` needs nothing else."""
         with self.db.atomic() as conn:
             row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
@@ -149,6 +150,7 @@ class Runs:
                 "plan_text": plan_text,
                 "base_dir": base_dir,
                 "profile": render_profile,
+                "adapters": adapters or [],
                 "review_gates": review_gates or [],
             }
             changed = conn.execute(

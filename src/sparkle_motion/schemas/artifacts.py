@@ -83,6 +83,12 @@ class VideoFinalManifest(StrictModel):
     created_at: datetime | None = None
     playback_ready: bool
     notes: str | None = None
+    render_profile: str | None = None
+    backends: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each stage's backend (the render profile's, with per-stage overrides): "
+        "what rendered the film.",
+    )
 
     @model_validator(mode="after")
     def _download_url_for_adk(self) -> VideoFinalManifest:

@@ -234,6 +234,19 @@ def test_unlock_command(tmp_path):
     assert again.exit_code == 0 and "not locked" in again.output
 
 
+def test_adapter_overrides_are_checked_and_shown_in_the_dry_run():
+    plan = str(EXAMPLES / "short.json")
+    bad = runner.invoke(app, ["run", plan, "--dry-run", "--adapter", "voice=piper"], env=ENV)
+    assert bad.exit_code == 2 and "voice=piper" in bad.output
+    unknown = runner.invoke(app, ["run", plan, "--dry-run", "--adapter", "video=painter"], env=ENV)
+    assert unknown.exit_code == 2  # a backend nobody registered cannot run: said, not rendered
+    assert "cannot run video" in unknown.output and "painter" in unknown.output
+    fine = runner.invoke(
+        app, ["run", plan, "--dry-run", "--adapter", "tts=espeak,video=ffmpeg_motion"], env=ENV
+    )
+    assert fine.exit_code == 0, fine.output
+
+
 def test_a_dry_run_that_cannot_run_says_why_and_fails():
     plan = str(EXAMPLES / "short.json")
     ok = runner.invoke(app, ["run", plan, "--dry-run"], env=ENV)

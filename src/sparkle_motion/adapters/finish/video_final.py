@@ -13,6 +13,7 @@ from ...errors import ArtifactIntegrityError, PermanentStageError
 from ...media.probe import probe
 from ...schemas import FinalizeStep, RenderProfile, Step, VideoFinalManifest
 from ...schemas.common import utc_now
+from ...stages import STAGE_TABLE
 from ...storage.fs_store import sha256_file
 from ..base import Estimate, Output, StepJob
 
@@ -54,7 +55,19 @@ def build_manifest(job: StepJob) -> VideoFinalManifest:
         playback_ready=ready,
         created_at=utc_now(),
         notes=None if ready else f"codecs {info.video_codec}/{info.audio_codec}",
+        render_profile=job.context.render_profile.name,
+        backends=backends_of(job.context.render_profile),
     )
+
+
+def backends_of(profile: RenderProfile) -> dict[str, str]:
+    """stage -> the backend that renders it under `profile` (overrides applied)."""
+    found = {}
+    for stage in STAGE_TABLE:
+        name = profile.adapters.get(stage.profile_key) if stage.profile_key else None
+        if name or stage.fixed_adapter:
+            found[stage.name] = name or stage.fixed_adapter or ""
+    return found
 
 
 class VideoFinal:
