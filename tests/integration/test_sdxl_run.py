@@ -93,6 +93,10 @@ def test_a_run_with_sdxl_keyframes_makes_a_film(settings_for, tiny_models):
     ]
     assert loads == ["load_start"]  # once for the stage
     assert not adapter_named("sdxl").loaded()  # and gone with it
+    # the records tell what each keyframe cost: where, load (the first), inference, memory
+    assert all(r.device == "cpu" and r.metrics["inference_s"] > 0 for r in keyframes)
+    assert all(r.metrics["peak_memory_mb"] > 0 for r in keyframes)
+    assert sum("load_s" in r.metrics for r in keyframes) == 1
 
 
 def test_a_run_with_sdxl_keyframes_and_wan_clips_makes_a_film(settings_for, tiny_models):
@@ -105,6 +109,7 @@ def test_a_run_with_sdxl_keyframes_and_wan_clips_makes_a_film(settings_for, tiny
     done = records(settings, "models-run")
     clips = [r for r in done.values() if r.stage == "video"]
     assert clips and all(r.adapter == "wan" and r.model_id.startswith("wan@") for r in clips)
+    assert all(r.device == "cpu" and r.metrics["inference_s"] > 0 for r in clips)
     for clip in clips:
         meta = clip.artifacts[0].metadata
         assert (meta["generated_frames"] - 1) % 4 == 0 and meta["frames"] <= meta[

@@ -227,3 +227,17 @@ def device_for(wanted: str | None) -> tuple[str, bool]:
     if wanted.startswith("cuda") and not torch.cuda.is_available():
         return "cpu", True
     return wanted, False
+
+
+def metrics_of(events: list[tuple[str, dict[str, Any]]]) -> dict[str, float]:
+    """A step's record metrics from its model events: load and inference seconds (summed),
+    peak memory and VRAM (the largest seen)."""
+    found: dict[str, float] = {}
+    for name, fields in events:
+        for key in ("load_s", "inference_s"):
+            if key in fields and name in ("load_complete", "inference_end"):
+                found[key] = round(found.get(key, 0.0) + float(fields[key]), 3)
+        for key in ("peak_memory_mb", "peak_vram_mb"):
+            if key in fields:
+                found[key] = max(found.get(key, 0.0), float(fields[key]))
+    return found

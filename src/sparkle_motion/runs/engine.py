@@ -143,6 +143,29 @@ def release_models(
     return released
 
 
+def measured(artifacts: list[ArtifactRef]) -> dict[str, Any]:
+    """What a model step's outputs say about its run, for its record: `device` and
+    `metrics` (load and inference seconds summed, peak memory the largest)."""
+    metrics: dict[str, float] = {}
+    device = None
+    for ref in artifacts:
+        device = device or ref.metadata.get("device")
+        given = ref.metadata.get("metrics")
+        for key, value in given.items() if isinstance(given, dict) else ():
+            if not isinstance(value, int | float):
+                continue
+            if key.startswith("peak_"):
+                metrics[key] = max(metrics.get(key, 0.0), float(value))
+            else:
+                metrics[key] = round(metrics.get(key, 0.0) + float(value), 3)
+    found: dict[str, Any] = {}
+    if metrics:
+        found["metrics"] = metrics
+    if isinstance(device, str):
+        found["device"] = device
+    return found
+
+
 def upstream_ids(step: Step) -> list[str]:
     """The step ids a step's `@refs` name."""
     return [
@@ -666,7 +689,7 @@ class Engine:
                 record = finish(StepStatus.FAILED, error=_error(exc))
                 self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
                 return record
-            record = finish(StepStatus.SUCCEEDED, artifacts=artifacts)
+            record = finish(StepStatus.SUCCEEDED, artifacts=artifacts, **measured(artifacts))
             self._event(
                 ctx.run_id,
                 "step_completed",

@@ -32,7 +32,15 @@ from ...config import get_settings
 from ...errors import PermanentStageError
 from ...schemas import ImageStep, RenderProfile, Step
 from ..base import Estimate, Output, StepJob
-from ..gpu_utils import Held, check_weights, device_for, inference, model_context, model_id_of
+from ..gpu_utils import (
+    Held,
+    check_weights,
+    device_for,
+    inference,
+    metrics_of,
+    model_context,
+    model_id_of,
+)
 
 PIPELINE_FILES = ("model_index.json", "unet", "vae", "text_encoder", "text_encoder_2", "scheduler")
 REFINER_FILES = ("model_index.json", "unet", "vae", "text_encoder_2", "scheduler")
@@ -270,6 +278,7 @@ class SdxlKeyframes:
                         },
                     )
                 )
+            outputs[0].metadata["metrics"] = metrics_of(self.events)  # the step's, once
         return outputs
 
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:

@@ -30,7 +30,15 @@ from ...media.ffmpeg import DETERMINISTIC, INTERMEDIATE_X264, ffmpeg_cmd
 from ...schemas import RenderProfile, Step, VideoStep
 from ...subprocesses import run_command
 from ..base import Estimate, Output, StepJob
-from ..gpu_utils import Held, check_weights, device_for, inference, model_context, model_id_of
+from ..gpu_utils import (
+    Held,
+    check_weights,
+    device_for,
+    inference,
+    metrics_of,
+    model_context,
+    model_id_of,
+)
 
 PIPELINE_FILES = (
     "model_index.json",
@@ -196,6 +204,7 @@ class WanClips:
                     "height": height,
                     "inference_s": round(took, 3),
                     "events": [[name, fields] for name, fields in self.events],
+                    "metrics": metrics_of(self.events),
                     "ffmpeg": result.log(),
                 },
             )
