@@ -23,6 +23,7 @@ import gc
 import hashlib
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -182,6 +183,26 @@ class Held:
         stack, self._stack, self._key, self.models = self._stack, None, None, {}
         if stack is not None:
             stack.close()
+
+
+class ModelAdapter:
+    """What an adapter whose backend is a model shares: the models it holds for the stage
+    (`held`), a lock so one step renders at a time, and the step's events."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.held = Held()
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def loaded(self) -> bool:
+        return self.held.loaded()
+
+    def unload(self) -> None:
+        """Drop the models (and their memory); the next step loads them again."""
+        self.held.unload()
+
+    def _say(self, name: str, fields: dict[str, Any]) -> None:
+        self.events.append((name, fields))
 
 
 def missing_files(folder: Path, needed: tuple[str, ...]) -> list[str]:

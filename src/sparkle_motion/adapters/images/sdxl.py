@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from ...errors import PermanentStageError
 from ...schemas import ImageStep, RenderProfile, Step
 from ..base import Estimate, Output, StepJob
 from ..gpu_utils import (
-    Held,
+    ModelAdapter,
     check_weights,
     device_for,
     inference,
@@ -60,14 +59,9 @@ DEFAULT_HANDOFF = 0.8
 SECONDS_PER_STEP = {"cuda": 0.06, "cpu": 105.0}
 
 
-class SdxlKeyframes:
+class SdxlKeyframes(ModelAdapter):
     name = "sdxl"
     version = "1"
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.held = Held()
-        self.events: list[tuple[str, dict[str, Any]]] = []
 
     @property
     def base(self) -> Any:
@@ -90,9 +84,6 @@ class SdxlKeyframes:
             found += f"+{model_id_of(Path(refiner))}"
         return found
 
-    def loaded(self) -> bool:
-        return self.held.loaded()
-
     def preflight(self, profile: RenderProfile) -> None:
         """Before anything renders (intake, a dry run): the weights folders are there with
         the files a pipeline needs, else MissingWeightsError naming the env var, the path
@@ -106,9 +97,6 @@ class SdxlKeyframes:
                 settings.images_sdxl_refiner_model,
                 REFINER_FILES,
             )
-
-    def _say(self, name: str, fields: dict[str, Any]) -> None:
-        self.events.append((name, fields))
 
     def _load(self, device: str) -> None:
         """The pipelines for `device`, loaded once (again only when weights or device change)."""
@@ -165,10 +153,6 @@ class SdxlKeyframes:
 
         self.held.ensure((base, refiner, device), enter)
 
-    def unload(self) -> None:
-        """Drop the pipelines (and their memory); the next keyframe loads them again."""
-        self.held.unload()
-
     # ---------------------------------------------------------------- one step
 
     def _scheduler(self, pipe: Any, sampler: str | None) -> None:
@@ -219,28 +203,21 @@ class SdxlKeyframes:
                 seed = base_seed + n
                 generator = torch.Generator(device).manual_seed(seed)
                 started = time.perf_counter()
+                base = {  # micro-conditioning: the frame as rendered, uncropped
+                    **common,
+                    "width": width,
+                    "height": height,
+                    "original_size": (height, width),
+                    "target_size": (height, width),
+                    "crops_coords_top_left": (0, 0),
+                    "generator": generator,
+                }
                 with inference("sdxl", device, self._say):
                     if self.refiner is None:
-                        image = self.base(
-                            **common,
-                            width=width,
-                            height=height,
-                            original_size=(height, width),
-                            target_size=(height, width),
-                            crops_coords_top_left=(0, 0),
-                            generator=generator,
-                        ).images[0]
+                        image = self.base(**base).images[0]
                     else:
                         latents = self.base(
-                            **common,
-                            width=width,
-                            height=height,
-                            original_size=(height, width),
-                            target_size=(height, width),
-                            crops_coords_top_left=(0, 0),
-                            denoising_end=handoff,
-                            output_type="latent",
-                            generator=generator,
+                            **base, denoising_end=handoff, output_type="latent"
                         ).images
                         image = self.refiner(
                             **common,

@@ -20,7 +20,6 @@ Loaded once for the stage (`gpu_utils.model_context`), dropped at its end or on 
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from ...schemas import RenderProfile, Step, VideoStep
 from ...subprocesses import run_command
 from ..base import Estimate, Output, StepJob
 from ..gpu_utils import (
-    Held,
+    ModelAdapter,
     check_weights,
     device_for,
     inference,
@@ -70,33 +69,19 @@ def resample(total: int, wanted: int) -> list[int]:
     return [round(i * (total - 1) / (wanted - 1)) for i in range(wanted)]
 
 
-class WanClips:
+class WanClips(ModelAdapter):
     name = "wan"
     version = "1"
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.held = Held()
-        self.events: list[tuple[str, dict[str, Any]]] = []
 
     @property
     def model_id(self) -> str | None:
         path = get_settings().videos_wan_model
         return model_id_of(Path(path)) if path is not None and Path(path).is_dir() else None
 
-    def loaded(self) -> bool:
-        return self.held.loaded()
-
-    def unload(self) -> None:
-        self.held.unload()
-
     def preflight(self, profile: RenderProfile) -> None:
         check_weights(
             "Wan 2.1", "VIDEOS_WAN_MODEL", get_settings().videos_wan_model, PIPELINE_FILES
         )
-
-    def _say(self, name: str, fields: dict[str, Any]) -> None:
-        self.events.append((name, fields))
 
     def _pipe(self, device: str) -> Any:
         import torch
