@@ -3,17 +3,22 @@
 the pipeline was loaded once for the stage and is gone after it; with weights missing the
 dry run reports it (the CLI exits 2) and the run fails at intake, before anything renders,
 naming the env var and the files. Through the keyframes tool: /ready says ready, /invoke
-renders with sdxl, /release drops the pipeline."""
+renders with sdxl and holds the host's GPU lease (another process waits), /release drops
+both the pipeline and the lease, and a second process then takes it and loads."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from sparkle_motion.adapters.gpu import GpuLease
 from sparkle_motion.adapters.registry import adapter_named
 from sparkle_motion.config import reset_settings_cache, use_settings
 from sparkle_motion.errors import MissingWeightsError, RunFailedError
@@ -22,7 +27,7 @@ from sparkle_motion.resources import configs_dir
 from sparkle_motion.runs.records import StepRecords
 from sparkle_motion.storage import open_database
 from sparkle_motion.tools import images_sdxl
-from tests.conftest import make_settings
+from tests.conftest import REPO, make_settings
 from tests.support.media import context, small_plan, step
 
 PROFILE = "sdxl_preview"
@@ -59,6 +64,25 @@ def settings_for(configs, tmp_path) -> Iterator:
     adapter_named("sdxl").unload()
     adapter_named("wan").unload()
     reset_settings_cache()
+
+
+def loader(locks, weights, *, timeout_s: float) -> str:
+    """tests/support/gpu_loader.py in a process of its own: its one line."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.gpu_loader",
+            str(locks),
+            str(weights),
+            str(timeout_s),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    return done.stdout.strip()
 
 
 def plan() -> dict:
@@ -155,8 +179,15 @@ def test_the_keyframes_tool_serves_sdxl_and_releases_it(settings_for, tiny_model
     assert answer.status_code == 200, answer.text
     assert answer.json()["backend"] == "sdxl"
     assert adapter_named("sdxl").loaded()
+    # the tool holds the host's GPU lease with its pipeline: another process waits for it
+    locks = settings.home / "locks"
+    assert GpuLease(root=locks).state()["holder"]["pid"] == os.getpid()
+    assert loader(locks, tiny_models["sdxl"], timeout_s=1.0) == "busy GpuLeaseTimeoutError"
     released = client.post("/release", json={"backend": "sdxl"}, headers=auth).json()
-    assert released["unloaded"] == ["sdxl"] and not adapter_named("sdxl").loaded()
+    assert released["unloaded"] == ["sdxl"] and released["gpu_lease"] == "released"
+    assert not adapter_named("sdxl").loaded() and not GpuLease(root=locks).state().get("holder")
+    # both gone: a second process takes the lease and loads
+    assert loader(locks, tiny_models["sdxl"], timeout_s=10.0).startswith("loaded ")
 
 
 def test_a_per_stage_override_renders_keys_and_names_the_backend_and_resume_keeps_it(
