@@ -31,10 +31,12 @@ reliability:
 	tests/integration/test_crash_resume.py tests/integration/test_memory_log_kill.py
 	$(BIN)/python scripts/reliability_table.py .reliability
 
-## bench: the preview film benchmark (6 shots, 30 s, 1280x720) and the dry-run one
+## bench: the preview film benchmark (6 shots, 30 s, 1280x720), the dry-run one and the
+## adapters' overhead over direct diffusers calls on the tiny models
 bench:
 	$(BIN)/python benchmarks/preview_film.py
 	$(BIN)/python benchmarks/dry_run.py
+	$(BIN)/python benchmarks/adapter_overhead.py
 
 lint:
 	$(BIN)/ruff check src tests scripts
