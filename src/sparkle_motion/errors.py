@@ -366,9 +366,18 @@ def interrupted(exc: BaseException) -> bool:
     while current is not None and id(current) not in seen:
         if isinstance(current, KeyboardInterrupt):
             return True
+        if _flattened_interrupt(current):
+            return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
+
+
+def _flattened_interrupt(exc: BaseException) -> bool:
+    """pydantic-core builds a model's validator in Rust: a Ctrl-C landing then (while ADK's
+    models are imported) comes back as a SchemaError whose text, not whose cause, is the
+    KeyboardInterrupt."""
+    return type(exc).__module__.startswith("pydantic_core") and "KeyboardInterrupt" in str(exc)
 
 
 def is_transient(exc: BaseException) -> bool:

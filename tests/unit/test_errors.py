@@ -94,3 +94,17 @@ def test_an_interrupt_wrapped_by_python_is_still_an_interrupt():
     a, b = ValueError("a"), ValueError("b")
     a.__context__, b.__context__ = b, a  # a loop ends the walk
     assert not interrupted(a)
+
+
+def test_an_interrupt_pydantic_core_flattened_into_text_is_still_an_interrupt():
+    """A Ctrl-C while pydantic-core builds a validator (ADK's models, imported late) comes
+    back as a SchemaError naming KeyboardInterrupt only in its text (found by the CLI
+    signal attacks in CI)."""
+    from pydantic_core import SchemaError
+
+    from sparkle_motion.errors import interrupted
+
+    flattened = SchemaError('Error building "model" validator:\n  KeyboardInterrupt: ')
+    assert interrupted(flattened)
+    assert not interrupted(SchemaError('Error building "model" validator: bad field'))
+    assert not interrupted(ValueError("KeyboardInterrupt"))  # only pydantic-core's, by text
