@@ -19,6 +19,7 @@ torch is imported only inside these functions: the preview never loads it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import resource
@@ -232,7 +233,15 @@ def check_weights(what: str, env: str, path: Path | None, needed: tuple[str, ...
 
 def model_id_of(folder: Path) -> str:
     """`<folder name>@<hash of its configs>`: the weights' identity in step keys (configs,
-    not the gigabytes of weights, are hashed)."""
+    not the gigabytes of weights, are hashed). Read once per folder and `model_index.json`
+    version: a step asks for it several times (its key, its record, its files)."""
+    index = folder / "model_index.json"
+    stamp = index.stat().st_mtime_ns if index.exists() else 0
+    return _model_id(folder.resolve(), stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _model_id(folder: Path, _stamp: int) -> str:
     digest = hashlib.sha256()
     for config in sorted(folder.glob("*.json")) + sorted(folder.glob("*/*config*.json")):
         digest.update(config.relative_to(folder).as_posix().encode())

@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -43,7 +43,6 @@ class Running:
     started: float
     restarts: int = 0
     due: float | None = None  # when a dead unit is started again
-    history: list[float] = field(default_factory=list)
 
 
 class Supervisor:
@@ -145,7 +144,6 @@ class Supervisor:
                     running.restarts = 0
                 delay = BACKOFF_S[min(running.restarts, len(BACKOFF_S) - 1)]
                 running.due = now + delay
-                running.history.append(now)
                 self.say(
                     f"{unit.name} exited with code {code} after {up:.0f} s; restarting in "
                     f"{delay:g} s (log: {self.log_file(unit)})"

@@ -15,6 +15,7 @@ from ...media.ffmpeg import DETERMINISTIC, INTERMEDIATE_X264, ffmpeg_cmd
 from ...schemas import RenderProfile, Step, VideoStep
 from ...subprocesses import run_command
 from ..base import Estimate, Output, StepJob
+from . import shot_clip
 
 PAN_MARGIN = 1.12  # the frame a pan or tilt crops from is this much larger
 ZOOM_RANGE = 0.18  # zoom_in goes 1.0 -> 1.18, zoom_out the other way
@@ -101,12 +102,10 @@ class FfmpegMotion:
             cmd, cwd=job.workdir, timeout_s=120 + frames, step_id=step.id, cancel=job.cancel
         )
         return [
-            Output(
-                name=f"{step.shot_id or step.id}.mp4",
-                data=out,
-                mime_type="video/mp4",
-                artifact_type="shot_mp4",
-                metadata={
+            shot_clip(
+                step,
+                out,
+                {
                     "camera": step.camera,
                     "frames": frames,
                     "fps": fps,

@@ -38,6 +38,7 @@ from ..gpu_utils import (
     model_context,
     model_id_of,
 )
+from . import shot_clip
 
 PIPELINE_FILES = (
     "model_index.json",
@@ -170,12 +171,10 @@ class WanClips(ModelAdapter):
             cmd, cwd=job.workdir, timeout_s=120 + frames, step_id=step.id, cancel=job.cancel
         )
         return [
-            Output(
-                name=f"{step.shot_id or step.id}.mp4",
-                data=out,
-                mime_type="video/mp4",
-                artifact_type="shot_mp4",
-                metadata={
+            shot_clip(
+                step,
+                out,
+                {
                     "model_id": self.model_id,
                     "device": device,
                     "cpu_fallback": fallback,
