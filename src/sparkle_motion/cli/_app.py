@@ -152,11 +152,15 @@ def state_of(ctx: typer.Context) -> State:
 
 def fail(problem: SparkleMotionError | str, code: int) -> NoReturn:
     """Print one line (`TypeName: message` for our errors, `error: ...` for usage) and exit.
-    A bad request names the option it came from (`--from-stage: ...`)."""
+    A bad request names the option it came from (`--from-stage: ...`, `--adapter video: ...`
+    for the run service's `adapters.video`)."""
     if isinstance(problem, RunRequestError):
         text, prefix = problem.message, f"{problem.field}: "
         if text.startswith(prefix) and problem.field != "plan":
-            text = f"--{problem.field.replace('_', '-')}: {text.removeprefix(prefix)}"
+            option = problem.field.replace("_", "-")
+            if problem.field.startswith("adapters."):  # a per-stage backend: `--adapter video`
+                option = f"adapter {problem.field.removeprefix('adapters.')}"
+            text = f"--{option}: {text.removeprefix(prefix)}"
         err.print(f"[red]error[/red]: {escape(text.removeprefix('plan: '))}")
     elif isinstance(problem, SparkleMotionError):
         err.print(f"[red]{type(problem).__name__}[/red]: {escape(problem.message)}")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from ..config import Settings, get_settings
+from ..config import Settings, adapter_overrides, get_settings
 from ..errors import (
     RunFailedError,
     RunLockedError,
@@ -50,6 +50,7 @@ from ..stages import check_review_gates, forced_stages
 from ..storage.base import ArtifactStore
 from .dry import dry_report
 from .launch import Job, launch, open_runs, resolve_source, resume_source
+from .overrides import check_adapters
 from .types import PlanSource, RunHandle, RunOutcome, RunProgress, new_run_id
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "RunOutcome",
     "RunStatusView",
     "answer_review",
+    "check_adapters",
     "execute_plan",
     "export_film",
     "film_of",
@@ -84,12 +86,16 @@ def _row(runs: Runs, run_id: str) -> RunRow:
 def _with_profile(
     settings: Settings, profile: str | None, adapters: list[str] | None = None
 ) -> Settings:
+    """The run's settings: its profile and per-stage backends, the backends checked
+    (RunRequestError naming `adapters.<key>`: a registered adapter of that stage's kind)."""
     update: dict[str, Any] = {}
     if profile is not None:
         update["render_profile"] = profile
     if adapters is not None:
         update["adapters"] = list(adapters)
-    return settings.model_copy(update=update) if update else settings
+    chosen = settings.model_copy(update=update) if update else settings
+    check_adapters(adapter_overrides(chosen))
+    return chosen
 
 
 # --------------------------------------------------------------------------- start

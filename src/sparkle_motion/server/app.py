@@ -1,6 +1,6 @@
 """The production API: start, follow, steer and download runs over HTTP.
 
-    POST /invoke {idea | plan, profile, review, mode, run_id, seed}  -> 202 {run_id, ...}
+    POST /invoke {idea | plan, profile, review, mode, run_id, seed, adapters}  -> 202 {run_id, ...}
     GET  /status?run_id=   GET /runs   GET /events?run_id=&after=  (server-sent events)
     GET  /artifacts?run_id=&stage=     GET /files/<id>  (the bytes; signed URLs work)
     POST /artifacts (multipart `file`) -> 201 the upload's ref   GET /artifacts/<id>
@@ -10,6 +10,8 @@ Runs execute in child processes (`start_run(wait=False)`), so a crashing run nev
 the server down; the one-job rule answers 409 naming the active run. A plan posted here
 may not name server paths as inputs (422 naming the field): a file it needs is uploaded
 first and named by the artifact URI the upload answers with (server/uploads.py).
+`adapters` ({"tts": "espeak"}) is the CLI's `--adapter tts=espeak`: the run's settings
+carry it, the run service checks it (422 naming `adapters.<key>`) and the run keeps it.
 """
 
 from __future__ import annotations
@@ -90,6 +92,15 @@ def _follow(request: Request, handle: service.RunHandle) -> None:
         threading.Thread(target=_reap, args=(handle,), daemon=True).start()
 
 
+def with_adapters(settings: Settings, adapters: dict[str, str] | None) -> Settings:
+    """The request's per-stage backends over the server's, as `--adapter` sets them for a
+    command: checked here, before an idea is written out (RunRequestError naming
+    `adapters.<key>`); none named, the server's settings as they are."""
+    if not adapters:
+        return settings
+    return settings.model_copy(update={"adapters": service.check_adapters(adapters)})
+
+
 def _events_after(settings: Settings, run_id: str, after: int) -> list[Any]:
     from ..storage import MemoryLog, open_database
 
@@ -110,6 +121,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
     def invoke(
         body: InvokeRequest, request: Request, response: Response, settings: SettingsDep
     ) -> dict[str, Any]:
+        settings = with_adapters(settings, body.adapters)
         run_id = body.run_id or service.new_run_id()
         source: Any = body.plan
         if body.idea is not None:  # an idea over the network is prose, never a path or a plan
@@ -315,7 +327,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             from_stage=body.from_stage,
             profile=body.profile,
             wait=False,
-            settings=settings,
+            settings=with_adapters(settings, body.adapters),
         )
         _follow(request, handle)
         lifted = handle.outcome is not None and handle.outcome.lifted_pause

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..production_agent.overrides import PROFILE_KEYS
 from ..schemas.common import RUN_ID_PATTERN, NonEmptyText
 
 RUN_ID = f"^{RUN_ID_PATTERN}$"
+NAME = Annotated[str, Field(max_length=48)]
+
+
+def adapters_field() -> Any:
+    """The CLI's `--adapter tts=piper,lipsync=audio_mux` as {"tts": "piper", "lipsync":
+    "audio_mux"}; the run service checks it (production_agent/overrides.py), a 422 naming
+    `adapters.<key>`."""
+    return Field(
+        None,
+        max_length=len(PROFILE_KEYS),
+        description=f"Per-stage backends over the render profile's: profile key "
+        f"({', '.join(PROFILE_KEYS)}) -> a registered adapter of that kind. They enter the "
+        "step keys and the film's manifest; a run keeps them for /resume. Absent or empty: "
+        "only the server's own (SPARKLE_ADAPTERS); on /resume, the ones the run started with.",
+    )
 
 
 class Strict(BaseModel):
@@ -26,6 +42,7 @@ class InvokeRequest(Strict):
     mode: Literal["run", "dry"] = "run"
     run_id: str | None = Field(None, pattern=RUN_ID, max_length=100)
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    adapters: dict[NAME, NAME] | None = adapters_field()
 
     @model_validator(mode="after")
     def _one_source(self) -> InvokeRequest:
@@ -41,6 +58,7 @@ class RunRef(Strict):
 class ResumeRequest(RunRef):
     from_stage: str | None = Field(None, max_length=48)
     profile: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,48}$")
+    adapters: dict[NAME, NAME] | None = adapters_field()
 
 
 class ReviewRequest(RunRef):

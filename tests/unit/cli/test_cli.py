@@ -239,8 +239,13 @@ def test_adapter_overrides_are_checked_and_shown_in_the_dry_run():
     bad = runner.invoke(app, ["run", plan, "--dry-run", "--adapter", "voice=piper"], env=ENV)
     assert bad.exit_code == 2 and "voice=piper" in bad.output
     unknown = runner.invoke(app, ["run", plan, "--dry-run", "--adapter", "video=painter"], env=ENV)
-    assert unknown.exit_code == 2  # a backend nobody registered cannot run: said, not rendered
-    assert "cannot run video" in unknown.output and "painter" in unknown.output
+    assert unknown.exit_code == 2  # a backend nobody registered: refused before anything runs
+    assert "--adapter video: must be a registered video adapter" in unknown.output
+    assert "(ffmpeg_motion, wan), got 'painter'" in unknown.output
+    wrong_kind = runner.invoke(app, ["run", plan, "--dry-run", "--adapter", "tts=ffmpeg"], env=ENV)
+    assert (
+        wrong_kind.exit_code == 2 and "--adapter tts: must be a registered tts" in wrong_kind.output
+    )
     fine = runner.invoke(
         app, ["run", plan, "--dry-run", "--adapter", "tts=espeak,video=ffmpeg_motion"], env=ENV
     )

@@ -1,0 +1,124 @@
+"""Per-stage backends over HTTP: POST /invoke and /resume take `adapters` ({"tts": "espeak"}),
+the CLI's `--adapter tts=espeak`. A dry run reports the named backend; a run keeps it in
+its row (`tts=espeak`, as the CLI stores it), estimates with it, renders with it (step
+records, the film's manifest) and keeps it through a resume; a resume that names others
+renders those stages again with them. A key that is not a stage's profile key, or a name
+that is not a registered adapter of that kind, is a 422 naming `adapters.<key>`, before an
+idea is written out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sparkle_motion.adapters.registry import BUILTIN
+from sparkle_motion.config import ADAPTER_OVERRIDE
+from sparkle_motion.production_agent.launch import open_runs
+from sparkle_motion.production_agent.overrides import PROFILE_KEYS, backend_kind
+from sparkle_motion.server.app import create_production_app
+from tests.conftest import make_settings
+from tests.support.media import small_plan
+from tests.unit.server.test_app import AUTH, TOKEN, _wait
+
+ESPEAK = {"tts": "espeak"}  # the preview profile's tts is piper: espeak is its alternative
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    home = tmp_path_factory.mktemp("adapters-home")
+    settings = make_settings(home=home, runs_dir=home / "runs", db_path=home / "s.db")
+    app = create_production_app(settings, token=TOKEN)
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    return app, client, home
+
+
+def kept(app, run_id: str) -> list[str]:
+    with open_runs(app.state.settings) as runs:
+        return runs.get(run_id).metadata["adapters"]
+
+
+def dry(client, **extra) -> dict:
+    body = {"plan": small_plan("short.json"), "mode": "dry", **extra}
+    answer = client.post("/invoke", json=body, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["report"]
+
+
+def tts_adapters(steps: list[dict]) -> set[str]:
+    return {s["adapter"] for s in steps if s["stage"] == "dialogue_audio"}
+
+
+def test_the_cli_and_the_api_check_the_same_kinds():
+    """`--adapter` is first checked by the settings pattern (config.py, below the stage
+    table): its kinds are the stage table's profile keys; every built-in has a kind."""
+    match = re.match(r"\^\(([a-z|]+)\)=", ADAPTER_OVERRIDE)
+    assert match is not None and sorted(match.group(1).split("|")) == sorted(PROFILE_KEYS)
+    assert all(backend_kind(name) for name in BUILTIN), BUILTIN
+
+
+def test_a_dry_run_reports_the_named_backend(api):
+    _, client, _ = api
+    assert tts_adapters(dry(client)["steps"]) == {"piper"}
+    assert tts_adapters(dry(client, adapters=ESPEAK)["steps"]) == {"espeak"}
+    assert tts_adapters(dry(client, adapters={})["steps"]) == {"piper"}  # empty: none
+
+
+@pytest.mark.parametrize(
+    ("adapters", "field", "words"),
+    [
+        ({"voice": "piper"}, "adapters.voice", ("profile key", "tts, images", "'voice'")),
+        ({"video": "painter"}, "adapters.video", ("registered video adapter", "'painter'")),
+        ({"tts": "ffmpeg"}, "adapters.tts", ("registered tts adapter (espeak, piper)", "'ffmpeg'")),
+        ({"lipsync": "video_final"}, "adapters.lipsync", ("registered lipsync adapter",)),
+        ({"tts": 3}, "adapters.tts", ("string",)),
+    ],
+)
+def test_a_bad_override_is_a_422_naming_its_key(api, adapters, field, words):
+    _, client, home = api
+    for route, body in (
+        ("/invoke", {"plan": small_plan("short.json"), "mode": "dry"}),
+        ("/invoke", {"idea": "a cat", "run_id": "no-plan-written"}),
+        ("/resume", {"run_id": "no-such-run"}),
+    ):
+        answer = client.post(route, json={**body, "adapters": adapters}, headers=AUTH)
+        assert answer.status_code == 422, (route, answer.text)
+        error = answer.json()["error"]
+        assert error["field"] == field and error["message"].startswith(f"{field}: "), error
+        assert all(w in error["message"] for w in words), error["message"]
+    assert not (home / "runs" / "no-plan-written").exists()  # refused before the idea ran
+
+
+def test_a_run_keeps_its_backends_through_resume(api):
+    """Paused at its script review, the run has its backend in its row and its estimate is
+    the dry report's with that backend; resumed without naming any, it renders with it; a
+    resume that names piper renders the voices (and what follows them) again with piper."""
+    app, client, _ = api
+    plan = small_plan("short.json")
+    body = {"plan": plan, "run_id": "mix1", "review": ["script"], "adapters": ESPEAK}
+    started = client.post("/invoke", json=body, headers=AUTH)
+    assert started.status_code == 202, started.text
+    waiting = _wait(client, "mix1", done=("awaiting_review",))
+    assert kept(app, "mix1") == ["tts=espeak"]
+    report = dry(client, adapters=ESPEAK)
+    assert waiting["eta_s"] == pytest.approx(report["est_total_time_s"], abs=0.01)
+
+    client.post("/review", json={"run_id": "mix1", "decision": "approve"}, headers=AUTH)
+    assert client.post("/resume", json={"run_id": "mix1"}, headers=AUTH).status_code == 202
+    done = _wait(client, "mix1")
+    assert done["status"] == "succeeded", done["failures"]
+    assert tts_adapters(done["steps"]) == {"espeak"}
+    assert done["film"]["backends"]["dialogue_audio"] == "espeak"
+    assert kept(app, "mix1") == ["tts=espeak"]
+
+    again = client.post(
+        "/resume", json={"run_id": "mix1", "adapters": {"tts": "piper"}}, headers=AUTH
+    )
+    assert again.status_code == 202, again.text
+    redone = _wait(client, "mix1")
+    assert redone["status"] == "succeeded", redone["failures"]
+    assert kept(app, "mix1") == ["tts=piper"]
+    latest = {s["step_id"]: s["adapter"] for s in redone["steps"] if s["stage"] == "dialogue_audio"}
+    assert set(latest.values()) == {"piper"}
+    assert redone["film"]["backends"]["dialogue_audio"] == "piper"
