@@ -30,7 +30,8 @@ def direct(ctx, models: dict[str, Path]) -> dict[str, float]:
     import torch
     from diffusers import StableDiffusionXLPipeline, WanImageToVideoPipeline
 
-    from sparkle_motion.adapters.video.wan import DEFAULT_GUIDANCE, DEFAULT_STEPS, wan_frames
+    from sparkle_motion.adapters.video.chunks import wan_frames
+    from sparkle_motion.adapters.video.wan import DEFAULT_GUIDANCE, DEFAULT_STEPS
 
     profile = ctx.render_profile
     images = [s for s in ctx.plan.steps if s.type == "image"]

@@ -108,6 +108,12 @@ class Settings(BaseModel):
     images_sdxl_seed: int | None = Field(None, ge=0, le=2**32 - 1)
     videos_wan_model: Path | None = None
     videos_wan_seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    videos_wan_chunk_frames: int = Field(64, ge=1, le=10_000)
+    videos_wan_chunk_overlap: int = Field(4, ge=1, le=1000)
+    videos_wan_min_chunk_frames: int = Field(8, ge=1, le=10_000)
+    images_max_per_call: int = Field(4, ge=1, le=64)
+    images_moderation: str = Field("policy", pattern=r"^(policy|off|[\w.]+:[\w.]+)$")
+    model_timeout_s: float = Field(1800.0, gt=0, le=7 * 86400)
     tts_chatterbox_model: Path | None = None
     tts_chatterbox_device: Literal["auto", "cpu", "cuda"] = "auto"
     tts_priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"
@@ -154,6 +160,20 @@ class Settings(BaseModel):
             if value is not None:
                 value = value.expanduser()
                 object.__setattr__(self, name, value if value.is_absolute() else home / value)
+        return self
+
+    @model_validator(mode="after")
+    def _chunking(self) -> Settings:
+        """A later chunk of a long Wan shot starts from a frame of the one before: the
+        overlap must be below the minimum chunk (fitted up to 4k+1, as
+        adapters/video/chunks.py does)."""
+        minimum = 1 + 4 * -(-(self.videos_wan_min_chunk_frames - 1) // 4)
+        if self.videos_wan_chunk_overlap >= minimum:
+            raise ValueError(
+                f"videos_wan_chunk_overlap ({self.videos_wan_chunk_overlap}) must be smaller "
+                f"than the minimum chunk ({minimum} frames: videos_wan_min_chunk_frames "
+                "fitted to 4k+1)"
+            )
         return self
 
     @property
@@ -352,6 +372,37 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     EnvVar("images_sdxl_seed", ("IMAGES_SDXL_SEED",), "Seed override for keyframes."),
     EnvVar("videos_wan_model", ("VIDEOS_WAN_MODEL",), "Local Wan 2.1 FLF2V/I2V weights folder."),
     EnvVar("videos_wan_seed", ("VIDEOS_WAN_SEED",), "Seed override for clips."),
+    EnvVar(
+        "videos_wan_chunk_frames",
+        ("VIDEOS_WAN_CHUNK_FRAMES",),
+        "Longest Wan call in frames (fitted down to 4k+1); a longer shot renders in chunks.",
+    ),
+    EnvVar(
+        "videos_wan_chunk_overlap",
+        ("VIDEOS_WAN_CHUNK_OVERLAP",),
+        "Frames two chunks of a shot share (cross-faded); below the minimum chunk.",
+    ),
+    EnvVar(
+        "videos_wan_min_chunk_frames",
+        ("VIDEOS_WAN_MIN_CHUNK_FRAMES",),
+        "Shortest chunk (fitted up to 4k+1): out-of-memory shrinks chunks down to it.",
+    ),
+    EnvVar(
+        "images_max_per_call",
+        ("IMAGES_SDXL_MAX_PER_CALL",),
+        "Most images one SDXL pipeline call renders (a step's `count` is split in batches).",
+    ),
+    EnvVar(
+        "images_moderation",
+        ("SPARKLE_IMAGES_MODERATION",),
+        "Keyframe prompt check before rendering: `policy` (the plan's blocked terms), `off`, "
+        "or `package.module:function` (prompt -> None, or the reason it is refused).",
+    ),
+    EnvVar(
+        "model_timeout_s",
+        ("SPARKLE_MODEL_TIMEOUT_S",),
+        "Longest one model call may take; checked between denoising steps (a timeout error).",
+    ),
     EnvVar(
         "tts_chatterbox_model", ("TTS_CHATTERBOX_MODEL",), "Local Chatterbox checkpoint folder."
     ),

@@ -34,6 +34,8 @@
     │       ├── MissingDependencyError  an optional extra or binary is not installed
     │       ├── MissingWeightsError     a model path named by an env var holds no weights
     │       ├── CommandError            a subprocess (ffmpeg, ...) exited non-zero
+    │       ├── ModelOOMExhaustedError  out of memory at every chunk size and device tried
+    │       ├── ImagePolicyViolation    a keyframe prompt refused by the moderation hook
     │       ├── TTSInvalidInputError
     │       ├── TTSPolicyViolation
     │       ├── TTSQuotaExceeded
@@ -306,6 +308,11 @@ class ModelOOMError(TransientStageError):
     pass
 
 
+class ModelOOMExhaustedError(PermanentStageError):
+    """Out of memory at every size and on every device the stage's policy tried (each
+    attempt in `context["attempts"]`): retrying the same step would fail the same way."""
+
+
 class StageTimeoutError(TransientStageError):
     pass
 
@@ -336,6 +343,11 @@ class CommandError(PermanentStageError):
 
 class TTSInvalidInputError(PermanentStageError):
     pass
+
+
+class ImagePolicyViolation(PermanentStageError):
+    """A keyframe prompt (as enriched for the model) was refused by the moderation hook
+    (`SPARKLE_IMAGES_MODERATION`); names the hook and the reason."""
 
 
 class TTSPolicyViolation(PermanentStageError):

@@ -6,6 +6,7 @@
     fixed_adapter   the adapter every profile uses (when no profile key chooses one)
     tool_id         the FunctionTool that serves it (function_tools/<tool_id>)
     gpu             whether its `full` backend holds the GPU while it renders
+    telemetry       the prefix of its backends' live events (`images_stage.load_start`)
 
 Every other map (step type -> stage, step type -> profile key, the order `from_stage`
 forces, the review gates) is derived from this table. No heavy imports: the CLI reads it
@@ -25,15 +26,16 @@ class Stage:
     profile_key: str | None = None
     fixed_adapter: str | None = None
     gpu: bool = False
+    telemetry: str | None = None
 
 
 STAGE_TABLE: tuple[Stage, ...] = (
     Stage("script", "script_agent"),
     Stage("plan_intake", "production_agent"),
-    Stage("dialogue_audio", "tts_chatterbox", "tts", profile_key="tts", gpu=True),
-    Stage("base_images", "images_sdxl", "image", profile_key="images", gpu=True),
-    Stage("video", "videos_wan", "video", profile_key="video", gpu=True),
-    Stage("lipsync", "lipsync_wav2lip", "lipsync", profile_key="lipsync", gpu=True),
+    Stage("dialogue_audio", "tts_chatterbox", "tts", "tts", gpu=True, telemetry="tts_stage"),
+    Stage("base_images", "images_sdxl", "image", "images", gpu=True, telemetry="images_stage"),
+    Stage("video", "videos_wan", "video", "video", gpu=True, telemetry="videos_stage"),
+    Stage("lipsync", "lipsync_wav2lip", "lipsync", "lipsync", gpu=True, telemetry="lipsync_stage"),
     Stage("custom", "custom_handlers", "custom", fixed_adapter="custom_handlers"),
     Stage("assemble", "assemble_ffmpeg", "assemble", profile_key="assemble"),
     Stage("finalize", "production_agent", "finalize", fixed_adapter="video_final"),
@@ -52,6 +54,9 @@ FIXED_ADAPTER: dict[str, str] = {
     s.step_type: s.fixed_adapter for s in STAGE_TABLE if s.step_type and s.fixed_adapter
 }
 GPU_STAGES: tuple[str, ...] = tuple(s.name for s in STAGE_TABLE if s.gpu)
+TELEMETRY_OF_STEP: dict[str, str] = {
+    s.step_type: s.telemetry for s in STAGE_TABLE if s.step_type and s.telemetry
+}
 # review gates a run may pause at: after the script, after the keyframes
 REVIEW_GATES: tuple[str, ...] = ("script", "keyframes")
 

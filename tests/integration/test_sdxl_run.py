@@ -8,6 +8,7 @@ both the pipeline and the lease, and a second process then takes it and loads.""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from sparkle_motion.errors import MissingWeightsError, RunFailedError
 from sparkle_motion.production_agent import execute_plan
 from sparkle_motion.resources import configs_dir
 from sparkle_motion.runs.records import StepRecords
-from sparkle_motion.storage import open_database
+from sparkle_motion.storage import MemoryLog, open_artifact_store, open_database
 from sparkle_motion.tools import images_sdxl
 from tests.conftest import REPO, make_settings
 from tests.support.media import context, small_plan, step
@@ -141,6 +142,23 @@ def test_a_run_with_sdxl_keyframes_and_wan_clips_makes_a_film(settings_for, tiny
         ]
     assert done["finalize.film"].status.value == "succeeded"
     assert not adapter_named("wan").loaded() and not adapter_named("sdxl").loaded()
+    # the backends' events went live into the run's events, named for the stage policy
+    db = open_database(settings)
+    try:
+        kinds = {e.event_type for e in MemoryLog(db).list("models-run")}
+    finally:
+        db.close()
+    assert {"images_stage.load_start", "images_stage.denoise_step"} <= kinds
+    assert {"videos_stage.chunk_start", "videos_stage.inference_end"} <= kinds
+    # each model step's log is stored: what its record's logs_uri names
+    store = open_artifact_store(settings)
+    try:
+        log = json.loads(store.read_bytes(clips[0].logs_uri))
+    finally:
+        store.close()
+    assert log["step_id"] == clips[0].step_id and log["chunks"] and log["ffmpeg"]
+    assert [name for name, _ in log["events"]].count("denoise_step") >= 1
+    assert done["assemble.film"].logs_uri is None  # not a model step
 
 
 def test_missing_weights_stop_the_dry_run_and_the_run_before_anything_renders(

@@ -6,6 +6,7 @@ our StageError family (transient vs permanent) so the engine's retry policy can 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +42,9 @@ class StepJob:
     upstream: dict[str, list[ArtifactRef]] = field(default_factory=dict)
     # the run's interrupt: pass it to every run_command (default: the process's token)
     cancel: CancelToken = field(default_factory=default_token)
+    # live progress while it runs (model loads, denoising steps): (event name, fields);
+    # the engine writes them to the run's events as `<stage policy>.<name>`
+    on_event: Callable[[str, dict[str, Any]], None] | None = None
 
 
 class Adapter(Protocol):

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingWeightsError, ModelOOMError
+from ..errors import MissingWeightsError, ModelOOMError, StageTimeoutError
 
 Event = Callable[[str, dict[str, Any]], None]
 
@@ -194,6 +194,7 @@ class ModelAdapter:
         self._lock = threading.Lock()
         self.held = Held()
         self.events: list[tuple[str, dict[str, Any]]] = []
+        self._sink: Event | None = None
 
     def loaded(self) -> bool:
         return self.held.loaded()
@@ -202,8 +203,44 @@ class ModelAdapter:
         """Drop the models (and their memory); the next step loads them again."""
         self.held.unload()
 
+    def _begin(self, job: Any) -> None:
+        """A step starts (under `_lock`): its own events, passed on live to the job's
+        `on_event` too."""
+        self.events = []
+        self._sink = getattr(job, "on_event", None)
+
     def _say(self, name: str, fields: dict[str, Any]) -> None:
         self.events.append((name, fields))
+        if self._sink is not None:
+            with contextlib.suppress(Exception):  # telemetry never fails a render
+                self._sink(name, fields)
+
+
+def step_callback(
+    say: Event, job: Any, steps: int, extra: dict[str, Any] | None = None
+) -> Callable[..., dict[str, Any]]:
+    """A diffusers `callback_on_step_end`: each denoising step an event; between steps a
+    stopped run stops (KeyboardInterrupt) and a call past `SPARKLE_MODEL_TIMEOUT_S` fails
+    (StageTimeoutError naming the setting)."""
+    from ..config import get_settings
+
+    limit = get_settings().model_timeout_s
+    deadline = time.monotonic() + limit
+
+    def callback(_pipe: Any, index: int, _timestep: Any, kwargs: dict[str, Any]) -> dict:
+        say("denoise_step", {"step": index + 1, "of": steps, **(extra or {})})
+        if job.cancel.cancelled:
+            raise KeyboardInterrupt(f"{job.step.id}: the run was cancelled")
+        if time.monotonic() > deadline:
+            raise StageTimeoutError(
+                f"{job.step.id}: a model call ran past SPARKLE_MODEL_TIMEOUT_S={limit:g}s "
+                f"(stopped after denoising step {index + 1} of {steps})",
+                step_id=job.step.id,
+                context={"setting": "SPARKLE_MODEL_TIMEOUT_S", "timeout_s": limit},
+            )
+        return kwargs
+
+    return callback
 
 
 def missing_files(folder: Path, needed: tuple[str, ...]) -> list[str]:

@@ -167,6 +167,7 @@ def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStat
 def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
     from ..runs.controller import control_gate
     from ..runs.engine import Engine, release_models
+    from ..runs.gpu_hold import gpu_lease
     from ..runs.records import StepRecords
     from ..runs.retakes import apply_retakes, plan_seeds, retakes
     from ..runs.table import Runs
@@ -210,16 +211,18 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             **env.engine_options(),
         )
         try:
-            try:
-                result = engine.execute(
-                    ctx,
-                    stages={stage},
-                    outputs=outputs,
-                    from_stage=state.get(STATE_FROM_STAGE),
-                    gate=control_gate(runs, run_id),
-                )
-            finally:  # models loaded for the stage go with it, however it ended
-                release_models(ctx, stage, engine.adapter_for)
+            # a local model backend holds the host's GPU lease for the stage
+            with gpu_lease(ctx, stage, engine.adapter_for, settings):
+                try:
+                    result = engine.execute(
+                        ctx,
+                        stages={stage},
+                        outputs=outputs,
+                        from_stage=state.get(STATE_FROM_STAGE),
+                        gate=control_gate(runs, run_id),
+                    )
+                finally:  # models loaded for the stage go with it, however it ended
+                    release_models(ctx, stage, engine.adapter_for)
         except BaseException as exc:
             # cut off (Ctrl-C, SIGTERM, a cancel): stopped and resumable; else it failed
             cut = isinstance(exc, SystemExit) or interrupted(exc)

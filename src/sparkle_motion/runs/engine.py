@@ -54,7 +54,7 @@ from ..schemas import (
 )
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.steps import step_input_refs
-from ..stages import STAGE_OF_STEP_TYPE, forced_stages
+from ..stages import STAGE_OF_STEP_TYPE, TELEMETRY_OF_STEP, forced_stages
 from ..storage.base import ArtifactStore
 from ..storage.fs_store import sha256_file
 from ..storage.memory_log import MemoryLog
@@ -145,11 +145,16 @@ def release_models(
 
 def measured(artifacts: list[ArtifactRef]) -> dict[str, Any]:
     """What a model step's outputs say about its run, for its record: `device` and
-    `metrics` (load and inference seconds summed, peak memory the largest)."""
+    `metrics` (load and inference seconds summed, peak memory the largest), and the
+    stage policy's notes (`policy_annotations`: out-of-memory retries, CPU fallback)."""
     metrics: dict[str, float] = {}
     device = None
+    notes: list[str] = []
     for ref in artifacts:
         device = device or ref.metadata.get("device")
+        given_notes = ref.metadata.get("policy_annotations")
+        if isinstance(given_notes, list):
+            notes += [n for n in given_notes if isinstance(n, str) and n not in notes]
         given = ref.metadata.get("metrics")
         for key, value in given.items() if isinstance(given, dict) else ():
             if not isinstance(value, int | float):
@@ -163,7 +168,27 @@ def measured(artifacts: list[ArtifactRef]) -> dict[str, Any]:
         found["metrics"] = metrics
     if isinstance(device, str):
         found["device"] = device
+    if notes:
+        found["policy_annotations"] = notes
     return found
+
+
+def step_log(step: Step, artifacts: list[ArtifactRef]) -> bytes | None:
+    """A model step's log (its backend's events, out-of-memory attempts, encoder runs) as
+    JSON, from what its outputs carry; None for a step whose outputs carry none."""
+    events: list[Any] = []
+    found: dict[str, Any] = {}
+    for ref in artifacts:
+        given = ref.metadata.get("events")
+        if isinstance(given, list) and len(given) > len(events):
+            events = given  # a step's later outputs carry its earlier events too
+        for key in ("oom_attempts", "ffmpeg", "chunks"):
+            if ref.metadata.get(key):
+                found.setdefault(key, ref.metadata[key])
+    if not events:  # not a model step
+        return None
+    body = {"step_id": step.id, "events": events, **found}
+    return json.dumps(body, indent=1, sort_keys=True, default=str).encode()
 
 
 def upstream_ids(step: Step) -> list[str]:
@@ -689,7 +714,12 @@ class Engine:
                 record = finish(StepStatus.FAILED, error=_error(exc))
                 self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
                 return record
-            record = finish(StepStatus.SUCCEEDED, artifacts=artifacts, **measured(artifacts))
+            record = finish(
+                StepStatus.SUCCEEDED,
+                artifacts=artifacts,
+                logs_uri=self._publish_log(ctx, step, key, artifacts),
+                **measured(artifacts),
+            )
             self._event(
                 ctx.run_id,
                 "step_completed",
@@ -720,6 +750,7 @@ class Engine:
                 workdir=scratch,
                 upstream={u: outputs[u] for u in upstream_ids(step)},
                 cancel=self.cancel,
+                on_event=self._live(ctx.run_id, step),
             )
             produced = adapter.run(job)
             if not produced:
@@ -741,6 +772,40 @@ class Engine:
             ]
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def _live(self, run_id: str, step: Step) -> Callable[[str, dict[str, Any]], None] | None:
+        """A model backend's live events, as `<stage policy>.<name>` run events."""
+        prefix = TELEMETRY_OF_STEP.get(step.type)
+        if prefix is None or self.memory is None:
+            return None
+
+        def say(name: str, fields: dict[str, Any]) -> None:
+            self._event(run_id, f"{prefix}.{name}", {"step_id": step.id, **fields})
+
+        return say
+
+    def _publish_log(
+        self, ctx: RunContext, step: Step, key: str, artifacts: list[ArtifactRef]
+    ) -> str | None:
+        """The step's log stored beside its outputs; its URI, or None (no log, or it could
+        not be stored: a log is never the step's failure)."""
+        body = step_log(step, artifacts)
+        if body is None:
+            return None
+        try:
+            ref = self.store.publish(
+                run_id=ctx.run_id,
+                stage=STAGE_OF_STEP_TYPE[step.type],
+                name=f"{step.id}.log.json",
+                data=body,
+                mime_type="application/json",
+                artifact_type="step_log",
+                metadata={"step_id": step.id, "step_key": key},
+                artifact_id=f"{step.id}-{key[:12]}-log",
+            )
+        except (StorageError, OSError):
+            return None
+        return ref.uri
 
     def _event(self, run_id: str, event_type: str, payload: dict[str, Any]) -> None:
         if self.memory is not None:

@@ -7,12 +7,19 @@ vae/, text_encoder/, tokenizer/, scheduler/, image_encoder/, image_processor/), 
 id. fp16 on CUDA (bf16 where the GPU has it is left to the weights' own config), fp32 on
 a CPU (recorded as `cpu_fallback`). Seed: the step's, else `VIDEOS_WAN_SEED`, else 0.
 
-Frames: Wan makes 4k+1 frames; a clip of N frames is rendered as the smallest 4k+1 >= N
-and resampled evenly to N (the first and the last frame kept), so the clip has exactly the
-frames the timeline planned. One pass per clip: the seed's chunking of long shots is not
-built yet. The clip is encoded by our deterministic ffmpeg settings (not
-`export_to_video`, whose encoder settings are not bit-exact), so the same seed gives the
-same bytes. Each denoising step is an event (`callback_on_step_end`) in the metadata.
+Frames: Wan makes 4k+1 frames per call. A shot up to `VIDEOS_WAN_CHUNK_FRAMES` (64, fitted
+to 61) is one call of the smallest 4k+1 >= its frames, resampled evenly to its frames; a
+longer one is rendered in overlapping chunks stitched with the overlap cross-faded
+(`chunks.py` says which frames condition each chunk). The clip has exactly the frames the
+timeline planned, encoded by our deterministic ffmpeg settings (not `export_to_video`,
+whose encoder settings are not bit-exact), so the same seed gives the same bytes.
+
+Out of memory (`ModelOOMError`): the shot is rendered again with chunks half as long, down
+to the minimum; then on the next CUDA device; then on the CPU; then the step fails
+(`ModelOOMExhaustedError`, not retried). Every attempt is in the clip's metadata and the
+step record's `policy_annotations`. Each call has `SPARKLE_MODEL_TIMEOUT_S`, checked
+between denoising steps (`StageTimeoutError`); a stopped run stops there too. Each
+denoising step is an event (`videos_stage.denoise_step` in the run's events).
 
 Loaded once for the stage (`gpu_utils.model_context`), dropped at its end or on /release.
 """
@@ -21,10 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ...config import get_settings
+from ...errors import ModelOOMError, ModelOOMExhaustedError
 from ...media.ffmpeg import DETERMINISTIC, INTERMEDIATE_X264, ffmpeg_cmd
 from ...schemas import RenderProfile, Step, VideoStep
 from ...subprocesses import run_command
@@ -37,8 +46,10 @@ from ..gpu_utils import (
     metrics_of,
     model_context,
     model_id_of,
+    step_callback,
 )
 from . import shot_clip
+from .chunks import Chunking, plan_chunks, stitch
 
 PIPELINE_FILES = (
     "model_index.json",
@@ -58,21 +69,52 @@ DEFAULT_GUIDANCE = 5.0
 SECONDS_PER_STEP = {"cuda": 4.0, "cpu": 3000.0}
 
 
-def wan_frames(frames: int) -> int:
-    """The smallest 4k+1 >= frames (Wan's temporal VAE packs 4 frames after the first)."""
-    return 1 + 4 * max(0, -(-(frames - 1) // 4))
+@contextlib.contextmanager
+def heading_for(pipe: Any, aim: Any) -> Iterator[None]:
+    """FLF2V weights embed two CLIP images per call. A chunk before the last has no
+    `last_image` (it is not pinned to the shot's end), so for its call the pipeline's
+    `encode_image` embeds its start frame and `aim` (the shot's last keyframe: where it is
+    going). The pipeline refuses `image_embeds` beside `image`, hence the swap, undone
+    after the call. Nothing happens when `aim` is None."""
+    if aim is None:
+        yield
+        return
+    encode = pipe.encode_image
+    pipe.encode_image = lambda image, device=None: encode([image, aim], device)
+    try:
+        yield
+    finally:
+        del pipe.encode_image  # the class's method again
 
 
-def resample(total: int, wanted: int) -> list[int]:
-    """`wanted` frame indices spread evenly over `total`, the first and the last kept."""
-    if wanted <= 1:
-        return [0]
-    return [round(i * (total - 1) / (wanted - 1)) for i in range(wanted)]
+def chunking() -> Chunking:
+    settings = get_settings()
+    return Chunking(
+        settings.videos_wan_chunk_frames,
+        settings.videos_wan_chunk_overlap,
+        settings.videos_wan_min_chunk_frames,
+    )
+
+
+def fallback_devices(device: str) -> list[str]:
+    """Where a shot goes when `device` runs out of memory: the other CUDA devices, then the
+    CPU (in that order; `device` first)."""
+    import torch
+
+    found = [device]
+    if device.startswith("cuda") and torch.cuda.is_available():
+        found += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    found.append("cpu")
+    return list(dict.fromkeys("cuda:0" if d == "cuda" else d for d in found))
 
 
 class WanClips(ModelAdapter):
     name = "wan"
-    version = "1"
+
+    @property
+    def version(self) -> str:
+        """The chunk settings change the frames, so they are part of the step key."""
+        return f"2+chunks:{chunking().key()}"
 
     @property
     def model_id(self) -> str | None:
@@ -110,9 +152,93 @@ class WanClips(ModelAdapter):
 
         return self.held.ensure((folder, device), enter)["pipe"]
 
+    def _devices(self, device: str) -> list[str]:
+        return fallback_devices(device)
+
+    def _generator(self, device: str, seed: int) -> Any:
+        import torch
+
+        return torch.Generator(device).manual_seed(seed)
+
+    @staticmethod
+    def _two_image(pipe: Any) -> bool:
+        """Whether the weights are first-and-last-frame (FLF2V): their image embedding has
+        room for two images."""
+        config = getattr(getattr(pipe, "transformer", None), "config", None)
+        return getattr(config, "pos_embed_seq_len", None) is not None
+
+    def _render(self, job: StepJob, device: str, plan: Chunking, call: dict[str, Any]) -> Any:
+        """The shot's frames (floats in 0..1, frames first) rendered in `plan`'s chunks."""
+        import numpy as np
+        from PIL import Image
+
+        pipe = self._pipe(device)
+        frames, seed, first, last = call["frames"], call["seed"], call["first"], call["last"]
+        chunks = plan_chunks(frames, plan)
+        rendered: list[Any] = []
+        for chunk in chunks:
+            if chunk.index == 0:
+                image = first
+            else:  # the previous chunk's frame where the overlap begins
+                before = chunks[chunk.index - 1]
+                tail = rendered[-1][chunk.start - before.start]
+                image = Image.fromarray(np.clip(np.rint(tail * 255), 0, 255).astype(np.uint8))
+            self._say(
+                "chunk_start",
+                {"chunk": chunk.index, "of": len(chunks), "start": chunk.start,
+                 "frames": chunk.rendered, "device": device},
+            )  # fmt: skip
+            aim = None if chunk.last or not self._two_image(pipe) else last
+            with inference("wan", device, self._say), heading_for(pipe, aim):
+                video = pipe(
+                    image=image,
+                    last_image=last if chunk.last else None,
+                    prompt=call["prompt"],
+                    negative_prompt=call["negative_prompt"],
+                    height=call["height"],
+                    width=call["width"],
+                    num_frames=chunk.rendered,
+                    num_inference_steps=call["steps"],
+                    guidance_scale=call["guidance"],
+                    generator=self._generator(device, seed + chunk.index),
+                    output_type="np",
+                    callback_on_step_end=step_callback(
+                        self._say, job, call["steps"], {"chunk": chunk.index}
+                    ),
+                ).frames[0]
+            rendered.append(video)
+        return stitch(chunks, rendered, frames), chunks
+
+    def _ladder(self, job: StepJob, device: str, call: dict[str, Any]) -> tuple[Any, ...]:
+        """Render; on out-of-memory shrink the chunks, then try the next device, then the
+        CPU. Returns (frames, chunks, device, attempts)."""
+        attempts: list[dict[str, Any]] = []
+        for where in self._devices(device):
+            plan: Chunking | None = chunking()
+            tried: list[Any] = []
+            while plan is not None:
+                layout = plan_chunks(call["frames"], plan)
+                if layout in tried:  # a short shot: a smaller chunk changes nothing
+                    plan = plan.shrunk()
+                    continue
+                tried.append(layout)
+                try:
+                    video, chunks = self._render(job, where, plan, call)
+                    return video, chunks, where, attempts
+                except ModelOOMError as exc:
+                    attempt = {"device": where, "chunk_frames": plan.length, "error": str(exc)}
+                    attempts.append(attempt)
+                    self._say("oom", attempt)
+                    plan = plan.shrunk()
+        raise ModelOOMExhaustedError(
+            f"{job.step.id}: out of memory at every chunk size down to "
+            f"{chunking().minimum} frames on {', '.join(self._devices(device))}",
+            step_id=job.step.id,
+            context={"attempts": [f"{a['device']} chunk {a['chunk_frames']}" for a in attempts]},
+        )
+
     def run(self, job: StepJob) -> list[Output]:
         import numpy as np
-        import torch
         from PIL import Image
 
         step = job.step
@@ -122,42 +248,28 @@ class WanClips(ModelAdapter):
         fps = opts.fps or profile.fps
         width, height = opts.width or profile.width, opts.height or profile.height
         frames = opts.num_frames or max(1, round(fps * 4))
-        made = wan_frames(frames)
-        seed = opts.seed if opts.seed is not None else (get_settings().videos_wan_seed or 0)
-        steps = opts.steps or DEFAULT_STEPS
-        guidance = opts.guidance_scale if opts.guidance_scale is not None else DEFAULT_GUIDANCE
-        first = Image.open(job.inputs[step.start_frames[0]]).convert("RGB")
         last_ref = step.end_frames[0] if step.end_frames else step.start_frames[0]
-        last = Image.open(job.inputs[last_ref]).convert("RGB")
-        device, fallback = device_for(profile.device)
+        call = {
+            "frames": frames,
+            "seed": opts.seed if opts.seed is not None else (get_settings().videos_wan_seed or 0),
+            "steps": opts.steps or DEFAULT_STEPS,
+            "guidance": (
+                opts.guidance_scale if opts.guidance_scale is not None else DEFAULT_GUIDANCE
+            ),
+            "first": Image.open(job.inputs[step.start_frames[0]]).convert("RGB"),
+            "last": Image.open(job.inputs[last_ref]).convert("RGB"),
+            "prompt": step.prompt,
+            "negative_prompt": opts.negative_prompt,
+            "width": width,
+            "height": height,
+        }
+        wanted, _ = device_for(profile.device)
         with self._lock:
-            self.events = []
-            pipe = self._pipe(device)
-
-            def progress(_pipe: Any, index: int, timestep: Any, kwargs: dict) -> dict:
-                self._say("denoise_step", {"step": index + 1, "of": steps})
-                if job.cancel.cancelled:  # a stopped run stops between denoising steps
-                    raise KeyboardInterrupt(f"{step.id}: the run was cancelled")
-                return kwargs
-
+            self._begin(job)
             started = time.perf_counter()
-            with inference("wan", device, self._say):
-                video = pipe(
-                    image=first,
-                    last_image=last,
-                    prompt=step.prompt,
-                    negative_prompt=opts.negative_prompt,
-                    height=height,
-                    width=width,
-                    num_frames=made,
-                    num_inference_steps=steps,
-                    guidance_scale=guidance,
-                    generator=torch.Generator(device).manual_seed(seed),
-                    output_type="np",
-                    callback_on_step_end=progress,
-                ).frames[0]
+            video, chunks, device, attempts = self._ladder(job, wanted, call)
             took = time.perf_counter() - started
-        kept = np.clip(np.rint(video[resample(made, frames)] * 255), 0, 255).astype(np.uint8)
+        kept = np.clip(np.rint(video * 255), 0, 255).astype(np.uint8)
         out = job.workdir / "clip.mp4"
         raw = job.workdir / "frames.rgb"
         raw.write_bytes(kept.tobytes())
@@ -170,6 +282,13 @@ class WanClips(ModelAdapter):
         result = run_command(
             cmd, cwd=job.workdir, timeout_s=120 + frames, step_id=step.id, cancel=job.cancel
         )
+        notes = [
+            f"videos_stage.oom: {a['device']} with {a['chunk_frames']}-frame chunks ran out "
+            "of memory; tried smaller chunks, then the next device"
+            for a in attempts
+        ]
+        if device == "cpu" and (profile.device or "cpu") != "cpu":
+            notes.append(f"videos_stage.cpu_fallback: asked for {profile.device}, rendered on cpu")
         return [
             shot_clip(
                 step,
@@ -177,12 +296,18 @@ class WanClips(ModelAdapter):
                 {
                     "model_id": self.model_id,
                     "device": device,
-                    "cpu_fallback": fallback,
-                    "seed": seed,
-                    "steps": steps,
-                    "guidance": guidance,
+                    "cpu_fallback": device == "cpu" and (profile.device or "cpu") != "cpu",
+                    "seed": call["seed"],
+                    "steps": call["steps"],
+                    "guidance": call["guidance"],
                     "frames": frames,
-                    "generated_frames": made,
+                    "generated_frames": sum(c.rendered for c in chunks),
+                    "chunks": [
+                        {"start": c.start, "frames": c.frames, "rendered": c.rendered}
+                        for c in chunks
+                    ],
+                    "oom_attempts": attempts,
+                    "policy_annotations": notes,
                     "fps": fps,
                     "width": width,
                     "height": height,
@@ -199,7 +324,8 @@ class WanClips(ModelAdapter):
         frames = step.opts.num_frames or profile.fps * 4
         width = step.opts.width or profile.width
         height = step.opts.height or profile.height
-        scale = wan_frames(int(frames)) / 81 * width * height / (1280 * 720)
+        generated = sum(c.rendered for c in plan_chunks(int(frames), chunking()))
+        scale = generated / 81 * width * height / (1280 * 720)
         device = "cuda" if (profile.device or "").startswith("cuda") else "cpu"
         steps = step.opts.steps or DEFAULT_STEPS
         return Estimate(

@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from sparkle_motion.adapters.video.wan import WanClips, resample, wan_frames
+from sparkle_motion.adapters.video.chunks import resample, wan_frames
+from sparkle_motion.adapters.video.wan import WanClips
 from sparkle_motion.config import reset_settings_cache, use_settings
 from sparkle_motion.media.probe import probe
 from sparkle_motion.subprocesses import CancelToken
@@ -138,3 +139,138 @@ def test_loading_is_serialised_per_adapter(wan, frames, tmp_path):
     assert errors == []
     loads = [n for n, _ in adapter.events if n == "load_start"]
     assert loads == []  # the second step reused the first one's load
+
+
+# ------------------------------------------------------------------ chunks and the OOM ladder
+
+
+@pytest.fixture
+def chunked(tiny_models) -> Iterator[None]:
+    """Chunks of 9 frames sharing 2 (the minimum 5): a 20-frame shot is 3 chunks."""
+    use_settings(
+        make_settings(
+            videos_wan_model=tiny_models["wan"],
+            videos_wan_chunk_frames=9,
+            videos_wan_chunk_overlap=2,
+            videos_wan_min_chunk_frames=5,
+        )
+    )
+    yield
+    reset_settings_cache()
+
+
+def test_a_long_shot_renders_in_chunks_the_last_ending_on_the_end_keyframe(
+    chunked, frames, tiny_models, tmp_path
+):
+    _, step, one = clip_job(tmp_path, frames, num_frames=20)
+    adapter = WanClips()
+    (clip,) = adapter.run(one)
+    layout = clip.metadata["chunks"]
+    assert [(c["start"], c["frames"]) for c in layout] == [(0, 9), (7, 9), (11, 9)]
+    assert probe(clip.data).frames == 20 and clip.metadata["generated_frames"] == 27
+    assert [f["chunk"] for n, f in clip.metadata["events"] if n == "chunk_start"] == [0, 1, 2]
+    # the final chunk is a direct call from the previous chunk's tail to the end keyframe
+    seen: list[dict] = []
+    pipe = adapter._pipe("cpu")
+    real = pipe.__class__.__call__
+
+    def spy(self, **kwargs):
+        seen.append(kwargs)
+        return real(self, **kwargs)
+
+    pipe.__class__.__call__ = spy
+    try:
+        adapter.run(clip_job(tmp_path, frames, "again", num_frames=20)[2])
+    finally:
+        pipe.__class__.__call__ = real
+    assert [k["last_image"] is None for k in seen] == [True, True, False]
+    end = np.asarray(Image.open(frames[1] if step.end_frames else frames[0]).convert("RGB"))
+    assert np.array_equal(np.asarray(seen[-1]["last_image"]), end)
+    assert [k["num_frames"] for k in seen] == [9, 9, 9]
+    assert np.array_equal(np.asarray(seen[0]["image"]), np.asarray(Image.open(frames[0])))
+    assert seen[1]["image"].size == (SIZE, SIZE)  # a frame of chunk 0, not a keyframe
+    assert not np.array_equal(np.asarray(seen[1]["image"]), np.asarray(Image.open(frames[0])))
+
+
+@pytest.fixture
+def oom(monkeypatch):
+    """The tiny pipeline runs out of CUDA memory for calls of more than `limit["frames"]`
+    frames (or on any device but the CPU when `limit["cpu_only"]`); `calls` lists them."""
+    limit = {"frames": 10_000, "cpu_only": False, "device": "cpu"}
+    calls: list[int] = []
+    real = WanImageToVideoPipeline.__call__
+
+    def call(self, **kwargs):
+        calls.append(kwargs["num_frames"])
+        too_big = kwargs["num_frames"] > limit["frames"]
+        if too_big or (limit["cpu_only"] and limit["device"] != "cpu"):
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(WanImageToVideoPipeline, "__call__", call)
+    return limit, calls
+
+
+def test_out_of_memory_shrinks_the_chunks_until_they_fit(wan, frames, tmp_path, oom):
+    limit, calls = oom
+    limit["frames"] = 13
+    (clip,) = WanClips().run(clip_job(tmp_path, frames, num_frames=33)[2])
+    # 33 frames: one 33-frame call, then chunks of 29 (fitted 64 -> 61 -> 29), then 13
+    assert [a["chunk_frames"] for a in clip.metadata["oom_attempts"]] == [61, 29]
+    assert max(c["frames"] for c in clip.metadata["chunks"]) <= 13
+    assert probe(clip.data).frames == 33 and clip.metadata["device"] == "cpu"
+    assert calls[:2] == [33, 29] and all(n <= 13 for n in calls[2:])
+    notes = clip.metadata["policy_annotations"]
+    assert len(notes) == 2 and all(n.startswith("videos_stage.oom: cpu") for n in notes)
+
+
+def test_out_of_memory_everywhere_tries_the_next_device_then_the_cpu(
+    wan, frames, tmp_path, monkeypatch, oom
+):
+    from sparkle_motion.errors import ModelOOMExhaustedError
+
+    limit, _ = oom
+    limit["cpu_only"] = True
+    adapter = WanClips()
+    real = adapter._pipe("cpu")
+    tried: list[str] = []
+
+    def pipe_on(device):  # this machine has one device: the CPU plays each one
+        tried.append(device)
+        limit["device"] = device
+        return real
+
+    cpu = adapter._generator
+    monkeypatch.setattr(adapter, "_devices", lambda device: ["cuda:0", "cuda:1", "cpu"])
+    monkeypatch.setattr(adapter, "_pipe", pipe_on)
+    monkeypatch.setattr(adapter, "_generator", lambda device, seed: cpu("cpu", seed))
+    (clip,) = adapter.run(clip_job(tmp_path, frames, num_frames=7)[2])
+    assert clip.metadata["device"] == "cpu"
+    # a 7-frame shot is one 9-frame call at any chunk size: one try per device
+    assert [(a["device"], a["chunk_frames"]) for a in clip.metadata["oom_attempts"]] == [
+        ("cuda:0", 61),
+        ("cuda:1", 61),
+    ]
+    assert tried == ["cuda:0", "cuda:1", "cpu"]
+    # nowhere fits: a permanent error listing every attempt (the engine does not retry it)
+    limit["frames"] = 0
+    with pytest.raises(ModelOOMExhaustedError) as caught:
+        adapter.run(clip_job(tmp_path, frames, "none", num_frames=7)[2])
+    assert not caught.value.transient
+    assert caught.value.context["attempts"] == [
+        "cuda:0 chunk 61",
+        "cuda:1 chunk 61",
+        "cpu chunk 61",
+    ]
+
+
+def test_a_model_call_past_its_timeout_fails_naming_the_setting(tiny_models, frames, tmp_path):
+    from sparkle_motion.errors import StageTimeoutError
+
+    use_settings(make_settings(videos_wan_model=tiny_models["wan"], model_timeout_s=1e-6))
+    try:
+        with pytest.raises(StageTimeoutError, match="SPARKLE_MODEL_TIMEOUT_S") as caught:
+            WanClips().run(clip_job(tmp_path, frames)[2])
+        assert caught.value.transient and "step 1 of 2" in str(caught.value)
+    finally:
+        reset_settings_cache()
