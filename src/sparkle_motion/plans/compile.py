@@ -61,7 +61,11 @@ def scene_hint(plan: MoviePlan, index: int) -> SceneHint:
         setting=shot.setting,
         mood=shot.mood,
         time_of_day=shot.time_of_day,
-        characters=[SceneCharacter(id=c.id, name=c.name) for c in chars if c is not None],
+        characters=[
+            SceneCharacter(id=c.id, name=c.name, appearance=c.appearance)
+            for c in chars
+            if c is not None
+        ],
     )
 
 

@@ -73,18 +73,22 @@ def _inputs(plan: MoviePlan) -> Iterator[tuple[str, str]]:
                     yield f"steps[{k}].opts.{field}", value
 
 
+def _patterns(terms: list[str]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(term, re.compile(r"\b" + re.escape(term.lower()) + r"\b")) for term in terms]
+
+
+def blocked_term_in(text: str, terms: list[str]) -> str | None:
+    """The first blocked term `text` contains (as a whole word, any case), or None."""
+    low = text.lower()
+    return next((term for term, pattern in _patterns(terms) if pattern.search(low)), None)
+
+
 def blocked_terms(plan: MoviePlan, settings: Settings) -> list[PlanIssue]:
-    patterns = [
-        (term, re.compile(r"\b" + re.escape(term.lower()) + r"\b"))
-        for term in settings.plan_blocked_terms
-    ]
     found = []
     for path, text in _texts(plan):
-        low = text.lower()
-        for term, pattern in patterns:
-            if pattern.search(low):
-                found.append(issue(path, f"contains blocked term {term!r} (content policy)"))
-                break
+        term = blocked_term_in(text, settings.plan_blocked_terms)
+        if term is not None:
+            found.append(issue(path, f"contains blocked term {term!r} (content policy)"))
     return found
 
 

@@ -120,6 +120,9 @@ class StepBase(StrictModel):
 class SceneCharacter(StrictModel):
     id: Identifier
     name: NonEmptyLine = Field(max_length=100)
+    appearance: FreeText | None = Field(
+        None, max_length=1000, description="What they look like: added to keyframe prompts."
+    )
 
 
 class SceneHint(StrictModel):

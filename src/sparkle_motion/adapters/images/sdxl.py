@@ -7,8 +7,12 @@ id; `IMAGES_SDXL_REFINER_MODEL` optionally (an img2img SDXL folder): the base de
 variant when the folder has it); on a CPU (the profile asks for cuda and there is none, or
 `cpu`): fp32, recorded as `cpu_fallback`.
 
-Each image: `torch.Generator(device).manual_seed(seed)`, seed = the step's seed (else
-`IMAGES_SDXL_SEED`, else 0) + the image's index; micro-conditioning `original_size` =
+Around the call, `policy.py` (images_stage): the prompt enriched with the appearance of
+the characters shown, moderated before anything renders, rendered
+`IMAGES_SDXL_MAX_PER_CALL` images per call. Each image:
+`torch.Generator(device).manual_seed(seed)`, seed = the step's seed (else
+`IMAGES_SDXL_SEED`, else 0) + its first character's fixed offset + the image's index;
+micro-conditioning `original_size` =
 `target_size` = (height, width), `crops_coords_top_left` = (0, 0); `prompt_2`,
 `negative_prompt`, `negative_prompt_2`, the sampler (`opts.sampler`), `opts.steps`
 (default 30) and `opts.cfg_scale` (default 5.0) from the step. The PNG's text chunk
@@ -16,7 +20,8 @@ carries what made it (model id, seed, device, sampler, steps, size, guidance): t
 seed gives the same bytes, so timings go only in the artifact's metadata.
 
 The pipeline is loaded once (`gpu_utils.model_context`) and kept for every keyframe of the
-stage until `unload()` (the stage's end, or the tool's POST /release).
+stage until `unload()` (the stage's end, or the tool's POST /release). Each denoising step
+is an event (`images_stage.denoise_step`); a call past `SPARKLE_MODEL_TIMEOUT_S` fails.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ from ..gpu_utils import (
     metrics_of,
     model_context,
     model_id_of,
+    step_callback,
 )
+from .policy import batches, character_seed_offset, enriched_prompt, image_seed, moderate
 
 PIPELINE_FILES = ("model_index.json", "unet", "vae", "text_encoder", "text_encoder_2", "scheduler")
 REFINER_FILES = ("model_index.json", "unet", "vae", "text_encoder_2", "scheduler")
@@ -168,93 +175,142 @@ class SdxlKeyframes(ModelAdapter):
             )
         pipe.scheduler = getattr(diffusers, name).from_config(pipe.scheduler.config)
 
+    def _tokens(self, prompt: str) -> int:
+        """How many CLIP tokens `prompt` is (the encoders read 77, start and end included)."""
+        tokenizer = getattr(self.base, "tokenizer", None)
+        if tokenizer is None:
+            return 0
+        return len(tokenizer(prompt, truncation=False)["input_ids"])
+
+    def _call(self, job: StepJob, common: dict[str, Any], size: dict[str, Any], seeds: list[int],
+              device: str, handoff: float | None) -> list[Any]:  # fmt: skip
+        """One pipeline call for `seeds` (one image each)."""
+        import torch
+
+        generators = [torch.Generator(device).manual_seed(seed) for seed in seeds]
+        steps = common["num_inference_steps"]
+        base = {  # micro-conditioning: the frame as rendered, uncropped
+            **common,
+            **size,
+            "num_images_per_prompt": len(seeds),
+            "generator": generators,
+            "callback_on_step_end": step_callback(self._say, job, steps, {"model": "base"}),
+        }
+        with inference("sdxl", device, self._say):
+            if self.refiner is None:
+                return list(self.base(**base).images)
+            latents = self.base(**base, denoising_end=handoff, output_type="latent").images
+            return list(
+                self.refiner(
+                    **common,
+                    image=latents,
+                    denoising_start=handoff,
+                    generator=generators,
+                    callback_on_step_end=step_callback(self._say, job, steps, {"model": "refiner"}),
+                ).images
+            )
+
     def run(self, job: StepJob) -> list[Output]:
         import time
 
-        import torch
         from PIL.PngImagePlugin import PngInfo
 
         step = job.step
         assert isinstance(step, ImageStep)
+        settings = get_settings()
         profile = job.context.render_profile
         opts = step.opts
         width, height = opts.width or profile.width, opts.height or profile.height
+        for field, value in (("width", width), ("height", height)):
+            if value % 8:
+                raise PermanentStageError(
+                    f"{step.id}: SDXL renders sizes that are multiples of 8; "
+                    f"render_profile.{field} is {value}",
+                    step_id=step.id,
+                    context={"field": f"render_profile.{field}"},
+                )
         device, fallback = device_for(profile.device)
         steps = opts.steps or DEFAULT_STEPS
         guidance = opts.cfg_scale if opts.cfg_scale is not None else DEFAULT_CFG
-        base_seed = opts.seed if opts.seed is not None else (get_settings().images_sdxl_seed or 0)
+        base_seed = opts.seed if opts.seed is not None else (settings.images_sdxl_seed or 0)
+        offset = character_seed_offset(step)
+        prompt = enriched_prompt(step)
+        verdict = moderate(step, prompt, settings)  # before anything loads or renders
         outputs = []
         with self._lock:
-            self.events = []
+            self._begin(job)
             self._load(device)
             self._scheduler(self.base, opts.sampler)
             handoff = None
             if self.refiner is not None:
                 handoff = opts.denoising_end or DEFAULT_HANDOFF
+            tokens = self._tokens(prompt)
+            notes = []
+            if tokens > 77:
+                notes.append(
+                    f"images_stage.prompt_truncated: the prompt is {tokens} CLIP tokens; "
+                    "SDXL reads the first 77"
+                )
             common = {
-                "prompt": step.prompt,
+                "prompt": prompt,
                 "prompt_2": opts.prompt_2,
                 "negative_prompt": opts.negative_prompt,
                 "negative_prompt_2": opts.negative_prompt_2,
                 "guidance_scale": guidance,
                 "num_inference_steps": steps,
             }
-            for n in range(step.count):
-                seed = base_seed + n
-                generator = torch.Generator(device).manual_seed(seed)
+            size = {
+                "width": width,
+                "height": height,
+                "original_size": (height, width),
+                "target_size": (height, width),
+                "crops_coords_top_left": (0, 0),
+            }
+            for batch_index, batch in enumerate(batches(step.count, settings.images_max_per_call)):
+                seeds = [image_seed(base_seed, offset, n) for n in batch]
                 started = time.perf_counter()
-                base = {  # micro-conditioning: the frame as rendered, uncropped
-                    **common,
-                    "width": width,
-                    "height": height,
-                    "original_size": (height, width),
-                    "target_size": (height, width),
-                    "crops_coords_top_left": (0, 0),
-                    "generator": generator,
-                }
-                with inference("sdxl", device, self._say):
-                    if self.refiner is None:
-                        image = self.base(**base).images[0]
-                    else:
-                        latents = self.base(
-                            **base, denoising_end=handoff, output_type="latent"
-                        ).images
-                        image = self.refiner(
-                            **common,
-                            image=latents,
-                            denoising_start=handoff,
-                            generator=generator,
-                        ).images[0]
-                made = {
-                    "model_id": self.model_id,
-                    "seed": seed,
-                    "device": device,
-                    "sampler": opts.sampler or type(self.base.scheduler).__name__,
-                    "steps": steps,
-                    "size": f"{width}x{height}",
-                    "guidance": guidance,
-                    "refiner_handoff": handoff,
-                }
-                info = PngInfo()
-                info.add_text("sparkle-motion", json.dumps(made, sort_keys=True))
-                buffer = io.BytesIO()
-                image.save(buffer, format="PNG", pnginfo=info)
-                outputs.append(
-                    Output(
-                        name=f"{step.id}-{n}.png" if step.count > 1 else f"{step.id}.png",
-                        data=buffer.getvalue(),
-                        mime_type="image/png",
-                        artifact_type="keyframe",
-                        metadata={
-                            **made,
-                            "width": width,
-                            "height": height,
-                            "cpu_fallback": fallback,
-                            "inference_s": round(time.perf_counter() - started, 3),
-                            "events": [[name, fields] for name, fields in self.events],
-                        },
+                images = self._call(job, common, size, seeds, device, handoff)
+                took = (time.perf_counter() - started) / len(seeds)
+                for item_index, (n, seed, image) in enumerate(
+                    zip(batch, seeds, images, strict=True)
+                ):
+                    made = {
+                        "model_id": self.model_id,
+                        "seed": seed,
+                        "device": device,
+                        "sampler": opts.sampler or type(self.base.scheduler).__name__,
+                        "steps": steps,
+                        "size": f"{width}x{height}",
+                        "guidance": guidance,
+                        "refiner_handoff": handoff,
+                        "prompt": prompt,
+                    }
+                    info = PngInfo()
+                    info.add_text("sparkle-motion", json.dumps(made, sort_keys=True))
+                    buffer = io.BytesIO()
+                    image.save(buffer, format="PNG", pnginfo=info)
+                    outputs.append(
+                        Output(
+                            name=f"{step.id}-{n}.png" if step.count > 1 else f"{step.id}.png",
+                            data=buffer.getvalue(),
+                            mime_type="image/png",
+                            artifact_type="keyframe",
+                            metadata={
+                                **made,
+                                "width": width,
+                                "height": height,
+                                "cpu_fallback": fallback,
+                                "batch_index": batch_index,
+                                "item_index": item_index,
+                                "character_seed_offset": offset,
+                                "prompt_tokens": tokens,
+                                "moderation": verdict,
+                                "policy_annotations": notes,
+                                "inference_s": round(took, 3),
+                                "events": [[name, fields] for name, fields in self.events],
+                            },
+                        )
                     )
-                )
             outputs[0].metadata["metrics"] = metrics_of(self.events)  # the step's, once
         return outputs
 

@@ -19,6 +19,11 @@ from diffusers import StableDiffusionXLPipeline
 from PIL import Image
 
 from sparkle_motion.adapters.gpu_utils import model_context
+from sparkle_motion.adapters.images.policy import (
+    character_seed_offset,
+    enriched_prompt,
+    image_seed,
+)
 from sparkle_motion.adapters.images.sdxl import SdxlKeyframes
 from sparkle_motion.config import reset_settings_cache, use_settings
 from sparkle_motion.errors import MissingWeightsError
@@ -82,9 +87,12 @@ def test_a_keyframe_is_the_direct_pipeline_call(use, tiny_models, tmp_path):
         str(tiny_models["sdxl"]), local_files_only=True
     )
     pipe.set_progress_bar_config(disable=True)
-    seed = step.opts.seed if step.opts.seed is not None else 0
+    # the images_stage policy: the characters' appearance in the prompt, their seed offset
+    seed = image_seed(step.opts.seed or 0, character_seed_offset(step), 0)
+    prompt = enriched_prompt(step)
+    assert step.scene and step.scene.characters[0].appearance in prompt
     direct = pipe(
-        step.prompt,
+        prompt,
         width=SIZE,
         height=SIZE,
         num_inference_steps=2,
@@ -170,3 +178,31 @@ def test_the_dry_run_estimate_scales_with_size_and_steps(tiny_models):
     assert SdxlKeyframes().estimate(step, ctx.render_profile).time_s == pytest.approx(
         small.time_s * 2
     )
+
+
+def test_a_steps_images_render_in_batches_each_with_its_place(use, tiny_models, tmp_path):
+    use(images_sdxl_model=tiny_models["sdxl"], images_max_per_call=2)
+    ctx = tiny_steps(plan_ctx())
+    ctx.plan.steps[0].count = 3
+    outs = SdxlKeyframes().run(job(ctx, "image.kf-000", {}, tmp_path / "batch"))
+    places = [(o.metadata["batch_index"], o.metadata["item_index"]) for o in outs]
+    assert places == [(0, 0), (0, 1), (1, 0)]
+    seeds = [o.metadata["seed"] for o in outs]
+    assert seeds == [seeds[0], seeds[0] + 1, seeds[0] + 2]
+    assert not np.array_equal(pixels(outs[0].data), pixels(outs[1].data))
+    denoise = [f for n, f in outs[-1].metadata["events"] if n == "denoise_step"]
+    assert len(denoise) == 2 * 2  # two calls of two steps each, not three
+
+
+def test_a_refused_prompt_fails_before_the_model_loads(use, tiny_models, tmp_path):
+    from sparkle_motion.errors import ImagePolicyViolation
+
+    use(images_sdxl_model=tiny_models["sdxl"], plan_blocked_terms=["appearance-term"])
+    ctx = tiny_steps(plan_ctx())
+    step = ctx.plan.steps[0]
+    assert step.scene and step.scene.characters
+    step.scene.characters[0].appearance = "wears an appearance-term"
+    adapter = SdxlKeyframes()
+    with pytest.raises(ImagePolicyViolation, match="appearance-term"):
+        keyframe(adapter, ctx, tmp_path)
+    assert not adapter.loaded() and adapter.events == []
