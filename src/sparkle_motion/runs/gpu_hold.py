@@ -3,8 +3,9 @@
 tool) on one GPU take turns, in stage-table order, instead of running out of memory.
 
 Taken only when one of the stage's backends is a local model adapter (a tool-served or
-preview backend needs none: the tool takes its own) and the profile's device is not the
-CPU; given back when the stage ends, after its models were dropped."""
+preview backend needs none: the tool takes its own) and the stage will run on a GPU (not
+when the profile says `cpu`, nor when it asks for CUDA on a host without it: the models
+then run on the CPU); given back when the stage ends, after its models were dropped."""
 
 from __future__ import annotations
 
@@ -30,8 +31,16 @@ def needs_lease(
             continue
         with contextlib.suppress(StageError):
             if isinstance(adapter_for(step, ctx), ModelAdapter):
-                return True
+                return on_gpu(ctx.render_profile.device)
     return False
+
+
+def on_gpu(device: str | None) -> bool:
+    """Whether a model asked to run on `device` runs on a GPU here (torch is installed:
+    a local model adapter was found)."""
+    from ..adapters.gpu_utils import device_for
+
+    return device_for(device)[0].startswith("cuda")
 
 
 @contextlib.contextmanager

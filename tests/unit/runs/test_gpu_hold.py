@@ -36,7 +36,15 @@ def on(device: str | None):
     )
 
 
-def test_a_local_model_stage_holds_the_lease_while_it_renders(tmp_path):
+@pytest.fixture
+def a_gpu(monkeypatch):
+    """This machine has no CUDA: pretend it has, for the lease's decision."""
+    from sparkle_motion.runs import gpu_hold
+
+    monkeypatch.setattr(gpu_hold, "on_gpu", lambda device: True)
+
+
+def test_a_local_model_stage_holds_the_lease_while_it_renders(tmp_path, a_gpu):
     settings = make_settings(home=tmp_path / "home")
     ctx = on("cuda")
     model = FakeModel()
@@ -47,7 +55,11 @@ def test_a_local_model_stage_holds_the_lease_while_it_renders(tmp_path):
     assert GpuLease(root=settings.home / "locks").state()["holder"] is None
 
 
-def test_no_lease_without_a_local_model_a_gpu_device_or_a_gpu_stage():
+def test_a_profile_asking_for_cuda_on_a_host_without_it_takes_no_lease():
+    assert not needs_lease(on("cuda"), "base_images", lambda step, _ctx: FakeModel())
+
+
+def test_no_lease_without_a_local_model_a_gpu_device_or_a_gpu_stage(a_gpu):
     model = FakeModel()
     preview = adapter_named("procedural_keyframes")
     assert needs_lease(on("cuda:0"), "video", lambda step, _ctx: model)

@@ -319,7 +319,9 @@ class SdxlKeyframes(ModelAdapter):
         width = step.opts.width or profile.width
         height = step.opts.height or profile.height
         scale = width * height / (1024 * 1024)
-        device = "cuda" if (profile.device or "").startswith("cuda") else "cpu"
+        # the device it will run on: a profile asking for CUDA where there is none runs
+        # (and is estimated) on the CPU
+        device = "cuda" if device_for(profile.device)[0].startswith("cuda") else "cpu"
         steps = step.opts.steps or DEFAULT_STEPS
         return Estimate(
             time_s=SECONDS_PER_STEP[device] * steps * scale * step.count,

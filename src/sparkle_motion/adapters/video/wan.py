@@ -326,7 +326,9 @@ class WanClips(ModelAdapter):
         height = step.opts.height or profile.height
         generated = sum(c.rendered for c in plan_chunks(int(frames), chunking()))
         scale = generated / 81 * width * height / (1280 * 720)
-        device = "cuda" if (profile.device or "").startswith("cuda") else "cpu"
+        # the device it will run on: a profile asking for CUDA where there is none runs
+        # (and is estimated) on the CPU
+        device = "cuda" if device_for(profile.device)[0].startswith("cuda") else "cpu"
         steps = step.opts.steps or DEFAULT_STEPS
         return Estimate(
             time_s=SECONDS_PER_STEP[device] * steps * scale,
