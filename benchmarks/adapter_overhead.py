@@ -30,8 +30,13 @@ def direct(ctx, models: dict[str, Path]) -> dict[str, float]:
     import torch
     from diffusers import StableDiffusionXLPipeline, WanImageToVideoPipeline
 
-    from sparkle_motion.adapters.video.chunks import wan_frames
-    from sparkle_motion.adapters.video.wan import DEFAULT_GUIDANCE, DEFAULT_STEPS
+    from sparkle_motion.adapters.images.policy import (
+        character_seed_offset,
+        enriched_prompt,
+        image_seed,
+    )
+    from sparkle_motion.adapters.video.chunks import plan_chunks
+    from sparkle_motion.adapters.video.wan import DEFAULT_GUIDANCE, DEFAULT_STEPS, chunking
 
     profile = ctx.render_profile
     images = [s for s in ctx.plan.steps if s.type == "image"]
@@ -45,7 +50,7 @@ def direct(ctx, models: dict[str, Path]) -> dict[str, float]:
         w, h = profile.width, profile.height
         made.append(
             sdxl(
-                step.prompt,
+                enriched_prompt(step),
                 negative_prompt=step.opts.negative_prompt,
                 width=w,
                 height=h,
@@ -54,7 +59,9 @@ def direct(ctx, models: dict[str, Path]) -> dict[str, float]:
                 crops_coords_top_left=(0, 0),
                 num_inference_steps=30,
                 guidance_scale=5.0,
-                generator=torch.Generator("cpu").manual_seed(step.opts.seed or 0),
+                generator=torch.Generator("cpu").manual_seed(
+                    image_seed(step.opts.seed or 0, character_seed_offset(step), 0)
+                ),
             ).images[0]
         )
     took["base_images"] = time.perf_counter() - started
@@ -66,18 +73,19 @@ def direct(ctx, models: dict[str, Path]) -> dict[str, float]:
         frames = step.opts.num_frames or round(profile.fps * 4)
         first = made[min(i, len(made) - 1)]
         last = made[min(i + 1, len(made) - 1)]
-        wan(
-            image=first,
-            last_image=last,
-            prompt=step.prompt,
-            height=profile.height,
-            width=profile.width,
-            num_frames=wan_frames(frames),
-            num_inference_steps=DEFAULT_STEPS,
-            guidance_scale=DEFAULT_GUIDANCE,
-            generator=torch.Generator("cpu").manual_seed(0),
-            output_type="np",
-        )
+        for chunk in plan_chunks(frames, chunking()):  # the same calls the adapter makes
+            wan(
+                image=first,
+                last_image=last,
+                prompt=step.prompt,
+                height=profile.height,
+                width=profile.width,
+                num_frames=chunk.rendered,
+                num_inference_steps=DEFAULT_STEPS,
+                guidance_scale=DEFAULT_GUIDANCE,
+                generator=torch.Generator("cpu").manual_seed(chunk.index),
+                output_type="np",
+            )
     took["video"] = time.perf_counter() - started
     return took
 

@@ -56,9 +56,12 @@ def peak_memory(device: str) -> dict[str, float]:
 def is_oom(exc: BaseException) -> bool:
     torch = _torch()
     kind = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None) if torch else None
-    if kind is not None and isinstance(exc, kind):
+    if (kind is not None and isinstance(exc, kind)) or isinstance(exc, MemoryError):
         return True
-    return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()
+    text = str(exc).lower()  # CUDA's, and the CPU allocator's ("can't allocate memory")
+    return isinstance(exc, RuntimeError) and (
+        "out of memory" in text or "can't allocate memory" in text
+    )
 
 
 def free(device: str) -> None:
@@ -209,6 +212,10 @@ class ModelAdapter:
         self.events = []
         self._sink = getattr(job, "on_event", None)
 
+    def _end(self) -> None:
+        """The step is over: later events (a release's cleanup) belong to no step."""
+        self._sink = None
+
     def _say(self, name: str, fields: dict[str, Any]) -> None:
         self.events.append((name, fields))
         if self._sink is not None:
@@ -284,6 +291,23 @@ def _model_id(folder: Path, _stamp: int) -> str:
         digest.update(config.relative_to(folder).as_posix().encode())
         digest.update(config.read_bytes())
     return f"{folder.name}@{digest.hexdigest()[:12]}"
+
+
+def host_has_cuda() -> bool:
+    """Whether this host has a CUDA GPU, without importing torch when nothing did yet (a
+    dry run, `/status`'s estimate): torch's answer if it is loaded, else the NVIDIA
+    driver's device list."""
+    torch = _torch()
+    if torch is not None:
+        return bool(torch.cuda.is_available())
+    gpus = Path("/proc/driver/nvidia/gpus")
+    return gpus.is_dir() and any(gpus.iterdir())
+
+
+def estimate_device(wanted: str | None) -> str:
+    """`cuda` or `cpu`: the speed table a dry run uses for a model asked to run on
+    `wanted` here (CUDA asked on a host without it runs on the CPU)."""
+    return "cuda" if (wanted or "").startswith("cuda") and host_has_cuda() else "cpu"
 
 
 def device_for(wanted: str | None) -> tuple[str, bool]:

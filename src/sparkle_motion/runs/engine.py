@@ -182,7 +182,7 @@ def step_log(step: Step, artifacts: list[ArtifactRef]) -> bytes | None:
         given = ref.metadata.get("events")
         if isinstance(given, list) and len(given) > len(events):
             events = given  # a step's later outputs carry its earlier events too
-        for key in ("oom_attempts", "ffmpeg", "chunks"):
+        for key in ("oom_attempts", "chunks"):  # not the encoder's command: server paths
             if ref.metadata.get(key):
                 found.setdefault(key, ref.metadata[key])
     if not events:  # not a model step
@@ -246,8 +246,14 @@ def _now() -> datetime:
 def _error(exc: BaseException) -> ErrorAnnotation:
     context = exc.context if isinstance(exc, SparkleMotionError) else {}
     command = context.get("command") if isinstance(context.get("command"), list) else None
-    safe = {
-        k: v for k, v in context.items() if isinstance(v, str | int | float | bool) or v is None
+
+    def plain(value: Any) -> bool:
+        return isinstance(value, str | int | float | bool) or value is None
+
+    safe = {  # scalars, and lists of them (the attempts of an out-of-memory ladder)
+        k: v
+        for k, v in context.items()
+        if plain(v) or (isinstance(v, list) and k != "command" and all(plain(i) for i in v))
     }
     return ErrorAnnotation(
         error_type=type(exc).__name__,
@@ -586,6 +592,7 @@ class Engine:
         }
         reused = None if force else self._reuse(key)
         if reused is not None:
+            done = self.records.completed(key)
             record = self._base(
                 ctx,
                 step,
@@ -595,6 +602,8 @@ class Engine:
                 started_at=_now(),
                 finished_at=_now(),
                 duration_s=0.0,
+                logs_uri=done.logs_uri if done is not None else None,
+                **measured(reused),
                 **meta,
             )
             self.records.put(record)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from sparkle_motion.adapters.base import Output
 from sparkle_motion.errors import CommandError, ModelOOMError, TTSProviderUnavailable
 from sparkle_motion.runs.engine import Engine, RetryPolicy
 from sparkle_motion.runs.intake import build_run_context
@@ -317,3 +318,65 @@ def test_a_stop_while_steps_run_in_parallel_lets_them_finish_and_starts_no_more(
     assert result.status is RunStatus.STOPPED
     assert sum(adapter.calls.values()) == 3  # three started before the stop, all finished
     assert all(r.status is StepStatus.SUCCEEDED for r in result.records.values())
+
+
+class TalkingModel(RecordingAdapter):
+    """A fake model backend: says events live and leaves them (and a policy note) in its
+    outputs' metadata, as the sdxl and wan adapters do."""
+
+    def run(self, job):
+        if job.on_event is not None:
+            job.on_event("load_start", {"model": "fake"})
+        (out,) = super().run(job)
+        meta = {
+            "events": [["load_start", {"model": "fake"}], ["inference_end", {"inference_s": 1.5}]],
+            "metrics": {"inference_s": 1.5},
+            "device": "cpu",
+            "policy_annotations": ["videos_stage.oom: cuda:0 with 61-frame chunks ..."],
+        }
+        return [Output(out.name, out.data, out.mime_type, out.artifact_type, meta)]
+
+
+def test_a_model_steps_log_events_and_notes_are_recorded_and_kept_when_reused(tmp_path):
+    from sparkle_motion.storage import MemoryLog
+
+    store = FilesystemArtifactStore(tmp_path / "art")
+    db = Database(tmp_path / "s.db")
+    engine = Engine(
+        store=store,
+        records=StepRecords(db),
+        memory=MemoryLog(db),
+        adapter_for=lambda step, ctx: TalkingModel(),
+        workdir=tmp_path,
+    )
+    try:
+        run(engine, LIGHTHOUSE, "run1")
+        first = engine.records.get("run1", "video.s1-lamp")
+        assert first.logs_uri and first.policy_annotations[0].startswith("videos_stage.oom")
+        log = json.loads(store.read_bytes(first.logs_uri))
+        assert log["step_id"] == "video.s1-lamp" and log["events"][0][0] == "load_start"
+        kinds = {e.event_type for e in MemoryLog(db).list("run1")}
+        assert {"images_stage.load_start", "videos_stage.load_start"} <= kinds
+        assert "load_start" not in kinds  # a stage without a policy prefix says none live
+        run(engine, LIGHTHOUSE, "run2")  # every step reused: the record still says it all
+        again = engine.records.get("run2", "video.s1-lamp")
+        assert again.status is StepStatus.CACHED and again.logs_uri == first.logs_uri
+        assert again.policy_annotations == first.policy_annotations
+        assert again.metrics == first.metrics and again.device == "cpu"
+    finally:
+        db.close()
+        store.close()
+
+
+def test_an_exhausted_out_of_memory_ladder_records_its_attempts_and_is_not_retried(rig):
+    from sparkle_motion.errors import ModelOOMExhaustedError
+
+    engine, adapter, sleeps = rig
+    attempts = ["cuda:0 chunk 61", "cuda:0 chunk 29", "cpu chunk 61"]
+    adapter.failures["video.s1-lamp"] = [
+        ModelOOMExhaustedError("out of memory everywhere", context={"attempts": attempts})
+    ]
+    result = run(engine, LIGHTHOUSE, "run1")
+    failed = result.records["video.s1-lamp"]
+    assert failed.status is StepStatus.FAILED and adapter.calls["video.s1-lamp"] == 1
+    assert failed.error.context["attempts"] == attempts and sleeps == []

@@ -15,8 +15,8 @@
 - **Batches:** a step's `count` images are rendered `IMAGES_SDXL_MAX_PER_CALL` per
   pipeline call; each image records its `batch_index` and `item_index`.
 
-Everything here derives from the step (and settings that are part of no output but the
-verdict), so the step key already covers it.
+Everything here derives from the step, so the step key covers it; the batch size (batched
+calls are not bit-identical to single ones) is in the adapter's version.
 """
 
 from __future__ import annotations
@@ -38,13 +38,13 @@ SEED_SPACE = 2**32
 def enriched_prompt(step: ImageStep) -> str:
     """The prompt the model sees: the step's, then the appearance of each character shown
     that the prompt does not already carry."""
-    parts = [step.prompt.strip().rstrip(".")]
-    low = step.prompt.lower()
+    text = step.prompt.strip()
+    low = text.lower()
     for character in step.scene.characters if step.scene else []:
         look = (character.appearance or "").strip().rstrip(".")
         if look and look.lower() not in low:
-            parts.append(f"{character.name}: {look}")
-    return ". ".join(parts)
+            text += f"{'' if text.endswith(('.', '!', '?')) else '.'} {character.name}: {look}"
+    return text
 
 
 def character_seed_offset(step: ImageStep) -> int:

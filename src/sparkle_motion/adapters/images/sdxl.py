@@ -40,6 +40,7 @@ from ..gpu_utils import (
     ModelAdapter,
     check_weights,
     device_for,
+    estimate_device,
     inference,
     metrics_of,
     model_context,
@@ -68,7 +69,12 @@ SECONDS_PER_STEP = {"cuda": 0.06, "cpu": 105.0}
 
 class SdxlKeyframes(ModelAdapter):
     name = "sdxl"
-    version = "1"
+
+    @property
+    def version(self) -> str:
+        """Batched calls are not bit-identical to single ones: the batch size is part of
+        the step key."""
+        return f"2+batch:{get_settings().images_max_per_call}"
 
     @property
     def base(self) -> Any:
@@ -205,6 +211,7 @@ class SdxlKeyframes(ModelAdapter):
                     **common,
                     image=latents,
                     denoising_start=handoff,
+                    num_images_per_prompt=len(seeds),
                     generator=generators,
                     callback_on_step_end=step_callback(self._say, job, steps, {"model": "refiner"}),
                 ).images
@@ -221,13 +228,13 @@ class SdxlKeyframes(ModelAdapter):
         profile = job.context.render_profile
         opts = step.opts
         width, height = opts.width or profile.width, opts.height or profile.height
-        for field, value in (("width", width), ("height", height)):
+        for field, value, given in (("width", width, opts.width), ("height", height, opts.height)):
             if value % 8:
+                where = f"opts.{field}" if given else f"render_profile.{field}"
                 raise PermanentStageError(
-                    f"{step.id}: SDXL renders sizes that are multiples of 8; "
-                    f"render_profile.{field} is {value}",
+                    f"{step.id}: SDXL renders sizes that are multiples of 8; {where} is {value}",
                     step_id=step.id,
-                    context={"field": f"render_profile.{field}"},
+                    context={"field": where},
                 )
         device, fallback = device_for(profile.device)
         steps = opts.steps or DEFAULT_STEPS
@@ -312,6 +319,7 @@ class SdxlKeyframes(ModelAdapter):
                         )
                     )
             outputs[0].metadata["metrics"] = metrics_of(self.events)  # the step's, once
+            self._end()
         return outputs
 
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
@@ -321,7 +329,7 @@ class SdxlKeyframes(ModelAdapter):
         scale = width * height / (1024 * 1024)
         # the device it will run on: a profile asking for CUDA where there is none runs
         # (and is estimated) on the CPU
-        device = "cuda" if device_for(profile.device)[0].startswith("cuda") else "cpu"
+        device = estimate_device(profile.device)
         steps = step.opts.steps or DEFAULT_STEPS
         return Estimate(
             time_s=SECONDS_PER_STEP[device] * steps * scale * step.count,

@@ -42,6 +42,7 @@ from ..gpu_utils import (
     ModelAdapter,
     check_weights,
     device_for,
+    estimate_device,
     inference,
     metrics_of,
     model_context,
@@ -192,7 +193,8 @@ class WanClips(ModelAdapter):
             with inference("wan", device, self._say), heading_for(pipe, aim):
                 video = pipe(
                     image=image,
-                    last_image=last if chunk.last else None,
+                    # I2V (not FLF2V) weights take no last image
+                    last_image=last if chunk.last and self._two_image(pipe) else None,
                     prompt=call["prompt"],
                     negative_prompt=call["negative_prompt"],
                     height=call["height"],
@@ -267,8 +269,13 @@ class WanClips(ModelAdapter):
         with self._lock:
             self._begin(job)
             started = time.perf_counter()
-            video, chunks, device, attempts = self._ladder(job, wanted, call)
+            try:
+                video, chunks, device, attempts = self._ladder(job, wanted, call)
+            finally:
+                self._end()
             took = time.perf_counter() - started
+            events = [[name, fields] for name, fields in self.events]
+            metrics = metrics_of(self.events)
         kept = np.clip(np.rint(video * 255), 0, 255).astype(np.uint8)
         out = job.workdir / "clip.mp4"
         raw = job.workdir / "frames.rgb"
@@ -312,8 +319,8 @@ class WanClips(ModelAdapter):
                     "width": width,
                     "height": height,
                     "inference_s": round(took, 3),
-                    "events": [[name, fields] for name, fields in self.events],
-                    "metrics": metrics_of(self.events),
+                    "events": events,
+                    "metrics": metrics,
                     "ffmpeg": result.log(),
                 },
             )
@@ -328,7 +335,7 @@ class WanClips(ModelAdapter):
         scale = generated / 81 * width * height / (1280 * 720)
         # the device it will run on: a profile asking for CUDA where there is none runs
         # (and is estimated) on the CPU
-        device = "cuda" if device_for(profile.device)[0].startswith("cuda") else "cpu"
+        device = estimate_device(profile.device)
         steps = step.opts.steps or DEFAULT_STEPS
         return Estimate(
             time_s=SECONDS_PER_STEP[device] * steps * scale,

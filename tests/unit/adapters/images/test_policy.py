@@ -40,11 +40,14 @@ def test_the_prompt_carries_each_characters_appearance_once():
     step = keyframe("Mira waves at the whale from the pier.", MIRA, WHALE)
     assert enriched_prompt(step) == (
         "Mira waves at the whale from the pier. Mira: a girl in a yellow raincoat. "
-        "The whale: a huge grey whale with a white scar"
+        "The whale: a huge grey whale with a white scar"  # the prompt's own text untouched
     )
     said = keyframe("A girl in a yellow raincoat on the pier", MIRA, ("x", "X", None))
     assert enriched_prompt(said) == "A girl in a yellow raincoat on the pier"
-    assert enriched_prompt(keyframe("An empty pier.")) == "An empty pier"
+    assert enriched_prompt(keyframe("An empty pier.")) == "An empty pier."
+    assert enriched_prompt(keyframe("Mira runs", MIRA)) == (
+        "Mira runs. Mira: a girl in a yellow raincoat"
+    )
 
 
 def test_a_character_has_one_seed_offset_in_every_keyframe():

@@ -123,6 +123,20 @@ def test_the_refiner_takes_over_and_stays_deterministic(use, tiny_models, tmp_pa
     assert not np.array_equal(pixels(plain.data), pixels(refined.data))
 
 
+def test_the_refiner_takes_a_batch(use, tiny_models, tmp_path):
+    use(
+        images_sdxl_model=tiny_models["sdxl"],
+        images_sdxl_refiner_model=tiny_models["sdxl_refiner"],
+        images_max_per_call=2,
+    )
+    ctx = tiny_steps(plan_ctx())
+    ctx.plan.steps[0].count = 2
+    outs = SdxlKeyframes().run(job(ctx, "image.kf-000", {}, tmp_path / "batch"))
+    assert [o.metadata["item_index"] for o in outs] == [0, 1]
+    assert all(Image.open(io.BytesIO(o.data)).size == (SIZE, SIZE) for o in outs)
+    assert not np.array_equal(pixels(outs[0].data), pixels(outs[1].data))
+
+
 def test_one_load_for_every_keyframe_until_unload(use, tiny_models, tmp_path):
     use(images_sdxl_model=tiny_models["sdxl"])
     ctx = tiny_steps(plan_ctx())
