@@ -83,6 +83,18 @@ def _row(runs: Runs, run_id: str) -> RunRow:
     return row
 
 
+def resumed_adapters(settings: Settings, row: RunRow) -> list[str]:
+    """The per-stage backends a resume renders with, per key: the ones this resume names
+    (`--adapter`, the request's `adapters`) over the ones the run started with, over the
+    process's defaults (SPARKLE_ADAPTERS, the settings file): a server-wide default never
+    silently changes a run's backends (and so its step keys)."""
+    given = adapter_overrides(settings)
+    named = settings.source_of("adapters") in ("cli", "request")
+    kept = dict(item.split("=", 1) for item in row.metadata.get("adapters") or [])
+    merged = {**kept, **given} if named else {**given, **kept}
+    return [f"{key}={name}" for key, name in merged.items()]
+
+
 def _with_profile(
     settings: Settings, profile: str | None, adapters: list[str] | None = None
 ) -> Settings:
@@ -213,10 +225,8 @@ def resume_run(
             f"({started_with}); add from_stage to render again with {profile}",
             field="profile",
         )
-    # the per-stage backends it started with, unless this resume names its own
-    kept = row.metadata.get("adapters") or []
     settings = _with_profile(
-        settings, profile or started_with or None, None if settings.adapters else list(kept)
+        settings, profile or started_with or None, resumed_adapters(settings, row)
     )
     source = resume_source(row, run_id)
     job = Job(

@@ -29,7 +29,7 @@ from fastapi import Depends, FastAPI, File, Path, Query, Request, Response, Uplo
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from .. import production_agent as service
-from ..config import Settings
+from ..config import Settings, adapter_overrides
 from ..errors import ArtifactNotFoundError, PlanError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
@@ -98,7 +98,12 @@ def with_adapters(settings: Settings, adapters: dict[str, str] | None) -> Settin
     `adapters.<key>`); none named, the server's settings as they are."""
     if not adapters:
         return settings
-    return settings.model_copy(update={"adapters": service.check_adapters(adapters)})
+    layered = {**adapter_overrides(settings), **adapters}  # per key, the request's win
+    given = settings.model_copy(update={"adapters": service.check_adapters(layered)})
+    # named by this request, so over the run's own on a resume (a dict of its own: the
+    # copy shares the server settings' one)
+    given._sources = {**settings._sources, "adapters": "request"}
+    return given
 
 
 def _events_after(settings: Settings, run_id: str, after: int) -> list[Any]:

@@ -122,3 +122,24 @@ def test_a_run_keeps_its_backends_through_resume(api):
     latest = {s["step_id"]: s["adapter"] for s in redone["steps"] if s["stage"] == "dialogue_audio"}
     assert set(latest.values()) == {"piper"}
     assert redone["film"]["backends"]["dialogue_audio"] == "piper"
+
+
+def test_a_resume_keeps_the_runs_backends_over_the_servers_defaults():
+    """Per key: what the resume names > what the run started with > SPARKLE_ADAPTERS."""
+    from types import SimpleNamespace
+
+    from sparkle_motion.config import load_settings
+    from sparkle_motion.production_agent import resumed_adapters
+    from sparkle_motion.server.app import with_adapters
+
+    row = SimpleNamespace(metadata={"adapters": ["tts=espeak"]})
+    server = load_settings(
+        {}, env={"SPARKLE_DOTENV": "", "SPARKLE_ADAPTERS": "tts=piper,lipsync=audio_mux"}
+    )
+    assert sorted(resumed_adapters(server, row)) == ["lipsync=audio_mux", "tts=espeak"]
+    asked = with_adapters(server, {"tts": "piper"})
+    assert sorted(resumed_adapters(asked, row)) == ["lipsync=audio_mux", "tts=piper"]
+    assert server.source_of("adapters") == "env:SPARKLE_ADAPTERS"  # the server's untouched
+    cli = load_settings({"adapters": ["tts=piper"]}, env={"SPARKLE_DOTENV": ""})
+    assert resumed_adapters(cli, row) == ["tts=piper"]
+    assert resumed_adapters(load_settings({}, env={"SPARKLE_DOTENV": ""}), row) == ["tts=espeak"]
