@@ -250,6 +250,32 @@ def step_callback(
     return callback
 
 
+def use_sampler(pipe: Any, sampler: str | None, samplers: dict[str, str], step_id: str) -> str:
+    """Give `pipe` the scheduler `sampler` names (a diffusers class in `samplers`), built
+    from the weights' own scheduler config; None: the weights' own scheduler, also after an
+    earlier step of the stage swapped it (a held pipeline serves many steps). Returns the
+    scheduler's class name; PermanentStageError naming `opts.sampler` for an unknown one."""
+    import diffusers
+
+    from ..errors import PermanentStageError
+
+    if not hasattr(pipe, "_sparkle_own_scheduler"):
+        pipe._sparkle_own_scheduler = pipe.scheduler
+    own = pipe._sparkle_own_scheduler
+    if not sampler:
+        pipe.scheduler = own
+        return type(own).__name__
+    name = samplers.get(sampler.lower())
+    if name is None:
+        raise PermanentStageError(
+            f"{step_id}: opts.sampler: {sampler!r} is not one of {', '.join(samplers)}",
+            step_id=step_id,
+            context={"field": "opts.sampler"},
+        )
+    pipe.scheduler = getattr(diffusers, name).from_config(own.config)
+    return name
+
+
 def missing_files(folder: Path, needed: tuple[str, ...]) -> list[str]:
     return [name for name in needed if not (folder / name).exists()]
 

@@ -94,6 +94,9 @@ class VideoOpts(StrictModel):
     guidance_scale: PlanFloat | None = Field(None, ge=0, le=50)
     seed: Seed | None = None
     negative_prompt: Text | None = Field(None, max_length=2000)
+    sampler: Line | None = Field(
+        None, max_length=64, description="Scheduler name, e.g. 'unipc', 'dpmpp_2m', 'euler'."
+    )
 
 
 class Wav2LipOpts(StrictModel):

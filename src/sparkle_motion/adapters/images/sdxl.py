@@ -46,6 +46,7 @@ from ..gpu_utils import (
     model_context,
     model_id_of,
     step_callback,
+    use_sampler,
 )
 from .policy import batches, character_seed_offset, enriched_prompt, image_seed, moderate
 
@@ -168,19 +169,6 @@ class SdxlKeyframes(ModelAdapter):
 
     # ---------------------------------------------------------------- one step
 
-    def _scheduler(self, pipe: Any, sampler: str | None) -> None:
-        if not sampler:
-            return
-        import diffusers
-
-        name = SAMPLERS.get(sampler.lower())
-        if name is None:
-            raise PermanentStageError(
-                f"opts.sampler: {sampler!r} is not one of {', '.join(SAMPLERS)}",
-                context={"field": "opts.sampler"},
-            )
-        pipe.scheduler = getattr(diffusers, name).from_config(pipe.scheduler.config)
-
     def _tokens(self, prompt: str) -> int:
         """How many CLIP tokens `prompt` is (the encoders read 77, start and end included)."""
         tokenizer = getattr(self.base, "tokenizer", None)
@@ -247,7 +235,7 @@ class SdxlKeyframes(ModelAdapter):
         with self._lock:
             self._begin(job)
             self._load(device)
-            self._scheduler(self.base, opts.sampler)
+            sampler = use_sampler(self.base, opts.sampler, SAMPLERS, step.id)
             handoff = None
             if self.refiner is not None:
                 handoff = opts.denoising_end or DEFAULT_HANDOFF
@@ -285,7 +273,7 @@ class SdxlKeyframes(ModelAdapter):
                         "model_id": self.model_id,
                         "seed": seed,
                         "device": device,
-                        "sampler": opts.sampler or type(self.base.scheduler).__name__,
+                        "sampler": opts.sampler or sampler,
                         "steps": steps,
                         "size": f"{width}x{height}",
                         "guidance": guidance,

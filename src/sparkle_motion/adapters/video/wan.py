@@ -48,6 +48,7 @@ from ..gpu_utils import (
     model_context,
     model_id_of,
     step_callback,
+    use_sampler,
 )
 from . import shot_clip
 from .chunks import Chunking, plan_chunks, stitch
@@ -62,6 +63,13 @@ PIPELINE_FILES = (
     "image_encoder",
     "image_processor",
 )
+# opts.sampler: flow-matching schedulers built from the weights' scheduler config (Wan's own
+# is UniPC with flow sigmas)
+SAMPLERS = {
+    "unipc": "UniPCMultistepScheduler",
+    "dpmpp_2m": "DPMSolverMultistepScheduler",
+    "euler": "FlowMatchEulerDiscreteScheduler",
+}
 DEFAULT_STEPS = 30
 DEFAULT_GUIDANCE = 5.0
 # seconds per denoising step for 81 frames at 1280x720 (Wan 2.1 14B on an H100 in bf16:
@@ -174,6 +182,7 @@ class WanClips(ModelAdapter):
         from PIL import Image
 
         pipe = self._pipe(device)
+        call["scheduler"] = use_sampler(pipe, call["sampler"], SAMPLERS, job.step.id)
         frames, seed, first, last = call["frames"], call["seed"], call["first"], call["last"]
         chunks = plan_chunks(frames, plan)
         rendered: list[Any] = []
@@ -262,6 +271,7 @@ class WanClips(ModelAdapter):
             "last": Image.open(job.inputs[last_ref]).convert("RGB"),
             "prompt": step.prompt,
             "negative_prompt": opts.negative_prompt,
+            "sampler": opts.sampler,
             "width": width,
             "height": height,
         }
@@ -306,6 +316,7 @@ class WanClips(ModelAdapter):
                     "cpu_fallback": device == "cpu" and (profile.device or "cpu") != "cpu",
                     "seed": call["seed"],
                     "steps": call["steps"],
+                    "sampler": call["scheduler"],
                     "guidance": call["guidance"],
                     "frames": frames,
                     "generated_frames": sum(c.rendered for c in chunks),

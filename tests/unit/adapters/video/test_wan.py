@@ -274,3 +274,22 @@ def test_a_model_call_past_its_timeout_fails_naming_the_setting(tiny_models, fra
         assert caught.value.transient and "step 1 of 2" in str(caught.value)
     finally:
         reset_settings_cache()
+
+
+def test_a_sampler_swap_lasts_one_step(wan, frames, tmp_path):
+    from sparkle_motion.errors import PermanentStageError
+
+    adapter = WanClips()
+    (plain,) = adapter.run(clip_job(tmp_path, frames, "plain")[2])
+    _, step, swapped_job = clip_job(tmp_path, frames, "dpm")
+    step.opts.sampler = "dpmpp_2m"
+    (swapped,) = adapter.run(swapped_job)
+    assert swapped.metadata["sampler"] == "DPMSolverMultistepScheduler"
+    own = type(adapter._pipe("cpu")._sparkle_own_scheduler).__name__
+    assert plain.metadata["sampler"] == own != "DPMSolverMultistepScheduler"  # the weights' own
+    assert swapped.data.read_bytes() != plain.data.read_bytes()
+    (again,) = adapter.run(clip_job(tmp_path, frames, "again")[2])  # the same held pipeline
+    assert again.data.read_bytes() == plain.data.read_bytes()
+    step.opts.sampler = "heun"
+    with pytest.raises(PermanentStageError, match=r"opts.sampler: 'heun' is not one of unipc"):
+        adapter.run(swapped_job)
