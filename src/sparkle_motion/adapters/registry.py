@@ -23,6 +23,7 @@ BUILTIN: dict[str, str] = {
     "ffmpeg_motion": "sparkle_motion.adapters.video.ffmpeg_motion:FfmpegMotion",
     "wan": "sparkle_motion.adapters.video.wan:WanClips",
     "audio_mux": "sparkle_motion.adapters.lipsync.audio_mux:AudioMux",
+    "wav2lip": "sparkle_motion.adapters.lipsync.wav2lip:Wav2Lip",
     "ffmpeg": "sparkle_motion.adapters.assemble.ffmpeg:AssembleFfmpeg",
     "video_final": "sparkle_motion.adapters.finish.video_final:VideoFinal",
     "custom_handlers": "sparkle_motion.adapters.custom.handlers:CustomHandlers",

@@ -3,6 +3,7 @@
     id, title, stage          the tool and the stage-table row it serves
     default_port              127.0.0.1:<port> when served on its own (7861..7866)
     venv                      how its own virtual environment is made, if it needs one
+    venv_dir                  that environment's folder in a checkout (`.venv-lipsync`)
     backends                  adapter registry names (`kind: adapter`) or planner models
                               (`kind: planner`, the script tool): default, gpu, planned (not
                               built yet), env vars read, weights (Settings fields naming local
@@ -88,6 +89,7 @@ class ToolSpec(_Strict):
     stage: str
     default_port: int = Field(ge=7861, le=7866)
     venv: str | None = Field(None, max_length=200)
+    venv_dir: str | None = Field(None, pattern=r"^\.venv-[a-z0-9_-]{1,40}$")
     backends: list[BackendSpec] = Field(min_length=1)
     capabilities: list[str] = Field(min_length=1)
     resources: Resources

@@ -20,6 +20,7 @@ from ..schemas import (
     VideoOpts,
     VideoStep,
     VoiceSpec,
+    Wav2LipOpts,
 )
 from ..schemas.common import STEP_REF_PREFIX
 from .ids import derive_seed, image_step_id, lipsync_step_id, tts_step_id, video_step_id
@@ -67,6 +68,18 @@ def scene_hint(plan: MoviePlan, index: int) -> SceneHint:
             if c is not None
         ],
     )
+
+
+def pixel_box(
+    box: tuple[float, float, float, float] | None, profile: RenderProfile
+) -> tuple[int, int, int, int] | None:
+    """A shot's face box (fractions of the frame) in pixels of its clip, for Wav2Lip."""
+    if box is None:
+        return None
+    top, bottom, left, right = box
+    h, w = profile.height, profile.width
+    y1, x1 = int(top * h), int(left * w)
+    return (y1, max(y1 + 1, round(bottom * h)), x1, max(x1 + 1, round(right * w)))
 
 
 def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
@@ -134,6 +147,7 @@ def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
                 face_video=STEP_REF_PREFIX + video_step_id(shot.id),
                 audio=[STEP_REF_PREFIX + tts_step_id(shot.line_id(j)) for j in on_screen],
                 shot_id=shot.id,
+                opts=Wav2LipOpts(box=pixel_box(shot.face_box, profile)),
             )
         )
     steps.extend(s for s in plan.steps if isinstance(s, CustomStep))

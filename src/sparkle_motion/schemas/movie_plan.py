@@ -9,9 +9,9 @@ Field-level rules live here; rules across fields live in `sparkle_motion.plans.r
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .common import (
     MAX_SHOT_SECONDS,
@@ -60,6 +60,9 @@ class DialogueLine(StrictModel):
     emotion: Line | None = Field(None, max_length=64)
 
 
+_Fraction = Annotated[PlanFloat, Field(ge=0, le=1)]
+
+
 class Shot(StrictModel):
     id: ShortId
     title: Line | None = Field(None, max_length=200)
@@ -80,6 +83,18 @@ class Shot(StrictModel):
     dialogue: list[DialogueLine] = Field(default_factory=list, max_length=1000)
     transition_in: Transition = Field("cut", description="How this shot starts from the previous.")
     seed: Seed | None = None
+    face_box: tuple[_Fraction, _Fraction, _Fraction, _Fraction] | None = Field(
+        None,
+        description="Where the speaker's face is, as fractions of the frame (top, bottom, "
+        "left, right): lip-sync uses it instead of detecting a face.",
+    )
+
+    @model_validator(mode="after")
+    def _face_box_order(self) -> Shot:
+        box = self.face_box
+        if box is not None and not (box[0] < box[1] and box[2] < box[3]):
+            raise ValueError("face_box: (top, bottom, left, right) with top < bottom, left < right")
+        return self
 
     def line_id(self, index: int) -> str:
         line = self.dialogue[index]

@@ -83,6 +83,7 @@ MAX_CLIP_FRAMES = 10_000
 # Wav2Lip's face-box padding and crop, in pixels (-1 in a crop: to the frame's edge).
 _Pad = Annotated[PlanInt, Field(ge=-4096, le=4096)]
 _Crop = Annotated[PlanInt, Field(ge=-1, le=16384)]
+_Box = Annotated[PlanInt, Field(ge=0, le=16384)]
 
 
 class VideoOpts(StrictModel):
@@ -113,6 +114,20 @@ class Wav2LipOpts(StrictModel):
         (0, -1, 0, -1), description="top, bottom, left, right (-1: to the edge)"
     )
     gpu_index: PlanInt | None = Field(None, ge=0, le=1024)
+    box: tuple[_Box, _Box, _Box, _Box] | None = Field(
+        None,
+        description="The face, in pixels of the clip (top, bottom, left, right): given, no "
+        "face is detected (Wav2Lip's `box`).",
+    )
+    fps: PlanFloat | None = Field(
+        None, gt=0, le=120, description="Frame rate for a still face; a clip keeps its own."
+    )
+
+    @model_validator(mode="after")
+    def _box_order(self) -> Wav2LipOpts:
+        if self.box is not None and not (self.box[0] < self.box[1] and self.box[2] < self.box[3]):
+            raise ValueError("box: (top, bottom, left, right) with top < bottom, left < right")
+        return self
 
 
 class StepBase(StrictModel):

@@ -1,8 +1,9 @@
 """What `sparkle-motion serve` starts: the production API and each FunctionTool whose catalog
 URL is on this host, each as a uvicorn process of its own, with the python of its own
-environment when its tool.yaml names one (`venv`; `$SPARKLE_HOME/venvs/<tool>/bin/python`,
-made by the make target the tool.yaml names). A tool whose environment does not exist, or
-whose URL names another host, is not started: the reason says which and why.
+environment when its tool.yaml names one (`venv`: `$SPARKLE_HOME/venvs/<tool>/bin/python`,
+else the checkout's `venv_dir`, e.g. `.venv-lipsync` that `make setup-lipsync` makes). A
+tool whose environment does not exist, or whose URL names another host, is not started:
+the reason says which and why (and which command makes the environment).
 """
 
 from __future__ import annotations
@@ -38,9 +39,19 @@ class Skipped:
     reason: str
 
 
+CHECKOUT = Path(__file__).resolve().parents[3]  # src/sparkle_motion/serving/units.py
+
+
 def tool_python(settings: Settings, tool: str) -> Path:
-    """The python of a tool's own environment (when its tool.yaml names one)."""
-    return Path(settings.home) / "venvs" / tool / "bin" / "python"
+    """The python of a tool's own environment (when its tool.yaml names one): under
+    `$SPARKLE_HOME/venvs/<tool>/` if there is one, else the checkout's `venv_dir` (an
+    editable install's; the first when neither exists)."""
+    home = Path(settings.home) / "venvs" / tool / "bin" / "python"
+    venv_dir = load_tool_spec(tool).venv_dir
+    checkout = CHECKOUT / venv_dir / "bin" / "python" if venv_dir else None
+    if home.exists() or checkout is None or not checkout.exists():
+        return home
+    return checkout
 
 
 def plan_units(

@@ -1,4 +1,4 @@
-"""The lip-sync FunctionTool: Wav2Lip (not built yet; its own venv).
+"""The lip-sync FunctionTool: Wav2Lip, in its own environment (.venv-lipsync, make setup-lipsync).
 
 uvicorn sparkle_motion.tools.lipsync_wav2lip:app    python -m sparkle_motion.tools.lipsync_wav2lip
 """

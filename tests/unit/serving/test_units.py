@@ -12,12 +12,14 @@ import yaml
 
 from sparkle_motion.errors import ConfigError
 from sparkle_motion.resources import configs_dir
+from sparkle_motion.serving import units
 from sparkle_motion.serving.units import API, plan_units, tool_python
 from tests.conftest import make_settings
 
 
 @pytest.fixture
-def settings(tmp_path):
+def settings(tmp_path, monkeypatch):
+    monkeypatch.setattr(units, "CHECKOUT", tmp_path / "checkout")  # no .venv-* there
     configs = tmp_path / "configs"
     shutil.copytree(configs_dir(), configs)
     catalog = yaml.safe_load((configs / "tool_registry.yaml").read_text())
@@ -35,6 +37,21 @@ def test_the_api_and_the_local_tools_in_stage_order(settings):
     assert "http://gpu-box:7864" in reasons["videos_wan"]
     assert "make setup-chatterbox" in reasons["tts_chatterbox"]
     assert "make setup-lipsync" in reasons["lipsync_wav2lip"]
+
+
+def test_a_checkouts_tool_environment_is_found_when_the_home_has_none(settings, tmp_path):
+    python = tmp_path / "checkout" / ".venv-lipsync" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text("#!/bin/sh\n")
+    assert tool_python(settings, "lipsync_wav2lip") == python
+    units_, _ = plan_units(settings, host="127.0.0.1", port=7860, tools=["lipsync_wav2lip"])
+    assert [(u.name, u.python) for u in units_[1:]] == [("lipsync_wav2lip", str(python))]
+    assert tool_python(settings, "script_agent").parts[-4:] == (
+        "venvs",
+        "script_agent",
+        "bin",
+        "python",
+    )
 
 
 def test_a_tool_with_its_own_environment_runs_from_its_python(settings):

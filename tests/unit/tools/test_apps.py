@@ -26,11 +26,11 @@ TOKEN = "tool-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NOT_BUILT = {
     "tts_chatterbox": "chatterbox",
-    "lipsync_wav2lip": "wav2lip",
 }
 WITHOUT_WEIGHTS = {
     "images_sdxl": "sdxl",
     "videos_wan": "wan",
+    "lipsync_wav2lip": "wav2lip",
 }  # built, but these settings name no weights
 UNREADY = {**NOT_BUILT, **WITHOUT_WEIGHTS}
 WEIGHTS_ENV = {

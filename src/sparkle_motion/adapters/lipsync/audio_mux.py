@@ -6,11 +6,13 @@ this clip is what a reviewer plays to check one shot with its voices.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...media.ffmpeg import DETERMINISTIC, ffmpeg_cmd
 from ...media.probe import probe
 from ...plans.ids import tts_step_id
 from ...schemas import LipsyncStep, RenderProfile, Step
-from ...subprocesses import run_command
+from ...subprocesses import CommandResult, run_command
 from ..base import Estimate, Output, StepJob
 
 SAMPLE_RATE = 48000
@@ -26,6 +28,42 @@ def line_offsets(job: StepJob) -> list[float]:
     return [by_step.get(ref.removeprefix("@"), 0.0) for ref in step.audio]
 
 
+def dialogue_filter(job: StepJob, first_input: int, duration: float) -> tuple[list[str], str]:
+    """ffmpeg inputs (the step's lines) and a filter that places each at its offset in the
+    shot, mixed to `[a]` at 48 kHz stereo, `duration` long."""
+    step = job.step
+    assert isinstance(step, LipsyncStep)
+    args: list[str] = []
+    parts = []
+    for k, (ref, offset) in enumerate(zip(step.audio, line_offsets(job), strict=True)):
+        args += ["-i", str(job.inputs[ref])]
+        ms = round(offset * 1000)
+        parts.append(
+            f"[{k + first_input}:a]aresample={SAMPLE_RATE},"
+            f"aformat=sample_fmts=fltp:channel_layouts=stereo,adelay={ms}:all=1[d{k}]"
+        )
+    labels = "".join(f"[d{k}]" for k in range(len(step.audio)))
+    parts.append(
+        f"{labels}amix=inputs={len(step.audio)}:normalize=0:duration=longest,"
+        f"apad,atrim=0:{duration:.4f}[a]"
+    )
+    return args, ";".join(parts)
+
+
+def mux_dialogue(
+    job: StepJob, picture: Path, out: Path, duration: float, video: list[str]
+) -> CommandResult:
+    """`picture`'s video (encoded with `video`: `-c:v copy`, or an encode) with the shot's
+    dialogue at its offsets, `duration` long, as MP4 at `out`."""
+    audio, mix = dialogue_filter(job, 1, duration)
+    cmd = ffmpeg_cmd(
+        "-i", str(picture), *audio, "-filter_complex", mix,
+        "-map", "0:v", "-map", "[a]", *video, "-c:a", "aac", "-b:a", "160k",
+        *DETERMINISTIC, "-t", f"{duration:.4f}", "-f", "mp4", str(out),
+    )  # fmt: skip
+    return run_command(cmd, cwd=job.workdir, timeout_s=120, step_id=job.step.id, cancel=job.cancel)
+
+
 class AudioMux:
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "audio_mux"
@@ -36,38 +74,19 @@ class AudioMux:
         step = job.step
         assert isinstance(step, LipsyncStep)
         clip = job.inputs[step.face_video]
-        duration = probe(clip).duration_s
-        offsets = line_offsets(job)
-        args: list[str] = ["-i", str(clip)]
-        parts = []
-        for k, (ref, offset) in enumerate(zip(step.audio, offsets, strict=True)):
-            args += ["-i", str(job.inputs[ref])]
-            ms = round(offset * 1000)
-            parts.append(
-                f"[{k + 1}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
-                f"adelay={ms}:all=1[d{k}]"
-            )
-        labels = "".join(f"[d{k}]" for k in range(len(step.audio)))
-        parts.append(
-            f"{labels}amix=inputs={len(step.audio)}:normalize=0:duration=longest,"
-            f"apad,atrim=0:{duration:.4f}[a]"
-        )
         out = job.workdir / "mux.mp4"
-        cmd = ffmpeg_cmd(
-            *args, "-filter_complex", ";".join(parts),
-            "-map", "0:v", "-map", "[a]", "-c:v", "copy", "-c:a", "aac", "-b:a", "160k",
-            *DETERMINISTIC, "-t", f"{duration:.4f}", "-f", "mp4", str(out),
-        )  # fmt: skip
-        result = run_command(
-            cmd, cwd=job.workdir, timeout_s=120, step_id=step.id, cancel=job.cancel
-        )
+        result = mux_dialogue(job, clip, out, probe(clip).duration_s, ["-c:v", "copy"])
         return [
             Output(
                 name=f"{step.shot_id or step.id}.mp4",
                 data=out,
                 mime_type="video/mp4",
                 artifact_type="lipsync_mp4",
-                metadata={"lipsynced": False, "line_offsets_s": offsets, "ffmpeg": result.log()},
+                metadata={
+                    "lipsynced": False,
+                    "line_offsets_s": line_offsets(job),
+                    "ffmpeg": result.log(),
+                },
             )
         ]
 
