@@ -1,6 +1,6 @@
 """Wav2Lip's real inference code, in the lipsync_wav2lip tool process running from
 .venv-lipsync (`make setup-lipsync`, a prerequisite of `make test`), on random-weight
-checkpoints the lipsync environment writes (tests/support/lipsync_weights.py), driven over
+checkpoints the lipsync environment writes (adapters/lipsync/tiny.py), driven over
 HTTP by the catalog's transport as a run drives it:
 
 - with a face box, the mouth region is Wav2Lip's (the rest of the frame is the clip's), the
@@ -55,7 +55,7 @@ def tool(tmp_path_factory) -> Iterator[tuple[RemoteAdapter, Path]]:
     weights = tmp_path_factory.mktemp("lipsync-weights")
     env = {**os.environ, "PYTHONPATH": str(REPO), "SPARKLE_DOTENV": ""}
     subprocess.run(
-        [str(PYTHON), "-m", "tests.support.lipsync_weights", str(weights)],
+        [str(PYTHON), "-m", "sparkle_motion.adapters.lipsync.tiny", str(weights), "--blind-detector"],
         check=True, cwd=REPO, env=env, timeout=300,
     )  # fmt: skip
     home = tmp_path_factory.mktemp("lipsync-home")
@@ -128,6 +128,32 @@ def test_no_box_and_no_face_found_passes_the_shot_through(tool, tmp_path):
     assert out.metadata["lipsynced"] is False
     assert out.metadata["reason"] == "no face found in any frame of the shot (S3FD)"
     assert probe(write(out, tmp_path / "out.mp4")).audio_codec == "aac"
+
+
+def test_a_run_here_starts_the_tool_from_its_environment_on_first_use(tool, tmp_path, request):
+    """The main environment has no lipsync package: the catalog hands out an adapter whose
+    key parts come from here and whose rendering starts the tool from .venv-lipsync."""
+    from sparkle_motion import catalog
+    from sparkle_motion.catalog import on_demand
+    from sparkle_motion.config import reset_settings_cache, use_settings
+
+    _, weights = tool
+    settings = make_settings(home=tmp_path / "home", lipsync_wav2lip_model=weights)
+    use_settings(settings)  # what the adapters read, as the CLI sets it
+    request.addfinalizer(reset_settings_cache)
+    ctx, one = shot(tmp_path, box=BOX)
+    profile = ctx.render_profile.model_copy(
+        update={"adapters": {**ctx.render_profile.adapters, "lipsync": "wav2lip"}}
+    )
+    adapter = catalog.adapter_for(one.step, profile, settings)
+    assert isinstance(adapter, on_demand.OnDemand) and "lipsync_wav2lip" not in on_demand._STARTED
+    assert adapter.model_id == f"wav2lip.pth@{(weights / 'wav2lip.pth').stat().st_size}"
+    (out,) = adapter.run(one)
+    assert out.metadata["lipsynced"] is True
+    popen, url = on_demand._STARTED["lipsync_wav2lip"]
+    assert adapter.served_by == f"lipsync_wav2lip at {url}" and popen.poll() is None
+    on_demand.stop_all()  # what the process's exit does
+    assert popen.poll() is not None and on_demand._STARTED == {}
 
 
 def test_a_checkpoint_the_folder_does_not_have_is_a_typed_error(tool, tmp_path):

@@ -223,6 +223,18 @@ class ModelAdapter:
                 self._sink(name, fields)
 
 
+def quiet_libraries() -> None:
+    """No progress bars and no library warnings from diffusers and transformers (what a
+    step wants to say goes in its record: a truncated prompt, a fallback)."""
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    diffusers_logging.disable_progress_bar()
+    diffusers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+
+
 def step_callback(
     say: Event, job: Any, steps: int, extra: dict[str, Any] | None = None
 ) -> Callable[..., dict[str, Any]]:

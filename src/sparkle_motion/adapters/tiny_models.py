@@ -20,6 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+from .gpu_utils import quiet_libraries
+
 Size = Literal["test", "bench"]
 WIDTHS: dict[str, tuple[int, int]] = {"test": (8, 16), "bench": (64, 128)}
 
@@ -260,13 +262,7 @@ def make_wan(target: Path, size: Size = "test", seed: int = 2) -> Path:
 
 def quiet() -> None:
     """No progress bars and no library warnings (torchvision is not needed here)."""
-    from diffusers.utils import logging as diffusers_logging
-    from transformers.utils import logging as transformers_logging
-
-    diffusers_logging.disable_progress_bar()
-    diffusers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
-    transformers_logging.set_verbosity_error()
+    quiet_libraries()
 
 
 def make_tiny(root: Path, size: Size = "test") -> dict[str, Path]:

@@ -23,9 +23,21 @@ def adapter_for(step: Step, profile: RenderProfile, settings: Settings) -> Adapt
 
     name = adapter_name_for(step, profile)
     where = placement(name, settings)
-    if where.url is None:
-        return named_for(name, step, profile)
     from ..tokens import api_token
+
+    if where.url is None:
+        from .on_demand import OnDemand, needs_own_environment
+
+        tool = needs_own_environment(name, settings)
+        local = named_for(name, step, profile)
+        if tool is None:
+            return local
+        # its code lives in its tool's own environment: that tool, started on first use
+        with _LOCK:
+            key = (name, f"on-demand:{tool}", api_token(settings))
+            if key not in _REMOTES:
+                _REMOTES[key] = OnDemand(local, tool, settings, api_token(settings))
+            return _REMOTES[key]
     from .remote import RemoteAdapter
 
     token = api_token(settings)

@@ -62,6 +62,9 @@ class BackendSpec(_Strict):
     env: list[str] = Field(default_factory=list)
     weights: list[str] = Field(default_factory=list)
     install: str | None = Field(None, max_length=200)
+    # the module that marks its tool's own environment (`lipsync`): where it cannot be
+    # imported, a run starts the tool from that environment on demand (catalog/on_demand.py)
+    needs: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,40}$")
     cost: CostHints
 
     @model_validator(mode="after")

@@ -75,6 +75,21 @@ class Catalog(BaseModel):
         return self
 
 
+CHECKOUT = Path(__file__).resolve().parents[3]  # src/sparkle_motion/catalog/where.py
+
+
+def tool_python(settings: Settings, tool: str) -> Path:
+    """The python of a tool's own environment (when its tool.yaml names one): under
+    `$SPARKLE_HOME/venvs/<tool>/` if there is one, else the checkout's `venv_dir` (an
+    editable install's; the first when neither exists)."""
+    home = Path(settings.home) / "venvs" / tool / "bin" / "python"
+    venv_dir = load_tool_spec(tool).venv_dir
+    checkout = CHECKOUT / venv_dir / "bin" / "python" if venv_dir else None
+    if home.exists() or checkout is None or not checkout.exists():
+        return home
+    return checkout
+
+
 @functools.cache
 def tool_of_backend() -> dict[str, str]:
     """Adapter backend name -> the tool whose tool.yaml lists it."""

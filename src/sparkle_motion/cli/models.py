@@ -25,7 +25,8 @@ def make_tiny(
     """Build tiny SDXL (base and refiner) and Wan 2.1 pipelines with random weights under
     TARGET, no download: point IMAGES_SDXL_MODEL, IMAGES_SDXL_REFINER_MODEL and
     VIDEOS_WAN_MODEL at them to run the `full` profile's real code on a CPU. Their images
-    are noise."""
+    are noise. With .venv-lipsync (make setup-lipsync), a random-weight Wav2Lip checkpoint
+    too (LIPSYNC_WAV2LIP_MODEL=TARGET/wav2lip)."""
     if size not in ("test", "bench"):
         fail(f"--size: want test or bench, got {size!r}", 2)
     try:
@@ -35,3 +36,28 @@ def make_tiny(
     chosen: Literal["test", "bench"] = "test" if size == "test" else "bench"
     for name, folder in build(target, chosen).items():
         out.print(escape(f"{name}: {folder}"))
+    _tiny_wav2lip(target)
+
+
+def _tiny_wav2lip(target: Path) -> None:
+    """The Wav2Lip checkpoint, written by the lipsync environment's python (the network's
+    class lives in its `lipsync` package), or a line saying how to get it."""
+    import subprocess
+
+    from ..catalog.where import tool_python
+    from ..config import get_settings
+
+    python = tool_python(get_settings(), "lipsync_wav2lip")
+    if not python.exists():
+        out.print("wav2lip: skipped (its environment is made by make setup-lipsync)")
+        return
+    folder = target / "wav2lip"
+    done = subprocess.run(
+        [str(python), "-m", "sparkle_motion.adapters.lipsync.tiny", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        fail(f"wav2lip: the lipsync environment could not write it:\n{done.stderr[-2000:]}", 1)
+    out.print(escape(f"wav2lip: {folder}"))

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..catalog.tool_specs import TOOL_IDS, load_tool_spec
-from ..catalog.where import load_catalog, local_url
+from ..catalog.where import load_catalog, local_url, tool_python
 from ..config import Settings
 from ..errors import ConfigError
 
@@ -37,21 +36,6 @@ class Unit:
 class Skipped:
     name: str
     reason: str
-
-
-CHECKOUT = Path(__file__).resolve().parents[3]  # src/sparkle_motion/serving/units.py
-
-
-def tool_python(settings: Settings, tool: str) -> Path:
-    """The python of a tool's own environment (when its tool.yaml names one): under
-    `$SPARKLE_HOME/venvs/<tool>/` if there is one, else the checkout's `venv_dir` (an
-    editable install's; the first when neither exists)."""
-    home = Path(settings.home) / "venvs" / tool / "bin" / "python"
-    venv_dir = load_tool_spec(tool).venv_dir
-    checkout = CHECKOUT / venv_dir / "bin" / "python" if venv_dir else None
-    if home.exists() or checkout is None or not checkout.exists():
-        return home
-    return checkout
 
 
 def plan_units(

@@ -10,16 +10,16 @@ import sys
 import pytest
 import yaml
 
+from sparkle_motion.catalog import where
 from sparkle_motion.errors import ConfigError
 from sparkle_motion.resources import configs_dir
-from sparkle_motion.serving import units
 from sparkle_motion.serving.units import API, plan_units, tool_python
 from tests.conftest import make_settings
 
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
-    monkeypatch.setattr(units, "CHECKOUT", tmp_path / "checkout")  # no .venv-* there
+    monkeypatch.setattr(where, "CHECKOUT", tmp_path / "checkout")  # no .venv-* there
     configs = tmp_path / "configs"
     shutil.copytree(configs_dir(), configs)
     catalog = yaml.safe_load((configs / "tool_registry.yaml").read_text())

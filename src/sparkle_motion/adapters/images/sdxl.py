@@ -45,6 +45,7 @@ from ..gpu_utils import (
     metrics_of,
     model_context,
     model_id_of,
+    quiet_libraries,
     step_callback,
     use_sampler,
 )
@@ -116,9 +117,8 @@ class SdxlKeyframes(ModelAdapter):
         """The pipelines for `device`, loaded once (again only when weights or device change)."""
         import torch
         from diffusers import StableDiffusionXLImg2ImgPipeline, StableDiffusionXLPipeline
-        from diffusers.utils import logging as diffusers_logging
 
-        diffusers_logging.disable_progress_bar()
+        quiet_libraries()
 
         settings = get_settings()
         base = check_weights(

@@ -145,6 +145,10 @@ class Wav2Lip(ModelAdapter):
             return None
         return f"{path.name}@{path.stat().st_size}"
 
+    def check_weights(self, profile: RenderProfile) -> None:
+        """The checkpoint is there (what a run can know before its tool starts)."""
+        checkpoint_path(None)
+
     def preflight(self, profile: RenderProfile) -> None:
         checkpoint_path(None)
         _lipsync()

@@ -47,6 +47,7 @@ from ..gpu_utils import (
     metrics_of,
     model_context,
     model_id_of,
+    quiet_libraries,
     step_callback,
     use_sampler,
 )
@@ -138,9 +139,8 @@ class WanClips(ModelAdapter):
     def _pipe(self, device: str) -> Any:
         import torch
         from diffusers import WanImageToVideoPipeline
-        from diffusers.utils import logging as diffusers_logging
 
-        diffusers_logging.disable_progress_bar()
+        quiet_libraries()
         folder = check_weights(
             "Wan 2.1", "VIDEOS_WAN_MODEL", get_settings().videos_wan_model, PIPELINE_FILES
         )
