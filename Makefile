@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup setup-lipsync test lint typecheck format schemas docs reliability bench clean
+.PHONY: setup setup-lipsync setup-chatterbox test lint typecheck format schemas docs reliability bench clean
 
 ## setup: create .venv and install the package with everything its tests need (the gpu
 ## extra too: the full profile's adapters are tested on tiny models, torch 2.13.0 CPU)
@@ -28,6 +28,18 @@ setup-lipsync:
 	@# pip check, except sparkle-motion's own main dependencies (the tool does not import them)
 	@! $(LIPSYNC_VENV)/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
 	$(LIPSYNC_VENV)/bin/python -c "import lipsync, sparkle_motion.tools.lipsync_wav2lip"
+
+## setup-chatterbox: .venv-chatterbox, the tts_chatterbox tool's own environment (chatterbox-tts
+## 0.1.7 and its pins: about 6 GB with torch 2.6's CUDA wheels; not built by CI; a test checks
+## that requirements/chatterbox.txt resolves)
+CHATTERBOX_VENV ?= .venv-chatterbox
+setup-chatterbox:
+	test -x $(CHATTERBOX_VENV)/bin/python || $(PYTHON) -m venv $(CHATTERBOX_VENV)
+	$(CHATTERBOX_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHATTERBOX_VENV)/bin/python -m pip install --quiet -r requirements/chatterbox.txt
+	$(CHATTERBOX_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	@! $(CHATTERBOX_VENV)/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
+	$(CHATTERBOX_VENV)/bin/python -c "import chatterbox.tts, sparkle_motion.tools.tts_chatterbox"
 
 ## test: lint, type-check, then the whole test suite (the Wav2Lip tests need .venv-lipsync)
 test: lint typecheck setup-lipsync

@@ -115,6 +115,7 @@ class Settings(BaseModel):
     images_moderation: str = Field("policy", pattern=r"^(policy|off|[\w.]+:[\w.]+)$")
     model_timeout_s: float = Field(1800.0, gt=0, le=7 * 86400)
     tts_chatterbox_model: Path | None = None
+    tts_chatterbox_multilingual_model: Path | None = None
     tts_chatterbox_device: Literal["auto", "cpu", "cuda"] = "auto"
     tts_priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"
     tts_provider_allowlist: list[str] = Field(default_factory=list)
@@ -405,6 +406,11 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         "tts_chatterbox_model", ("TTS_CHATTERBOX_MODEL",), "Local Chatterbox checkpoint folder."
+    ),
+    EnvVar(
+        "tts_chatterbox_multilingual_model",
+        ("TTS_CHATTERBOX_MULTILINGUAL_MODEL",),
+        "Local Chatterbox multilingual checkpoint folder (lines in other languages).",
     ),
     EnvVar("tts_chatterbox_device", ("TTS_CHATTERBOX_DEVICE",), "`auto`, `cpu` or `cuda`."),
     EnvVar(

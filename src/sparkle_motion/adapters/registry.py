@@ -20,6 +20,7 @@ BUILTIN: dict[str, str] = {
     "sdxl": "sparkle_motion.adapters.images.sdxl:SdxlKeyframes",
     "piper": "sparkle_motion.adapters.tts.preview:PreviewTTS",
     "espeak": "sparkle_motion.adapters.tts.preview:EspeakTTS",
+    "chatterbox": "sparkle_motion.adapters.tts.chatterbox:Chatterbox",
     "ffmpeg_motion": "sparkle_motion.adapters.video.ffmpeg_motion:FfmpegMotion",
     "wan": "sparkle_motion.adapters.video.wan:WanClips",
     "audio_mux": "sparkle_motion.adapters.lipsync.audio_mux:AudioMux",

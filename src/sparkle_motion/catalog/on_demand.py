@@ -42,9 +42,16 @@ def needs_own_environment(backend: str, settings: Settings) -> str | None:
     if tool is None:
         return None
     spec = next(b for b in load_tool_spec(tool).backends if b.name == backend)
-    if spec.needs is None or importlib.util.find_spec(spec.needs) is not None:
+    if spec.needs is None or _importable(spec.needs):
         return None
     return tool if tool_python(settings, tool).exists() else None
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ValueError:  # in sys.modules without a spec (a stand-in): it imports
+        return True
 
 
 def _free_port() -> int:

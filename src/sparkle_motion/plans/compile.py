@@ -115,6 +115,7 @@ def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
                     character=line.character,
                     shot_id=shot.id,
                     line_id=line_id,
+                    language_id=line.language_id or plan.language,
                 )
             )
     for i, shot in enumerate(plan.shots):

@@ -29,7 +29,7 @@ from .common import (
     StrictModel,
     Text,
 )
-from .steps import AssembleOpts, CameraMotion, Seed, Step, Transition
+from .steps import AssembleOpts, CameraMotion, LanguageId, Seed, Step, Transition
 from .voice import VoiceSpec
 
 
@@ -58,6 +58,9 @@ class DialogueLine(StrictModel):
         False, description="Voice-over: the speaker need not be in the shot (no lip-sync)."
     )
     emotion: Line | None = Field(None, max_length=64)
+    language_id: LanguageId | None = Field(
+        None, description="The line's language (ISO 639-1, e.g. 'es'); unset: the plan's."
+    )
 
 
 _Fraction = Annotated[PlanFloat, Field(ge=0, le=1)]
@@ -138,6 +141,9 @@ class MoviePlan(StrictModel):
     created_by: Line | None = Field(None, max_length=200)
     created_at: datetime = Field(description="ISO 8601 timestamp.")
     seed: Seed = Field(0, description="Base seed; per-shot/keyframe seeds derive from it.")
+    language: LanguageId | None = Field(
+        None, description="The dialogue's language (ISO 639-1, e.g. 'en'); unset: English."
+    )
     render_profile: RenderProfileSpec = Field(default_factory=RenderProfileSpec)
     characters: list[Character] = Field(default_factory=list, max_length=1000)
     shots: list[Shot] = Field(min_length=1, max_length=10_000)

@@ -29,6 +29,9 @@ from .common import (
 )
 from .voice import VoiceSpec
 
+LanguageId = Annotated[
+    str, Field(pattern=r"^[a-z]{2}$", description="An ISO 639-1 language code, e.g. 'es'.")
+]
 Seed = Annotated[PlanInt, Field(ge=0, le=2**32 - 1, description="Random seed, 0..2^32-1.")]
 Priority = Literal["low", "normal", "high"]
 Transition = Literal["cut", "crossfade", "fade"]
@@ -173,6 +176,9 @@ class TTSStep(StepBase):
     character: Identifier | None = None
     shot_id: Identifier | None = None
     line_id: Identifier | None = None
+    language_id: LanguageId | None = Field(
+        None, description="The line's language (ISO 639-1); unset: English."
+    )
     opts: TTSOpts = Field(default_factory=TTSOpts)
 
 

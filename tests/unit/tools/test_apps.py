@@ -24,15 +24,13 @@ from tests.support.media import HEIGHT, WIDTH, context, job, small_plan, step, s
 
 TOKEN = "tool-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-NOT_BUILT = {
-    "tts_chatterbox": "chatterbox",
-}
 WITHOUT_WEIGHTS = {
+    "tts_chatterbox": "chatterbox",
     "images_sdxl": "sdxl",
     "videos_wan": "wan",
     "lipsync_wav2lip": "wav2lip",
 }  # built, but these settings name no weights
-UNREADY = {**NOT_BUILT, **WITHOUT_WEIGHTS}
+UNREADY = dict(WITHOUT_WEIGHTS)
 WEIGHTS_ENV = {
     "sdxl": "IMAGES_SDXL_MODEL",
     "wan": "VIDEOS_WAN_MODEL",
@@ -169,17 +167,6 @@ def test_ready_lists_every_backend_with_its_honest_state(apps, tool_id, home):
         assert states["llm"]["ready"] is False
         assert "SCRIPT_AGENT_MODEL" in states["llm"]["missing"][0]
     no_host_paths(answer.text, home)
-
-
-@pytest.mark.parametrize("tool_id", sorted(NOT_BUILT))
-def test_invoke_on_a_backend_not_built_is_a_typed_503(apps, ctx, tool_id):
-    _, client = apps[tool_id]
-    backend = NOT_BUILT[tool_id]
-    answer = client.post("/invoke", json=body(ctx, STEP_OF[tool_id], backend=backend), headers=AUTH)
-    assert answer.status_code == 503, answer.text
-    error = answer.json()["error"]
-    assert error["type"] == "MissingDependencyError" and error["backend"] == backend
-    assert "not built yet" in error["message"] and error["transient"] is False
 
 
 @pytest.mark.parametrize("tool_id", sorted(WITHOUT_WEIGHTS))
