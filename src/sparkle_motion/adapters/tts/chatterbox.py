@@ -36,6 +36,7 @@ from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...schemas import RenderProfile, Step, TTSStep
 from ..base import Estimate, Output, StepJob
 from ..gpu_utils import ModelAdapter, check_weights, inference, metrics_of, model_context
+from . import overrun_notes
 
 INSTALL = "make setup-chatterbox (the tts_chatterbox tool's own environment)"
 ENGLISH_FILES = ("ve.safetensors", "t3_cfg.safetensors", "s3gen.safetensors", "tokenizer.json")
@@ -242,6 +243,7 @@ class Chatterbox(ModelAdapter):
                     "duration_s": round(len(samples) / rate, 3),
                     "synth_s": round(took, 3),
                     "watermarked": True,
+                    "policy_annotations": overrun_notes(job.context, step, len(samples) / rate),
                     "engine": f"{type(engine).__module__}.{type(engine).__name__}",
                     "exaggeration": exaggeration,
                     "cfg_weight": DEFAULT_CFG,

@@ -27,6 +27,7 @@ from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...schemas import RenderProfile, Step, TTSStep
 from ...subprocesses import CancelToken, run_command
 from ..base import Estimate, Output, StepJob
+from . import overrun_notes, wav_seconds
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -196,6 +197,7 @@ class PreviewTTS:
                 cancel=job.cancel,
             )
             used = "espeak-ng"
+        seconds = wav_seconds(data) if isinstance(data, bytes) else wav_seconds(Path(data))
         return [
             Output(
                 name=f"{step.line_id or step.id}.wav",
@@ -208,6 +210,8 @@ class PreviewTTS:
                     "pitch_semitones": semitones,
                     "rate": rate,
                     "line_id": step.line_id,
+                    "duration_s": round(seconds, 3),
+                    "policy_annotations": overrun_notes(job.context, step, seconds),
                 },
             )
         ]
