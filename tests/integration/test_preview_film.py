@@ -158,6 +158,21 @@ def test_lipsync_clips_say_they_are_not_lip_synced(film):
     assert lips and all(r["artifacts"][0]["metadata"]["lipsynced"] is False for r in lips)
 
 
+def test_the_manifest_has_a_record_per_line_and_per_lip_sync_shot(film):
+    root, _, _ = film
+    records = _records(root, "f1")
+    manifest = json.loads(Path(records["finalize.film"]["artifacts"][0]["local_path"]).read_text())
+    lines = {k.removeprefix("tts."): r for k, r in records.items() if k.startswith("tts.")}
+    assert {x["line_id"] for x in manifest["lines"]} == set(lines)
+    for entry in manifest["lines"]:
+        wav = lines[entry["line_id"]]["artifacts"][0]
+        assert entry["uri"] == wav["uri"] and entry["provider"] in ("piper", "espeak-ng")
+        assert entry["watermarked"] is False and entry["duration_s"] > 0
+    lips = {k.removeprefix("lipsync."): r for k, r in records.items() if k.startswith("lipsync.")}
+    assert {x["shot_id"] for x in manifest["lipsync"]} == set(lips)
+    assert all(x["lipsynced"] is False and "audio_mux" in x["reason"] for x in manifest["lipsync"])
+
+
 def test_status_and_runs_list_show_the_run(film):
     root, _, _ = film
     status = run_cli(root, "status", "f1")

@@ -47,6 +47,22 @@ class StepJob:
     on_event: Callable[[str, dict[str, Any]], None] | None = None
 
 
+# What a backend can do (issue: providers with capabilities). An adapter that declares
+# `capabilities` answers `supports(capability)`; a caller that needs one checks it first.
+CAPABILITIES = ("text", "embedding", "image", "video", "speech", "lipsync")
+
+
+class Capable:
+    """`supports(capability)` from a class's `capabilities` set."""
+
+    capabilities: frozenset[str] = frozenset()
+
+    def supports(self, capability: str) -> bool:
+        if capability not in CAPABILITIES:
+            raise ValueError(f"capability must be one of {', '.join(CAPABILITIES)}")
+        return capability in self.capabilities
+
+
 class Adapter(Protocol):
     name: str
 

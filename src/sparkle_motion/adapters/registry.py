@@ -21,6 +21,7 @@ BUILTIN: dict[str, str] = {
     "piper": "sparkle_motion.adapters.tts.preview:PreviewTTS",
     "espeak": "sparkle_motion.adapters.tts.preview:EspeakTTS",
     "chatterbox": "sparkle_motion.adapters.tts.chatterbox:Chatterbox",
+    "tts_stage": "sparkle_motion.adapters.tts.stage:TtsStage",
     "ffmpeg_motion": "sparkle_motion.adapters.video.ffmpeg_motion:FfmpegMotion",
     "wan": "sparkle_motion.adapters.video.wan:WanClips",
     "audio_mux": "sparkle_motion.adapters.lipsync.audio_mux:AudioMux",

@@ -18,10 +18,21 @@ _LOCK = threading.Lock()
 
 def adapter_for(step: Step, profile: RenderProfile, settings: Settings) -> Adapter:
     """The adapter for `step`: in-process, or the HTTP transport to the tool that serves
-    its backend when the catalog places it there."""
-    from ..adapters.registry import adapter_name_for, named_for
+    its backend when the catalog places it there. A stage policy (`tts_stage`) gets its
+    candidates the same way."""
+    from ..adapters.registry import adapter_name_for
 
-    name = adapter_name_for(step, profile)
+    adapter = backend(adapter_name_for(step, profile), step, profile, settings)
+    bound = getattr(adapter, "bound", None)
+    if callable(bound):
+        return bound(profile, lambda name: backend(name, step, profile, settings))
+    return adapter
+
+
+def backend(name: str, step: Step, profile: RenderProfile, settings: Settings) -> Adapter:
+    """Backend `name` for `step`, where the catalog places it."""
+    from ..adapters.registry import named_for
+
     where = placement(name, settings)
     from ..tokens import api_token
 

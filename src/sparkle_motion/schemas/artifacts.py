@@ -59,6 +59,28 @@ class AssetRefs(StrictModel):
     final: ArtifactRef | None = None
 
 
+class LineRecord(StrictModel):
+    """One dialogue line as the film speaks it (the seed's `line_artifacts` record)."""
+
+    line_id: Identifier
+    character: str | None = None
+    provider: str | None = Field(None, description="The voice backend that spoke it.")
+    voice_id: str | None = None
+    uri: str = Field(min_length=1, description="The line's WAV.")
+    duration_s: float | None = Field(None, ge=0)
+    watermarked: bool = Field(False, description="Carries the provider's audio watermark.")
+
+
+class LipsyncRecord(StrictModel):
+    """One shot's lip-sync: done, or why not."""
+
+    shot_id: Identifier
+    lipsynced: bool
+    reason: str | None = Field(None, description="Why the mouth was not moved, when it was not.")
+    face: str | None = Field(None, description="How the face was found (given, detected).")
+    uri: str = Field(min_length=1)
+
+
 class VideoFinalManifest(StrictModel):
     """The one `video_final` row `finalize` publishes (seed: "Final video manifest contract").
 
@@ -88,6 +110,12 @@ class VideoFinalManifest(StrictModel):
         default_factory=dict,
         description="Each stage's backend (the render profile's, with per-stage overrides): "
         "what rendered the film.",
+    )
+    lines: list[LineRecord] = Field(
+        default_factory=list, description="Each dialogue line: who spoke it, in what voice."
+    )
+    lipsync: list[LipsyncRecord] = Field(
+        default_factory=list, description="Each lip-sync shot: done, or why not."
     )
 
     @model_validator(mode="after")

@@ -30,6 +30,12 @@ class RenderProfile(StrictModel):
     models: dict[str, str | None] = Field(
         default_factory=dict, description="stage kind -> model id or env var holding a path."
     )
+    tts_providers: list[str] = Field(
+        default_factory=list,
+        max_length=16,
+        description="The speech backends tts_stage chooses among (when `tts: tts_stage`), "
+        "best first for ties; a run never falls back outside this list.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RenderProfile:

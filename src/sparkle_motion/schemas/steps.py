@@ -80,6 +80,9 @@ class TTSOpts(StrictModel):
     priority_profile: Literal["cost", "latency", "quality", "balanced"] = "balanced"
     max_latency_s: PlanFloat | None = Field(None, gt=0, le=MAX_SHOT_SECONDS)
     max_cost_usd: PlanFloat | None = Field(None, ge=0, le=1e9)
+    required_features: list[Literal["voice_cloning", "watermark", "emotion", "offline"]] = Field(
+        default_factory=list, max_length=8, description="What the chosen voice must offer."
+    )
 
 
 MAX_CLIP_FRAMES = 10_000

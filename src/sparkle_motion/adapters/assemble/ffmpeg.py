@@ -26,6 +26,7 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ...errors import StageError
 from ...media.ffmpeg import FINAL_THREADS, FINAL_X264, deterministic, ffmpeg_cmd
@@ -297,6 +298,52 @@ def options_for(step: AssembleStep, profile: RenderProfile) -> AssembleOptions:
     )
 
 
+def spoken(job: StepJob) -> dict[str, list[dict[str, Any]]]:
+    """What the film's lines and shots are made of, from the upstream outputs' metadata:
+    each line (`lines`: who spoke it, in what voice, watermarked or not) and each lip-sync
+    shot (`lipsync`: done, or why not). The finalize manifest carries both."""
+    step = job.step
+    assert isinstance(step, AssembleStep)
+
+    def ref_of(input_ref: str) -> Any:
+        refs = job.upstream.get(input_ref.removeprefix("@")) or []
+        return refs[0] if refs else None
+
+    lines = []
+    for line in step.dialogue:
+        ref = ref_of(line.audio)
+        if ref is None:
+            continue
+        meta = ref.metadata
+        chosen = meta.get("tts_stage") or {}
+        lines.append(
+            {
+                "line_id": line.line_id,
+                "character": line.character,
+                "provider": chosen.get("provider") or meta.get("provider"),
+                "voice_id": meta.get("voice_id"),
+                "uri": ref.uri,
+                "duration_s": meta.get("duration_s"),
+                "watermarked": bool(meta.get("watermarked", False)),
+            }
+        )
+    lipsync = []
+    for shot in step.shots:
+        ref = ref_of(shot.clip)
+        if ref is None or ref.artifact_type != "lipsync_mp4":
+            continue
+        lipsync.append(
+            {
+                "shot_id": shot.shot_id,
+                "lipsynced": bool(ref.metadata.get("lipsynced", False)),
+                "reason": ref.metadata.get("reason"),
+                "face": ref.metadata.get("face"),
+                "uri": ref.uri,
+            }
+        )
+    return {"lines": lines, "lipsync": lipsync}
+
+
 class AssembleFfmpeg:
     name = "ffmpeg"
     version = "2"  # 2: subtitles burned from an escaped .ass, a font per line
@@ -328,6 +375,7 @@ class AssembleFfmpeg:
                 result.command.command[result.command.command.index("-filter_complex") + 1]
             ),
         }
+        meta.update(spoken(job))
         if result.fonts:
             meta["subtitle_fonts"] = result.fonts
         if result.missing_fonts:  # drawn as empty boxes: `make setup` installs these

@@ -57,6 +57,8 @@ def build_manifest(job: StepJob) -> VideoFinalManifest:
         notes=None if ready else f"codecs {info.video_codec}/{info.audio_codec}",
         render_profile=job.context.render_profile.name,
         backends=backends_of(job.context.render_profile),
+        lines=film.metadata.get("lines") or [],  # what assemble read from its lines
+        lipsync=film.metadata.get("lipsync") or [],
     )
 
 

@@ -84,6 +84,7 @@ class AudioMux:
                 artifact_type="lipsync_mp4",
                 metadata={
                     "lipsynced": False,
+                    "reason": "audio_mux: the dialogue muxed on, no lip-sync model",
                     "line_offsets_s": line_offsets(job),
                     "ffmpeg": result.log(),
                 },

@@ -34,9 +34,10 @@ from typing import Any
 from ...config import get_settings
 from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...schemas import RenderProfile, Step, TTSStep
-from ..base import Estimate, Output, StepJob
+from ..base import Capable, Estimate, Output, StepJob
 from ..gpu_utils import ModelAdapter, check_weights, inference, metrics_of, model_context
 from . import overrun_notes
+from .traits import SpeechTraits, chatterbox_traits
 
 INSTALL = "make setup-chatterbox (the tts_chatterbox tool's own environment)"
 ENGLISH_FILES = ("ve.safetensors", "t3_cfg.safetensors", "s3gen.safetensors", "tokenizer.json")
@@ -107,9 +108,18 @@ def wav_bytes(samples: Any, rate: int) -> bytes:
     return buffer.getvalue()
 
 
-class Chatterbox(ModelAdapter):
+class Chatterbox(ModelAdapter, Capable):
     name = "chatterbox"
     version = "1"
+    capabilities = frozenset({"speech"})
+
+    @property
+    def speech(self) -> SpeechTraits:
+        return chatterbox_traits(get_settings().tts_chatterbox_multilingual_model is not None)
+
+    def check_available(self) -> None:
+        """The weights are there (the package is its tool's: not asked here)."""
+        self._folders()
 
     def _folders(self) -> tuple[Path, Path | None]:
         settings = get_settings()

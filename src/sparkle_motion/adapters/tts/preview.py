@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...schemas import RenderProfile, Step, TTSStep
 from ...subprocesses import CancelToken, run_command
-from ..base import Estimate, Output, StepJob
+from ..base import Capable, Estimate, Output, StepJob
 from . import overrun_notes, wav_seconds
+from .traits import ESPEAK, PIPER, SpeechTraits
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -151,11 +152,22 @@ def espeak_speak(
     return out.read_bytes()
 
 
-class PreviewTTS:
+class PreviewTTS(Capable):
     """Profile adapter `piper`: piper when installed, espeak-ng otherwise."""
 
     name = "piper"
     version = "1"
+    capabilities = frozenset({"speech"})
+
+    @property
+    def speech(self) -> SpeechTraits:
+        return PIPER if self.backend == "piper" else ESPEAK
+
+    def check_available(self) -> None:
+        """MissingDependencyError when neither piper nor espeak-ng can speak here."""
+        if self.backend == "piper" or espeak_binary() is not None:
+            return
+        raise MissingDependencyError(f"no speech synthesizer: {FIX}")
 
     def __init__(self, backend: str | None = None) -> None:
         self.backend = backend or ("piper" if piper_available() else "espeak-ng")
