@@ -10,7 +10,18 @@ from typing import Any
 
 
 def _load_app() -> Any:
-    from . import artifacts, config, control, models, plan, review, runs, serve, workflows  # noqa: F401
+    from . import (  # noqa: F401
+        artifacts,
+        config,
+        control,
+        models,
+        plan,
+        review,
+        runs,
+        serve,
+        voices,
+        workflows,
+    )
     from ._app import app
 
     return app

@@ -85,6 +85,8 @@ models_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(models_app, name="models")
+voices_app = typer.Typer(help="The voices this installation can speak with.", no_args_is_help=True)
+app.add_typer(voices_app, name="voices")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

@@ -677,8 +677,7 @@ class Engine:
                 started_at=started,
                 finished_at=finished,
                 duration_s=(finished - started).total_seconds(),
-                **fields,
-                **meta,
+                **{**meta, **fields},
             )
             self.records.put(record)
             return record
@@ -723,10 +722,15 @@ class Engine:
                 record = finish(StepStatus.FAILED, error=_error(exc))
                 self._event(ctx.run_id, "step_failed", {"step_id": step.id, "error": str(exc)})
                 return record
+            # a stage policy names the backend it chose in its outputs (tts_stage)
+            chosen = next(
+                (a.metadata["served_by"] for a in artifacts if a.metadata.get("served_by")), None
+            )
             record = finish(
                 StepStatus.SUCCEEDED,
                 artifacts=artifacts,
                 logs_uri=self._publish_log(ctx, step, key, artifacts),
+                served_by=chosen or meta.get("served_by"),
                 **measured(artifacts),
             )
             self._event(

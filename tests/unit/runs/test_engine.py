@@ -333,6 +333,8 @@ class TalkingModel(RecordingAdapter):
             "metrics": {"inference_s": 1.5},
             "device": "cpu",
             "policy_annotations": ["videos_stage.oom: cuda:0 with 61-frame chunks ..."],
+            # a stage policy names where the backend it chose ran (tts_stage)
+            "served_by": "tts_chatterbox at http://127.0.0.1:7862",
         }
         return [Output(out.name, out.data, out.mime_type, out.artifact_type, meta)]
 
@@ -353,6 +355,7 @@ def test_a_model_steps_log_events_and_notes_are_recorded_and_kept_when_reused(tm
         run(engine, LIGHTHOUSE, "run1")
         first = engine.records.get("run1", "video.s1-lamp")
         assert first.logs_uri and first.policy_annotations[0].startswith("videos_stage.oom")
+        assert first.served_by == "tts_chatterbox at http://127.0.0.1:7862"
         log = json.loads(store.read_bytes(first.logs_uri))
         assert log["step_id"] == "video.s1-lamp" and log["events"][0][0] == "load_start"
         kinds = {e.event_type for e in MemoryLog(db).list("run1")}

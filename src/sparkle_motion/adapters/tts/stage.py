@@ -295,12 +295,18 @@ class BoundStage:
                 if name != usable[0] or moved is not None:
                     with self.stage._lock:
                         self.stage._moved[memory] = name
-                return [self._record(out, name, choice, attempts) for out in outputs]
+                served = getattr(self._adapter(name), "served_by", None)
+                return [self._record(out, name, choice, attempts, served) for out in outputs]
         assert last is not None
         raise last
 
     def _record(
-        self, out: Output, name: str, choice: Choice, attempts: list[dict[str, Any]]
+        self,
+        out: Output,
+        name: str,
+        choice: Choice,
+        attempts: list[dict[str, Any]],
+        served_by: str | None,
     ) -> Output:
         best = choice.ranked[0]
         notes = [
@@ -319,6 +325,7 @@ class BoundStage:
             )
         meta = {
             **out.metadata,
+            "served_by": served_by,  # the step record's: where the chosen voice ran
             "tts_stage": {
                 "provider": name,
                 "priority_profile": choice.priority,

@@ -40,6 +40,10 @@ class Fake:
     version = "1"
     model_id = "fake@1"
 
+    @property
+    def served_by(self) -> str:
+        return f"{self.name}'s tool"
+
     def __init__(self, name: str) -> None:
         self.name, self.speech = name, TRAITS[name]
         self.fail: list[Exception] = []
@@ -159,6 +163,7 @@ def test_retryable_errors_retry_then_move_the_character_for_good(fakes, tmp_path
     assert out.data == b"plain" and fakes["fine"].calls == [line.id] * 3
     record = out.metadata["tts_stage"]
     assert record["provider"] == "plain" and len(record["attempts"]) == 3
+    assert out.metadata["served_by"] == "plain's tool"  # the record's: where it ran
     assert [r["provider"] for r in record["ranking"]] == ["fine", "plain"]
     notes = out.metadata["policy_annotations"]
     assert notes[0].startswith("tts_stage.choice: plain for quality")
