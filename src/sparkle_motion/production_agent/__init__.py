@@ -40,6 +40,7 @@ from ..runs.status import RunStatusView, effective_status, status_view
 from ..runs.table import RunRow, Runs
 from ..schemas import (
     ArtifactRef,
+    AssetRefs,
     MoviePlan,
     RunStatus,
     SimulateExecutionReport,
@@ -58,6 +59,7 @@ __all__ = [
     "RunOutcome",
     "RunStatusView",
     "answer_review",
+    "assets_of",
     "check_adapters",
     "execute_plan",
     "export_film",
@@ -282,6 +284,16 @@ def film_of(run_id: str, *, settings: Settings | None = None) -> VideoFinalManif
             return film_manifest(StepRecords(runs.db), store, run_id)
         finally:
             store.close()
+
+
+def assets_of(run_id: str, *, settings: Settings | None = None) -> AssetRefs:
+    """What the run has produced so far, by role (keyframes, `line_artifacts`, clips, ...)."""
+    from ..runs.assets import asset_refs
+
+    settings = settings or get_settings()
+    with open_runs(settings) as runs:
+        _row(runs, run_id)
+        return asset_refs(StepRecords(runs.db), run_id)
 
 
 def export_film(run_id: str, dest: Path, *, settings: Settings | None = None) -> Path:

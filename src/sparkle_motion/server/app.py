@@ -33,7 +33,7 @@ from ..config import Settings, adapter_overrides
 from ..errors import ArtifactNotFoundError, PlanError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
-from ..schemas import ArtifactRef
+from ..schemas import ArtifactRef, AssetRefs
 from ..schemas.common import RUN_ID_PATTERN
 from ..storage.paths import SEGMENT_PATTERN
 from ..tokens import sign
@@ -241,7 +241,25 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         if film is not None:
             video_final = film.model_dump(mode="json", exclude={"local_path"})
             video_final["download_url"] = signed(request, file_path(film.artifact_uri))
-        return {"run_id": run_id, "artifacts": listed, "video_final": video_final}
+        by_role = service.assets_of(run_id, settings=settings)
+        assets: dict[str, Any] = {}
+        for role in AssetRefs.model_fields:
+            value = getattr(by_role, role)
+            if isinstance(value, ArtifactRef):
+                assets[role] = shown(request, value, hidden)
+            elif isinstance(value, dict):
+                assets[role] = {
+                    k: [shown(request, r, hidden) for r in v]
+                    if isinstance(v, list)
+                    else shown(request, v, hidden)
+                    for k, v in value.items()
+                }
+        return {
+            "run_id": run_id,
+            "artifacts": listed,
+            "video_final": video_final,
+            "assets": assets,
+        }
 
     @app.post("/artifacts", status_code=201)
     def upload(

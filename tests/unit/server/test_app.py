@@ -85,6 +85,16 @@ def test_a_run_over_http_ends_with_a_film_that_downloads_whole(api, finished):
     assert film.status_code == 200
     assert hashlib.sha256(film.content).hexdigest() == final["checksum_sha256"]
     assert status["film"]["checksum_sha256"] == final["checksum_sha256"]
+    # by role: a WAV per dialogue line, a clip per shot, the film, each downloadable
+    assets = listed["assets"]
+    lines = {
+        s["step_id"].removeprefix("tts.") for s in status["steps"] if s["stage"] == "dialogue_audio"
+    }
+    assert lines and set(assets["line_artifacts"]) == lines
+    shots = {s["step_id"].removeprefix("video.") for s in status["steps"] if s["stage"] == "video"}
+    assert set(assets["shot_videos"]) == shots and assets["final"]["artifact_type"] == "video_final"
+    wav = next(iter(assets["line_artifacts"].values()))
+    assert client.get(wav["download_url"]).content[:4] == b"RIFF"
 
 
 def test_events_stream_the_runs_progress_and_end(api, finished):
