@@ -14,17 +14,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import signal
-import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import EXAMPLES
-from tests.support.cli import CLI, cli_env
+from tests.support.cli import cli_env
+from tests.support.killed_run import kill_when, records, run_cli, starts
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -51,86 +48,22 @@ def env(root: Path, models: dict[str, Path]) -> dict[str, str]:
 
 
 def cli(root: Path, models: dict[str, Path], *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [*CLI, *args],
-        cwd=root,
-        env=env(root, models),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    return done
-
-
-def records(root: Path, run_id: str) -> dict[str, dict]:
-    """Step id -> its record, read-only ({} while the database or its schema is missing)."""
-    try:
-        conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
-        try:
-            rows = conn.execute(
-                "SELECT step_id, record FROM step_records WHERE run_id = ?", (run_id,)
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return {}
-    return {step: json.loads(record) for step, record in rows}
-
-
-def starts(root: Path, run_id: str) -> dict[str, int]:
-    """Step id -> how many times the engine started it, over every process of the run."""
-    conn = sqlite3.connect((root / "s.db").as_uri() + "?mode=ro", uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT payload FROM memory_events WHERE run_id = ? AND event_type = 'step_started'",
-            (run_id,),
-        ).fetchall()
-    finally:
-        conn.close()
-    counts: dict[str, int] = {}
-    for (payload,) in rows:
-        step = json.loads(payload)["step_id"]
-        counts[step] = counts.get(step, 0) + 1
-    return counts
+    return run_cli(root, env(root, models), *args, timeout=600)
 
 
 def clips(found: dict[str, dict], status: str) -> set[str]:
     return {s for s, r in found.items() if r["stage"] == "video" and r["status"] == status}
 
 
-def kill_during_video(root: Path, models: dict[str, Path], run_id: str) -> None:
-    """`run` in its own process group, SIGKILLed (all of it) once a clip is finished and
-    the next one is rendering. Its output goes to a file: a pipe nobody reads while we
-    poll could fill and stall it."""
-    log = root / "killed-run.log"
-    with log.open("w") as out:
-        child = subprocess.Popen(
-            [*CLI, "run", "plan.json", "--run-id", run_id, *RUN],
-            cwd=root,
-            env=env(root, models),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-    killed = False
-    try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and child.poll() is None:
-            found = records(root, run_id)
-            if clips(found, "succeeded") and clips(found, "running"):
-                os.killpg(child.pid, signal.SIGKILL)
-                killed = True
-                break
-            time.sleep(0.02)
-    finally:
-        if not killed and child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)  # never leave it running
-        child.wait(timeout=60)
-    assert killed and child.returncode == -signal.SIGKILL, (
-        f"the run was not killed in its video stage (exit {child.returncode}): "
-        + log.read_text()[-3000:]
+def kill_during_video(root: Path, models: dict[str, Path], run_id: str) -> dict[str, dict]:
+    """`run`, SIGKILLed once a clip is finished and the next one is rendering."""
+    return kill_when(
+        root,
+        env(root, models),
+        ["run", "plan.json", "--run-id", run_id, *RUN],
+        run_id,
+        lambda found: bool(clips(found, "succeeded") and clips(found, "running")),
+        "in its video stage",
     )
 
 
@@ -151,8 +84,7 @@ def test_a_kill_during_video_then_resume_renders_only_the_rest_and_the_same_film
     expected = records(clean, "clean")
     assert len(clips(expected, "succeeded")) == SHOTS
 
-    kill_during_video(killed, tiny_models, "k1")
-    at_kill = records(killed, "k1")
+    at_kill = kill_during_video(killed, tiny_models, "k1")
     finished = {s for s, r in at_kill.items() if r["status"] == "succeeded"}
     done_clips = clips(at_kill, "succeeded")
     cut = clips(at_kill, "running")

@@ -33,8 +33,8 @@ from sparkle_motion.adapters.tts.preview import PreviewTTS
 from sparkle_motion.resources import configs_dir
 from sparkle_motion.tools import tts_chatterbox
 from tests.conftest import make_settings
-from tests.support.cli import CLI, cli_env
-from tests.support.killed_run import kill_when, records, starts
+from tests.support.cli import cli_env
+from tests.support.killed_run import kill_when, records, run_cli, starts
 from tests.support.media import small_plan
 from tests.support.served import Served
 
@@ -93,16 +93,7 @@ def env(root: Path, configs: Path) -> dict[str, str]:
 
 
 def cli(root: Path, configs: Path, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [*CLI, *args],
-        cwd=root,
-        env=env(root, configs),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    return done
+    return run_cli(root, env(root, configs), *args, timeout=240)
 
 
 def lines(found: dict[str, dict], status: str) -> set[str]:

@@ -47,6 +47,15 @@ def starts(root: Path, run_id: str) -> dict[str, int]:
     return counts
 
 
+def run_cli(root: Path, env: dict[str, str], *args: str, timeout: float = 600):
+    """`sparkle-motion ARGS` in `root` to its end; it must succeed (else its output)."""
+    done = subprocess.run(
+        [*CLI, *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    return done
+
+
 def kill_when(
     root: Path,
     env: dict[str, str],
