@@ -17,29 +17,31 @@ setup:
 	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
 
 ## setup-lipsync: .venv-lipsync, the lipsync_wav2lip tool's own environment (Wav2Lip through the
-## `lipsync` package; about 2 min and 2.0 GB; requirements/lipsync.txt says why it is separate)
-LIPSYNC_VENV ?= .venv-lipsync
-setup-lipsync:
-	test -x $(LIPSYNC_VENV)/bin/python || $(PYTHON) -m venv $(LIPSYNC_VENV)
-	$(LIPSYNC_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LIPSYNC_VENV)/bin/python -m pip install --quiet torch==2.13.0
-	$(LIPSYNC_VENV)/bin/python -m pip install --quiet --prefer-binary -r requirements/lipsync.txt
-	$(LIPSYNC_VENV)/bin/python -m pip install --quiet --no-deps -e .
+## `lipsync` package; about 2 min and 2.0 GB; requirements/lipsync.txt says why it is separate).
+## Made once: again only when its requirements change (a stamp file inside it).
+setup-lipsync: .venv-lipsync/.installed
+
+.venv-lipsync/.installed: requirements/lipsync.txt
+	test -x .venv-lipsync/bin/python || $(PYTHON) -m venv .venv-lipsync
+	.venv-lipsync/bin/python -m pip install --quiet --upgrade pip
+	.venv-lipsync/bin/python -m pip install --quiet torch==2.13.0
+	.venv-lipsync/bin/python -m pip install --quiet --prefer-binary -r requirements/lipsync.txt
+	.venv-lipsync/bin/python -m pip install --quiet --no-deps -e .
 	@# pip check, except sparkle-motion's own main dependencies (the tool does not import them)
-	@! $(LIPSYNC_VENV)/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
-	$(LIPSYNC_VENV)/bin/python -c "import lipsync, sparkle_motion.tools.lipsync_wav2lip"
+	@! .venv-lipsync/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
+	.venv-lipsync/bin/python -c "import lipsync, sparkle_motion.tools.lipsync_wav2lip"
+	touch $@
 
 ## setup-chatterbox: .venv-chatterbox, the tts_chatterbox tool's own environment (chatterbox-tts
 ## 0.1.7 and its pins: about 6 GB with torch 2.6's CUDA wheels; not built by CI; a test checks
 ## that requirements/chatterbox.txt resolves)
-CHATTERBOX_VENV ?= .venv-chatterbox
 setup-chatterbox:
-	test -x $(CHATTERBOX_VENV)/bin/python || $(PYTHON) -m venv $(CHATTERBOX_VENV)
-	$(CHATTERBOX_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(CHATTERBOX_VENV)/bin/python -m pip install --quiet -r requirements/chatterbox.txt
-	$(CHATTERBOX_VENV)/bin/python -m pip install --quiet --no-deps -e .
-	@! $(CHATTERBOX_VENV)/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
-	$(CHATTERBOX_VENV)/bin/python -c "import chatterbox.tts, sparkle_motion.tools.tts_chatterbox"
+	test -x .venv-chatterbox/bin/python || $(PYTHON) -m venv .venv-chatterbox
+	.venv-chatterbox/bin/python -m pip install --quiet --upgrade pip
+	.venv-chatterbox/bin/python -m pip install --quiet -r requirements/chatterbox.txt
+	.venv-chatterbox/bin/python -m pip install --quiet --no-deps -e .
+	@! .venv-chatterbox/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
+	.venv-chatterbox/bin/python -c "import chatterbox.tts, sparkle_motion.tools.tts_chatterbox"
 
 ## test: lint, type-check, then the whole test suite (the Wav2Lip tests need .venv-lipsync)
 test: lint typecheck setup-lipsync

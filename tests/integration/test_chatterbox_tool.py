@@ -119,6 +119,25 @@ def test_weights_missing_files_are_one_line_naming_the_env_var_and_files(weights
         reset_settings_cache()
 
 
+def test_a_line_without_a_clip_speaks_the_weights_voice_not_the_last_clone(weights, tmp_path):
+    standin.install()
+    try:
+        with_builtin = standin.weights(tmp_path / "builtin")
+        (with_builtin / "conds.pt").write_bytes(b"stand-in voice")
+        use_settings(make_settings(tts_chatterbox_model=with_builtin))
+        adapter = Chatterbox()
+        adapter.run(line_job(tmp_path, "tts.s1-lamp-l1", "cloned"))  # ada, with her clip
+        ctx = context(small_plan())
+        plain = job(ctx, "tts.s3-fog-l1", {}, tmp_path / "plain")  # tobin, no clip
+        (out,) = adapter.run(plain)
+        engine = adapter.held.models["engine"]
+        assert engine.calls[0]["conds"][0] == "clone" and engine.calls[1]["conds"] == "built-in"
+        assert out.metadata["voice_id"] == "chatterbox:conds"
+    finally:
+        standin.uninstall()
+        reset_settings_cache()
+
+
 def test_without_the_package_the_adapter_names_its_environment(weights, tmp_path):
     use_settings(make_settings(tts_chatterbox_model=weights / "en"))
     try:

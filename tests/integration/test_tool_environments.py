@@ -23,6 +23,13 @@ def test_the_chatterbox_environment_resolves(tmp_path):
          "--report", str(report), "-r", str(REPO / "requirements" / "chatterbox.txt")],
         capture_output=True, text=True, timeout=280,
     )  # fmt: skip
+    offline = (
+        "Temporary failure in name resolution",
+        "NewConnectionError",
+        "Network is unreachable",
+    )
+    if done.returncode != 0 and any(word in done.stderr for word in offline):
+        pytest.skip("needs the package index (PyPI) to resolve against")
     assert done.returncode == 0, done.stderr[-3000:]
     chosen = {
         i["metadata"]["name"].lower(): i["metadata"]["version"]

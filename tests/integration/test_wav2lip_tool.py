@@ -121,6 +121,15 @@ def test_the_face_box_is_lip_synced_and_the_clip_keeps_its_frames(tool, tmp_path
     assert below > 10 and below > 2 * unpadded, (below, unpadded)
 
 
+def test_a_box_that_pads_leave_empty_is_a_typed_error(tool, tmp_path):
+    from sparkle_motion.errors import PermanentStageError
+
+    adapter, _ = tool
+    _, one = shot(tmp_path, box=(16, 48, 16, 48), pads=(-20, -20, 0, 0))
+    with pytest.raises(PermanentStageError, match="leaves no face"):
+        adapter.run(one)
+
+
 def test_no_box_and_no_face_found_passes_the_shot_through(tool, tmp_path):
     adapter, _ = tool
     _, one = shot(tmp_path)

@@ -38,9 +38,11 @@ class ChatterboxTTS:
 
         if audio_prompt_path is None:
             assert self.conds is not None, "Please `prepare_conditionals` first"
+        else:  # as the real one: the clip's voice replaces the loaded conditionals
+            self.conds = ("clone", str(audio_prompt_path))
         self.calls.append(
             {"text": text, "audio_prompt_path": audio_prompt_path, "exaggeration": exaggeration,
-             "cfg_weight": cfg_weight, **more}
+             "cfg_weight": cfg_weight, "conds": self.conds, **more}
         )  # fmt: skip
         seconds = 0.2 + 0.06 * len(text)
         return 0.1 * torch.randn(1, int(seconds * self.sr))

@@ -19,7 +19,8 @@ def shot(tmp_path: Path, name: str = "w", **opts: Any):
     video = step(ctx, "video.s5-harbour")
     clip = tmp_path / "clip.mp4"
     if not clip.exists():
-        still_clip(step(ctx, "image.kf-004"), clip, 12, 8.0, seed=1, width=SIZE, height=SIZE)
+        # 25 fps: Wav2Lip's audio chunks fall short of the frames at most rates (not at 8)
+        still_clip(step(ctx, "image.kf-004"), clip, 50, 25.0, seed=1, width=SIZE, height=SIZE)
     inputs = {"@" + video.id: clip}
     for line in (x for x in ctx.dialogue_schedule if x.shot_id == "s5-harbour"):
         wav = tmp_path / f"{line.line_id}.wav"

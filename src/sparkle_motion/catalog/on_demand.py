@@ -136,6 +136,7 @@ class OnDemand:
         self.local, self.tool, self.settings, self.token = local, tool, settings, token
         self.name = local.name
         self._remote: Adapter | None = None
+        self._url: str | None = None
         self._lock = threading.Lock()
 
     @property
@@ -147,19 +148,22 @@ class OnDemand:
         return self.local.model_id
 
     def remote(self) -> Adapter:
+        """The transport to the tool, started (again, when it died) as needed."""
         from .remote import RemoteAdapter
 
         with self._lock:
-            if self._remote is None:
-                url = tool_url(self.tool, self.settings, self.token)
+            url = tool_url(self.tool, self.settings, self.token)
+            if self._remote is None or self._url != url:
                 self._remote = RemoteAdapter(
                     Placement(self.name, self.tool, url), self.settings, self.token
                 )
+                self._url = url
             return self._remote
 
     @property
     def served_by(self) -> str | None:
-        return getattr(self.remote(), "served_by", None)
+        """Where it rendered, once it has (asking starts nothing: the run's outputs say it)."""
+        return getattr(self._remote, "served_by", None) if self._remote is not None else None
 
     def preflight(self, profile: RenderProfile) -> None:
         check = getattr(self.local, "check_weights", None)
@@ -167,7 +171,14 @@ class OnDemand:
             check(profile)
 
     def run(self, job: StepJob) -> list[Output]:
-        return self.remote().run(job)
+        remote = self.remote()
+        served = getattr(remote, "served_by", None)
+        return [  # the step record's served_by: the tool this process started
+            Output(
+                o.name, o.data, o.mime_type, o.artifact_type, {**o.metadata, "served_by": served}
+            )
+            for o in remote.run(job)
+        ]
 
     def unload(self) -> None:
         if self._remote is not None:

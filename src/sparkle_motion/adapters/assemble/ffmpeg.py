@@ -320,7 +320,8 @@ def spoken(job: StepJob) -> dict[str, list[dict[str, Any]]]:
             {
                 "line_id": line.line_id,
                 "character": line.character,
-                "provider": chosen.get("provider") or meta.get("provider"),
+                # what spoke (espeak-ng when piper was missing), else the stage's choice
+                "provider": meta.get("provider") or chosen.get("provider"),
                 "voice_id": meta.get("voice_id"),
                 "uri": ref.uri,
                 "duration_s": meta.get("duration_s"),

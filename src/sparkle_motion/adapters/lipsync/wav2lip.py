@@ -17,11 +17,14 @@ recorded `lipsynced: false` with the reason: a shot without a visible face never
 the film.
 
 Options, the plan's names to Wav2Lip's: `box` -> `box` ([y1, y2, x1, x2]); `pads` ->
-`pads` (top, bottom, left, right, added around the box, given or detected); `fps` -> `fps`
-(a still face only: a clip keeps its own); `gpu_index` -> the device (`cuda:<i>`).
-`resize_factor`, `crop` and `nosmooth` are recorded but change nothing: the package
-declares them and never reads them (boxes are not smoothed). The result has the clip's
-frame count and rate and the shot's dialogue (48 kHz AAC) at its offsets.
+`pads` (top, bottom, left, right, added around the box, given or detected); `nosmooth` ->
+`nosmooth` (detected boxes are averaged over the next 5 frames unless it is set, as
+Wav2Lip does); `fps` -> `fps` (a still face only: a clip keeps its own); `gpu_index` -> the
+device (`cuda:<i>`). `resize_factor` and `crop` are recorded but change nothing: the
+package declares them and never reads them. The result has the clip's frame count and
+rate (Wav2Lip writes a frame per audio chunk: the speech it hears is padded with 0.25 s of
+silence, and the last frame is held should it still come up short) and the shot's dialogue
+(48 kHz AAC) at its offsets.
 
 The model is loaded once for the stage (`gpu_utils.model_context`) and handed to each
 call; Wav2Lip's temporary files go in the step's scratch folder, and the ffmpeg it shells
@@ -41,7 +44,7 @@ from typing import Any
 
 from ...config import get_settings
 from ...errors import MissingDependencyError, MissingWeightsError, PermanentStageError
-from ...media.ffmpeg import DETERMINISTIC, INTERMEDIATE_X264, ffmpeg_cmd, ffmpeg_exe
+from ...media.ffmpeg import INTERMEDIATE_X264, ffmpeg_cmd, ffmpeg_exe
 from ...media.probe import probe
 from ...schemas import LipsyncStep, RenderProfile, Step
 from ...subprocesses import run_command
@@ -51,6 +54,7 @@ from .audio_mux import AudioMux, dialogue_filter, line_offsets, mux_dialogue
 
 INSTALL = "make setup-lipsync (the lipsync_wav2lip tool's own environment)"
 CHECKPOINTS = ("wav2lip_gan.pth", "wav2lip.pth")
+SPEECH_PAD_S = 0.25  # silence after the shot's speech: Wav2Lip's last chunks need audio
 _PATH_LOCK = threading.Lock()
 
 
@@ -115,7 +119,8 @@ def detect_boxes(frames: list[Any], weights: Path, device: str) -> list[tuple[in
     detector = SFDDetector(device, path_to_detector=str(weights))
     found: list[tuple[int, ...] | None] = []
     for frame in frames:
-        faces = detector.detect_from_image(frame.copy())  # a list or an array of rows
+        # frames are BGR (as read); face_alignment's S3FD wants RGB (it flips to BGR itself)
+        faces = detector.detect_from_image(frame[..., ::-1].copy())
         if len(faces) == 0:
             found.append(None)
             continue
@@ -133,24 +138,46 @@ def fill_gaps(boxes: list[tuple[int, ...] | None]) -> list[tuple[int, ...]] | No
     return [boxes[min(known, key=lambda k: (abs(k - i), k))] for i in range(len(boxes))]  # type: ignore[misc]
 
 
+def smoothed(boxes: list[tuple[int, ...]], window: int = 5) -> list[tuple[int, ...]]:
+    """Each box the mean of itself and the next `window - 1` (Wav2Lip's smoothing)."""
+    out = []
+    for i in range(len(boxes)):
+        part = boxes[i : i + window]
+        out.append(tuple(round(sum(b[k] for b in part) / len(part)) for k in range(4)))
+    return out
+
+
 class Wav2Lip(ModelAdapter):
     name = "wav2lip"
     version = "1"
 
     @property
     def model_id(self) -> str | None:
+        """The checkpoint and the face detector (a shot passed through for want of one is
+        lip-synced once one is set: another key)."""
         try:
             path = checkpoint_path(None)
         except (MissingWeightsError, PermanentStageError):
             return None
-        return f"{path.name}@{path.stat().st_size}"
+        found = f"{path.name}@{path.stat().st_size}"
+        detector = get_settings().lipsync_face_det_path
+        if detector is not None and Path(detector).is_file():
+            found += f"+{Path(detector).name}@{Path(detector).stat().st_size}"
+        return found
 
     def check_weights(self, profile: RenderProfile) -> None:
-        """The checkpoint is there (what a run can know before its tool starts)."""
+        """The checkpoint (and the face detector, when one is named) are there: what a run
+        can know before its tool starts."""
         checkpoint_path(None)
+        detector = get_settings().lipsync_face_det_path
+        if detector is not None and not Path(detector).is_file():
+            raise MissingWeightsError(
+                f"LIPSYNC_FACE_DET_PATH={detector}: no such file (S3FD weights, s3fd.pth)",
+                context={"env": "LIPSYNC_FACE_DET_PATH"},
+            )
 
     def preflight(self, profile: RenderProfile) -> None:
-        checkpoint_path(None)
+        self.check_weights(profile)
         _lipsync()
 
     def _model(self, checkpoint: Path, device: str) -> Any:
@@ -196,7 +223,7 @@ class Wav2Lip(ModelAdapter):
         boxes = fill_gaps(detect_boxes(frames, Path(weights), device))
         if boxes is None:
             return None, "no face found in any frame of the shot (S3FD)"
-        return boxes, "detected"
+        return (boxes if step.opts.nosmooth else smoothed(boxes)), "detected"
 
     def run(self, job: StepJob) -> list[Output]:
         step = job.step
@@ -229,10 +256,14 @@ class Wav2Lip(ModelAdapter):
             metrics = metrics_of(self.events)
         out = job.workdir / "lipsync.mp4"
         rate = info.frame_rate or job.context.render_profile.fps
-        video = ["-r", f"{rate:g}", *INTERMEDIATE_X264]
-        if info.frames:
-            video = ["-frames:v", str(info.frames), *video]
-        result = mux_dialogue(job, raw, out, info.duration_s, [*video, *DETERMINISTIC])
+        frames = info.frames or max(1, round(info.duration_s * rate))
+        # Wav2Lip writes a frame per audio chunk: the speech is padded so there are enough,
+        # and the last frame held should it still come up short; then exactly the clip's
+        video = [
+            "-vf", f"tpad=stop_mode=clone:stop={frames}", "-frames:v", str(frames),
+            "-r", f"{rate:g}", *INTERMEDIATE_X264,
+        ]  # fmt: skip
+        result = mux_dialogue(job, raw, out, info.duration_s, video)
         return [
             Output(
                 name=f"{step.shot_id or step.id}.mp4",
@@ -282,7 +313,7 @@ class Wav2Lip(ModelAdapter):
         work = job.workdir
         _ffmpeg_on_path()
         speech = work / "speech.wav"  # the shot's dialogue at its offsets, as Wav2Lip reads it
-        inputs, mix = dialogue_filter(job, 0, probe(clip).duration_s)
+        inputs, mix = dialogue_filter(job, 0, probe(clip).duration_s + SPEECH_PAD_S)
         run_command(
             ffmpeg_cmd(*inputs, "-filter_complex", mix, "-map", "[a]", "-ac", "1",
                        "-ar", "16000", "-c:a", "pcm_s16le", str(speech)),
@@ -304,9 +335,17 @@ class Wav2Lip(ModelAdapter):
                 top, bottom, left, right = opts.pads
                 h, w = frames[0].shape[:2]
                 found = []
-                for frame, (y1, y2, x1, x2) in zip(frames, boxes, strict=False):
+                for i, frame in enumerate(frames):  # a frame past the boxes takes the last
+                    y1, y2, x1, x2 = boxes[min(i, len(boxes) - 1)]
                     y1, y2 = max(0, y1 - top), min(h, y2 + bottom)
                     x1, x2 = max(0, x1 - left), min(w, x2 + right)
+                    if y2 - y1 < 2 or x2 - x1 < 2:
+                        raise PermanentStageError(
+                            f"{step.id}: the face box with opts.pads leaves no face in the "
+                            f"{w}x{h} frame (rows {y1}..{y2}, columns {x1}..{x2})",
+                            step_id=step.id,
+                            context={"field": "opts.box"},
+                        )
                     found.append([frame[y1:y2, x1:x2], (y1, y2, x1, x2)])
                 return found
 
@@ -314,7 +353,7 @@ class Wav2Lip(ModelAdapter):
         with inference("wav2lip", device, self._say):
             Held(
                 checkpoint_path="",
-                device="cuda" if device.startswith("cuda") else "cpu",
+                device=device,  # cuda:<gpu_index>: where the model is
                 pads=list(opts.pads),
                 resize_factor=opts.resize_factor,
                 nosmooth=opts.nosmooth,

@@ -118,8 +118,10 @@ class Chatterbox(ModelAdapter, Capable):
         return chatterbox_traits(get_settings().tts_chatterbox_multilingual_model is not None)
 
     def check_available(self) -> None:
-        """The weights are there (the package is its tool's: not asked here)."""
+        """It can speak in this process: the weights are there and so is the package (in
+        the main environment it is not: the catalog then hands out its tool instead)."""
         self._folders()
+        engine_class(False)
 
     def _folders(self) -> tuple[Path, Path | None]:
         settings = get_settings()
@@ -142,10 +144,10 @@ class Chatterbox(ModelAdapter, Capable):
         path = settings.tts_chatterbox_model
         if path is None or not Path(path).is_dir():
             return None
-        found = weights_id(Path(path), ENGLISH_FILES)
+        found = weights_id(Path(path), (*ENGLISH_FILES, "conds.pt"))
         multi = settings.tts_chatterbox_multilingual_model
         if multi is not None and Path(multi).is_dir():
-            found += f"+{weights_id(Path(multi), MULTILINGUAL_FILES)}"
+            found += f"+{weights_id(Path(multi), (*MULTILINGUAL_FILES, 'conds.pt'))}"
         return found
 
     def check_weights(self, profile: RenderProfile) -> None:
@@ -176,7 +178,11 @@ class Chatterbox(ModelAdapter, Capable):
         cls = engine_class(multilingual)
 
         def load(weights: str, **_options: Any) -> Any:
-            return cls.from_local(weights, device)
+            engine = cls.from_local(weights, device)
+            # generate(audio_prompt_path=...) replaces engine.conds: keep the weights' own
+            # voice to put back for a line that brings no reference clip
+            engine._sparkle_builtin_conds = getattr(engine, "conds", None)
+            return engine
 
         def enter(stack: contextlib.ExitStack) -> dict[str, Any]:
             name = "chatterbox-multilingual" if multilingual else "chatterbox"
@@ -216,7 +222,10 @@ class Chatterbox(ModelAdapter, Capable):
             self._begin(job)
             try:
                 engine = self._engine(multilingual, device)
-                if reference is None and getattr(engine, "conds", None) is None:
+                builtin = getattr(engine, "_sparkle_builtin_conds", None)
+                if reference is None:  # the weights' voice, not the last character's clone
+                    engine.conds = builtin
+                if reference is None and builtin is None:
                     raise TTSInvalidInputError(
                         f"{step.id}: voice.reference_audio: chatterbox needs a reference clip "
                         "for this voice (its weights carry no built-in voice, conds.pt)",

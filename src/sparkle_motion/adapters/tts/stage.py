@@ -223,19 +223,41 @@ class BoundStage:
         except StageError:
             return None
 
+    def _check(self, name: str) -> None:
+        """Raises what keeps `name` from speaking now (its weights, binary, package, tool)."""
+        adapter: Any = self._adapter(name)
+        if hasattr(adapter, "check_available"):
+            adapter.check_available()
+        elif hasattr(adapter, "check_weights"):
+            adapter.check_weights(self.profile)
+        elif hasattr(adapter, "preflight"):
+            adapter.preflight(self.profile)
+
     def _available(self, name: str) -> str | None:
-        """None when it can speak now, else why not (its weights, its binary, its tool)."""
+        """None when it can speak now, else why not."""
         try:
-            adapter: Any = self._adapter(name)
-            if hasattr(adapter, "check_available"):
-                adapter.check_available()
-            elif hasattr(adapter, "check_weights"):
-                adapter.check_weights(self.profile)
-            elif hasattr(adapter, "preflight"):
-                adapter.preflight(self.profile)
+            self._check(name)
         except StageError as exc:
             return exc.message
         return None
+
+    def preflight(self, profile: RenderProfile) -> None:
+        """Before anything renders (intake, a dry run): some candidate can speak, else the
+        first one's own error (MissingWeightsError naming its env var and files), or
+        TTSPolicyViolation when the profile lists none."""
+        first: StageError | None = None
+        for name in self.candidates:
+            try:
+                self._check(name)
+                return
+            except StageError as exc:
+                first = first or exc
+        if first is not None:
+            raise first
+        raise TTSPolicyViolation(
+            f"profile {profile.name!r} uses tts_stage but lists no tts_providers",
+            context={"field": "tts_providers"},
+        )
 
     @property
     def model_id(self) -> str | None:
@@ -319,9 +341,10 @@ class BoundStage:
             )
         ]
         if name != best.provider:
+            why = f"failed ({len(attempts)} attempts)" if attempts else "failed earlier in the run"
             notes.append(
-                f"tts_stage.fallback: {best.provider} failed ({len(attempts)} attempts); "
-                f"{name} speaks this character from here on"
+                f"tts_stage.fallback: {best.provider} {why}; {name} speaks this character "
+                "from here on"
             )
         meta = {
             **out.metadata,
