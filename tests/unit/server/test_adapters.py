@@ -70,7 +70,11 @@ def test_a_dry_run_reports_the_named_backend(api):
     [
         ({"voice": "piper"}, "adapters.voice", ("profile key", "tts, images", "'voice'")),
         ({"video": "painter"}, "adapters.video", ("registered video adapter", "'painter'")),
-        ({"tts": "ffmpeg"}, "adapters.tts", ("registered tts adapter (espeak, piper)", "'ffmpeg'")),
+        (
+            {"tts": "ffmpeg"},
+            "adapters.tts",
+            ("registered tts adapter (chatterbox, espeak, piper, tts_stage)", "'ffmpeg'"),
+        ),
         ({"lipsync": "video_final"}, "adapters.lipsync", ("registered lipsync adapter",)),
         ({"tts": 3}, "adapters.tts", ("string",)),
     ],
