@@ -72,7 +72,7 @@ class LineRecord(StrictModel):
 
 
 class LipsyncRecord(StrictModel):
-    """One shot's lip-sync: done, or why not."""
+    """One shot's lip-sync: done, or why not (no speaker on screen, no face found...)."""
 
     shot_id: Identifier
     lipsynced: bool
@@ -115,7 +115,7 @@ class VideoFinalManifest(StrictModel):
         default_factory=list, description="Each dialogue line: who spoke it, in what voice."
     )
     lipsync: list[LipsyncRecord] = Field(
-        default_factory=list, description="Each lip-sync shot: done, or why not."
+        default_factory=list, description="Each shot: lip-synced, or why not."
     )
 
     @model_validator(mode="after")

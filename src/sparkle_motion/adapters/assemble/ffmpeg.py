@@ -331,7 +331,18 @@ def spoken(job: StepJob) -> dict[str, list[dict[str, Any]]]:
     lipsync = []
     for shot in step.shots:
         ref = ref_of(shot.clip)
-        if ref is None or ref.artifact_type != "lipsync_mp4":
+        if ref is None:
+            continue
+        if ref.artifact_type != "lipsync_mp4":  # no lip-sync step: nobody speaks on screen
+            lipsync.append(
+                {
+                    "shot_id": shot.shot_id,
+                    "lipsynced": False,
+                    "reason": "no speaker on screen (no lines, or only off-screen ones)",
+                    "face": None,
+                    "uri": ref.uri,
+                }
+            )
             continue
         lipsync.append(
             {
