@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import wave
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +48,7 @@ def probe(path: Path) -> MediaInfo:
         raise CommandError(f"cannot read {path.name}: {exc}", context={"path": str(path)}) from exc
 
 
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as w:
+def wav_duration(source: Path | bytes) -> float:
+    """A WAV's length in seconds, from its header (a file, or its bytes)."""
+    with wave.open(io.BytesIO(source) if isinstance(source, bytes) else str(source), "rb") as w:
         return w.getnframes() / float(w.getframerate())

@@ -198,13 +198,14 @@ class Wav2Lip(ModelAdapter):
 
         return self.held.ensure((checkpoint, device), enter)["model"]
 
-    def _faces(self, job: StepJob, clip: Path, device: str) -> tuple[list[Any] | None, str]:
+    def _faces(
+        self, job: StepJob, clip: Path, count: int, device: str
+    ) -> tuple[list[Any] | None, str]:
         """Each frame's face box and how it was found, or None and why not."""
         step = job.step
         assert isinstance(step, LipsyncStep)
         if step.opts.box is not None:
-            frames = probe(clip).frames or 1
-            return [tuple(step.opts.box)] * frames, "given (opts.box)"
+            return [tuple(step.opts.box)] * max(1, count), "given (opts.box)"
         weights = get_settings().lipsync_face_det_path
         if weights is None:
             return None, (
@@ -239,7 +240,7 @@ class Wav2Lip(ModelAdapter):
             if torch.cuda.is_available():
                 device = f"cuda:{opts.gpu_index or 0}"
         checkpoint = checkpoint_path(opts.checkpoint)
-        boxes, how = self._faces(job, clip, device)
+        boxes, how = self._faces(job, clip, info.frames or 0, device)
         if boxes is None:
             return self._pass_through(job, how)
         lipsync = _lipsync()
@@ -248,7 +249,7 @@ class Wav2Lip(ModelAdapter):
             try:
                 model = self._model(checkpoint, device)
                 started = time.perf_counter()
-                raw = self._sync(job, lipsync, model, clip, boxes, device)
+                raw = self._sync(job, lipsync, model, clip, info.duration_s, boxes, device)
                 took = time.perf_counter() - started
             finally:
                 self._end()
@@ -303,6 +304,7 @@ class Wav2Lip(ModelAdapter):
         lipsync: Any,
         model: Any,
         clip: Path,
+        duration_s: float,
         boxes: list[Any],
         device: str,
     ) -> Path:
@@ -313,7 +315,7 @@ class Wav2Lip(ModelAdapter):
         work = job.workdir
         _ffmpeg_on_path()
         speech = work / "speech.wav"  # the shot's dialogue at its offsets, as Wav2Lip reads it
-        inputs, mix = dialogue_filter(job, 0, probe(clip).duration_s + SPEECH_PAD_S)
+        inputs, mix = dialogue_filter(job, 0, duration_s + SPEECH_PAD_S)
         run_command(
             ffmpeg_cmd(*inputs, "-filter_complex", mix, "-map", "[a]", "-ac", "1",
                        "-ar", "16000", "-c:a", "pcm_s16le", str(speech)),

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import io
 import wave
-from pathlib import Path
+from typing import Any
 
 from ...schemas import RunContext, TTSStep
 
 
-def wav_seconds(data: bytes | Path) -> float:
-    """A WAV's length in seconds, from its header."""
-    source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
-    with wave.open(source) as wav:
-        return wav.getnframes() / float(wav.getframerate())
+def mono_wav(pcm: Any, rate: int) -> bytes:
+    """16-bit mono WAV bytes of `pcm` (int16 samples) at `rate`."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(int(rate))
+        out.writeframes(pcm.astype("<i2").tobytes())
+    return buffer.getvalue()
 
 
 def overrun_notes(ctx: RunContext, step: TTSStep, seconds: float) -> list[str]:

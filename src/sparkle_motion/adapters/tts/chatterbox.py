@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import time
-import wave
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +34,7 @@ from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...schemas import RenderProfile, Step, TTSStep
 from ..base import Capable, Estimate, Output, StepJob
 from ..gpu_utils import ModelAdapter, check_weights, inference, metrics_of, model_context
-from . import overrun_notes
+from . import mono_wav, overrun_notes
 from .traits import SpeechTraits, chatterbox_traits
 
 INSTALL = "make setup-chatterbox (the tts_chatterbox tool's own environment)"
@@ -96,16 +94,10 @@ def line_seed(step: TTSStep) -> int:
 
 
 def wav_bytes(samples: Any, rate: int) -> bytes:
+    """Float samples in -1..1 as a 16-bit mono WAV."""
     import numpy as np
 
-    pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(int(rate))
-        out.writeframes(pcm.tobytes())
-    return buffer.getvalue()
+    return mono_wav(np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767, rate)
 
 
 class Chatterbox(ModelAdapter, Capable):

@@ -16,18 +16,17 @@ With neither, the step fails with a MissingDependencyError naming both fixes.
 from __future__ import annotations
 
 import hashlib
-import io
 import shutil
 import threading
-import wave
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import MissingDependencyError, TTSInvalidInputError
+from ...media.probe import wav_duration
 from ...schemas import RenderProfile, Step, TTSStep
 from ...subprocesses import CancelToken, run_command
 from ..base import Capable, Estimate, Output, StepJob
-from . import overrun_notes, wav_seconds
+from . import mono_wav, overrun_notes
 from .traits import ESPEAK, PIPER, SpeechTraits
 
 if TYPE_CHECKING:
@@ -59,16 +58,6 @@ def piper_available() -> bool:
 
 def espeak_binary() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
-
-
-def _wav_bytes(samples, sample_rate: int) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(samples.astype("<i2").tobytes())
-    return buf.getvalue()
 
 
 def _resample(samples, factor: float):
@@ -113,7 +102,7 @@ class PiperEngine:
         samples = np.concatenate(chunks)
         if factor != 1.0:
             samples = _resample(samples, factor)
-        return _wav_bytes(samples, voice.config.sample_rate), voice.config.sample_rate
+        return mono_wav(samples, voice.config.sample_rate), voice.config.sample_rate
 
 
 def espeak_speak(
@@ -209,7 +198,7 @@ class PreviewTTS(Capable):
                 cancel=job.cancel,
             )
             used = "espeak-ng"
-        seconds = wav_seconds(data) if isinstance(data, bytes) else wav_seconds(Path(data))
+        seconds = wav_duration(data)
         return [
             Output(
                 name=f"{step.line_id or step.id}.wav",

@@ -3,8 +3,9 @@ the step's record (it plays on over the next shot); one that fits is not."""
 
 from __future__ import annotations
 
-from sparkle_motion.adapters.tts import overrun_notes, wav_seconds
+from sparkle_motion.adapters.tts import overrun_notes
 from sparkle_motion.adapters.tts.preview import PreviewTTS
+from sparkle_motion.media.probe import wav_duration as wav_seconds
 from tests.support.media import context, job, step, tone
 
 
