@@ -120,3 +120,12 @@ def test_a_kill_during_video_then_resume_renders_only_the_rest_and_the_same_film
     film = sha256(killed / "film.mp4")
     manifest = json.loads(Path(after["finalize.film"]["artifacts"][0]["local_path"]).read_text())
     assert film == sha256(clean / "film.mp4") == manifest["checksum_sha256"]
+    # it names the backend and model of every stage (the resume's stamps and the cached ones)
+    made = {
+        stage: [(m["backend"], m["model_id"]) for m in ms]
+        for stage, ms in manifest["models"].items()
+    }
+    assert set(made) == {"base_images", "dialogue_audio", "video", "lipsync", "assemble"}
+    for stage, pairs in made.items():
+        assert [b for b, _ in pairs] == [manifest["backends"][stage]], made
+    assert all(model for b, model in made["base_images"] + made["video"]), made

@@ -30,6 +30,7 @@ class RecordingAdapter:
     failures: dict[str, list[BaseException]] = field(
         default_factory=dict
     )  # step id -> raise these first
+    metadata: dict[str, dict] = field(default_factory=dict)  # step id -> its output's metadata
 
     def run(self, job: StepJob) -> list[Output]:
         step = job.step
@@ -51,6 +52,7 @@ class RecordingAdapter:
                 data=digest.hexdigest().encode(),
                 mime_type=mime,
                 artifact_type=step.type,
+                metadata=dict(self.metadata.get(step.id, {})),
             )
         ]
 

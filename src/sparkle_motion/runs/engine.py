@@ -60,7 +60,7 @@ from ..storage.fs_store import sha256_file
 from ..storage.memory_log import MemoryLog
 from ..storage.uris import format_fs_uri
 from ..subprocesses import CancelToken, default_token
-from .records import StepRecords
+from .records import StepRecords, run_scoped
 from .scratch import process_folder
 from .step_keys import step_key
 
@@ -495,7 +495,7 @@ class Engine:
                     )
                 except StageError:
                     key = None  # a local input is missing: the real run will say so
-                reused = self._reuse(key) if key else None
+                reused = self._reuse(key, ctx.run_id) if key else None
                 if reused:
                     known[step.id] = reused
                     cached = True
@@ -590,7 +590,7 @@ class Engine:
             "model_id": adapter.model_id,
             "seed": seed,
         }
-        reused = None if force else self._reuse(key)
+        reused = None if force else self._reuse(key, ctx.run_id)
         if reused is not None:
             done = self.records.completed(key)
             record = self._base(
@@ -638,11 +638,15 @@ class Engine:
             },
         )
 
-    def _reuse(self, key: str) -> list[ArtifactRef] | None:
+    def _reuse(self, key: str, run_id: str) -> list[ArtifactRef] | None:
         """The completed key's artifacts, if every one is still on disk at its recorded size
-        (full checksums are verified when a later step reads them)."""
+        (full checksums are verified when a later step reads them). Outputs their run alone
+        may reuse (`reuse_scope: run`: a fallback voice stored under the first choice's
+        key) are reused by a resume of that run, never by another run."""
         done = self.records.completed(key)
         if done is None or not done.artifacts:
+            return None
+        if done.run_id != run_id and run_scoped(done):
             return None
         try:
             refs = [self.store.ref(ref.uri) for ref in done.artifacts]
@@ -762,6 +766,7 @@ class Engine:
                 context=ctx,
                 workdir=scratch,
                 upstream={u: outputs[u] for u in upstream_ids(step)},
+                run_outputs=dict(outputs),
                 cancel=self.cancel,
                 on_event=self._live(ctx.run_id, step),
             )
@@ -778,7 +783,14 @@ class Engine:
                     data=out.data,
                     mime_type=out.mime_type,
                     artifact_type=out.artifact_type,
-                    metadata={**out.metadata, "step_id": step.id, "step_key": key},
+                    # what made it (a stage policy's outputs name the backend they chose)
+                    metadata={
+                        "backend": adapter.name,
+                        "model_id": adapter.model_id,
+                        **out.metadata,
+                        "step_id": step.id,
+                        "step_key": key,
+                    },
                     artifact_id=f"{step.id}-{key[:12]}-{i}",
                 )
                 for i, out in enumerate(produced)

@@ -35,8 +35,10 @@ class StepRecords:
                 ),
             )
             if record.status is StepStatus.SUCCEEDED:
+                # outputs only their run may reuse never push out ones every run may
+                verb = "INSERT OR IGNORE" if run_scoped(record) else "INSERT OR REPLACE"
                 conn.execute(
-                    "INSERT OR REPLACE INTO completed_steps (step_key, run_id, step_id, record, created_at) "
+                    f"{verb} INTO completed_steps (step_key, run_id, step_id, record, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
                     (record.step_key, record.run_id, record.step_id, text, time.time()),
                 )
@@ -60,3 +62,8 @@ class StepRecords:
             "SELECT record FROM completed_steps WHERE step_key = ?", (step_key,)
         )
         return None if row is None else StepExecutionRecord.model_validate_json(row[0])
+
+
+def run_scoped(record: StepExecutionRecord) -> bool:
+    """Its outputs are reusable by its own run only (`reuse_scope: run` in their metadata)."""
+    return any(a.metadata.get("reuse_scope") == "run" for a in record.artifacts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .artifacts import ArtifactRef, AssetRefs, StorageHint, VideoFinalManifest
+from .artifacts import ArtifactRef, AssetRefs, StageModel, StorageHint, VideoFinalManifest
 from .common import SCHEMA_VERSION, StrictModel
 from .movie_plan import (
     BaseImage,
@@ -105,6 +105,7 @@ __all__ = [
     "SimulateExecutionReport",
     "SimulatedStep",
     "StageEvent",
+    "StageModel",
     "Step",
     "StepExecutionRecord",
     "StepStatus",

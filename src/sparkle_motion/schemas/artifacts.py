@@ -81,6 +81,14 @@ class LipsyncRecord(StrictModel):
     uri: str = Field(min_length=1)
 
 
+class StageModel(StrictModel):
+    """A backend and model that rendered steps of a stage."""
+
+    backend: str = Field(min_length=1)
+    model_id: str | None = Field(None, description="Its weights (None: no model, e.g. ffmpeg).")
+    steps: int = Field(ge=1, description="How many of the stage's steps it rendered.")
+
+
 class VideoFinalManifest(StrictModel):
     """The one `video_final` row `finalize` publishes (seed: "Final video manifest contract").
 
@@ -110,6 +118,11 @@ class VideoFinalManifest(StrictModel):
         default_factory=dict,
         description="Each stage's backend (the render profile's, with per-stage overrides): "
         "what rendered the film.",
+    )
+    models: dict[str, list[StageModel]] = Field(
+        default_factory=dict,
+        description="Each stage's backends and models as its steps recorded them (a voice "
+        "stage that fell back names both providers).",
     )
     lines: list[LineRecord] = Field(
         default_factory=list, description="Each dialogue line: who spoke it, in what voice."

@@ -190,6 +190,36 @@ def test_a_failure_after_a_forced_rerun_does_not_forget_completed_keys(rig):
     assert resumed.executed == []  # both keys completed in the first run: nothing runs again
 
 
+def test_outputs_only_their_run_may_reuse_are_rendered_again_by_another_run(rig):
+    """A fallback voice is stored under the first choice's key (`reuse_scope: run`): a
+    resume of its run keeps it, another run asks again, and what another run renders
+    without the scope takes the key over."""
+    engine, adapter, _ = rig
+    line = "tts.s1-lamp-l1"
+    adapter.metadata[line] = {"reuse_scope": "run"}
+    run(engine, LIGHTHOUSE, "run1")
+    assert run(engine, LIGHTHOUSE, "run1").executed == []  # its own resume reuses it
+    again = run(engine, LIGHTHOUSE, "run2")
+    assert again.executed == [line]  # same bytes: nothing downstream changes
+    assert engine.records.completed(again.records[line].step_key).run_id == "run1"
+    adapter.metadata.pop(line)  # the first choice speaks this time
+    third = run(engine, LIGHTHOUSE, "run3")
+    assert third.executed == [line]
+    assert engine.records.completed(third.records[line].step_key).run_id == "run3"
+    assert run(engine, LIGHTHOUSE, "run4").executed == []
+
+
+def test_every_output_names_its_backend_and_model(rig):
+    engine, adapter, _ = rig
+    adapter.model_id = "weights-7"
+    adapter.metadata["tts.s1-lamp-l1"] = {"backend": "piper", "model_id": "voice-1"}
+    first = run(engine, LIGHTHOUSE, "run1")
+    image = first.records["image.kf-000"].artifacts[0].metadata
+    assert image["backend"] == "fake" and image["model_id"] == "weights-7"
+    line = first.records["tts.s1-lamp-l1"].artifacts[0].metadata  # a stage policy's choice
+    assert line["backend"] == "piper" and line["model_id"] == "voice-1"
+
+
 def test_local_input_files_enter_the_key_by_content(rig, tmp_path):
     engine, _adapter, _ = rig
     engine.base_dir = tmp_path

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ...errors import ArtifactIntegrityError, PermanentStageError
 from ...media.probe import probe
-from ...schemas import FinalizeStep, RenderProfile, Step, VideoFinalManifest
+from ...schemas import FinalizeStep, RenderProfile, StageModel, Step, VideoFinalManifest
 from ...schemas.common import utc_now
 from ...stages import STAGE_TABLE
 from ...storage.fs_store import sha256_file
@@ -57,6 +57,7 @@ def build_manifest(job: StepJob) -> VideoFinalManifest:
         notes=None if ready else f"codecs {info.video_codec}/{info.audio_codec}",
         render_profile=job.context.render_profile.name,
         backends=backends_of(job.context.render_profile),
+        models=models_of(job),
         lines=film.metadata.get("lines") or [],  # what assemble read from its lines
         lipsync=film.metadata.get("lipsync") or [],
     )
@@ -72,9 +73,30 @@ def backends_of(profile: RenderProfile) -> dict[str, str]:
     return found
 
 
+def models_of(job: StepJob) -> dict[str, list[StageModel]]:
+    """stage -> each backend and model its steps' outputs say made them, with how many
+    steps each made (the engine stamps `backend` and `model_id` on every output)."""
+    counts: dict[str, dict[tuple[str, str | None], set[str]]] = {}
+    for step_id, refs in job.run_outputs.items():
+        for ref in refs:
+            backend = ref.metadata.get("backend")
+            if not isinstance(backend, str) or not backend or ref.stage is None:
+                continue  # stored before outputs were stamped
+            model = ref.metadata.get("model_id")
+            pair = (backend, model if isinstance(model, str) else None)
+            counts.setdefault(ref.stage, {}).setdefault(pair, set()).add(step_id)
+    return {
+        stage: [
+            StageModel(backend=b, model_id=m, steps=len(steps))
+            for (b, m), steps in sorted(pairs.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        ]
+        for stage, pairs in counts.items()
+    }
+
+
 class VideoFinal:
     name = "video_final"
-    version = "1"
+    version = "2"  # 2: the manifest names each stage's models
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

@@ -347,6 +347,8 @@ class BoundStage:
                 "from here on"
             )
         meta = {
+            "backend": name,
+            "model_id": self._adapter(name).model_id,
             **out.metadata,
             "served_by": served_by,  # the step record's: where the chosen voice ran
             "tts_stage": {
@@ -356,6 +358,9 @@ class BoundStage:
                 "attempts": attempts,
             },
             "policy_annotations": [*notes, *(out.metadata.get("policy_annotations") or [])],
+            # a fallback voice is stored under the key the first choice's would have had: a
+            # resume of this run keeps it, another run asks the first choice again
+            **({"reuse_scope": "run"} if name != best.provider else {}),
         }
         return Output(out.name, out.data, out.mime_type, out.artifact_type, meta)
 

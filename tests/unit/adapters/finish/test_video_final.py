@@ -20,7 +20,20 @@ def _film(tmp_path):
     return ctx, film
 
 
-def _job(ctx, film, tmp_path, checksum=None):
+def _made_by(stage, step_id, backend, model_id, n=0):
+    meta = {"backend": backend, "model_id": model_id} if backend else {}
+    return ArtifactRef(
+        uri=f"artifact+fs://t1/{step_id}-abc-{n}?version=0",
+        artifact_type="x",
+        mime_type="image/png",
+        checksum_sha256="0" * 64,
+        size_bytes=1,
+        stage=stage,
+        metadata=meta,
+    )
+
+
+def _job(ctx, film, tmp_path, checksum=None, run_outputs=None):
     data = film.read_bytes()
     ref = ArtifactRef(
         uri="artifact+fs://t1/assemble.film-abc-0?version=0",
@@ -35,6 +48,7 @@ def _job(ctx, film, tmp_path, checksum=None):
         context=ctx,
         workdir=tmp_path,
         upstream={"assemble.film": [ref]},
+        run_outputs=run_outputs or {},
     )
 
 
@@ -56,3 +70,22 @@ def test_a_film_whose_bytes_changed_is_refused(tmp_path):
     ctx, film = _film(tmp_path)
     with pytest.raises(ArtifactIntegrityError, match="was published as"):
         VideoFinal().run(_job(ctx, film, tmp_path, checksum="0" * 64))
+
+
+def test_manifest_names_each_stages_backends_and_models(tmp_path):
+    ctx, film = _film(tmp_path)
+    outputs = {
+        "image.kf-000": [_made_by("base_images", "image.kf-000", "sdxl", "sdxl-base")],
+        "image.kf-001": [_made_by("base_images", "image.kf-001", "sdxl", "sdxl-base")],
+        "tts.l1": [_made_by("dialogue_audio", "tts.l1", "chatterbox", "cb-en")],
+        "tts.l2": [_made_by("dialogue_audio", "tts.l2", "piper", "en_US-lessac")],  # fell back
+        "assemble.film": [_made_by("assemble", "assemble.film", "ffmpeg", None)],
+        "video.s1": [_made_by("video", "video.s1", None, None)],  # stored before stamping
+    }
+    out = VideoFinal().run(_job(ctx, film, tmp_path, run_outputs=outputs))[0]
+    models = VideoFinalManifest.model_validate_json(out.data).models
+    assert {k: [(m.backend, m.model_id, m.steps) for m in v] for k, v in models.items()} == {
+        "base_images": [("sdxl", "sdxl-base", 2)],
+        "dialogue_audio": [("chatterbox", "cb-en", 1), ("piper", "en_US-lessac", 1)],
+        "assemble": [("ffmpeg", None, 1)],
+    }

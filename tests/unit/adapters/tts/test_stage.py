@@ -168,6 +168,9 @@ def test_retryable_errors_retry_then_move_the_character_for_good(fakes, tmp_path
     notes = out.metadata["policy_annotations"]
     assert notes[0].startswith("tts_stage.choice: plain for quality")
     assert notes[1].startswith("tts_stage.fallback: fine failed (3 attempts)")
+    # the fallback voice is stored under fine's key: only this run may reuse it
+    assert out.metadata["reuse_scope"] == "run" and out.metadata["backend"] == "plain"
+    assert out.metadata["model_id"] == "fake@1"
     later = step(ctx, "tts.s2-song-l1")  # the same character (ada): straight to plain
     assert later.character == line.character
     later.opts.priority_profile = "quality"
@@ -179,6 +182,7 @@ def test_retryable_errors_retry_then_move_the_character_for_good(fakes, tmp_path
     other.opts.priority_profile = "quality"
     (theirs,) = stage.run(job(ctx, other.id, {}, tmp_path / "c"))
     assert theirs.data == b"fine"
+    assert "reuse_scope" not in theirs.metadata and theirs.metadata["backend"] == "fine"
 
 
 @pytest.mark.parametrize("error", [TTSInvalidInputError("bad text"), TTSQuotaExceeded("quota")])
