@@ -28,6 +28,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import SparkleMotionError
 from ..schemas import RunContext, RunStatus, Step, StepExecutionRecord, StepStatus
+from ..stages import STAGE_OF_STEP_TYPE
 from .table import RunRow
 
 DONE = (StepStatus.SUCCEEDED, StepStatus.CACHED)
@@ -41,6 +42,16 @@ class Progress:
     eta_s: float | None
     elapsed_s: float | None
     steps_left: int | None  # None: the run's steps are not known
+    # stage -> how many steps of the plan it has (None: the run's steps are not known)
+    stage_totals: dict[str, int] | None = None
+
+
+def stage_totals(steps: Sequence[Step]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for step in steps:
+        stage = STAGE_OF_STEP_TYPE[step.type]
+        totals[stage] = totals.get(stage, 0) + 1
+    return totals
 
 
 def measured(records: Sequence[StepExecutionRecord]) -> dict[str, float]:
@@ -78,10 +89,12 @@ def progress(
     records; `estimate(step)`: the adapter's seconds for a step (None when it has none)."""
     now = now or datetime.now(UTC)
     took = elapsed(status, records, now)
+    totals = None if steps is None else stage_totals(steps)
     if status is RunStatus.SUCCEEDED:
-        return Progress(0.0, took, 0)
+        return Progress(0.0, took, 0, totals)
     if status not in LIVE or steps is None:
-        return Progress(None, took, None if steps is None else _left_count(steps, records))
+        left = None if steps is None else _left_count(steps, records)
+        return Progress(None, took, left, totals)
     by_id = {r.step_id: r for r in records}
     means = measured(records)
     total, left = 0.0, 0
@@ -94,11 +107,11 @@ def progress(
         if each is None:
             each = estimate(step)
         if each is None:
-            return Progress(None, took, _left_count(steps, records))
+            return Progress(None, took, _left_count(steps, records), totals)
         if record is not None and record.status is StepStatus.RUNNING and record.started_at:
             each = max(0.0, each - (now - record.started_at).total_seconds())
         total += each
-    return Progress(round(total, 3), took, left)
+    return Progress(round(total, 3), took, left, totals)
 
 
 def run_progress(

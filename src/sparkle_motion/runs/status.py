@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings, get_settings
 from ..schemas import RunStatus, StepExecutionRecord, StepStatus, VideoFinalManifest
 from ..storage import MemoryLog
-from .eta import run_progress
+from .eta import LIVE, run_progress
 from .films import film_manifest
 from .records import StepRecords
 from .reviews import PendingReview, reviews
@@ -41,6 +41,28 @@ class RunStatusView:
     eta_s: float | None = None  # seconds of work left (0: succeeded; None: ended or unknown)
     elapsed_s: float | None = None  # since the first step started (to the last end, if ended)
     steps_left: int | None = None  # plan steps without a succeeded/cached record
+    # stage -> its plan steps (what each stage's progress counts towards); None: unknown
+    stage_totals: dict[str, int] | None = None
+
+    @property
+    def actions(self) -> dict[str, bool]:
+        """What a person may ask of the run now (a dashboard's buttons): `pause` a run
+        going, `stop` one not ended, `resume` one paused, stopped, failed, crashed or whose
+        reviews are all answered, `review` one waiting on a review not yet answered."""
+        status, control = self.status, self.control
+        waiting = status is RunStatus.AWAITING_REVIEW
+        unanswered = any(not r.answered for r in self.reviews)
+        return {
+            "pause": status in (RunStatus.PENDING, RunStatus.RUNNING) and control is None,
+            "resume": status in RESUMABLE
+            or (waiting and not unanswered)
+            or (status is RunStatus.RUNNING and control == "pause"),
+            "stop": status in LIVE and control != "stop",
+            "review": waiting and unanswered,
+        }
+
+
+RESUMABLE = (RunStatus.PAUSED, RunStatus.STOPPED, RunStatus.FAILED, RunStatus.CRASHED)
 
 
 def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
@@ -93,4 +115,10 @@ def status_view(
         eta_s=left.eta_s,
         elapsed_s=left.elapsed_s,
         steps_left=left.steps_left,
+        stage_totals=left.stage_totals or _counted(by_stage),
     )
+
+
+def _counted(by_stage: dict[str, dict[str, int]]) -> dict[str, int] | None:
+    """stage -> its recorded steps (a finished run's plan is not read again)."""
+    return {stage: sum(counts.values()) for stage, counts in by_stage.items()} or None

@@ -37,7 +37,14 @@ from ..schemas import ArtifactRef, AssetRefs
 from ..schemas.common import RUN_ID_PATTERN
 from ..storage.paths import SEGMENT_PATTERN
 from ..tokens import sign
-from .models import InvokeRequest, ResumeRequest, ReviewRequest, RunRef
+from .models import (
+    InvokeRequest,
+    ResumeRequest,
+    ReviewRequest,
+    RunRef,
+    RunRow,
+    StatusResponse,
+)
 from .uploads import check_plan_inputs, find_artifact, store_upload, upload_scope
 
 FILES = "/files/"
@@ -165,7 +172,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "events_url": signed(request, f"/events/{handle.run_id}"),
         }
 
-    @app.get("/status")
+    @app.get("/status", response_model=StatusResponse)
     def status(run_id: RunIdQuery, settings: SettingsDep, request: Request) -> dict[str, Any]:
         view = service.run_status(run_id, settings=settings)
         records = view.steps
@@ -183,7 +190,10 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "eta_s": view.eta_s,
             "elapsed_s": view.elapsed_s,
             "steps_left": view.steps_left,
+            "stage_totals": view.stage_totals,
             "control": view.control,
+            "actions": view.actions,
+            "events_url": signed(request, f"/events/{run_id}"),
             "owner": {"pid": view.owner_pid, "host": view.owner_host, "alive": view.owner_alive},
             "steps_by_stage": view.steps_by_stage,
             "failures": scrub(view.failures, host_prefixes(settings)),
@@ -215,7 +225,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "film": film,
         }
 
-    @app.get("/runs")
+    @app.get("/runs", response_model=list[RunRow])
     def runs(settings: SettingsDep, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict]:
         return service.list_runs(limit, settings=settings)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..production_agent.overrides import PROFILE_KEYS
+from ..schemas import RunStatus
 from ..schemas.common import RUN_ID_PATTERN, NonEmptyText
 
 RUN_ID = f"^{RUN_ID_PATTERN}$"
@@ -66,3 +68,86 @@ class ReviewRequest(RunRef):
     gate: Literal["script", "keyframes"] | None = None
     keyframes: list[int] | None = Field(None, max_length=1000)
     note: str | None = Field(None, max_length=2000)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class Answer(BaseModel):
+    """An answer's shape, documented in the OpenAPI schema; a field it does not know fails
+    the server's own tests (and the dashboards' recorded payloads), not a client."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Owner(Answer):
+    pid: int | None
+    host: str | None
+    alive: bool
+
+
+class Review(Answer):
+    interrupt_id: str
+    gate: str
+    message: str
+    keyframes: list[int]
+    answered: Literal["approve", "reject"] | None = Field(
+        description="the decision recorded for it, applied when the run resumes"
+    )
+
+
+class StepRow(Answer):
+    step_id: str
+    stage: str
+    status: str
+    attempts: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_s: float | None
+    adapter: str | None
+    served_by: str | None
+    seed: int | None
+
+
+class Actions(Answer):
+    """What a person may ask of the run now: a dashboard's buttons follow these."""
+
+    pause: bool
+    resume: bool
+    stop: bool
+    review: bool
+
+
+class StatusResponse(Answer):
+    run_id: str
+    status: RunStatus
+    plan_id: str
+    render_profile: str | None
+    current_stage: str | None
+    eta_s: float | None
+    elapsed_s: float | None
+    steps_left: int | None
+    stage_totals: dict[str, int] | None = Field(
+        description="stage -> the plan's steps of that stage (each stage's progress bar)"
+    )
+    control: str | None = Field(description="a pause or stop asked and not yet settled")
+    actions: Actions
+    events_url: str = Field(description="the run's server-sent events, a signed URL")
+    owner: Owner
+    steps_by_stage: dict[str, dict[str, int]]
+    failures: list[str]
+    reviews: list[Review]
+    steps: list[StepRow]
+    film: dict[str, Any] | None = Field(
+        description="the video_final manifest (no host path) with a signed download_url"
+    )
+
+
+class RunRow(Answer):
+    run_id: str
+    plan_id: str
+    status: RunStatus
+    render_profile: str | None
+    owner_pid: int | None
+    created_at: float
+    updated_at: float

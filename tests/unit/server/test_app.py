@@ -265,11 +265,21 @@ def test_eta_before_a_run_renders_is_the_dry_reports_estimate(api, finished, tmp
     assert waiting["steps_left"] == len(report["steps"]) == 9
     assert waiting["eta_s"] == pytest.approx(report["est_total_time_s"], abs=0.01)
     assert waiting["eta_s"] > 0 and waiting["elapsed_s"] is None  # no step started yet
+    # each stage's share of the plan, and the buttons a dashboard shows
+    by_stage = {}
+    for step in report["steps"]:
+        by_stage[step["stage"]] = by_stage.get(step["stage"], 0) + 1
+    assert waiting["stage_totals"] == by_stage
+    wanted = {"pause": False, "resume": False, "stop": True, "review": True}
+    assert waiting["actions"] == wanted
     client.post("/review", json={"run_id": "web3", "decision": "approve"}, headers=AUTH)
+    answered = client.get("/status", params={"run_id": "web3"}, headers=AUTH).json()
+    assert answered["actions"] == {**wanted, "resume": True, "review": False}
     assert client.post("/resume", json={"run_id": "web3"}, headers=AUTH).status_code == 202
     done = _wait(client, "web3")
     assert done["status"] == "succeeded", done["failures"]
     assert (done["eta_s"], done["steps_left"]) == (0, 0)
+    assert done["stage_totals"] == by_stage and not any(done["actions"].values())
 
 
 def test_a_plan_reads_an_uploaded_image(api, finished):
