@@ -12,116 +12,26 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
-from sparkle_motion.resources import configs_dir
-from tests.support.cli import CLI, cli_env
 from tests.support.media import HEIGHT, WIDTH, small_plan
+from tests.support.serve import Serve, processes_of, start_serve
 
 TOOLS = ("images_sdxl", "videos_wan", "assemble_ffmpeg", "script_agent")
 RENDERED_BY = {"base_images": "images_sdxl", "video": "videos_wan", "assemble": "assemble_ffmpeg"}
 
 
-def free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
-@dataclass
-class Serve:
-    root: Path
-    process: subprocess.Popen[str]
-    api: str
-    tools: dict[str, str]
-    token: str
-    pids: dict[str, int]
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.api, headers=self.auth, timeout=30, trust_env=False)
-
-    def output(self) -> str:
-        return (self.root / "serve.out").read_text()
-
-
-def processes_of(root: Path) -> list[int]:
-    """Every live process whose environment names this state home."""
-    needle = f"SPARKLE_HOME={root}".encode() + b"\0"
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if needle in (proc / "environ").read_bytes() + b"\0":
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[Serve]:
-    root = tmp_path_factory.mktemp("serve")
-    api_port, *ports = free_ports(1 + 6)
-    configs = root / "configs"
-    shutil.copytree(configs_dir(), configs)
-    catalog = yaml.safe_load((configs / "tool_registry.yaml").read_text())
-    catalog["tools"] = {
-        t: f"http://127.0.0.1:{p}" for t, p in zip(catalog["tools"], ports, strict=False)
-    }
-    (configs / "tool_registry.yaml").write_text(yaml.safe_dump(catalog))
-    env = cli_env(root, SPARKLE_CONFIGS_DIR=str(configs), SPARKLE_TOOL_WAIT_S="60")
-    out = (root / "serve.out").open("w")
-    process = subprocess.Popen(
-        [*CLI, "serve", "--port", str(api_port), "--tools", ",".join(TOOLS)],
-        cwd=root,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    text = ""
-    while "ready (" not in text:
-        assert process.poll() is None, (root / "serve.out").read_text()
-        assert time.monotonic() < deadline, "serve did not get ready"
-        time.sleep(0.2)
-        text = (root / "serve.out").read_text()
-    pids = {
-        name: int(pid) for name, pid in re.findall(r"(\w+) (\d+)[,)]", text.split("ready (")[1])
-    }
-    serve = Serve(
-        root,
-        process,
-        f"http://127.0.0.1:{api_port}",
-        {t: catalog["tools"][t] for t in TOOLS},
-        (root / "api_token").read_text().strip(),
-        pids,
-    )
+    serve = start_serve(tmp_path_factory.mktemp("serve"), tools=TOOLS)
     yield serve
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(30)
-    out.close()
+    serve.stop()
 
 
 def finish(serve: Serve, run_id: str, timeout: float = 300) -> dict:
