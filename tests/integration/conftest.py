@@ -32,11 +32,11 @@ def wired(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def dashboard_serve(tmp_path_factory):
     """One `sparkle-motion serve` (the API alone, stages rendered by each run's own
-    process; the preview at 320x180) shared by the dashboards' tests: the web page in
+    process; the preview at 256x144) shared by the dashboards' tests: the web page in
     Chromium and the notebook. Runs go one at a time (the one-job rule): each test waits
     for its run to end."""
     from tests.support.serve import start_serve
 
-    serve = start_serve(tmp_path_factory.mktemp("dashboard"), preview_size=(320, 180))
+    serve = start_serve(tmp_path_factory.mktemp("dashboard"), preview_size=(256, 144))
     yield serve
     serve.stop()

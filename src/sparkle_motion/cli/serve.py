@@ -78,6 +78,11 @@ def serve(
         out.print(escape(f"{skip.name}: not started: {skip.reason}"))
     where = "SPARKLE_API_TOKEN" if settings.api_token else str(token_file(settings))
     out.print(f"token: {where}   logs: {supervisor.log_dir}")
+    page = next(u.url for u in units if u.name == API).rstrip("/") + "/"
+    # the link signs the browser in (the fragment never reaches a server or a log); a
+    # token the user set themselves (a remote server) is not printed
+    login = page if settings.api_token else f"{page}#token={token}"
+    out.print(escape(f"dashboard: open {login} in a browser"))
     try:
         supervisor.start()
     except ConfigError as exc:

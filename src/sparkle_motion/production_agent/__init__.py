@@ -68,6 +68,7 @@ __all__ = [
     "new_run_id",
     "open_reviews",
     "pause_run",
+    "plan_of",
     "plan_source",
     "resume_run",
     "run_state",
@@ -270,6 +271,16 @@ def list_runs(limit: int = 20, *, settings: Settings | None = None) -> list[dict
     """Recent runs, newest first."""
     with open_runs(settings or get_settings()) as runs:
         return runs.list(limit)
+
+
+def plan_of(run_id: str, *, settings: Settings | None = None) -> dict[str, Any] | None:
+    """The plan the run renders, as stored with it (None while an idea is being written
+    out); RunNotFoundError when there is no such run."""
+    from ..plans.parse import parse_plan_text
+
+    with open_runs(settings or get_settings()) as runs:
+        text = _row(runs, run_id).metadata.get("plan_text")
+    return parse_plan_text(text) if isinstance(text, str) and text else None
 
 
 def film_of(run_id: str, *, settings: Settings | None = None) -> VideoFinalManifest | None:

@@ -27,6 +27,8 @@ class PendingReview:
     message: str
     answered: str | None  # the decision, once someone gave one
     keyframes: tuple[int, ...] = ()  # the items of a review over several keyframes
+    # the request's event id: a gate asked again (after a retake) is a new request
+    request_id: int | None = None
 
 
 def reviews(run_id: str, *, memory: Any) -> list[PendingReview]:
@@ -46,6 +48,7 @@ def reviews(run_id: str, *, memory: Any) -> list[PendingReview]:
                 p["message"],
                 None,
                 tuple(p.get("keyframes") or ()),
+                event.id,
             )
         elif event.event_type == ANSWERED and key in found:
             found[key] = replace(found[key], answered=event.payload["decision"])

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings, get_settings
 from ..schemas import RunStatus, StepExecutionRecord, StepStatus, VideoFinalManifest
 from ..storage import MemoryLog
-from .eta import LIVE, run_progress
+from .eta import LIVE, run_progress, stored_context
 from .films import film_manifest
 from .records import StepRecords
 from .reviews import PendingReview, reviews
@@ -43,6 +43,9 @@ class RunStatusView:
     steps_left: int | None = None  # plan steps without a succeeded/cached record
     # stage -> its plan steps (what each stage's progress counts towards); None: unknown
     stage_totals: dict[str, int] | None = None
+    # keyframe index -> its id (`kf-000`, the plan's own ids), read only while a review of
+    # keyframes is open: what a dashboard shows beside each reviewed index
+    keyframe_ids: tuple[str, ...] = ()
 
     @property
     def actions(self) -> dict[str, bool]:
@@ -96,7 +99,14 @@ def status_view(
         counts[record.status.value] = counts.get(record.status.value, 0) + 1
     alive = row.owner_alive(ttl_s=runs.ttl_s)
     status = effective_status(row, runs.ttl_s)
-    left = run_progress(row, status, steps, settings or get_settings())
+    settings = settings or get_settings()
+    left = run_progress(row, status, steps, settings)
+    open_reviews = reviews(row.run_id, memory=MemoryLog(runs.db))
+    keyframe_ids: tuple[str, ...] = ()
+    if any(r.keyframes for r in open_reviews):
+        ctx = stored_context(row, settings)
+        if ctx is not None:
+            keyframe_ids = tuple(ctx.plan.keyframe_id(i) for i in range(len(ctx.plan.base_images)))
     return RunStatusView(
         run_id=row.run_id,
         status=status,
@@ -108,7 +118,7 @@ def status_view(
         heartbeat_age_s=row.heartbeat_age() if alive else None,
         steps_by_stage=by_stage,
         failures=failures(steps),
-        reviews=reviews(row.run_id, memory=MemoryLog(runs.db)),
+        reviews=open_reviews,
         film=film_manifest(records, store, row.run_id),
         steps=steps,
         control=runs.control(row.run_id),
@@ -116,6 +126,7 @@ def status_view(
         elapsed_s=left.elapsed_s,
         steps_left=left.steps_left,
         stage_totals=left.stage_totals or _counted(by_stage),
+        keyframe_ids=keyframe_ids,
     )
 
 

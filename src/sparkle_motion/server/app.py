@@ -2,6 +2,7 @@
 
     POST /invoke {idea | plan, profile, review, mode, run_id, seed, adapters}  -> 202 {run_id, ...}
     GET  /status?run_id=   GET /runs   GET /events?run_id=&after=  (server-sent events)
+    GET  /plan?run_id=     GET /  (the dashboard page; static/)
     GET  /artifacts?run_id=&stage=     GET /files/<id>  (the bytes; signed URLs work)
     POST /artifacts (multipart `file`) -> 201 the upload's ref   GET /artifacts/<id>
     POST /pause /stop /resume /review {run_id, ...}
@@ -23,6 +24,7 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path as PathLib
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Path, Query, Request, Response, UploadFile
@@ -48,6 +50,17 @@ from .models import (
 from .uploads import check_plan_inputs, find_artifact, store_upload, upload_scope
 
 FILES = "/files/"
+STATIC = PathLib(__file__).parent / "static"
+# the page loads nothing from elsewhere and runs no inline script; signed media URLs never
+# leave in a Referer
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
 RunIdQuery = Annotated[str, Query(pattern=f"^{RUN_ID_PATTERN}$", max_length=100)]
 
 
@@ -73,6 +86,13 @@ def shown(request: Request, ref: ArtifactRef, hidden: list[str]) -> dict[str, An
     item: dict[str, Any] = scrub(ref.model_dump(mode="json", exclude={"local_path"}), hidden)
     item["download_url"] = signed(request, file_path(ref.uri))
     return item
+
+
+def keyframe_ids(ids: tuple[str, ...], indexes: tuple[int, ...]) -> list[str]:
+    """The ids of the reviewed keyframes; none when the plan no longer says (it changed)."""
+    if not indexes or max(indexes) >= len(ids):
+        return []
+    return [ids[k] for k in indexes]
 
 
 def in_request(exc: PlanError) -> PlanError:
@@ -200,9 +220,11 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "reviews": [
                 {
                     "interrupt_id": r.interrupt_id,
+                    "request_id": r.request_id,
                     "gate": r.gate,
                     "message": scrub(r.message, host_prefixes(settings)),  # names the plan file
                     "keyframes": list(r.keyframes),
+                    "keyframe_ids": keyframe_ids(view.keyframe_ids, r.keyframes),
                     "answered": r.answered,
                 }
                 for r in view.reviews
@@ -224,6 +246,13 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             ],
             "film": film,
         }
+
+    @app.get("/plan")
+    def plan(run_id: RunIdQuery, settings: SettingsDep) -> dict[str, Any]:
+        """The plan the run renders (its title, characters, shots and lines), as stored
+        with it; `plan` is null while an idea is still being written out."""
+        found = service.plan_of(run_id, settings=settings)
+        return {"run_id": run_id, "plan": scrub(found, host_prefixes(settings))}
 
     @app.get("/runs", response_model=list[RunRow])
     def runs(settings: SettingsDep, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict]:
@@ -383,8 +412,24 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "applies": "when the run resumes (POST /resume)",
         }
 
-    @app.get("/")
-    def index() -> JSONResponse:
-        return JSONResponse({"service": "sparkle-motion production API", "docs": "/docs"})
+    @app.get("/", include_in_schema=False)
+    def index(request: Request) -> Response:
+        """The dashboard for a browser (static/index.html: it asks for the token and
+        shows nothing before it); for any other client, where things are."""
+        if "text/html" in request.headers.get("accept", ""):
+            return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+        return JSONResponse(
+            {"service": "sparkle-motion production API", "docs": "/docs", "dashboard": "/"}
+        )
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(
+        name: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,40}\.(js|css|svg)$")],
+    ) -> FileResponse:
+        """The page's script, style and icon: files shipped in the package, no CDN."""
+        path = STATIC / name
+        if not path.is_file():
+            raise ArtifactNotFoundError(f"/static/{name}: no such file")
+        return FileResponse(path, headers=PAGE_HEADERS)
 
     return app

@@ -88,9 +88,16 @@ class Owner(Answer):
 
 class Review(Answer):
     interrupt_id: str
+    request_id: int | None = Field(
+        description="the request's event id: a gate asked again after a retake has a new one"
+    )
     gate: str
     message: str
     keyframes: list[int]
+    keyframe_ids: list[str] = Field(
+        description="each reviewed keyframe's id, in the order of `keyframes` (its image is "
+        "/artifacts' assets.base_images[id]); empty when the plan no longer says"
+    )
     answered: Literal["approve", "reject"] | None = Field(
         description="the decision recorded for it, applied when the run resumes"
     )
