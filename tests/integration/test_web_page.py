@@ -86,7 +86,9 @@ def overall(page) -> int:
 
 def test_a_film_made_from_the_page(dashboard_serve, page):
     serve = dashboard_serve
-    page.goto(f"{serve.api}/#token={serve.token}")  # the link `serve` prints
+    link = re.search(r"dashboard: open (\S+) in a browser", serve.output()).group(1)
+    assert link == f"{serve.api}/#token={serve.token}"
+    page.goto(link)  # the link `serve` prints
     page.wait_for_selector("#app:not([hidden])")
     assert "token" not in page.url  # taken out of the address bar at once
     page.click("#new-film")

@@ -270,6 +270,8 @@ def test_eta_before_a_run_renders_is_the_dry_reports_estimate(api, finished, tmp
     for step in report["steps"]:
         by_stage[step["stage"]] = by_stage.get(step["stage"], 0) + 1
     assert waiting["stage_totals"] == by_stage
+    (script,) = waiting["reviews"]
+    assert isinstance(script["request_id"], int) and script["keyframe_ids"] == []
     wanted = {"pause": False, "resume": False, "stop": True, "review": True}
     assert waiting["actions"] == wanted
     client.post("/review", json={"run_id": "web3", "decision": "approve"}, headers=AUTH)
@@ -336,3 +338,34 @@ def test_a_plan_naming_an_artifact_that_is_not_here_is_a_422(api, ref):
         assert answer.status_code == 422, answer.text
         error = answer.json()["error"]
         assert error["field"].startswith("plan.steps[") and error["field"].endswith(".inputs[0]")
+
+
+def test_the_dashboard_page_and_its_files_are_served_with_a_strict_policy(api):
+    _, client, _ = api
+    page = client.get("/", headers={"Accept": "text/html"})  # no token: the page asks for it
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert page.headers["referrer-policy"] == "no-referrer"  # signed URLs stay on the page
+    assert '<script type="module" src="/static/app.js">' in page.text
+    script = client.get("/static/app.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert script.headers["x-content-type-options"] == "nosniff"
+    assert ".innerHTML" not in script.text  # what the server says is shown as text only
+    assert client.get("/static/app.css").status_code == 200
+    assert client.get("/static/nothing.js").status_code == 404
+    assert client.get("/static/..%2Fapp.py").status_code in (404, 422)
+    api_answer = client.get("/")  # a client that is not a browser is told where things are
+    assert api_answer.json()["dashboard"] == "/"
+
+
+def test_a_runs_plan_is_served_to_the_token_only(api, finished):
+    _, client, home = api
+    assert client.get("/plan", params={"run_id": "web1"}).status_code == 401
+    answer = client.get("/plan", params={"run_id": "web1"}, headers=AUTH)
+    assert answer.status_code == 200
+    plan = answer.json()["plan"]
+    assert plan["title"] == small_plan("short.json")["title"]
+    assert str(home) not in answer.text
+    missing = client.get("/plan", params={"run_id": "nope1"}, headers=AUTH)
+    assert missing.status_code == 404
