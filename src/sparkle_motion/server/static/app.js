@@ -298,7 +298,8 @@ function render(current) {
   $("run-id").textContent = s.run_id;
   $("run-profile").textContent = s.render_profile || "";
   const pill = $("run-status");
-  pill.textContent = s.control && LIVE.includes(s.status) ? `${s.status} (${s.control} asked)` : s.status.replace("_", " ");
+  const asked = s.control && ["pending", "running"].includes(s.status) ? ` (${s.control} asked)` : "";
+  pill.textContent = s.status.replace("_", " ") + asked;
   pill.className = `pill ${s.status}`;
   $("pause").disabled = !s.actions.pause;
   $("resume").disabled = !s.actions.resume;
