@@ -7,6 +7,7 @@ build/screenshots/ (docs/DASHBOARD.md shows them)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -153,7 +154,10 @@ def test_a_film_made_from_the_page(dashboard_serve, page):
     assert played == "playing"
     page.wait_for_function("() => document.getElementById('film-video').currentTime > 0.3")
     page.evaluate("() => document.getElementById('film-video').pause()")
-    assert page.get_attribute("#film-download", "href") == film["download_url"]
+    link = page.get_attribute("#film-download", "href")  # signed: no token needed
+    got = httpx.get(serve.api + link, trust_env=False)
+    assert got.status_code == 200
+    assert hashlib.sha256(got.content).hexdigest() == film["checksum_sha256"]
     page.screenshot(path=SHOTS / "film.png", full_page=True)
 
     # each stage's assets: the contact sheet, a player per line, a clip per shot

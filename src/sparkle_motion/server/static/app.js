@@ -253,21 +253,28 @@ async function refresh() {
 
 function later() {
   clearTimeout(run && run.timer);
-  if (run && run.status && LIVE.includes(run.status.status)) {
+  // a run waiting on a review is watched too: another client may answer and resume it
+  if (run && run.status && [...LIVE, "awaiting_review"].includes(run.status.status)) {
     run.timer = setTimeout(() => refresh(), POLL_MS);
   }
 }
 
 function follow(current) {
-  // the live event stream while a process drives the run; a poll as well, in case it drops
+  // the event stream: once when the run is opened (its history, for the log), then while
+  // a process drives it; a poll as well, in case it drops
   const live = LIVE.includes(current.status.status);
-  if (live && !current.events) {
+  if ((live || !current.heard) && !current.events) {
+    current.heard = true;
     const es = new EventSource(current.status.events_url);
     es.addEventListener("end", () => { es.close(); current.events = null; refresh(); });
     es.onerror = () => { es.close(); if (current.events === es) current.events = null; };
     for (const kind of ["step_started", "step_completed", "step_cached", "step_failed",
       "step_retry", "stage_finished", "run_paused", "run_stopped", "review_requested"]) {
-      es.addEventListener(kind, (e) => { logEvent(current, e); refresh(); });
+      es.addEventListener(kind, (e) => {
+        logEvent(current, e);
+        if (run === current && LIVE.includes(current.status.status)) refresh();
+        else if (run === current && current.tab === "log") renderTabs(current);
+      });
     }
     current.events = es;
   }
@@ -324,6 +331,8 @@ function renderStages(s) {
     const ok = (counts.succeeded || 0) + (counts.cached || 0);
     const failed = counts.failed || 0;
     const total = totals[key];
+    const retried = s.steps.filter((r) => r.stage === key && r.attempts > 1);
+    const tries = retried.length ? ` · ${retried.length} retried` : "";
     done += ok; all += total;
     const state = failed ? "failed" : ok >= total ? "done" : counts.running ? "running" : "waiting";
     const fill = h("div");
@@ -331,7 +340,8 @@ function renderStages(s) {
     return h("li", { class: state, "data-stage": key },
       h("span", { class: "label", text: label }),
       h("div", { class: "bar" }, fill),
-      h("span", { class: "count", text: `${ok}/${total}${failed ? ` · ${failed} failed` : ""}` }));
+      h("span", { class: "count", text: `${ok}/${total}${failed ? ` · ${failed} failed` : ""}${tries}`,
+        title: retried.map((r) => `${r.step_id}: ${r.attempts} attempts`).join("\n") || null }));
   });
   $("stages").replaceChildren(...rows);
   $("overall").style.width = `${all ? Math.round((100 * done) / all) : 0}%`;
