@@ -1,0 +1,13 @@
+"""The Colab / Jupyter control panel: a client of the production API (server/), never of
+the run service directly, so a notebook drives a server on this machine or another.
+
+    client.py   ApiClient: the routes as methods, the API's errors typed (DashboardApiError)
+
+Importing this package loads neither ipywidgets nor IPython (nor torch, nor ADK).
+"""
+
+from __future__ import annotations
+
+from .client import ApiClient, ApiUnreachableError, DashboardApiError, resolve_token
+
+__all__ = ["ApiClient", "ApiUnreachableError", "DashboardApiError", "resolve_token"]
