@@ -222,11 +222,15 @@ class ControlPanel:
         """Refresh every `interval_s` on a daemon thread until `stop_polling()`."""
         if interval_s is not None:
             self.interval_s = interval_s
-        if self._poller is not None and self._poller.is_alive():
+        if self.polling:
             return
         self._halt.clear()
         self._poller = threading.Thread(target=self._poll, name="sparkle-panel", daemon=True)
         self._poller.start()
+
+    @property
+    def polling(self) -> bool:
+        return self._poller is not None and self._poller.is_alive()
 
     def stop_polling(self) -> None:
         self._halt.set()
@@ -236,7 +240,12 @@ class ControlPanel:
 
     def _poll(self) -> None:
         while not self._halt.is_set():
-            self._guard(self.refresh)
+            try:
+                self._guard(self.refresh)
+            except Exception as exc:  # a bug of ours must not end the polling unseen
+                with self._lock:
+                    self.last_error = SparkleMotionError(f"polling: {type(exc).__name__}: {exc}")
+                    self._draw_banners()
             self._halt.wait(self.interval_s)
 
     def wait(
@@ -481,12 +490,14 @@ class ControlPanel:
         try:
             action()
         except SparkleMotionError as exc:
-            self.last_error = exc
-            self._draw_banners()
-        else:
-            if self.last_error is not None:
-                self.last_error = None
+            with self._lock:
+                self.last_error = exc
                 self._draw_banners()
+        else:
+            with self._lock:
+                if self.last_error is not None:
+                    self.last_error = None
+                    self._draw_banners()
 
     def start(
         self,

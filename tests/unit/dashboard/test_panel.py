@@ -315,18 +315,50 @@ def test_the_runs_list_opens_a_run():
     assert ("status", ("rec-failed",), {}) in api.calls
 
 
+def test_show_displays_the_panel_with_the_runs_list(monkeypatch):
+    shown: list[object] = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    panel = ControlPanel(FakeApi("succeeded"))
+    assert panel.show(poll=False) is panel
+    assert shown == [panel.widget] and len(panel.runs_select.options) == 6
+    assert not panel.polling
+
+
 def test_polling_refreshes_until_stopped():
     panel, api = panel_for("running")
     before = [c[0] for c in api.calls].count("status")
     panel.start_polling(interval_s=0.05)
+    assert panel.polling
     deadline = time.monotonic() + 5
     while [c[0] for c in api.calls].count("status") < before + 3:
         assert time.monotonic() < deadline, "the panel did not poll"
         time.sleep(0.02)
     panel.stop_polling()
+    assert not panel.polling
     stopped = [c[0] for c in api.calls].count("status")
     time.sleep(0.2)
     assert [c[0] for c in api.calls].count("status") == stopped
+
+
+def test_polling_survives_an_unexpected_error_and_shows_it():
+    panel, api = panel_for("running")
+
+    def broken(payload):
+        raise RuntimeError("the answer made no sense")
+
+    api.edit = broken
+    panel.start_polling(interval_s=0.05)
+    deadline = time.monotonic() + 5
+    while not panel.banner_widgets or panel.banner_widgets[0].kind != "error":
+        assert time.monotonic() < deadline, "no error banner"
+        time.sleep(0.02)
+    assert panel.polling
+    assert panel.banner_widgets[0].text == "polling: RuntimeError: the answer made no sense"
+    api.edit = None  # the next poll works: the banner goes
+    while panel.banner_widgets:
+        assert time.monotonic() < deadline, "the error banner stayed"
+        time.sleep(0.02)
+    panel.stop_polling()
 
 
 def test_wait_returns_at_the_end_or_says_where_it_stayed():
