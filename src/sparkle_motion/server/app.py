@@ -32,13 +32,14 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from .. import production_agent as service
 from ..config import Settings, adapter_overrides
-from ..errors import ArtifactNotFoundError, PlanError
+from ..errors import ArtifactNotFoundError, PlanError, RunRequestError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
 from ..schemas import ArtifactRef, AssetRefs
 from ..schemas.common import RUN_ID_PATTERN
 from ..storage.paths import SEGMENT_PATTERN
 from ..tokens import sign
+from ..tools.models import AgentRequest, AgentResponse
 from .models import (
     InvokeRequest,
     ResumeRequest,
@@ -95,6 +96,25 @@ def keyframe_ids(ids: tuple[str, ...], indexes: tuple[int, ...]) -> list[str]:
     return [ids[k] for k in indexes]
 
 
+def tool_agent_of(app: FastAPI, settings: Settings, tool: str) -> Any:
+    """The agent of stage tool `tool` (made once per server), rendering through the tool's
+    /invoke; RunRequestError naming `tool` for one the catalog does not serve."""
+    from ..catalog.tool_specs import load_tool_spec
+    from ..catalog.where import load_catalog
+    from ..tools.agent import ToolAgent, remote_stage_function
+
+    made: dict[str, Any] = app.state.__dict__.setdefault("tool_agents", {})
+    if tool not in made:
+        url = load_catalog(settings).tools.get(tool)
+        if url is None or tool == "script_agent":
+            raise RunRequestError(
+                f"tool: {tool!r} is not a stage tool of the catalog", field="tool"
+            )
+        render = remote_stage_function(settings, url, app.state.token)
+        made[tool] = ToolAgent(load_tool_spec(tool), render, settings)
+    return made[tool]
+
+
 def in_request(exc: PlanError) -> PlanError:
     """A posted plan's error names the request's field: `plan.shots[1].duration_s`, not
     the path inside the plan, as the checks of its inputs do."""
@@ -148,6 +168,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         token=token,
     )
     app.state.url_ttl_s = 3600.0
+    app.state.tool_agents = {}  # tool -> its agent, asked from here (POST /agent/<tool>)
 
     @app.post("/invoke", status_code=202)
     def invoke(
@@ -411,6 +432,20 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "decision": body.decision,
             "applies": "when the run resumes (POST /resume)",
         }
+
+    @app.post("/agent/{tool}", response_model=AgentResponse)
+    async def tool_agent(
+        tool: Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,47}$")],
+        body: AgentRequest,
+        request: Request,
+        settings: SettingsDep,
+    ) -> Any:
+        """A stage tool's agent asked from here, for a tool whose own environment has no
+        google-adk (tts_chatterbox's): the same agent and model, rendering through the
+        tool's POST /invoke at the catalog's URL."""
+        from ..tools.factory import agent_answer
+
+        return await agent_answer(tool_agent_of(request.app, settings, tool), body)
 
     @app.get("/", include_in_schema=False)
     def index(request: Request) -> Response:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from ..catalog.tool_specs import ToolSpec
 from ..config import Settings
-from ..errors import RunNotFoundError, RunRequestError, SparkleMotionError
+from ..errors import RunNotFoundError, RunRequestError, SparkleMotionError, TransientStageError
 from ..http.errors import body_of, status_of
 from ..schemas import StepStatus
 from ..schemas.common import STEP_REF_PREFIX
@@ -123,6 +123,44 @@ def stage_function(backends: Backends, settings: Settings) -> Callable[..., dict
         except ValidationError as exc:  # an argument the model made up (a bad backend name)
             return _typed(invalid(exc))
         return answer.model_dump(mode="json")
+
+    return render
+
+
+def remote_stage_function(
+    settings: Settings, url: str, token: str
+) -> Callable[..., dict[str, Any]]:
+    """`render` for a tool that runs elsewhere (in an environment without google-adk: the
+    production API asks its agent instead): the same request, sent to the tool's /invoke."""
+    import httpx
+
+    from ..catalog.remote import TIMEOUT
+
+    def render(run_id: str, step_id: str, backend: str | None = None) -> dict[str, Any]:
+        """Render one step of a run again: the step `step_id` (e.g. image.kf-003) of run
+        `run_id`, with backend `backend` (default: the tool's default). Returns the stored
+        outputs (artifact URIs, checksums)."""
+        try:
+            body = step_request(settings, run_id, step_id, backend)
+        except SparkleMotionError as exc:
+            return _typed(exc)
+        except ValidationError as exc:
+            return _typed(invalid(exc))
+        try:
+            answer = httpx.post(
+                url.rstrip("/") + "/invoke",
+                content=body.model_dump_json(),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                timeout=TIMEOUT,  # as the catalog's transport waits for a render
+                trust_env=False,
+            )
+        except httpx.HTTPError as exc:
+            down = TransientStageError(f"tool at {url} cannot be reached: {exc}", step_id=step_id)
+            return _typed(down)
+        data: dict[str, Any] = answer.json()
+        if answer.is_error and isinstance(data.get("error"), dict):
+            data["error"]["status"] = answer.status_code
+        return data
 
     return render
 

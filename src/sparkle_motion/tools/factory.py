@@ -23,7 +23,9 @@ policy (keys, reuse, retries, fallback, dedupe) stays in the caller.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -36,7 +38,7 @@ from starlette.background import BackgroundTask
 from ..catalog.tool_specs import ToolSpec, load_tool_spec
 from ..catalog.wire import CONTENT_TYPE
 from ..config import Settings
-from ..errors import RunRequestError, SparkleMotionError, StageError
+from ..errors import MissingAdkSdkError, RunRequestError, SparkleMotionError, StageError
 from ..http.app import create_app
 from ..http.errors import body_of, status_of
 from . import script
@@ -93,32 +95,52 @@ def create_tool_app(tool_id: str, settings: Settings, *, token: str | None = Non
         backends = Backends(spec, settings)
         _stage_routes(app, spec, backends)
         function = stage_function(backends, settings)
-    _agent_route(app, ToolAgent(spec, function, settings))
+    _agent_route(app, spec, lambda: ToolAgent(spec, function, settings))
     return app
 
 
-def _agent_route(app: FastAPI, agent: ToolAgent) -> None:
+def _agent_route(app: FastAPI, spec: ToolSpec, make: Callable[[], ToolAgent]) -> None:
+    if importlib.util.find_spec("google.adk") is None:
+        # a tool environment whose pins exclude google-adk (.venv-chatterbox: gradio wants
+        # starlette<1.0, google-adk >=1.3.1): the production API asks this tool's agent
+        elsewhere = MissingAdkSdkError(
+            f"google-adk is not in the environment {spec.id} runs in; the production API "
+            f"serves its agent: POST /agent/{spec.id} there"
+        )
+
+        @app.post("/agent", response_model=AgentResponse, responses=ERROR_RESPONSES)
+        async def no_agent(body: AgentRequest) -> Any:
+            return JSONResponse(body_of(elsewhere), status_of(elsewhere))
+
+        return
+    agent = make()
     app.state.agent = agent
 
     @app.post("/agent", response_model=AgentResponse, responses=ERROR_RESPONSES)
     async def ask(body: AgentRequest) -> Any:
-        answer = await run_in_threadpool(agent.ask, body.request)
-        said = {"model": agent.model, "answer": answer.text, "calls": answer.calls}
-        problem = answer.error()
-        if problem is not None:
-            status, content = problem
-            content["error"].pop("status", None)
-            return JSONResponse({**content, "agent": said}, status)
-        if not answer.calls:
-            refused = body_of(RunRequestError(f"request: {answer.text}", field="request"))
-            return JSONResponse({**refused, "agent": said}, 422)
-        return AgentResponse(
-            tool=agent.spec.id,
-            model=agent.model,
-            request=body.request,
-            calls=answer.calls,
-            answer=answer.text,
-        )
+        return await agent_answer(agent, body)
+
+
+async def agent_answer(agent: ToolAgent, body: AgentRequest) -> Any:
+    """What the agent did with the request: its calls and words, or the typed error its
+    tool call came back with (and what it said), or a 422 when it called nothing."""
+    answer = await run_in_threadpool(agent.ask, body.request)
+    said = {"model": agent.model, "answer": answer.text, "calls": answer.calls}
+    problem = answer.error()
+    if problem is not None:
+        status, content = problem
+        content["error"].pop("status", None)
+        return JSONResponse({**content, "agent": said}, status)
+    if not answer.calls:
+        refused = body_of(RunRequestError(f"request: {answer.text}", field="request"))
+        return JSONResponse({**refused, "agent": said}, 422)
+    return AgentResponse(
+        tool=agent.spec.id,
+        model=agent.model,
+        request=body.request,
+        calls=answer.calls,
+        answer=answer.text,
+    )
 
 
 def _stage_routes(app: FastAPI, spec: ToolSpec, backends: Backends) -> None:

@@ -135,3 +135,66 @@ def test_an_argument_out_of_range_is_a_422_naming_it(settings):
     )
     assert said.status_code == 422, said.text
     assert said.json()["error"]["field"] == "seed"
+
+
+def test_a_tool_without_google_adk_sends_its_agent_requests_to_the_api(settings, monkeypatch):
+    """.venv-chatterbox cannot hold google-adk (gradio's starlette pin): that tool's /agent
+    says where its agent is served instead of failing to start."""
+    from sparkle_motion.tools import factory
+
+    real = factory.importlib.util.find_spec
+    monkeypatch.setattr(
+        factory.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "google.adk" else real(name, *a),
+    )
+    tool = client(images_sdxl, settings)
+    said = tool.post("/agent", json={"request": f"render image.kf-001 of run {RUN}"}, headers=AUTH)
+    assert said.status_code == 503
+    error = said.json()["error"]
+    assert error["type"] == "MissingAdkSdkError" and "POST /agent/images_sdxl" in error["message"]
+    assert tool.get("/ready", headers=AUTH).status_code == 200  # the tool itself serves on
+
+
+def test_the_api_asks_a_tools_agent_which_renders_through_the_tool(settings, tmp_path):
+    import shutil
+
+    import yaml
+
+    from sparkle_motion.resources import configs_dir
+    from sparkle_motion.server.app import create_production_app
+    from tests.support.served import Served
+
+    served = Served(images_sdxl.create_app(settings, token=TOKEN))
+    try:
+        configs = tmp_path / "configs"
+        shutil.copytree(configs_dir(), configs)
+        catalog = yaml.safe_load((configs / "tool_registry.yaml").read_text())
+        catalog["tools"]["images_sdxl"] = served.url
+        (configs / "tool_registry.yaml").write_text(yaml.safe_dump(catalog))
+        api = TestClient(
+            create_production_app(
+                settings.model_copy(update={"configs_dir": configs}), token=TOKEN
+            ),
+            base_url="http://127.0.0.1",
+            raise_server_exceptions=False,
+        )
+        asked = f"render image.kf-001 of run {RUN}"
+        said = api.post("/agent/images_sdxl", json={"request": asked}, headers=AUTH)
+        assert said.status_code == 200, said.text
+        answer = said.json()
+        assert answer["tool"] == "images_sdxl" and answer["model"] == "sparkle-tool-caller"
+        rendered = answer["calls"][0]["response"]["outputs"][0]
+        assert rendered["checksum_sha256"] == sha_of_run(settings, "image.kf-001")
+        missing = api.post(
+            "/agent/images_sdxl",
+            json={"request": f"render image.kf-999 of run {RUN}"},
+            headers=AUTH,
+        )
+        assert missing.status_code == 422 and missing.json()["error"]["field"] == "step_id"
+        for tool in ("script_agent", "no_such_tool"):
+            refused = api.post(f"/agent/{tool}", json={"request": asked}, headers=AUTH)
+            assert refused.status_code == 422 and refused.json()["error"]["field"] == "tool"
+        assert api.post("/agent/images_sdxl", json={"request": asked}).status_code == 401
+    finally:
+        served.stop()
