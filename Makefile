@@ -68,9 +68,9 @@ bench:
 lint:
 	$(BIN)/ruff check src tests scripts
 
-## typecheck: mypy over runs, storage, adapters, the graph and the run service ([tool.mypy] in pyproject.toml)
+## typecheck: mypy over runs, storage, adapters, the graph, the run service, the servers and the dashboard ([tool.mypy] in pyproject.toml)
 typecheck:
-	$(BIN)/python -m mypy src/sparkle_motion/runs src/sparkle_motion/storage src/sparkle_motion/adapters src/sparkle_motion/graph src/sparkle_motion/production_agent src/sparkle_motion/http src/sparkle_motion/server src/sparkle_motion/tools src/sparkle_motion/catalog src/sparkle_motion/serving src/sparkle_motion/tokens.py src/sparkle_motion/stages.py src/sparkle_motion/subprocesses.py
+	$(BIN)/python -m mypy src/sparkle_motion/runs src/sparkle_motion/storage src/sparkle_motion/adapters src/sparkle_motion/graph src/sparkle_motion/production_agent src/sparkle_motion/http src/sparkle_motion/server src/sparkle_motion/tools src/sparkle_motion/catalog src/sparkle_motion/serving src/sparkle_motion/dashboard src/sparkle_motion/tokens.py src/sparkle_motion/stages.py src/sparkle_motion/subprocesses.py
 
 format:
 	$(BIN)/ruff format src tests scripts

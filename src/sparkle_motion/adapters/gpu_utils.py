@@ -306,8 +306,8 @@ def check_weights(what: str, env: str, path: Path | None, needed: tuple[str, ...
     lacking = missing_files(folder, needed)
     if lacking:
         raise MissingWeightsError(
-            f"{env}={folder}: missing {', '.join(lacking)} (a diffusers save_pretrained "
-            f"folder has {', '.join(needed)})",
+            f"{env}={folder}: missing {', '.join(lacking)} (the {what} weights folder "
+            f"holds {', '.join(needed)})",
             context={"env": env, "missing": lacking},
         )
     return folder

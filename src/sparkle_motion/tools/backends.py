@@ -57,6 +57,19 @@ def missing_weights(backend: BackendSpec, settings: Settings) -> list[str]:
     return missing
 
 
+def weights_lacking(adapter: Any) -> list[str]:
+    """What the adapter's own check (`check_weights()`: SDXL, Wan, Chatterbox, Wav2Lip)
+    says its weights folder lacks, file by file, in one line naming the env var."""
+    check = getattr(adapter, "check_weights", None)
+    if not callable(check):
+        return []
+    try:
+        check()
+    except MissingWeightsError as exc:
+        return [exc.message]
+    return []
+
+
 def not_built(backend: BackendSpec) -> str:
     how = f"; it comes with {backend.install}" if backend.install else ""
     return (
@@ -102,13 +115,17 @@ class Backends:
                 f"backend {backend.name!r}: {'; '.join(missing)}", context={"backend": backend.name}
             )
         try:
-            return backend, self._instance(backend)
+            instance = self._instance(backend)
         except ImportError as exc:
             raise MissingDependencyError(
                 f"backend {backend.name!r} does not import: {exc}"
                 + (f" ({backend.install})" if backend.install else ""),
                 context={"backend": backend.name},
             ) from None
+        lacking = weights_lacking(instance)
+        if lacking:
+            raise MissingWeightsError(lacking[0], context={"backend": backend.name})
+        return backend, instance
 
     def state(self, backend: BackendSpec) -> BackendState:
         missing: list[str] = []
@@ -123,6 +140,8 @@ class Backends:
         else:
             missing.append(not_built(backend))
         weights = missing_weights(backend, self.settings)
+        if not weights and adapter is not None:
+            weights = weights_lacking(adapter)  # the folder is there: has it the files?
         missing += weights
         return BackendState(
             name=backend.name,

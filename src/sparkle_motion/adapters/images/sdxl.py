@@ -103,6 +103,9 @@ class SdxlKeyframes(ModelAdapter):
         """Before anything renders (intake, a dry run): the weights folders are there with
         the files a pipeline needs, else MissingWeightsError naming the env var, the path
         and the files."""
+        self.check_weights(profile)
+
+    def check_weights(self, profile: RenderProfile | None = None) -> None:
         settings = get_settings()
         check_weights("SDXL", "IMAGES_SDXL_MODEL", settings.images_sdxl_model, PIPELINE_FILES)
         if settings.images_sdxl_refiner_model is not None:

@@ -165,7 +165,7 @@ class Wav2Lip(ModelAdapter):
             found += f"+{Path(detector).name}@{Path(detector).stat().st_size}"
         return found
 
-    def check_weights(self, profile: RenderProfile) -> None:
+    def check_weights(self, profile: RenderProfile | None = None) -> None:
         """The checkpoint (and the face detector, when one is named) are there: what a run
         can know before its tool starts."""
         checkpoint_path(None)

@@ -142,7 +142,7 @@ class Chatterbox(ModelAdapter, Capable):
             found += f"+{weights_id(Path(multi), (*MULTILINGUAL_FILES, 'conds.pt'))}"
         return found
 
-    def check_weights(self, profile: RenderProfile) -> None:
+    def check_weights(self, profile: RenderProfile | None = None) -> None:
         """The weights folders hold what from_local reads (before the tool starts)."""
         self._folders()
 

@@ -132,6 +132,11 @@ class WanClips(ModelAdapter):
         return model_id_of(Path(path)) if path is not None and Path(path).is_dir() else None
 
     def preflight(self, profile: RenderProfile) -> None:
+        self.check_weights(profile)
+
+    def check_weights(self, profile: RenderProfile | None = None) -> None:
+        """The weights folder holds what the pipeline loads (MissingWeightsError naming
+        the env var, the path and the files)."""
         check_weights(
             "Wan 2.1", "VIDEOS_WAN_MODEL", get_settings().videos_wan_model, PIPELINE_FILES
         )
