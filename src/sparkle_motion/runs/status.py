@@ -71,17 +71,15 @@ RESUMABLE = (RunStatus.PAUSED, RunStatus.STOPPED, RunStatus.FAILED, RunStatus.CR
 def effective_status(row: RunRow, ttl_s: float) -> RunStatus:
     """The row's status, except that a running or paused run whose owner is gone (or that
     no process holds at all) crashed."""
-    if row.status in (RunStatus.RUNNING, RunStatus.PAUSED) and not (
-        row.owner_pid and row.owner_alive(ttl_s=ttl_s)
-    ):
-        return RunStatus.CRASHED
-    return row.status
+    return row.seen_status(ttl_s)
 
 
 def failures(steps: list[StepExecutionRecord]) -> list[str]:
     """ "step_id: message" of every failed step."""
     return [
-        f"{r.step_id}: {r.error.message}"
+        r.error.message  # an error that names its step already says whose it is
+        if r.error.message.startswith(f"{r.step_id}: ")
+        else f"{r.step_id}: {r.error.message}"
         for r in steps
         if r.status is StepStatus.FAILED and r.error is not None
     ]

@@ -52,6 +52,15 @@ class RunRow:
             return lease_alive(self.heartbeat_at, self.owner_ttl_s or ttl_s, now)
         return pid_alive(self.owner_pid, self.owner_started)
 
+    def seen_status(self, ttl_s: float | None = None) -> RunStatus:
+        """The status as the outside sees it: a running or paused run whose owner is gone
+        (or that no process holds at all) crashed."""
+        if self.status in (RunStatus.RUNNING, RunStatus.PAUSED) and not (
+            self.owner_pid and self.owner_alive(ttl_s=ttl_s)
+        ):
+            return RunStatus.CRASHED
+        return self.status
+
     def heartbeat_age(self, now: float | None = None) -> float | None:
         """Seconds since the owner last proved it lives (None: never)."""
         return None if self.heartbeat_at is None else (now or time.time()) - self.heartbeat_at
@@ -178,13 +187,20 @@ class Runs:
             )
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        """Most recently updated runs first."""
+        """Most recently updated runs first, each with its status as the outside sees it
+        (a running run whose process is gone crashed, as `status` says)."""
         rows = self.db.query(
             "SELECT run_id, plan_id, status, render_profile, owner_pid, created_at, updated_at "
             "FROM runs ORDER BY updated_at DESC LIMIT ?",
             (limit,),
         )
-        return [dict(r) for r in rows]
+        listed = [dict(r) for r in rows]
+        for item in listed:
+            if item["status"] in (RunStatus.RUNNING.value, RunStatus.PAUSED.value):
+                row = self.get(item["run_id"])
+                if row is not None:
+                    item["status"] = row.seen_status(self.ttl_s).value
+        return listed
 
     def set_status(self, run_id: str, status: RunStatus) -> bool:
         """Record the run's status, only while this process owns it (compare-and-set on

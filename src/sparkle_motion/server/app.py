@@ -376,13 +376,16 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
     def event_stream(run_id: str, settings: Settings, after: int) -> StreamingResponse:
         service.run_state(run_id, settings=settings)
 
+        hidden = host_prefixes(settings)  # a review names its contact sheet's path
+
         async def stream() -> AsyncIterator[str]:
             last, quiet = after, 0
             while True:  # the database is read off the event loop: one slow read stalls nothing
                 found = await asyncio.to_thread(_events_after, settings, run_id, last)
                 for event in found:
                     last = event.id
-                    data = {"id": event.id, "type": event.event_type, "payload": event.payload}
+                    payload = scrub(event.payload, hidden)
+                    data = {"id": event.id, "type": event.event_type, "payload": payload}
                     yield f"id: {event.id}\nevent: {event.event_type}\ndata: {dumps(data)}\n\n"
                 state, alive = await asyncio.to_thread(service.run_state, run_id, settings=settings)
                 quiet = 0 if found or alive else quiet + 1

@@ -47,9 +47,11 @@ def test_second_process_is_locked_out_then_finds_a_crash(tmp_path):
         with pytest.raises(RunLockedError) as info:
             runs.acquire("run1")
         assert info.value.context["owner_pid"] == child.pid
+        assert [r["status"] for r in runs.list()] == ["running"]
     finally:
         child.kill()
         child.wait()
+    assert [r["status"] for r in runs.list()] == ["crashed"]  # as `status` says, not the row
     assert runs.acquire("run1") is RunStatus.CRASHED  # running, owner gone: crashed, not failed
     assert runs.get("run1").owner_pid == runs.pid
     runs.release("run1")

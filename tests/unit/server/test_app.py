@@ -249,7 +249,7 @@ def test_a_finished_run_has_no_work_left(api, finished):
 def test_eta_before_a_run_renders_is_the_dry_reports_estimate(api, finished, tmp_path):
     """A run waiting at its script review has rendered nothing: all its steps are left,
     at its adapters' estimates, which is what a dry run of the plan in an empty home sums."""
-    _, client, _ = api
+    _, client, home = api
     plan = small_plan("short.json")
     started = client.post(
         "/invoke", json={"plan": plan, "run_id": "web3", "review": ["script"]}, headers=AUTH
@@ -282,6 +282,9 @@ def test_eta_before_a_run_renders_is_the_dry_reports_estimate(api, finished, tmp
     assert done["status"] == "succeeded", done["failures"]
     assert (done["eta_s"], done["steps_left"]) == (0, 0)
     assert done["stage_totals"] == by_stage and not any(done["actions"].values())
+    # the review's events name the plan file by no path of the server
+    stream = client.get(started.json()["events_url"])
+    assert "review_requested" in stream.text and str(home) not in stream.text
 
 
 def test_a_plan_reads_an_uploaded_image(api, finished):
