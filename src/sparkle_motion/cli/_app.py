@@ -92,6 +92,22 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+def print_json(data: Any) -> None:
+    """A listing's `--json`: one JSON document on stdout, indented, never wrapped or
+    highlighted (rich is not in the way), so a pipe gets exactly what docs/CLI.md shows."""
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A listing as plain aligned columns, every value whole: ids are copied from here, so
+    nothing is cut at the terminal's width or in a pipe (a long line wraps, it is not cut)."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    for row in (header, *rows):
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
 class State:
     config_file: Path | None = None
     cli: dict[str, Any]

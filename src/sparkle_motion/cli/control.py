@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import RunLockedError
-from ._app import app, err, fail, out, runs_app, service_errors, state_of
+from ._app import app, columns, err, fail, out, print_json, runs_app, service_errors, state_of
+from .plan import plan_summary, plan_table
 
 RunIdArg = Annotated[str, typer.Argument(help="Run id.", show_default=False)]
 
@@ -39,44 +40,99 @@ def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
         age = view.heartbeat_age_s
         beat = "" if age is None else f", heartbeat {age:.0f} s ago"
         out.print(f"driven by pid {view.owner_pid} on {view.owner_host}{beat}")
+    plan = _stored_plan(ctx, run_id)
+    if plan is not None:
+        out.print(escape(plan_summary(plan)))
     if view.reviews:
         show_waiting(run_id, view.reviews)
-    table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
-    for stage, counts in view.steps_by_stage.items():
-        table.add_row(
-            stage,
-            *(
-                str(counts.get(k, 0))
-                for k in ("succeeded", "cached", "failed", "skipped", "running")
-            ),
-        )
-    out.print(table)
+    if plan is not None and any(r.gate == "script" for r in view.reviews):
+        out.print(plan_table(plan))  # what the script review is about
+    if view.steps_by_stage:
+        table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
+        for stage, counts in view.steps_by_stage.items():
+            table.add_row(
+                stage,
+                *(
+                    str(counts.get(k, 0))
+                    for k in ("succeeded", "cached", "failed", "skipped", "running")
+                ),
+            )
+        out.print(table)
+    else:
+        out.print("no step has run yet")
     for line in view.failures:
         err.print(f"[red]failed[/red] {escape(line[:600])}")
     if view.film is not None:
         out.print(f"film: {view.film.local_path} ({view.film.duration_s:.1f} s)")
 
 
+def _stored_plan(ctx: typer.Context, run_id: str) -> Any:
+    """The MoviePlan stored with the run (None while an idea is still being written, or
+    when the stored text no longer reads as a plan: `status` shows the rest regardless)."""
+    from pydantic import ValidationError
+
+    from ..errors import SparkleMotionError
+    from ..production_agent import plan_of
+    from ..schemas import MoviePlan
+
+    try:
+        found = plan_of(run_id, settings=state_of(ctx).settings())
+        return MoviePlan.model_validate(found) if found is not None else None
+    except (SparkleMotionError, ValidationError):
+        return None
+
+
 @runs_app.command("list")
 def runs_list(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many.")] = 20,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="A JSON array: run_id, plan_id, status, render_profile, owner_pid, "
+            "created_at, updated_at (epoch seconds), as GET /runs answers.",
+        ),
+    ] = False,
 ) -> None:
-    """Recent runs, newest first."""
+    """Recent runs, newest first: id, status, plan, profile, last update. Ids are printed
+    whole, whatever the terminal's width (copy one into `status`, `resume`...)."""
     from ..production_agent import list_runs
 
+    settings = state_of(ctx).settings()
     with service_errors():
-        rows = list_runs(limit, settings=state_of(ctx).settings())
-    table = Table("run", "status", "plan", "profile", "updated")
-    for r in rows:
-        table.add_row(
-            r["run_id"],
-            r["status"],
-            r["plan_id"],
-            r["render_profile"] or "",
-            datetime.fromtimestamp(r["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
-        )
-    out.print(table)
+        rows = list_runs(limit, settings=settings)
+    if as_json:
+        print_json([{key: r[key] for key in RUN_FIELDS} for r in rows])
+        return
+    if not rows:  # runs live in the state home, not the working directory: say which
+        out.print(escape(f"no runs in {settings.db_path} (state home {settings.home})"))
+        return
+    columns(
+        ("RUN", "STATUS", "PLAN", "PROFILE", "UPDATED"),
+        [
+            (
+                r["run_id"],
+                r["status"],
+                r["plan_id"],
+                r["render_profile"] or "-",
+                datetime.fromtimestamp(r["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+            )
+            for r in rows
+        ],
+    )
+
+
+# `runs list --json`: each run's fields, the shape of the API's GET /runs (docs/CLI.md)
+RUN_FIELDS = (
+    "run_id",
+    "plan_id",
+    "status",
+    "render_profile",
+    "owner_pid",
+    "created_at",
+    "updated_at",
+)
 
 
 def _control(ctx: typer.Context, run_id: str, verb: str, done: str) -> None:

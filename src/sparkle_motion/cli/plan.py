@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ..errors import PlanError, SchemaRegistryError
-from ._app import err, fail, out, plan_app, state_of
+from ._app import err, fail, out, plan_app, print_json, state_of
+
+if TYPE_CHECKING:
+    from ..schemas import MoviePlan
 
 
 def _check_output(path: Path) -> None:
@@ -44,6 +47,42 @@ def _print_json_line(data: dict) -> None:
     """One result, one line of strict JSON: ASCII (a file name or a value holding control
     characters or lone surrogates is escaped), no markup or emoji codes interpreted."""
     typer.echo(json.dumps(data, ensure_ascii=True, default=str))
+
+
+def plan_table(plan: MoviePlan) -> Table:
+    """The plan's shots as a table: what we see, the camera, who says what (by name)."""
+    names = {c.id: c.name for c in plan.characters}
+    table = Table(
+        "#",
+        "shot",
+        "s",
+        "camera",
+        "what we see",
+        "dialogue",
+        title=escape(f"{plan.title} ({plan.id})"),
+    )
+    for i, shot in enumerate(plan.shots, 1):
+        lines = "\n".join(f"{names.get(d.character, d.character)}: {d.text}" for d in shot.dialogue)
+        table.add_row(
+            str(i),
+            shot.id,
+            f"{shot.duration_s:g}",
+            shot.camera,
+            escape(shot.description),
+            escape(lines),
+        )
+    return table
+
+
+def plan_summary(plan: MoviePlan) -> str:
+    """One line: the title, how many shots and seconds, the characters, how many lines."""
+    lines = sum(len(shot.dialogue) for shot in plan.shots)
+    cast = ", ".join(c.name for c in plan.characters) or "none"
+    return (
+        f"plan {plan.title!r} ({plan.id}): {len(plan.shots)} shots, "
+        f"{plan.total_duration_s:g} s; characters: {cast}; {lines} dialogue line"
+        + ("" if lines == 1 else "s")
+    )
 
 
 def _print_plan_error(path: Path, exc: PlanError) -> None:
@@ -91,26 +130,7 @@ def plan_write(
     except (AdkError, StorageError) as exc:
         fail(exc, 2)
     plan = result.plan
-    table = Table(
-        "#",
-        "shot",
-        "s",
-        "camera",
-        "what we see",
-        "dialogue",
-        title=escape(f"{plan.title} ({plan.id})"),
-    )
-    for i, shot in enumerate(plan.shots, 1):
-        lines = "\n".join(f"{d.character}: {d.text}" for d in shot.dialogue)
-        table.add_row(
-            str(i),
-            shot.id,
-            f"{shot.duration_s:g}",
-            shot.camera,
-            escape(shot.description),
-            escape(lines),
-        )
-    out.print(table)
+    out.print(plan_table(plan))
     cast = ", ".join(f"{c.name} ({c.appearance})" for c in plan.characters)
     out.print(
         escape(
@@ -207,6 +227,9 @@ def plan_schema(
     name: Annotated[
         str | None, typer.Argument(help="Schema name or URI; omit to list all.", show_default=False)
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The list as a JSON array (name, uri, local_path).")
+    ] = False,
 ) -> None:
     """List the registered schemas with their URIs, or print one JSON Schema."""
     from ..schemas.registry import CONFIG_NAME, ensure_schema_artifacts
@@ -214,6 +237,14 @@ def plan_schema(
     settings = state_of(ctx).settings()
     try:
         registry = ensure_schema_artifacts(settings.configs_dir / CONFIG_NAME)
+        if name is None and as_json:
+            print_json(
+                [
+                    {"name": art.name, "uri": art.uri, "local_path": str(art.local_path)}
+                    for art in registry
+                ]
+            )
+            return
         if name is None:
             table = Table("name", "uri", "local path", title="Schema artifacts")
             for art in registry:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from ._app import app, fail, out, state_of, tools_app
+from ._app import app, fail, out, print_json, state_of, tools_app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -102,23 +102,52 @@ def serve(
 
 
 @tools_app.command("list")
-def tools_list(ctx: typer.Context) -> None:
+def tools_list(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="A JSON array: tool, url, title, backends (name, where, default, gpu, planned).",
+        ),
+    ] = False,
+) -> None:
     """Each tool: its URL, its backends (the default first) and where each runs."""
     from ..catalog.tool_specs import TOOL_IDS, load_tool_spec
     from ..catalog.where import load_catalog
 
     settings = state_of(ctx).settings()
     catalog = load_catalog(settings)
+    listed = []
     for tool in TOOL_IDS:
         spec = load_tool_spec(tool)
-        out.print(f"[bold]{tool}[/bold]  {catalog.tools[tool]}  ({spec.title})")
+        backends = []
         for backend in sorted(spec.backends, key=lambda b: not b.default):
             where = catalog.backends.get(backend.name, "local")
             if backend.kind == "planner":
                 where = "local"
-            flags = [f for f, on in (("default", backend.default), ("gpu", backend.gpu)) if on]
-            flags += ["not built yet"] if backend.planned else []
-            out.print(escape(f"  {backend.name:<22} {where:<7} {', '.join(flags)}"))
+            backends.append(
+                {
+                    "name": backend.name,
+                    "where": where,
+                    "default": backend.default,
+                    "gpu": backend.gpu,
+                    "planned": backend.planned,
+                }
+            )
+        listed.append(
+            {"tool": tool, "url": catalog.tools[tool], "title": spec.title, "backends": backends}
+        )
+    if as_json:
+        print_json(listed)
+        return
+    for item in listed:
+        out.print(f"[bold]{item['tool']}[/bold]  " + escape(f"{item['url']}  ({item['title']})"))
+        for b in item["backends"]:
+            flags = [f for f in ("default", "gpu") if b[f]] + (
+                ["not built yet"] if b["planned"] else []
+            )
+            out.print(escape(f"  {b['name']:<22} {b['where']:<7} {', '.join(flags)}"))
 
 
 @tools_app.command("status")

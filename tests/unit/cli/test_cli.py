@@ -45,6 +45,15 @@ def test_every_command_has_help_and_is_documented():
         )
 
 
+def test_every_listing_has_json():
+    """A listing (every `... list`, and `plan schema` without a name) takes --json."""
+    listings = [path for path in ALL if path[-1] == "list"] + [("plan", "schema")]
+    assert len(listings) >= 6
+    for path in listings:
+        result = runner.invoke(app, [*path, "--help"], env={**ENV, "COLUMNS": "200"})
+        assert "--json" in result.output, f"sparkle-motion {' '.join(path)} lacks --json"
+
+
 def test_version():
     result = runner.invoke(app, ["--version"], env=ENV)
     assert result.exit_code == 0 and result.output.strip() == f"sparkle-motion {__version__}"
@@ -119,6 +128,10 @@ def test_schema_list_and_show():
         listing.exit_code == 0
         and "artifact://sparkle-motion/schemas/movie_plan/v1" in listing.output
     )
+    listed = json.loads(runner.invoke(app, ["plan", "schema", "--json"], env=ENV).output)
+    plan = next(s for s in listed if s["name"] == "movie_plan")
+    assert set(plan) == {"name", "uri", "local_path"}
+    assert plan["uri"] == "artifact://sparkle-motion/schemas/movie_plan/v1"
     one = runner.invoke(app, ["plan", "schema", "video_final_manifest"], env=ENV)
     assert (
         json.loads(one.output)["$id"] == "artifact://sparkle-motion/schemas/video_final_manifest/v1"
