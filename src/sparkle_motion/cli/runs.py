@@ -122,17 +122,29 @@ def _film_line(film: Path, manifest: Any) -> str:
     return f"film: {film} ({manifest.duration_s:.1f} s, {manifest.resolution_px}, {ready})"
 
 
-def _finish(handle: Any, output: Path | None) -> None:
-    """Print how the run ended and exit with its code."""
-    from ..production_agent import export_film
+def _export(run_id: str, output: Path | None, film: Any, settings: Any) -> tuple[Path, str]:
+    """The film's path and what else to say: with `-o`, its verified copy there, and the
+    subtitles beside it (`film.srt`) when the run has them."""
+    from ..production_agent import export_film, subtitles_of
 
+    if output is None:
+        return Path(film.local_path), ""
+    with service_errors():
+        path = export_film(run_id, output, settings=settings)
+        srt = subtitles_of(run_id, settings=settings) is not None
+    return path, f"subtitles: {path.with_suffix('.srt')}" if srt else ""
+
+
+def _finish(handle: Any, output: Path | None, settings: Any) -> None:
+    """Print how the run ended and exit with its code."""
     run_id, outcome = handle.run_id, handle.outcome
     if outcome.nothing_to_render:
         film = outcome.film
-        with service_errors():
-            path = export_film(run_id, output) if output is not None else Path(film.local_path)
+        path, also = _export(run_id, output, film, settings)
         out.print(f"run {run_id}: finished; every step's output is stored, nothing to render")
-        out.print(f"film: {path} ({film.duration_s:.1f} s)")
+        out.print(escape(f"film: {path} ({film.duration_s:.1f} s)"))
+        if also:
+            out.print(escape(also))
         out.print(f"run {run_id}")
         return
     ok = _report(outcome)
@@ -151,9 +163,10 @@ def _finish(handle: Any, output: Path | None) -> None:
         raise typer.Exit(4 if stopped else 1)
     if outcome.film is None:
         fail(f"run {run_id} finished without a video_final manifest", 1)
-    with service_errors():
-        film = export_film(run_id, output) if output is not None else Path(outcome.film.local_path)
-    out.print(_film_line(film, outcome.film))
+    film, also = _export(run_id, output, outcome.film, settings)
+    out.print(escape(_film_line(film, outcome.film)))
+    if also:
+        out.print(escape(also))
     out.print(f"run {run_id}")
 
 
@@ -198,7 +211,7 @@ def _drive(start: Any, run_id: str | None, output: Path | None, settings: Any) -
     use_settings(settings)
     with service_errors():
         handle = start()
-    _finish(handle, output)
+    _finish(handle, output, settings)
 
 
 @app.command("run")

@@ -6,7 +6,8 @@ objects and raise typed errors, and never print or exit.
     resume_run(run_id, *, from_stage, profile, wait)                -> RunHandle
     run_status(run_id) -> RunStatusView        list_runs() -> [RunRow]
     pause_run / stop_run / unlock_run(run_id)  answer_review(run_id, decision, ...)
-    film_of(run_id) -> VideoFinalManifest      export_film(run_id, dest) -> Path
+    film_of(run_id) -> VideoFinalManifest      export_film(run_id, dest) -> Path (+ .srt)
+    subtitles_of(run_id) -> ArtifactRef | None
     execute_plan(plan, mode="dry"|"run")       the seed's API, over the same graph
 
 A run executes the production graph (workflows/sparkle_motion/root_agent.yaml) with ADK's
@@ -33,7 +34,7 @@ from ..errors import (
 from ..graph.context import AdapterFor, RunEnv
 from ..runs.engine import RetryPolicy
 from ..runs.films import export_film as _copy_film
-from ..runs.films import film_manifest
+from ..runs.films import export_subtitles, film_manifest, film_subtitles
 from ..runs.records import StepRecords
 from ..runs.reviews import PendingReview, record_decision, reviews
 from ..runs.status import RunStatusView, effective_status, status_view
@@ -75,6 +76,7 @@ __all__ = [
     "run_status",
     "start_run",
     "stop_run",
+    "subtitles_of",
     "unlock_run",
 ]
 
@@ -307,12 +309,31 @@ def assets_of(run_id: str, *, settings: Settings | None = None) -> AssetRefs:
         return asset_refs(StepRecords(runs.db), run_id)
 
 
+def subtitles_of(run_id: str, *, settings: Settings | None = None) -> ArtifactRef | None:
+    """The film's sidecar `.srt` (None when the run has no subtitles, or no film yet)."""
+    with open_runs(settings or get_settings()) as runs:
+        _row(runs, run_id)
+        return film_subtitles(StepRecords(runs.db), run_id)
+
+
 def export_film(run_id: str, dest: Path, *, settings: Settings | None = None) -> Path:
-    """Copy the run's film to `dest`, verified; RunFailedError when it has none."""
+    """Copy the run's film to `dest`, verified, and its subtitles beside it (`film.mp4` ->
+    `film.srt`) when it has them, each atomically; RunFailedError when it has no film."""
+    from ..storage import open_artifact_store
+
+    settings = settings or get_settings()
     manifest = film_of(run_id, settings=settings)
     if manifest is None:
         raise RunFailedError(f"run {run_id} has no finished film", run_id=run_id)
-    return _copy_film(manifest, dest)
+    film = _copy_film(manifest, dest)
+    subtitles = subtitles_of(run_id, settings=settings)
+    if subtitles is not None:
+        store = open_artifact_store(settings, scan=False)
+        try:
+            export_subtitles(store, subtitles, film)
+        finally:
+            store.close()
+    return film
 
 
 # --------------------------------------------------------------------------- control
