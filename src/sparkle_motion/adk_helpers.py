@@ -192,11 +192,15 @@ def request_review(
     shot: int | None = None,
     payload: Mapping[str, Any] | None = None,
     keyframes: list[int] | None = None,
+    retaken: list[int] | None = None,
+    kept: list[int] | None = None,
     memory: Any = None,
 ) -> Any:  # -> google.adk.events.RequestInput
     """Record a `review_requested` memory event and return the RequestInput a workflow node
     yields to pause; its interrupt id is the request's task id. `keyframes` lists the items
-    of a review over several keyframes (a rejection may name some of them)."""
+    of a review over several keyframes (a rejection may name some of them); `retaken`, those
+    of them rendered again since a rejection (new); `kept`, keyframes approved earlier and
+    not asked about again."""
     from google.adk.events.request_input import RequestInput
 
     from .runs.reviews import REQUESTED, interrupt_id
@@ -209,6 +213,8 @@ def request_review(
         "artifact_uri": artifact_uri,
         "message": reason,
         "keyframes": keyframes or [],
+        "retaken": retaken or [],
+        "kept": kept or [],
     }
     try:
         if memory is not None:

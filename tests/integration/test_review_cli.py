@@ -30,7 +30,12 @@ def test_review_both_gates_reject_one_keyframe_then_finish(tmp_path):
     )
     assert done.returncode == 5, done.stdout + done.stderr[-2000:]
     assert "awaiting review" in done.stdout and "review:script" in done.stdout
-    assert "awaiting_review" in run_cli(tmp_path, "status", "g1").stdout
+    status = run_cli(tmp_path, "status", "g1").stdout
+    assert "awaiting_review" in status
+    # the script under review: its summary and shots, not an empty stage table
+    assert "plan 'The Paper Boat' (paper-boat): 2 shots" in status
+    assert "characters: Mila; 1 dialogue line" in status and "Mila: " in status
+    assert "no step has run yet" in status and "succeeded" not in status
 
     waiting = run_cli(tmp_path, "resume", "g1", "-q")  # nobody decided: nothing runs
     assert waiting.returncode == 5 and "base_images" not in waiting.stdout
@@ -59,12 +64,21 @@ def test_review_both_gates_reject_one_keyframe_then_finish(tmp_path):
     assert {k for k in first if first[k] != second[k]} == {"image.kf-001"}
     after = Image.open(sheet).convert("RGB")
     assert ImageChops.difference(before, after).getbbox() is not None  # the sheet shows the new one
+    # asked again about the retaken keyframe alone, marked new; 0 and 2 stay approved
+    assert "1 (new)" in run_cli(tmp_path, "review", "list", "g1").stdout
+    [again] = json.loads(run_cli(tmp_path, "review", "list", "g1", "--json").stdout)
+    assert (again["keyframes"], again["retaken"], again["kept"]) == ([1], [1], [0, 2])
+    assert again["answered"] is None and "keyframes [0, 2] stay approved" in again["message"]
 
     assert run_cli(tmp_path, "review", "approve", "g1").returncode == 0
     done = run_cli(tmp_path, "resume", "g1", "-q", "-o", "film.mp4")
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "video: succeeded (2 run, 0 reused)" in done.stdout
     assert (tmp_path / "film.mp4").stat().st_size > 0
+    # the subtitles beside the film, as the run stored them
+    srt = tmp_path / "film.srt"
+    assert f"subtitles: {srt}" in done.stdout
+    assert "-->" in srt.read_text() and not list(tmp_path.glob(".film.*"))
     assert "succeeded" in run_cli(tmp_path, "status", "g1").stdout
 
 

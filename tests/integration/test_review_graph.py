@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
 from google.adk.agents.config_agent_utils import from_config
 from google.adk.runners import Runner
 from google.adk.sessions.sqlite_session_service import SqliteSessionService
 from google.genai import types
 
 from sparkle_motion.config import get_settings
+from sparkle_motion.errors import HumanInputRequestError
 from sparkle_motion.graph.interrupts import deliver_review_answers
 from sparkle_motion.graph.requests import run_request
 from sparkle_motion.runs.reviews import record_decision, reviews
@@ -137,6 +139,9 @@ async def test_both_gates_pause_the_run_and_a_rejected_keyframe_is_rendered_agai
     assert (pending.gate, pending.keyframes) == ("keyframes", (0, 1, 2))
     assert (tmp_path / "runs" / "run-gated" / "review" / "keyframes.png").stat().st_size > 0
 
+    assert (pending.retaken, pending.kept) == ((), ())  # the first review: nothing is new
+    first_request = pending.request_id
+
     before = Counter(wired.calls)
     run.decide("reject", keyframes=[2], note="too dark")
     outs = await run.answer()
@@ -144,6 +149,22 @@ async def test_both_gates_pause_the_run_and_a_rejected_keyframe_is_rendered_agai
     assert wired.calls - before == Counter({"image.kf-002": 1})  # exactly the rejected one
     [pending] = run.waiting()
     assert pending.gate == "keyframes" and pending.answered is None  # reviewed again
+    # ... a new request, about the retaken keyframe alone, marked new; the others stay approved
+    assert pending.request_id != first_request
+    assert (pending.keyframes, pending.retaken, pending.kept) == ((2,), (2,), (0, 1))
+    assert "the keyframes [2]: 2 rendered again (new)" in pending.message
+    assert "keyframes [0, 1] stay approved" in pending.message
+    with pytest.raises(HumanInputRequestError, match=r"keyframes: \[0\] not under review"):
+        run.decide("reject", keyframes=[0])  # approved: not asked about again
+
+    # rejected again (all under review: the one): its second take, the others untouched
+    before = Counter(wired.calls)
+    run.decide("reject")
+    outs = await run.answer()
+    assert {"review": "keyframes", "decision": "rejected", "note": None, "retake": [2]} in outs
+    assert wired.calls - before == Counter({"image.kf-002": 1})
+    [pending] = run.waiting()
+    assert (pending.keyframes, pending.retaken, pending.kept) == ((2,), (2,), (0, 1))
 
     run.decide("approve")
     before = Counter(wired.calls)

@@ -13,7 +13,10 @@ back as the interrupt's answer (`sparkle-motion review approve|reject`, then `re
   so running the run again over the same plan or the same keyframes does not ask again.
 - reject the script: the run ends `rejected`; nothing was rendered.
 - reject keyframes (all, or those named with `--keyframe N`): each is rendered again with
-  a new seed (`runs.retakes`), then reviewed again; only its clips are made again.
+  a new seed (`runs.retakes`), then reviewed again; only its clips are made again. The
+  keyframes the rejection did not name are approved by it: the review that follows asks
+  about the retaken ones alone (`retaken`, marked new on the contact sheet), the others
+  stay approved (`kept`). An approval holds for a keyframe as the image it was.
 
 Imports google.adk: loaded by ADK from the YAML, never by `import sparkle_motion`.
 """
@@ -33,7 +36,7 @@ from google.adk.workflow import BaseNode
 
 from ..adk_helpers import request_review
 from ..errors import HumanInputRequestError
-from ..runs.retakes import plan_seeds
+from ..runs.retakes import KEYFRAMES_GATE, plan_seeds, retakes
 from ..runs.reviews import APPLIED, DECISIONS, interrupt_id, log_answer, reviews
 from ..schemas import ArtifactRef, ImageStep, RunContext, RunStatus
 from ..schemas.common import check_run_id
@@ -82,21 +85,43 @@ def _approved_before(memory: Any, run_id: str, gate: str, content: str) -> bool:
     )
 
 
+def approved_keyframes(memory: Any, run_id: str) -> dict[int, set[str]]:
+    """keyframe index -> the checksums of its images a reviewer approved in this run: every
+    keyframe of an approval, and the keyframes a rejection of others kept. A keyframe is
+    approved as the image it was: one rendered again (a retake, a new plan) is asked again."""
+    approved: dict[int, set[str]] = {}
+    for event in memory.list(run_id, APPLIED):
+        p = event.payload
+        if p.get("gate") != KEYFRAMES_GATE:
+            continue
+        for k, sha in (p.get("approved") or {}).items():
+            approved.setdefault(int(k), set()).add(sha)
+    return approved
+
+
 @dataclass
 class Subject:
-    """What a gate reviews: a hash of its content, the keyframes under review, and the
-    file a person looks at (written by `show`, only when someone is asked)."""
+    """What a gate reviews: a hash of its content, the keyframes under review (those of
+    them new since a rejection: `retaken`; the approved ones left out: `kept`) with their
+    checksums, and the file a person looks at (written by `show`, only when someone is
+    asked)."""
 
     content: str
     items: list[int]
     artifact: Path
     show: Callable[[], Path]
+    checksums: dict[int, str] = field(default_factory=dict)
+    retaken: list[int] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)
 
 
 def _subject(
-    gate: str, state: Mapping[str, Any], ctx: RunContext, folder: Path
+    gate: str, state: Mapping[str, Any], ctx: RunContext, folder: Path, memory: Any, run_id: str
 ) -> Subject | Decision:
-    """What the gate reviews, or a pass-through Decision when there is nothing to review."""
+    """What the gate reviews, or a pass-through Decision when there is nothing to review.
+    At the keyframes gate: only the keyframes not approved yet (after a rejection, the
+    retaken ones); the contact sheet shows every keyframe in its place, the new ones
+    marked, the others marked approved."""
     if gate == "script":
         from ..plans.files import write_plan_file
 
@@ -109,18 +134,32 @@ def _subject(
         return _passing(gate, "no keyframe is rendered (every one comes from a file)")
     from ..media.contact_sheet import contact_sheet
 
+    approved = approved_keyframes(memory, run_id)
+    asked = [(i, ref) for i, ref in frames if ref.checksum_sha256 not in approved.get(i, ())]
+    if not asked:
+        return Decision({"review": gate, "decision": "approved earlier"}, "approved")
+    items = [i for i, _ in asked]
+    takes = retakes(run_id, memory, plan_seeds(ctx))
+    retaken = [i for i in items if takes.get(i)]
+
+    def label(i: int) -> str:
+        if i not in items:
+            return f"keyframe {i} - approved"
+        return f"keyframe {i} - NEW (retake {takes[i]})" if i in retaken else f"keyframe {i}"
+
     sheet = folder / "keyframes.png"
     return Subject(
-        _content([(i, ref.checksum_sha256) for i, ref in frames]),
-        [i for i, _ in frames],
+        _content([(i, ref.checksum_sha256) for i, ref in asked]),
+        items,
         sheet,
-        lambda: contact_sheet(
-            [(f"keyframe {i}", Path(ref.local_path or "")) for i, ref in frames], sheet
-        ),
+        lambda: contact_sheet([(label(i), Path(ref.local_path or "")) for i, ref in frames], sheet),
+        checksums={i: ref.checksum_sha256 for i, ref in asked},
+        retaken=retaken,
+        kept=[i for i, _ in frames if i not in items],
     )
 
 
-def _message(gate: str, ctx: RunContext, artifact: str, items: list[int]) -> str:
+def _message(gate: str, ctx: RunContext, artifact: str, subject: Subject) -> str:
     plan = ctx.plan
     if gate == "script":
         return (
@@ -128,10 +167,17 @@ def _message(gate: str, ctx: RunContext, artifact: str, items: list[int]) -> str
             f"{plan.total_duration_s:g} s (plan: {artifact}). Answer approve to render, or "
             "reject to end the run."
         )
+    items, what = subject.items, f"the keyframes {subject.items}"
+    if subject.retaken:
+        what += f": {' '.join(map(str, subject.retaken))} rendered again (new)"
+    if subject.kept:
+        what += f"; keyframes {subject.kept} stay approved"
+    example = " ".join(map(str, items[:2]))
+    options = " ".join(f"-k {k}" for k in items[:2])
     return (
-        f"Review the keyframes {items} (contact sheet: {artifact}). Answer approve to animate "
-        "them, or reject to render them again with a new seed (reject 1 2, or "
-        "`review reject -k 1 -k 2`: only those)."
+        f"Review {what} (contact sheet: {artifact}). Answer approve to animate them, or "
+        f"reject to render them again with a new seed (reject {example}, or "
+        f"`review reject {options}`: only those)."
     )
 
 
@@ -207,14 +253,15 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
         return _passing(gate, "gate not enabled for this run")
     settings = env_of(run_id).settings
     ctx = RunContext.model_validate(state[STATE_CONTEXT])
-    subject = _subject(gate, state, ctx, Path(settings.runs_dir).resolve() / run_id / "review")
-    if isinstance(subject, Decision):
-        return subject
-    content, items, artifact = subject.content, subject.items, str(subject.artifact)
     key = interrupt_id(gate)
     db = open_database(settings)
     try:
         memory, runs = MemoryLog(db), Runs(db)
+        folder = Path(settings.runs_dir).resolve() / run_id / "review"
+        subject = _subject(gate, state, ctx, folder, memory, run_id)
+        if isinstance(subject, Decision):
+            return subject
+        content, items, artifact = subject.content, subject.items, str(subject.artifact)
         if answer is None:
             if _approved_before(memory, run_id, gate, content):
                 return Decision({"review": gate, "decision": "approved earlier"}, "approved")
@@ -222,10 +269,12 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
             request = request_review(
                 run_id=run_id,
                 gate=gate,
-                reason=_message(gate, ctx, artifact, items),
+                reason=_message(gate, ctx, artifact, subject),
                 artifact_uri=artifact,
                 payload={"artifact": artifact, "keyframes": items},
                 keyframes=items,
+                retaken=subject.retaken,
+                kept=subject.kept,
                 memory=memory,
             )
             runs.set_status(run_id, RunStatus.AWAITING_REVIEW)
@@ -254,6 +303,11 @@ def decide(gate: str, state: Mapping[str, Any], run_id: str, answer: Any) -> Dec
                 "content": content,
                 "keyframes": retake,
                 "seeds": {str(k): seeds[k] for k in retake},
+                # the keyframes this answer approves (all of an approval, those a rejection
+                # kept), as the images they are: not asked about again
+                "approved": {
+                    str(k): sha for k, sha in subject.checksums.items() if k not in retake
+                },
                 "note": answer.get("note"),
             },
         )

@@ -29,6 +29,11 @@ class PendingReview:
     keyframes: tuple[int, ...] = ()  # the items of a review over several keyframes
     # the request's event id: a gate asked again (after a retake) is a new request
     request_id: int | None = None
+    # of `keyframes`, those rendered again since a rejection: new since the last review
+    retaken: tuple[int, ...] = ()
+    # keyframes approved earlier (in an approval, or kept by a rejection of others): not
+    # asked about again
+    kept: tuple[int, ...] = ()
 
 
 def reviews(run_id: str, *, memory: Any) -> list[PendingReview]:
@@ -49,6 +54,8 @@ def reviews(run_id: str, *, memory: Any) -> list[PendingReview]:
                 None,
                 tuple(p.get("keyframes") or ()),
                 event.id,
+                tuple(p.get("retaken") or ()),
+                tuple(p.get("kept") or ()),
             )
         elif event.event_type == ANSWERED and key in found:
             found[key] = replace(found[key], answered=event.payload["decision"])
