@@ -80,6 +80,7 @@ def node_sequence(db_path, app_name):
 
 def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
     import os
+    import re
     import subprocess
     import sys
 
@@ -113,6 +114,12 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
         timeout=300,
     )
     assert adk.returncode == 0, adk.stderr[-2000:]
+    # `adk run` says where the film is: the last node's text names it and the run
+    session = re.search(r"Session ID: (\S+)", adk.stderr).group(1)
+    [said] = [line for line in adk.stdout.splitlines() if "]: film: " in line]
+    film = Path(said.split("]: film: ")[1].split(" (")[0])
+    assert film.is_file() and film.is_relative_to(tmp_path / "art" / session), said
+    assert f"run {session} (`sparkle-motion status {session}`)" in said
     ours = subprocess.run(
         [
             sys.executable,
@@ -136,6 +143,7 @@ def test_adk_run_and_workflows_run_walk_the_same_graph(tmp_path):
     # and reuses every step
     assert "plan_intake: 9 steps planned" in ours.stdout, ours.stderr[-2000:]
     assert ours.returncode == 0 and ours.stdout.count("(0 run,") == 7, ours.stdout
+    assert "film: " in ours.stdout and "\nrun r1\n" in ours.stdout
     expected = [
         "script",
         "plan_intake",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ._app import fail, out, state_of, workflows_app
 
@@ -67,6 +68,9 @@ def workflows_run(
             if "executed" in output
             else f"{stage}: {output.get('steps')} steps planned"
         )
+    film = next((o["film"] for o in result.outputs if o.get("film")), None)
+    if film is not None:
+        out.print(escape(f"film: {film}"))
     out.print(f"run {run_id}")
     if failed:
         raise typer.Exit(1)

@@ -26,6 +26,7 @@ from typing import Any
 
 from google.adk import Context, Event
 from google.adk.workflow import BaseNode
+from google.genai import types
 
 from ..config import stage_workers
 from ..errors import RunLockedError, interrupted
@@ -167,6 +168,7 @@ def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStat
 def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
     from ..runs.controller import control_gate
     from ..runs.engine import Engine, release_models
+    from ..runs.films import film_manifest
     from ..runs.gpu_hold import gpu_lease
     from ..runs.records import StepRecords
     from ..runs.retakes import apply_retakes, plan_seeds, retakes
@@ -233,9 +235,15 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             result.status, "succeeded"
         )
         run_status = _finish(runs, run_id, state, status) if stage == LAST_STAGE else None
+        film = film_manifest(StepRecords(db), store, run_id) if run_status else None
     finally:
         store.close()
         db.close()
+    ending: dict[str, str] = {}
+    if run_status is not None:  # the last node says how the run ended, and where the film is
+        ending = {"message": ending_message(run_id, run_status, film)}
+        if film is not None and run_status is RunStatus.SUCCEEDED:
+            ending["film"] = film.local_path
     return {
         "state": {
             STATE_ENDED + stage: status,
@@ -251,8 +259,24 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             "executed": result.executed,
             "cached": result.cached,
             **({"run_status": run_status.value} if run_status else {}),
+            **({"film": ending["film"]} if "film" in ending else {}),
         },
+        **({"message": ending["message"]} if ending else {}),
     }
+
+
+def ending_message(run_id: str, status: RunStatus, film: Any) -> str:
+    """What the last node tells a person (`adk run` prints it): where the film is, or how
+    to see what went wrong and go on."""
+    if status is RunStatus.SUCCEEDED and film is not None:
+        return (
+            f"film: {film.local_path} ({film.duration_s:.1f} s, {film.resolution_px}); "
+            f"run {run_id} (`sparkle-motion status {run_id}`)"
+        )
+    return (
+        f"run {run_id} {status.value}: `sparkle-motion status {run_id}` shows what happened, "
+        f"`sparkle-motion resume {run_id}` continues it"
+    )
 
 
 class StageNode(BaseNode):
@@ -286,4 +310,8 @@ class StageNode(BaseNode):
             raise
         for key, value in done["state"].items():
             ctx.state[key] = value
-        yield Event(output=done["output"])
+        if "message" in done:  # the run's end: `adk run` prints an event's text, not its output
+            text = types.Content(role="model", parts=[types.Part(text=done["message"])])
+            yield Event(output=done["output"], content=text)
+        else:
+            yield Event(output=done["output"])
