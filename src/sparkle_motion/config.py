@@ -80,6 +80,9 @@ class Settings(BaseModel):
     # rendering
     render_profile: str | None = None
     max_cost_usd: float | None = Field(None, ge=0)
+    # what an hour of a machine costs (runs/cost.py; the sources in docs/COST.md)
+    cost_cpu_usd_per_hour: float = Field(0.067, ge=0, le=1e6)
+    cost_gpu_usd_per_hour: float = Field(0.54, ge=0, le=1e6)
     ffmpeg_path: Path | None = None
     debug: bool = False
     stage_workers: int | None = Field(None, ge=1, le=64)
@@ -263,7 +266,20 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     EnvVar(
         "max_cost_usd",
         ("SPARKLE_MAX_COST_USD",),
-        "Budget per run; a dry run reports whether a plan fits.",
+        "Budget per run (over a plan's own `max_cost_usd`): a run whose estimated minimum "
+        "is over it does not start; one whose recorded cost reaches it stops between steps "
+        "(resume with a higher one). A dry run reports whether a plan fits.",
+    ),
+    EnvVar(
+        "cost_cpu_usd_per_hour",
+        ("SPARKLE_COST_CPU_USD_PER_HOUR",),
+        "What an hour of a CPU machine costs (a step on the CPU; docs/COST.md says where the "
+        "default comes from).",
+    ),
+    EnvVar(
+        "cost_gpu_usd_per_hour",
+        ("SPARKLE_COST_GPU_USD_PER_HOUR",),
+        "What an hour of a GPU machine costs (a step on a GPU; docs/COST.md).",
     ),
     EnvVar("ffmpeg_path", ("FFMPEG_PATH",), "ffmpeg binary; default the imageio-ffmpeg one."),
     EnvVar(

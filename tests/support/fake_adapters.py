@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,10 +32,13 @@ class RecordingAdapter:
         default_factory=dict
     )  # step id -> raise these first
     metadata: dict[str, dict] = field(default_factory=dict)  # step id -> its output's metadata
+    delay: float = 0.0  # seconds each call takes (a step that costs something)
 
     def run(self, job: StepJob) -> list[Output]:
         step = job.step
         self.calls[step.id] += 1
+        if self.delay:
+            time.sleep(self.delay)
         pending = self.failures.get(step.id)
         if pending:
             raise pending.pop(0)

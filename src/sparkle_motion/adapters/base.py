@@ -42,6 +42,8 @@ class StepJob:
     upstream: dict[str, list[ArtifactRef]] = field(default_factory=dict)
     # every step of the run finished so far -> its outputs (finalize names what made the film)
     run_outputs: dict[str, list[ArtifactRef]] = field(default_factory=dict)
+    # every step of the run recorded so far -> what it cost (finalize's breakdown)
+    run_costs: dict[str, float] = field(default_factory=dict)
     # the run's interrupt: pass it to every run_command (default: the process's token)
     cancel: CancelToken = field(default_factory=default_token)
     # live progress while it runs (model loads, denoising steps): (event name, fields);

@@ -225,9 +225,8 @@ def banners(status: Mapping[str, Any], phase: str, reviews: Iterable[OpenReview]
         found.append(Banner("stopped", "stopped on request; Resume continues it"))
     elif phase == "rejected":
         found.append(Banner("rejected", "the script was rejected: the run ended, nothing rendered"))
-    # A budget is not served yet (issue 17 adds it to /status): a `budget` dict with
-    # `stopped` (or `exceeded`) true, `spent_usd`, `limit_usd` and maybe `message`. Keyed
-    # on that optional field so the banner shows the day the API sends it.
+    # /status serves `budget` (limit_usd, spent_usd, stopped, message) when the run has one;
+    # the banner shows when the budget is what stopped it.
     budget = status.get("budget")
     if isinstance(budget, Mapping) and (budget.get("stopped") or budget.get("exceeded")):
         found.append(Banner("budget", budget_text(budget)))

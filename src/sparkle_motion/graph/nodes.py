@@ -71,7 +71,31 @@ def _script(run_id: str, node_input: Any) -> dict[str, Any]:
     return {"state": {}, "output": run_request(path)}
 
 
+def check_budget(
+    ctx: RunContext, settings: Any, db: Any, budget: float, options: dict[str, Any]
+) -> None:
+    """PlanResourceError naming `max_cost_usd` when the run cannot finish within it."""
+    from ..runs.cost import Rates
+    from ..runs.engine import Engine
+    from ..runs.records import StepRecords
+    from ..storage import open_artifact_store
+
+    store = open_artifact_store(settings, scan=False)
+    try:
+        engine = Engine(
+            store=store,
+            records=StepRecords(db),
+            rates=Rates.of(settings),
+            budget_usd=budget,
+            **options,
+        )
+        engine.check_budget(ctx)
+    finally:
+        store.close()
+
+
 def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
+    from ..runs.cost import run_budget
     from ..runs.engine import preflight
     from ..runs.intake import prepare
     from ..runs.table import Runs
@@ -86,8 +110,11 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
         forced_stages(from_stage)  # ValueError naming the stages, before anything is recorded
     ctx, warnings = prepare(text, run_id=run_id, settings=settings)
     preflight(ctx, env_of(run_id).engine_options()["adapter_for"])  # weights there, tools ready
+    budget = run_budget(ctx.plan.max_cost_usd, settings)
     db = open_database(settings)
     try:
+        if budget is not None:  # over it at the start: refused before anything renders
+            check_budget(ctx, settings, db, budget, env_of(run_id).engine_options())
         runs = Runs(db)
         runs.create(
             run_id,
@@ -105,6 +132,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             plan_checksum=ctx.plan_checksum,
             review_gates=gates,
             adapters=list(settings.adapters),
+            max_cost_usd=budget,
         )
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
@@ -167,6 +195,7 @@ def _finish(runs: Any, run_id: str, state: dict[str, Any], this: str) -> RunStat
 
 def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, Any]:
     from ..runs.controller import control_gate
+    from ..runs.cost import Rates, budget_of
     from ..runs.engine import Engine, release_models
     from ..runs.films import film_manifest
     from ..runs.gpu_hold import gpu_lease
@@ -210,6 +239,8 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             workdir=Path(settings.runs_dir) if Path(settings.runs_dir).is_dir() else None,
             workers=stage_workers(settings),
             cancel=run_token(run_id),
+            rates=Rates.of(settings),
+            budget_usd=budget_of(runs.get(run_id)),
             **env.engine_options(),
         )
         try:

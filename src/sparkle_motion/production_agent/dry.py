@@ -10,6 +10,7 @@ from typing import Any
 from ..adapters.base import Adapter
 from ..config import Settings, stage_workers
 from ..graph.context import catalog_adapters
+from ..runs.cost import Rates, run_budget
 from ..runs.engine import Engine
 from ..runs.intake import prepare
 from ..runs.records import StepRecords
@@ -42,8 +43,10 @@ def dry_report(
             memory=MemoryLog(db),
             base_dir=base_dir,
             workers=stage_workers(settings),
+            rates=Rates.of(settings),
         )
-        return engine.simulate(ctx, warnings=warnings, max_cost_usd=settings.max_cost_usd)
+        budget = run_budget(ctx.plan.max_cost_usd, settings)
+        return engine.simulate(ctx, warnings=warnings, max_cost_usd=budget)
     finally:
         if own:
             opened.close()

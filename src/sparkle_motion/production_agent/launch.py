@@ -28,6 +28,7 @@ from ..errors import (
 )
 from ..graph.context import RunEnv, bind
 from ..graph.requests import plan_file, run_request
+from ..runs.cost import over_budget
 from ..runs.films import film_intact, film_manifest
 from ..runs.records import StepRecords
 from ..runs.reviews import PendingReview, reviews
@@ -376,6 +377,7 @@ def launch(
     handle returns once the child has claimed the run (or failed to)."""
     source = job.source
     handle = RunHandle(run_id, source.path, source.summary, warnings=source.warnings)
+    within_budget(run_id, settings, job)  # before anything is claimed or spawned
     if wait:
         handle.outcome = execute(kind, run_id, settings, job, progress=progress)
         return handle
@@ -385,6 +387,32 @@ def launch(
         handle.outcome = first[1]
         handle.process.join()
     return handle
+
+
+def within_budget(run_id: str, settings: Settings, job: Job) -> None:
+    """PlanResourceError naming `max_cost_usd` when the run has a budget (the settings' or
+    its plan's) that what it has spent plus its estimate's minimum is over: the caller
+    hears it at once, not from a run that failed in a child. (The run's intake checks it
+    again, for a graph started without this service.)"""
+    from ..plans.parse import parse_plan_text
+
+    if settings.max_cost_usd is None:
+        try:
+            given = parse_plan_text(job.source.text).get("max_cost_usd")
+        except PlanError:
+            return  # the run itself says what is wrong with the plan
+        if given is None:
+            return
+    report = dry_report(
+        job.source.text,
+        run_id,
+        settings,
+        adapter_for=job.env.adapter_for,
+        base_dir=job.source.base_dir,
+    )
+    refused = over_budget(report)
+    if refused is not None:
+        raise refused
 
 
 class ChildProcess:

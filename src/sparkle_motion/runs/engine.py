@@ -53,6 +53,7 @@ from ..schemas import (
     StepStatus,
 )
 from ..schemas.common import STEP_REF_PREFIX
+from ..schemas.report import ModelCost
 from ..schemas.steps import step_input_refs
 from ..stages import STAGE_OF_STEP_TYPE, TELEMETRY_OF_STEP, forced_stages
 from ..storage.base import ArtifactStore
@@ -60,6 +61,7 @@ from ..storage.fs_store import sha256_file
 from ..storage.memory_log import MemoryLog
 from ..storage.uris import format_fs_uri
 from ..subprocesses import CancelToken, default_token
+from .cost import Rates, actual_cost, estimate_cost, over_budget, spent, step_device
 from .records import StepRecords, run_scoped
 from .scratch import process_folder
 from .step_keys import step_key
@@ -278,6 +280,8 @@ class Engine:
         base_dir: Path | None = None,
         workers: int = 1,
         cancel: CancelToken | None = None,
+        rates: Rates | None = None,
+        budget_usd: float | None = None,
     ) -> None:
         self.store = store
         self.records = records
@@ -292,10 +296,46 @@ class Engine:
         # the run's interrupt (subprocesses.run_token): every step's commands run under it,
         # and no step starts once it is cancelled. Default: the process's default token.
         self.cancel = cancel if cancel is not None else default_token()
+        # what a machine-hour costs (each step's actual cost is recorded) and the run's
+        # budget: once what the run has spent reaches it, no further step starts
+        self.rates = rates or Rates(0.0, 0.0)
+        self.budget_usd = budget_usd
+        self._spent: dict[str, float] = {}  # run id -> what its records say it cost so far
+        self.stop_reason: dict[str, Any] | None = None
 
-    def _stopping(self, gate: Callable[[], str | None] | None) -> bool:
-        """Asked before each step: an interrupt (the run's token) or a stop request."""
-        return self.cancel.cancelled or (gate is not None and gate() == "stop")
+    def spent(self, run_id: str) -> float:
+        if run_id not in self._spent:
+            self._spent[run_id] = spent(self.records.list(run_id))
+        return self._spent[run_id]
+
+    def _stopping(self, gate: Callable[[], str | None] | None, run_id: str = "") -> bool:
+        """Asked before each step: an interrupt (the run's token), a stop request, or the
+        run's budget reached by what it has spent."""
+        if self.cancel.cancelled or (gate is not None and gate() == "stop"):
+            return True
+        if self.budget_usd is not None and run_id and self.spent(run_id) >= self.budget_usd:
+            used = self.spent(run_id)
+            self.stop_reason = {
+                "reason": "budget",
+                "spent_usd": round(used, 6),
+                "limit_usd": self.budget_usd,
+                "message": f"the run has spent ${used:.4f} of its ${self.budget_usd:.4f} "
+                "budget; resume with a higher one (SPARKLE_MAX_COST_USD)",
+            }
+            return True
+        return False
+
+    def check_budget(self, ctx: RunContext) -> SimulateExecutionReport | None:
+        """Before a run (or a resume) starts: PlanResourceError naming `max_cost_usd` when
+        what it has spent plus its estimate's minimum (steps already done cost nothing) is
+        over its budget. Returns the estimate it checked (None without a budget)."""
+        if self.budget_usd is None:
+            return None
+        report = self.simulate(ctx, max_cost_usd=self.budget_usd)
+        refused = over_budget(report)
+        if refused is not None:
+            raise refused
+        return report
 
     def _local_inputs(self, step: Step) -> dict[str, Path]:
         """Non-@ inputs (a keyframe's `source`, a reference voice clip) as regular files.
@@ -371,7 +411,8 @@ class Engine:
                 stopped_at = self._run_sequential(ctx, batch, outputs, result, force, gate)
             if stopped_at is not None:
                 result.status = RunStatus.STOPPED
-                self._event(ctx.run_id, "run_stopped", {"before_step": stopped_at})
+                why = self.stop_reason or {}
+                self._event(ctx.run_id, "run_stopped", {"before_step": stopped_at, **why})
                 return result
         failed = any(r.status in SKIPPABLE for r in result.records.values())
         result.status = RunStatus.FAILED if failed else RunStatus.SUCCEEDED
@@ -398,12 +439,14 @@ class Engine:
         self, step: Step, record: StepExecutionRecord, outputs: dict, result: RunResult
     ) -> None:
         result.records[step.id] = record
+        if record.run_id in self._spent:
+            self._spent[record.run_id] += record.metrics.get("cost_usd", 0.0)
         if record.status in (StepStatus.SUCCEEDED, StepStatus.CACHED):
             outputs[step.id] = record.artifacts
 
     def _run_sequential(self, ctx, batch, outputs, result, force, gate) -> str | None:
         for step in batch:
-            if self._stopping(gate):
+            if self._stopping(gate, ctx.run_id):
                 return step.id
             self._finish_step(
                 step, self._run_step(ctx, step, outputs, result, force=force), outputs, result
@@ -422,7 +465,7 @@ class Engine:
                 ready = [s for s in waiting if not set(upstream_ids(s)) & unfinished]
                 while ready and len(running) < self.workers and stopped_at is None:
                     step = ready.pop(0)
-                    if self._stopping(gate):
+                    if self._stopping(gate, ctx.run_id):
                         stopped_at = step.id
                         break
                     waiting.remove(step)
@@ -482,6 +525,9 @@ class Engine:
                 )
                 continue
             estimate = adapter.estimate(step, ctx.render_profile)
+            cost = estimate_cost(
+                estimate, step, ctx.render_profile, self.rates, self.retry.max_attempts
+            )
             upstream = upstream_ids(step)
             cached = False
             if all(u in known for u in upstream):
@@ -510,16 +556,28 @@ class Engine:
                     est_time_s=0.0 if cached else estimate.time_s,
                     est_peak_memory_mb=estimate.peak_memory_mb,
                     est_peak_vram_mb=estimate.peak_vram_mb,
-                    est_cost_usd=0.0 if cached else estimate.cost_usd,
+                    est_cost_usd=0.0 if cached else cost.min_usd,
+                    est_cost_max_usd=0.0 if cached else cost.max_usd,
+                    device=step_device(step, ctx.render_profile),
                     simulated_artifact_uris=[format_fs_uri(ctx.run_id, f"{step.id}-dryrun")],
                 )
             )
         cost_by_stage: dict[str, float] = {}
         time_by_stage: dict[str, float] = {}
+        by_model: dict[tuple[str, str, str | None], ModelCost] = {}
         for sim in steps:
             cost_by_stage[sim.stage] = cost_by_stage.get(sim.stage, 0.0) + sim.est_cost_usd
             time_by_stage[sim.stage] = time_by_stage.get(sim.stage, 0.0) + sim.est_time_s
-        total_cost = sum(cost_by_stage.values())
+            row = by_model.setdefault(
+                (sim.stage, sim.adapter, sim.model_id),
+                ModelCost(stage=sim.stage, adapter=sim.adapter, model_id=sim.model_id, steps=0,
+                          min_usd=0.0, max_usd=0.0),
+            )  # fmt: skip
+            row.steps += 1
+            row.min_usd = round(row.min_usd + sim.est_cost_usd, 6)
+            row.max_usd = round(row.max_usd + sim.est_cost_max_usd, 6)
+        total_cost = round(sum(cost_by_stage.values()), 6)
+        already = self.spent(ctx.run_id)
         return SimulateExecutionReport(
             plan_id=ctx.plan.id,
             run_id=ctx.run_id,
@@ -529,10 +587,17 @@ class Engine:
             est_peak_memory_mb=max((s.est_peak_memory_mb for s in steps), default=0.0),
             est_peak_vram_mb=max((s.est_peak_vram_mb for s in steps), default=0.0),
             est_cost_usd=total_cost,
+            est_cost_max_usd=round(sum(s.est_cost_max_usd for s in steps), 6),
             cost_by_stage=cost_by_stage,
+            cost_by_model=list(by_model.values()),
+            spent_usd=already,
+            rates_usd_per_hour={
+                "cpu": self.rates.cpu_usd_per_hour,
+                "gpu": self.rates.gpu_usd_per_hour,
+            },
             time_by_stage=time_by_stage,
             max_cost_usd=max_cost_usd,
-            within_budget=max_cost_usd is None or total_cost <= max_cost_usd,
+            within_budget=max_cost_usd is None or already + total_cost <= max_cost_usd,
             policy_warnings=warnings,
             blockers=list(blockers.values()),
         )
@@ -672,6 +737,11 @@ class Engine:
 
         def finish(status: StepStatus, **fields: Any) -> StepExecutionRecord:
             finished = _now()
+            took = (finished - started).total_seconds()
+            given = {**meta, **fields}
+            # what the work cost: every attempt's seconds at the rate of the device it ran on
+            cost = actual_cost(took, given.get("device"), self.rates)
+            given["metrics"] = {**(given.get("metrics") or {}), "cost_usd": cost}
             record = self._base(
                 ctx,
                 step,
@@ -680,8 +750,8 @@ class Engine:
                 attempts=attempt,
                 started_at=started,
                 finished_at=finished,
-                duration_s=(finished - started).total_seconds(),
-                **{**meta, **fields},
+                duration_s=took,
+                **given,
             )
             self.records.put(record)
             return record
@@ -767,6 +837,7 @@ class Engine:
                 workdir=scratch,
                 upstream={u: outputs[u] for u in upstream_ids(step)},
                 run_outputs=dict(outputs),
+                run_costs=self._costs(ctx, step),
                 cancel=self.cancel,
                 on_event=self._live(ctx.run_id, step),
             )
@@ -797,6 +868,12 @@ class Engine:
             ]
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def _costs(self, ctx: RunContext, step: Step) -> dict[str, float]:
+        """For finalize (the film's cost breakdown): each recorded step's cost."""
+        if step.type != "finalize":
+            return {}
+        return {r.step_id: r.metrics.get("cost_usd", 0.0) for r in self.records.list(ctx.run_id)}
 
     def _live(self, run_id: str, step: Step) -> Callable[[str, dict[str, Any]], None] | None:
         """A model backend's live events, as `<stage policy>.<name>` run events."""

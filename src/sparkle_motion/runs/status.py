@@ -5,11 +5,12 @@ long it has been going and how much work it has left (runs/eta.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings, get_settings
 from ..schemas import RunStatus, StepExecutionRecord, StepStatus, VideoFinalManifest
 from ..storage import MemoryLog
+from .cost import budget_of, spent
 from .eta import LIVE, run_progress, stored_context
 from .films import film_manifest
 from .records import StepRecords
@@ -46,6 +47,9 @@ class RunStatusView:
     # keyframe index -> its id (`kf-000`, the plan's own ids), read only while a review of
     # keyframes is open: what a dashboard shows beside each reviewed index
     keyframe_ids: tuple[str, ...] = ()
+    cost_usd: float = 0.0  # what the run's recorded steps cost (runs/cost.py)
+    # the budget it runs under: limit_usd, spent_usd, stopped (it stopped the run), message
+    budget: dict[str, Any] | None = None
 
     @property
     def actions(self) -> dict[str, bool]:
@@ -105,6 +109,7 @@ def status_view(
         ctx = stored_context(row, settings)
         if ctx is not None:
             keyframe_ids = tuple(ctx.plan.keyframe_id(i) for i in range(len(ctx.plan.base_images)))
+    cost = spent(steps)
     return RunStatusView(
         run_id=row.run_id,
         status=status,
@@ -125,7 +130,26 @@ def status_view(
         steps_left=left.steps_left,
         stage_totals=left.stage_totals or _counted(by_stage),
         keyframe_ids=keyframe_ids,
+        cost_usd=cost,
+        budget=budget_view(row, status, cost, MemoryLog(runs.db)),
     )
+
+
+def budget_view(
+    row: RunRow, status: RunStatus, cost: float, memory: MemoryLog
+) -> dict[str, Any] | None:
+    """The run's budget and what it has spent; `stopped` when the budget is what stopped
+    it (its last stop said so), with that stop's words."""
+    limit = budget_of(row)
+    if limit is None:
+        return None
+    view: dict[str, Any] = {"limit_usd": limit, "spent_usd": cost, "stopped": False}
+    if status is RunStatus.STOPPED:
+        stops = memory.list(row.run_id, "run_stopped")
+        last = stops[-1].payload if stops else {}
+        if last.get("reason") == "budget":
+            view.update(stopped=True, message=last.get("message"))
+    return view
 
 
 def _counted(by_stage: dict[str, dict[str, int]]) -> dict[str, int] | None:

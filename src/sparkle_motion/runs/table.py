@@ -147,6 +147,7 @@ class Runs:
         plan_checksum: str | None = None,
         review_gates: list[str] | None = None,
         adapters: list[str] | None = None,
+        max_cost_usd: float | None = None,
     ) -> None:
         """Keep the plan (profile, per-stage backends, review gates) a run was last started
         with, so `resume RUN_ID` needs nothing else."""
@@ -161,6 +162,7 @@ class Runs:
                 "profile": render_profile,
                 "adapters": adapters or [],
                 "review_gates": review_gates or [],
+                "max_cost_usd": max_cost_usd,
             }
             changed = conn.execute(
                 "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), "
@@ -188,9 +190,12 @@ class Runs:
 
     def list(self, limit: int = 50) -> list[dict[str, Any]]:
         """Most recently updated runs first, each with its status as the outside sees it
-        (a running run whose process is gone crashed, as `status` says)."""
+        (a running run whose process is gone crashed, as `status` says) and what its
+        recorded steps cost (`cost_usd`; None before any step ran)."""
         rows = self.db.query(
-            "SELECT run_id, plan_id, status, render_profile, owner_pid, created_at, updated_at "
+            "SELECT run_id, plan_id, status, render_profile, owner_pid, created_at, updated_at, "
+            "(SELECT ROUND(SUM(json_extract(s.record, '$.metrics.cost_usd')), 6) "
+            "FROM step_records s WHERE s.run_id = runs.run_id) AS cost_usd "
             "FROM runs ORDER BY updated_at DESC LIMIT ?",
             (limit,),
         )

@@ -89,6 +89,24 @@ class StageModel(StrictModel):
     steps: int = Field(ge=1, description="How many of the stage's steps it rendered.")
 
 
+class ModelSpend(StrictModel):
+    """What a stage's steps on one backend and model cost."""
+
+    stage: str
+    backend: str
+    model_id: str | None = None
+    usd: float = Field(ge=0)
+
+
+class FilmCost(StrictModel):
+    """What the run's steps cost (measured seconds at the machine-hour rates; a reused
+    step costs nothing), by stage and by backend and model."""
+
+    total_usd: float = Field(ge=0)
+    by_stage: dict[str, float] = Field(default_factory=dict)
+    by_model: list[ModelSpend] = Field(default_factory=list)
+
+
 class VideoFinalManifest(StrictModel):
     """The one `video_final` row `finalize` publishes (seed: "Final video manifest contract").
 
@@ -124,6 +142,7 @@ class VideoFinalManifest(StrictModel):
         description="Each stage's backends and models as its steps recorded them (a voice "
         "stage that fell back names both providers).",
     )
+    cost: FilmCost | None = Field(None, description="What rendering it cost (docs/COST.md).")
     lines: list[LineRecord] = Field(
         default_factory=list, description="Each dialogue line: who spoke it, in what voice."
     )

@@ -145,6 +145,14 @@ class MoviePlan(StrictModel):
         None, description="The dialogue's language (ISO 639-1, e.g. 'en'); unset: English."
     )
     render_profile: RenderProfileSpec = Field(default_factory=RenderProfileSpec)
+    max_cost_usd: PlanFloat | None = Field(
+        None,
+        ge=0,
+        le=1e9,
+        description="The run's budget in USD (SPARKLE_MAX_COST_USD overrides it): a run whose "
+        "estimated minimum is over it does not start; one whose recorded cost reaches it "
+        "stops between steps.",
+    )
     characters: list[Character] = Field(default_factory=list, max_length=1000)
     shots: list[Shot] = Field(min_length=1, max_length=10_000)
     base_images: list[BaseImage] = Field(max_length=10_001, description="len(shots) + 1 keyframes.")

@@ -25,8 +25,23 @@ class SimulatedStep(StrictModel):
     est_time_s: float = Field(ge=0)
     est_peak_memory_mb: float = Field(0, ge=0)
     est_peak_vram_mb: float = Field(0, ge=0)
-    est_cost_usd: float = Field(0, ge=0)
+    est_cost_usd: float = Field(0, ge=0, description="The minimum: one attempt.")
+    est_cost_max_usd: float = Field(
+        0, ge=0, description="The maximum: every attempt the retry policy allows."
+    )
+    device: str | None = Field(None, description="Where its work runs: cpu, cuda:N.")
     simulated_artifact_uris: list[str] = Field(default_factory=list)
+
+
+class ModelCost(StrictModel):
+    """What a stage's steps on one backend and model are estimated to cost."""
+
+    stage: str
+    adapter: str
+    model_id: str | None = None
+    steps: int = Field(ge=0)
+    min_usd: float = Field(ge=0)
+    max_usd: float = Field(ge=0)
 
 
 class SimulateExecutionReport(StrictModel):
@@ -37,11 +52,19 @@ class SimulateExecutionReport(StrictModel):
     est_total_time_s: float = Field(ge=0)
     est_peak_memory_mb: float = Field(ge=0)
     est_peak_vram_mb: float = Field(ge=0)
-    est_cost_usd: float = Field(ge=0)
+    est_cost_usd: float = Field(ge=0, description="The minimum (one attempt per step).")
+    est_cost_max_usd: float = Field(0, ge=0, description="Every attempt of every step.")
     cost_by_stage: dict[str, float] = Field(default_factory=dict)
+    cost_by_model: list[ModelCost] = Field(default_factory=list)
+    spent_usd: float = Field(0, ge=0, description="What the run has already spent (a resume).")
+    rates_usd_per_hour: dict[str, float] = Field(
+        default_factory=dict, description="The machine-hour rates the estimate used (cpu, gpu)."
+    )
     time_by_stage: dict[str, float] = Field(default_factory=dict)
     max_cost_usd: float | None = Field(None, ge=0, description="The run's budget, if any.")
-    within_budget: bool = True
+    within_budget: bool = Field(
+        True, description="What is spent plus the estimate's minimum is within the budget."
+    )
     policy_warnings: list[PolicyWarning] = Field(default_factory=list)
     blockers: list[PolicyWarning] = Field(
         default_factory=list,

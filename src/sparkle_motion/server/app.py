@@ -153,6 +153,11 @@ def with_adapters(settings: Settings, adapters: dict[str, str] | None) -> Settin
     return given
 
 
+def with_budget(settings: Settings, budget: float | None) -> Settings:
+    """The request's budget over the plan's and the server's (SPARKLE_MAX_COST_USD)."""
+    return settings if budget is None else settings.model_copy(update={"max_cost_usd": budget})
+
+
 def _events_after(settings: Settings, run_id: str, after: int) -> list[Any]:
     from ..storage import MemoryLog, open_database
 
@@ -174,7 +179,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
     def invoke(
         body: InvokeRequest, request: Request, response: Response, settings: SettingsDep
     ) -> dict[str, Any]:
-        settings = with_adapters(settings, body.adapters)
+        settings = with_budget(with_adapters(settings, body.adapters), body.max_cost_usd)
         run_id = body.run_id or service.new_run_id()
         source: Any = body.plan
         if body.idea is not None:  # an idea over the network is prose, never a path or a plan
@@ -197,6 +202,8 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         except PlanError as exc:
             if body.plan is None:  # the plan written from an idea: not a field of the request
                 raise
+            if exc.path == "max_cost_usd" and settings.max_cost_usd is not None:
+                raise  # the request's budget (or the server's), not the plan's
             raise in_request(exc) from None
         if handle.report is not None:  # a dry run answers at once: 200 with its report
             response.status_code = 200
@@ -266,6 +273,8 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
                 for r in records
             ],
             "film": film,
+            "cost_usd": view.cost_usd,
+            "budget": view.budget,
         }
 
     @app.get("/plan")
@@ -413,7 +422,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             from_stage=body.from_stage,
             profile=body.profile,
             wait=False,
-            settings=with_adapters(settings, body.adapters),
+            settings=with_budget(with_adapters(settings, body.adapters), body.max_cost_usd),
         )
         _follow(request, handle)
         lifted = handle.outcome is not None and handle.outcome.lifted_pause

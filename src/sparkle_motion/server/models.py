@@ -29,6 +29,17 @@ def adapters_field() -> Any:
     )
 
 
+def budget_field() -> Any:
+    return Field(
+        None,
+        ge=0,
+        le=1e9,
+        description="The run's budget in USD, over the plan's and the server's: a start whose "
+        "estimated minimum is over it is a 422 naming `max_cost_usd`; the run stops between "
+        "steps once its recorded cost reaches it (resume with a higher one).",
+    )
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -45,6 +56,7 @@ class InvokeRequest(Strict):
     run_id: str | None = Field(None, pattern=RUN_ID, max_length=100)
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
     adapters: dict[NAME, NAME] | None = adapters_field()
+    max_cost_usd: float | None = budget_field()
 
     @model_validator(mode="after")
     def _one_source(self) -> InvokeRequest:
@@ -61,6 +73,7 @@ class ResumeRequest(RunRef):
     from_stage: str | None = Field(None, max_length=48)
     profile: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,48}$")
     adapters: dict[NAME, NAME] | None = adapters_field()
+    max_cost_usd: float | None = budget_field()
 
 
 class ReviewRequest(RunRef):
@@ -125,6 +138,13 @@ class Actions(Answer):
     review: bool
 
 
+class Budget(Answer):
+    limit_usd: float
+    spent_usd: float
+    stopped: bool = Field(description="the budget is what stopped the run")
+    message: str | None = None
+
+
 class StatusResponse(Answer):
     run_id: str
     status: RunStatus
@@ -148,6 +168,8 @@ class StatusResponse(Answer):
     film: dict[str, Any] | None = Field(
         description="the video_final manifest (no host path) with a signed download_url"
     )
+    cost_usd: float = Field(0.0, description="what the run's recorded steps cost (docs/COST.md)")
+    budget: Budget | None = Field(None, description="the budget the run is held to, if any")
 
 
 class RunRow(Answer):
@@ -158,3 +180,4 @@ class RunRow(Answer):
     owner_pid: int | None
     created_at: float
     updated_at: float
+    cost_usd: float | None = Field(None, description="what its recorded steps cost so far")

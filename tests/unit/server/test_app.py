@@ -372,3 +372,21 @@ def test_a_runs_plan_is_served_to_the_token_only(api, finished):
     assert str(home) not in answer.text
     missing = client.get("/plan", params={"run_id": "nope1"}, headers=AUTH)
     assert missing.status_code == 404
+
+
+def test_a_start_over_its_budget_is_refused_at_once_naming_the_field(api, finished):
+    _, client, _ = api
+    plan = {**small_plan("short.json"), "seed": 99}  # new keys: nothing to reuse, so it costs
+    refused = client.post(
+        "/invoke", json={"plan": plan, "run_id": "web9", "max_cost_usd": 0.0}, headers=AUTH
+    )
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["field"] == "max_cost_usd" and "estimated" in error["message"]
+    assert client.get("/status", params={"run_id": "web9"}, headers=AUTH).status_code == 404
+    dry = client.post(
+        "/invoke", json={"plan": plan, "mode": "dry", "max_cost_usd": 0.0}, headers=AUTH
+    ).json()["report"]
+    assert dry["within_budget"] is False and dry["est_cost_max_usd"] > dry["est_cost_usd"] > 0
+    status = client.get("/status", params={"run_id": "web1"}, headers=AUTH).json()
+    assert status["cost_usd"] > 0 and status["budget"] is None  # spent, with no budget

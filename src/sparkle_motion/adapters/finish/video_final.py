@@ -12,6 +12,7 @@ from __future__ import annotations
 from ...errors import ArtifactIntegrityError, PermanentStageError
 from ...media.probe import probe
 from ...schemas import FinalizeStep, RenderProfile, StageModel, Step, VideoFinalManifest
+from ...schemas.artifacts import FilmCost, ModelSpend
 from ...schemas.common import utc_now
 from ...stages import STAGE_TABLE
 from ...storage.fs_store import sha256_file
@@ -58,6 +59,7 @@ def build_manifest(job: StepJob) -> VideoFinalManifest:
         render_profile=job.context.render_profile.name,
         backends=backends_of(job.context.render_profile),
         models=models_of(job),
+        cost=cost_of(job),
         lines=film.metadata.get("lines") or [],  # what assemble read from its lines
         lipsync=film.metadata.get("lipsync") or [],
     )
@@ -94,9 +96,37 @@ def models_of(job: StepJob) -> dict[str, list[StageModel]]:
     }
 
 
+def cost_of(job: StepJob) -> FilmCost:
+    """Each recorded step's cost (engine: `metrics.cost_usd`), by stage and by the backend
+    and model its outputs name."""
+    by_stage: dict[str, float] = {}
+    by_model: dict[tuple[str, str, str | None], float] = {}
+    for step_id, usd in job.run_costs.items():
+        refs = job.run_outputs.get(step_id) or []
+        first = refs[0] if refs else None
+        stage = (first.stage if first is not None else None) or step_id.split(".", 1)[0]
+        by_stage[stage] = round(by_stage.get(stage, 0.0) + usd, 6)
+        if first is not None and isinstance(first.metadata.get("backend"), str):
+            model = first.metadata.get("model_id")
+            pair = (
+                stage,
+                str(first.metadata["backend"]),
+                model if isinstance(model, str) else None,
+            )
+            by_model[pair] = round(by_model.get(pair, 0.0) + usd, 6)
+    return FilmCost(
+        total_usd=round(sum(by_stage.values()), 6),
+        by_stage=by_stage,
+        by_model=[
+            ModelSpend(stage=s, backend=b, model_id=m, usd=usd)
+            for (s, b, m), usd in sorted(by_model.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+        ],
+    )
+
+
 class VideoFinal:
     name = "video_final"
-    version = "2"  # 2: the manifest names each stage's models
+    version = "3"  # 2: the manifest names each stage's models; 3: what the film cost
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

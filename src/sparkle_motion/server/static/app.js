@@ -129,7 +129,8 @@ async function loadRuns() {
           { href: `#run=${encodeURIComponent(r.run_id)}`, "data-run": r.run_id },
           h("span", { class: `dot ${r.status}`, title: r.status }),
           h("span", { class: "name", text: r.plan_id }),
-          h("span", { class: "meta", text: `${r.status} · ${ago(r.created_at)}${took ? " · " + took : ""}` }),
+          h("span", { class: "meta", text: [r.status, ago(r.created_at), took,
+        r.cost_usd ? `$${r.cost_usd.toFixed(4)}` : ""].filter(Boolean).join(" · ") }),
         ),
       );
     }),
@@ -156,6 +157,7 @@ function startBody(form, mode) {
   const review = [...form.querySelectorAll("input[name=review]:checked")].map((i) => i.value);
   const body = { idea: form.idea.value, profile: form.profile.value, mode };
   if (review.length) body.review = review;
+  if (form.budget.value) body.max_cost_usd = Number(form.budget.value);
   return body;
 }
 
@@ -187,8 +189,8 @@ async function estimate() {
     const cached = report.steps.filter((s) => s.cached).length;
     out.replaceChildren(
       h("b", { text: `${report.steps.length} steps` }),
-      ` · about ${clock(report.est_total_time_s)} of work · $${report.est_cost_usd.toFixed(2)}`,
-      report.within_budget ? "" : " · over the budget",
+      ` · about ${clock(report.est_total_time_s)} of work · $${report.est_cost_usd.toFixed(4)}–$${report.est_cost_max_usd.toFixed(4)}`,
+      report.max_cost_usd === null ? "" : report.within_budget ? " · within the budget" : " · over the budget",
       cached ? ` · ${cached} already made` : "",
       report.policy_warnings.length
         ? h("ul", {}, report.policy_warnings.map((w) => h("li", { text: `${w.path}: ${w.message}` })))
@@ -314,6 +316,8 @@ function render(current) {
   $("elapsed").textContent = clock(s.elapsed_s);
   $("eta").textContent = s.status === "succeeded" ? "done" : clock(s.eta_s);
   $("current-stage").textContent = s.current_stage || "–";
+  const cap = s.budget ? ` of $${s.budget.limit_usd.toFixed(2)}` : "";
+  $("cost").textContent = `$${s.cost_usd.toFixed(4)}${cap}`;
   renderBanners(current);
   renderStages(s);
   renderFilm(s);
@@ -368,8 +372,28 @@ function renderBanners(current) {
   if (s.status === "crashed") banner("failed", "The process running this film is gone", " Resume continues where it stopped.");
   if (s.status === "stopped") banner("info", "Stopped", " Finished steps are kept; Resume continues.");
   if (s.status === "rejected") banner("info", "The script was rejected", " Nothing was rendered.");
-  if (s.budget) banner("failed", "Budget reached", ` ${s.budget.message || ""}`);
+  if (s.budget && s.budget.stopped) budgetCard(current, s.budget);
   if (open) reviewCard(current, open);
+}
+
+function budgetCard(current, budget) {
+  const limit = h("input", { type: "number", min: "0", step: "0.01", id: "budget-limit",
+    value: (budget.limit_usd * 2).toFixed(2), "aria-label": "New budget in USD" });
+  const go = h("button", { class: "primary", id: "budget-resume", text: "Resume with this budget" });
+  const error = h("p", { class: "error", role: "alert" });
+  go.addEventListener("click", async () => {
+    go.disabled = true;
+    try {
+      await api("/resume", { run_id: current.id, max_cost_usd: Number(limit.value) });
+      await refresh();
+    } catch (err) {
+      error.textContent = said(err);
+      go.disabled = false;
+    }
+  });
+  banner("failed", "The budget stopped this run",
+    h("p", { text: `$${budget.spent_usd.toFixed(4)} spent of $${budget.limit_usd.toFixed(4)}. What is done is kept; a higher budget renders only what is left.` }),
+    h("div", { class: "actions" }, h("span", { text: "$" }), limit, go), error);
 }
 
 function reviewCard(current, review) {

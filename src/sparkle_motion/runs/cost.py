@@ -1,0 +1,117 @@
+"""What a run costs: estimated before it starts (a minimum and a maximum per step, summed
+by stage and by model), measured as it goes (each step's seconds at the rate of the
+device it ran on) and held to a budget.
+
+    estimate_cost(estimate, step, profile, rates, attempts) -> CostEstimate(min_usd, max_usd)
+    actual_cost(seconds, device, rates)                     -> USD
+    run_budget(plan_budget, settings)                       -> the limit in force, or None
+
+Rates are what an hour of a machine costs, in USD (settings, documented in docs/COST.md
+with their sources): `cost_cpu_usd_per_hour` for a step on the CPU, `cost_gpu_usd_per_hour`
+for one on a GPU (the whole machine: a GPU does not come alone). A step's estimate is its
+adapter's estimated seconds (the figure the dry run's time sums) at the rate of the device
+its stage runs on under the profile, plus the backend's own price per step (a hosted
+model's; none of today's); its minimum is one attempt, its maximum every attempt the
+retry policy allows. Its actual cost is its measured seconds, every attempt, at the rate
+of the device it reported (a step that names none ran on the CPU). A reused step costs
+nothing: its work was paid for once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import PlanResourceError, issue
+from ..stages import BY_NAME, STAGE_OF_STEP_TYPE
+
+if TYPE_CHECKING:
+    from ..adapters.base import Estimate
+    from ..config import Settings
+    from ..schemas import RenderProfile, SimulateExecutionReport, Step, StepExecutionRecord
+    from .table import RunRow
+
+
+@dataclass(frozen=True)
+class Rates:
+    cpu_usd_per_hour: float
+    gpu_usd_per_hour: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Rates:
+        return cls(settings.cost_cpu_usd_per_hour, settings.cost_gpu_usd_per_hour)
+
+    def per_second(self, device: str | None) -> float:
+        gpu = device is not None and device.startswith("cuda")
+        return (self.gpu_usd_per_hour if gpu else self.cpu_usd_per_hour) / 3600.0
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    min_usd: float
+    max_usd: float
+    currency: str = "USD"
+
+    def __add__(self, other: CostEstimate) -> CostEstimate:
+        return CostEstimate(self.min_usd + other.min_usd, self.max_usd + other.max_usd)
+
+
+NOTHING = CostEstimate(0.0, 0.0)
+
+
+def step_device(step: Step, profile: RenderProfile) -> str:
+    """Where the step's work runs under the profile: a GPU stage on a CUDA profile on the
+    GPU, everything else (ffmpeg, the preview's procedural stages) on the CPU."""
+    stage = BY_NAME[STAGE_OF_STEP_TYPE[step.type]]
+    device = profile.device or "cpu"
+    return device if stage.gpu and device.startswith("cuda") else "cpu"
+
+
+def estimate_cost(
+    estimate: Estimate, step: Step, profile: RenderProfile, rates: Rates, attempts: int
+) -> CostEstimate:
+    """One attempt at the estimated seconds (the minimum) to every attempt allowed (the
+    maximum), each at the device's rate plus the backend's price per step."""
+    once = estimate.time_s * rates.per_second(step_device(step, profile)) + estimate.cost_usd
+    return CostEstimate(round(once, 6), round(once * max(1, attempts), 6))
+
+
+def actual_cost(seconds: float | None, device: str | None, rates: Rates) -> float:
+    return round(max(0.0, seconds or 0.0) * rates.per_second(device), 6)
+
+
+def spent(records: Iterable[StepExecutionRecord]) -> float:
+    """What a run's recorded steps cost (each record's `metrics.cost_usd`)."""
+    return round(sum(r.metrics.get("cost_usd", 0.0) for r in records), 6)
+
+
+def run_budget(plan_budget: float | None, settings: Settings) -> float | None:
+    """The budget in force: SPARKLE_MAX_COST_USD when set (so a resume can raise a plan's),
+    else the plan's `max_cost_usd`, else none."""
+    return settings.max_cost_usd if settings.max_cost_usd is not None else plan_budget
+
+
+def budget_of(row: RunRow | None) -> float | None:
+    """The budget the run was last started with (intake keeps it with the run)."""
+    value = row.metadata.get("max_cost_usd") if row is not None else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def over_budget(report: SimulateExecutionReport) -> PlanResourceError | None:
+    """The error a start gets when what the run has spent plus the estimate's minimum for
+    what is left is over its budget (None when it fits or there is none)."""
+    if report.max_cost_usd is None or report.within_budget:
+        return None
+    need = report.spent_usd + report.est_cost_usd
+    return PlanResourceError(
+        [
+            issue(
+                "max_cost_usd",
+                f"is under what the run needs at least: ${need:.4f} (${report.spent_usd:.4f} "
+                f"spent, ${report.est_cost_usd:.4f} estimated for what is left); raise it "
+                "(SPARKLE_MAX_COST_USD) or render less",
+                report.max_cost_usd,
+            )
+        ]
+    )
