@@ -46,7 +46,7 @@ def test_manifest_has_every_field_of_the_seed_table():
     }
     # additive: what rendered the film, per stage (backends, models); each line and each
     # lip-sync shot
-    ours = {"render_profile", "backends", "models", "lines", "lipsync"}
+    ours = {"render_profile", "backends", "models", "cost", "lines", "lipsync"}
     assert set(VideoFinalManifest.model_fields) == fields | ours
     m = manifest()
     assert (m.artifact_type, m.stage_id, m.mime_type) == ("video_final", "finalize", "video/mp4")
