@@ -118,7 +118,7 @@ def tools_list(
 
     settings = state_of(ctx).settings()
     catalog = load_catalog(settings)
-    listed = []
+    listed: list[dict[str, Any]] = []
     for tool in TOOL_IDS:
         spec = load_tool_spec(tool)
         backends = []
