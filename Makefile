@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup setup-lipsync setup-chatterbox test lint typecheck format schemas docs reliability bench clean
+.PHONY: setup setup-lipsync setup-chatterbox widgets-js test lint typecheck format schemas docs reliability bench clean
 
 ## setup: create .venv and install the package with everything its tests need (the gpu
 ## extra too: the full profile's adapters are tested on tiny models, torch 2.13.0 CPU)
@@ -43,8 +43,28 @@ setup-chatterbox:
 	@! .venv-chatterbox/bin/python -m pip check | grep -v -e '^sparkle-motion ' -e '^No broken' | grep .
 	.venv-chatterbox/bin/python -c "import chatterbox.tts, sparkle_motion.tools.tts_chatterbox"
 
-## test: lint, type-check, then the whole test suite (the Wav2Lip tests need .venv-lipsync)
-test: lint typecheck setup-lipsync
+## widgets-js: the ipywidgets page renderer for the notebook test's screenshot, from the npm
+## registry (no CDN at test time): @jupyter-widgets/html-manager 1.x, the one for ipywidgets 8
+## (widget state schema 2), and require.js, unpacked in build/widgets-js (about 9 MB; npm pack
+## fetches the two tarballs alone, no dependency tree: their dist/ is prebuilt)
+HTML_MANAGER := 1.0.15
+REQUIREJS    := 2.3.8
+WIDGETS_JS   := build/widgets-js
+widgets-js: $(WIDGETS_JS)/.installed-$(HTML_MANAGER)-$(REQUIREJS)
+
+$(WIDGETS_JS)/.installed-$(HTML_MANAGER)-$(REQUIREJS):
+	rm -rf $(WIDGETS_JS)
+	mkdir -p $(WIDGETS_JS)/html-manager $(WIDGETS_JS)/requirejs
+	cd $(WIDGETS_JS) && npm pack --silent @jupyter-widgets/html-manager@$(HTML_MANAGER) requirejs@$(REQUIREJS) >/dev/null
+	tar xzf $(WIDGETS_JS)/jupyter-widgets-html-manager-$(HTML_MANAGER).tgz -C $(WIDGETS_JS)/html-manager --strip-components=1
+	tar xzf $(WIDGETS_JS)/requirejs-$(REQUIREJS).tgz -C $(WIDGETS_JS)/requirejs --strip-components=1
+	rm $(WIDGETS_JS)/*.tgz
+	test -f $(WIDGETS_JS)/html-manager/dist/embed-amd.js && test -f $(WIDGETS_JS)/requirejs/require.js
+	touch $@
+
+## test: lint, type-check, then the whole test suite (the Wav2Lip tests need .venv-lipsync,
+## the notebook's screenshot the widgets' JavaScript)
+test: lint typecheck setup-lipsync widgets-js
 	$(BIN)/python -m pytest -q
 
 ## reliability: the attacks at full strength (500 hostile plans in process and through the

@@ -1,7 +1,10 @@
 """The Colab notebook run headless (nbclient, a kernel of this environment's Python)
 against the shared live `sparkle-motion serve`: it starts a preview film from an idea,
 its panel ends `finished`, and its Final Video cell shows a player whose source is the
-film's signed URL, whose bytes have the manifest's sha256."""
+film's signed URL, whose bytes have the manifest's sha256. Then the notebook as a person
+sees it: exported to HTML with the widgets' state the run left, drawn in Debian's headless
+Chromium by the ipywidgets HTML manager (build/widgets-js, no CDN) and saved to
+build/screenshots/notebook.png (docs/DASHBOARD.md shows it)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,9 @@ import httpx
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from tests.integration.test_web_page import ARGS, CHROMIUM, SHOTS
+from tests.support.notebook_page import notebook_html, screenshot
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "sparkle_motion_colab.ipynb"
 IDEA = "a paper boat sails down a rainy street"
@@ -66,6 +72,7 @@ def test_the_notebook_makes_a_film_from_an_idea(dashboard_serve, tmp_path, monke
             nb,
             kernel_name=kernel,
             timeout=300,
+            store_widget_state=True,  # for the page below
             resources={"metadata": {"path": str(tmp_path)}},
         ).execute()
     finally:
@@ -97,6 +104,44 @@ def test_the_notebook_makes_a_film_from_an_idea(dashboard_serve, tmp_path, monke
     assert hashlib.sha256(body.content).hexdigest() == film["checksum_sha256"]
     assert film["resolution_px"] == "256x144"
     print(f"notebook: {took:.1f} s")
+
+    # the notebook as a person sees it: exported with the widgets' state the run left and
+    # drawn by Chromium with the HTML manager from build/widgets-js (nothing from a CDN);
+    # the picture, from the panel's cell to the Final Video cell's, is docs/DASHBOARD.md's
+    started = time.monotonic()
+    page = notebook_html(nb, SHOTS / "notebook.html")
+    assert serve.token not in page.read_text()  # the picture goes in the docs
+    if not CHROMIUM.is_file():
+        pytest.fail("Debian's chromium is missing: `make setup` installs it (scripts/apt_deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:  # of the server, only the film is asked for: through its signed URL
+            seen = screenshot(
+                browser,
+                page,
+                SHOTS / "notebook.png",
+                cells=(nb.cells.index(panel_cell), nb.cells.index(final_cell)),
+                allow=(f"{serve.api}/files/",),
+            )
+        finally:
+            browser.close()
+    assert not seen["refused"] and not seen["errors"], seen
+    assert seen["cells"] == len(nb.cells)
+    assert seen["views"] == seen["drawn"] == 1  # the panel, drawn
+    (tab_model,) = [
+        m["state"]
+        for m in nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"].values()
+        if m["model_name"] == "TabModel"
+    ]
+    assert seen["tabs"] == tab_model["titles"]  # as the kernel left them: each stage done
+    assert all(re.fullmatch(r"\w+ (\d+)/\1", t) for t in seen["tabs"]), seen["tabs"]
+    assert f"run\t{run_id}" in seen["text"] and "phase\tfinished" in seen["text"]
+    # the panel's player (the film's bytes, through the kernel) and the Final Video cell's
+    assert [(v["width"], v["height"]) for v in seen["videos"]] == [(256, 144)] * 2
+    assert all(v["duration"] == pytest.approx(film["duration_s"], abs=0.1) for v in seen["videos"])
+    print(f"notebook page: {time.monotonic() - started:.1f} s")
 
 
 def _run_ids(serve) -> set[str]:
