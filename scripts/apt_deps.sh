@@ -6,15 +6,18 @@
 #   fonts-symbola      Symbola: emoji as outlines (libass draws no colour emoji) (~3 MB)
 #   chromium           headless, for the web page's tests (tests/integration/test_web_page.py;
 #                      Playwright drives /usr/bin/chromium; ~300 MB installed)
+#   npm                `make widgets-js` fetches the ipywidgets page renderer from the npm
+#                      registry (the notebook test's screenshot); most machines have it
 # Skips what is present.
 set -euo pipefail
-PKGS=(espeak-ng fonts-dejavu-core fonts-noto-cjk fonts-symbola chromium)
+PKGS=(espeak-ng fonts-dejavu-core fonts-noto-cjk fonts-symbola chromium npm)
 need=()
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || need+=(fonts-dejavu-core)
 test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || need+=(fonts-noto-cjk)
 test -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf || need+=(fonts-symbola)
 test -x /usr/bin/chromium || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi

@@ -140,6 +140,7 @@ class ControlPanel:
         )
         self.profile_dropdown = w.Dropdown(
             options=[("server default", None), *((p, p) for p in profiles)],
+            index=0,  # else ipywidgets 8.1 may store no selection (a None first value)
             description="profile",
         )
         self.gate_checks = {
