@@ -7,14 +7,19 @@ film's manifest and `runs list` say what it cost."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from typer.testing import CliRunner
 
 from sparkle_motion import production_agent as service
+from sparkle_motion.cli import app
 from sparkle_motion.errors import PlanResourceError
 from sparkle_motion.schemas import RunStatus
 from tests.conftest import make_settings
 from tests.support.media import small_plan
 
+runner = CliRunner()
 RATES = {"cost_cpu_usd_per_hour": 3600.0, "cost_gpu_usd_per_hour": 3600.0}  # $1 a second
 
 
@@ -51,6 +56,20 @@ def test_a_run_stops_at_its_budget_and_a_resume_with_a_higher_one_finishes_it(wi
     assert resumed.status is RunStatus.SUCCEEDED
     assert not done_before & set(wired.calls)  # what was paid for is not paid again
     after = service.run_status("b2", settings=higher)
+    # what the first session spent is still counted once its steps are reused by the resume
+    assert after.cost_usd >= view.cost_usd + 0.05 * len(wired.calls)
     assert after.budget == {"limit_usd": 100.0, "spent_usd": after.cost_usd, "stopped": False}
     (listed,) = [r for r in service.list_runs(settings=settings) if r["run_id"] == "b2"]
     assert listed["cost_usd"] == pytest.approx(after.cost_usd, abs=1e-5)
+    # the command line: runs cost, and the dry run's table by stage and model
+    env = {"SPARKLE_DOTENV": "", "SPARKLE_DB_PATH": str(settings.db_path)}
+    table = runner.invoke(app, ["runs", "cost", "b2"], env=env)
+    assert table.exit_code == 0, table.output
+    assert "base_images" in table.output and f"total ${after.cost_usd:.6f}" in table.output
+    assert "budget $100.0000" in table.output
+    given = json.loads(runner.invoke(app, ["runs", "cost", "b2", "--json"], env=env).output)
+    assert given["total_usd"] == pytest.approx(after.cost_usd, abs=1e-5)
+    # every step rendered by this run, in one session or the other; none reused from another
+    assert sum(m["steps"] for m in given["by_model"]) == 9
+    assert sum(m["reused"] for m in given["by_model"]) == 0
+    assert given["budget"]["stopped"] is False

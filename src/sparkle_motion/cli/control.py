@@ -91,7 +91,7 @@ def runs_list(
         typer.Option(
             "--json",
             help="A JSON array: run_id, plan_id, status, render_profile, owner_pid, "
-            "created_at, updated_at (epoch seconds), as GET /runs answers.",
+            "created_at, updated_at (epoch seconds), cost_usd, as GET /runs answers.",
         ),
     ] = False,
 ) -> None:
@@ -123,6 +123,51 @@ def runs_list(
     )
 
 
+@runs_app.command("cost")
+def runs_cost(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="The run.")],
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="An object: run_id, total_usd, by_stage {stage: USD}, by_model [{stage, "
+            "adapter, model_id, steps, reused, usd}], budget (limit_usd, spent_usd, stopped).",
+        ),
+    ] = False,
+) -> None:
+    """What a run's steps cost: each step's seconds at the machine-hour rate of the device
+    it ran on (docs/COST.md), by stage and by backend and model; a reused step costs
+    nothing."""
+    from ..production_agent import run_cost
+
+    settings = state_of(ctx).settings()
+    with service_errors():
+        found = run_cost(run_id, settings=settings)
+    if as_json:
+        print_json(found)
+        return
+    columns(
+        ("STAGE", "BACKEND", "MODEL", "RAN", "REUSED", "USD"),
+        [
+            (
+                m["stage"],
+                m["adapter"],
+                m["model_id"] or "-",
+                str(m["steps"]),
+                str(m["reused"]),
+                f"{m['usd']:.6f}",
+            )
+            for m in found["by_model"]
+        ],
+    )
+    out.print(f"total ${found['total_usd']:.6f}")
+    budget = found["budget"]
+    if budget is not None:
+        said = "; it stopped the run" if budget["stopped"] else ""
+        out.print(f"budget ${budget['limit_usd']:.4f}, ${budget['spent_usd']:.6f} spent{said}")
+
+
 # `runs list --json`: each run's fields, the shape of the API's GET /runs (docs/CLI.md)
 RUN_FIELDS = (
     "run_id",
@@ -132,6 +177,7 @@ RUN_FIELDS = (
     "owner_pid",
     "created_at",
     "updated_at",
+    "cost_usd",
 )
 
 

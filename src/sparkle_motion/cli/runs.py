@@ -305,10 +305,29 @@ def _dry_report(report: Any) -> None:
         steps = [s for s in report.steps if s.stage == stage]
         table.add_row(stage, str(len(steps)), f"{seconds:.1f}", str(sum(s.cached for s in steps)))
     out.print(table)
+    costs = Table("stage", "backend", "model", "steps", "min $", "max $", title="cost")
+    for row in report.cost_by_model:
+        costs.add_row(
+            row.stage,
+            row.adapter,
+            escape(row.model_id or "-"),
+            str(row.steps),
+            f"{row.min_usd:.4f}",
+            f"{row.max_usd:.4f}",
+        )
+    out.print(costs)
+    rates = report.rates_usd_per_hour
     out.print(
         f"total {report.est_total_time_s:.1f} s, peak memory {report.est_peak_memory_mb:.0f} MB, "
-        f"cost ${report.est_cost_usd:.2f}"
+        f"cost ${report.est_cost_usd:.4f} to ${report.est_cost_max_usd:.4f} "
+        f"(CPU ${rates.get('cpu', 0):g}/h, GPU ${rates.get('gpu', 0):g}/h; docs/COST.md)"
     )
+    if report.max_cost_usd is not None:
+        spent = f", ${report.spent_usd:.4f} already spent" if report.spent_usd else ""
+        verdict = (
+            "within it" if report.within_budget else "[red]over it: a run would not start[/red]"
+        )
+        out.print(f"budget ${report.max_cost_usd:.4f}{spent}: {verdict}")
     for warning in report.policy_warnings:
         err.print(f"[yellow]warning[/yellow] {escape(warning.path)}: {escape(warning.message)}")
     for blocker in report.blockers:

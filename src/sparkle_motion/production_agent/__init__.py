@@ -72,6 +72,7 @@ __all__ = [
     "plan_of",
     "plan_source",
     "resume_run",
+    "run_cost",
     "run_state",
     "run_status",
     "start_run",
@@ -273,6 +274,15 @@ def list_runs(limit: int = 20, *, settings: Settings | None = None) -> list[dict
     """Recent runs, newest first."""
     with open_runs(settings or get_settings()) as runs:
         return runs.list(limit)
+
+
+def run_cost(run_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+    """What the run's recorded steps cost (total, by stage, by stage and model) and the
+    budget it runs under (None without one); RunNotFoundError for no such run."""
+    from ..runs.cost import breakdown
+
+    view = run_status(run_id, settings=settings)
+    return {"run_id": run_id, **breakdown(view.steps), "budget": view.budget}
 
 
 def plan_of(run_id: str, *, settings: Settings | None = None) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PlanResourceError, issue
 from ..stages import BY_NAME, STAGE_OF_STEP_TYPE
@@ -115,3 +115,29 @@ def over_budget(report: SimulateExecutionReport) -> PlanResourceError | None:
             )
         ]
     )
+
+
+def breakdown(records: Iterable[StepExecutionRecord]) -> dict[str, Any]:
+    """What a run's recorded steps cost: `total_usd`, `by_stage`, and `by_model` (stage,
+    adapter, model id, the steps this run rendered (in any of its sessions), those it
+    reused from another run (they cost it nothing), USD)."""
+    by_stage: dict[str, float] = {}
+    by_model: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    for r in records:
+        usd = r.metrics.get("cost_usd", 0.0)
+        by_stage[r.stage] = round(by_stage.get(r.stage, 0.0) + usd, 6)
+        row = by_model.setdefault(
+            (r.stage, r.adapter or "-", r.model_id),
+            {"stage": r.stage, "adapter": r.adapter or "-", "model_id": r.model_id, "steps": 0,
+             "reused": 0, "usd": 0.0},
+        )  # fmt: skip
+        row["usd"] = round(row["usd"] + usd, 6)
+        if r.status.value in ("succeeded", "failed") or usd > 0:  # this run did the work
+            row["steps"] += 1
+        elif r.status.value == "cached":
+            row["reused"] += 1
+    return {
+        "total_usd": round(sum(by_stage.values()), 6),
+        "by_stage": by_stage,
+        "by_model": list(by_model.values()),
+    }

@@ -61,7 +61,7 @@ from ..storage.fs_store import sha256_file
 from ..storage.memory_log import MemoryLog
 from ..storage.uris import format_fs_uri
 from ..subprocesses import CancelToken, default_token
-from .cost import Rates, actual_cost, estimate_cost, over_budget, spent, step_device
+from .cost import Rates, actual_cost, estimate_cost, over_budget, step_device
 from .records import StepRecords, run_scoped
 from .scratch import process_folder
 from .step_keys import step_key
@@ -300,13 +300,17 @@ class Engine:
         # budget: once what the run has spent reaches it, no further step starts
         self.rates = rates or Rates(0.0, 0.0)
         self.budget_usd = budget_usd
-        self._spent: dict[str, float] = {}  # run id -> what its records say it cost so far
+        # run id -> step id -> what its record says the step cost (one record a step)
+        self._step_costs: dict[str, dict[str, float]] = {}
         self.stop_reason: dict[str, Any] | None = None
 
     def spent(self, run_id: str) -> float:
-        if run_id not in self._spent:
-            self._spent[run_id] = spent(self.records.list(run_id))
-        return self._spent[run_id]
+        """What the run's recorded steps cost so far, every session of it."""
+        if run_id not in self._step_costs:
+            self._step_costs[run_id] = {
+                r.step_id: r.metrics.get("cost_usd", 0.0) for r in self.records.list(run_id)
+            }
+        return round(sum(self._step_costs[run_id].values()), 6)
 
     def _stopping(self, gate: Callable[[], str | None] | None, run_id: str = "") -> bool:
         """Asked before each step: an interrupt (the run's token), a stop request, or the
@@ -439,8 +443,8 @@ class Engine:
         self, step: Step, record: StepExecutionRecord, outputs: dict, result: RunResult
     ) -> None:
         result.records[step.id] = record
-        if record.run_id in self._spent:
-            self._spent[record.run_id] += record.metrics.get("cost_usd", 0.0)
+        if record.run_id in self._step_costs:  # its record replaced the step's earlier one
+            self._step_costs[record.run_id][record.step_id] = record.metrics.get("cost_usd", 0.0)
         if record.status in (StepStatus.SUCCEEDED, StepStatus.CACHED):
             outputs[step.id] = record.artifacts
 
@@ -658,6 +662,13 @@ class Engine:
         reused = None if force else self._reuse(key, ctx.run_id)
         if reused is not None:
             done = self.records.completed(key)
+            found = measured(reused)
+            if done is not None and done.run_id == ctx.run_id and "cost_usd" in done.metrics:
+                # this run paid for it in an earlier session: still part of what it spent
+                found["metrics"] = {
+                    **found.get("metrics", {}),
+                    "cost_usd": done.metrics["cost_usd"],
+                }
             record = self._base(
                 ctx,
                 step,
@@ -668,7 +679,7 @@ class Engine:
                 finished_at=_now(),
                 duration_s=0.0,
                 logs_uri=done.logs_uri if done is not None else None,
-                **measured(reused),
+                **found,
                 **meta,
             )
             self.records.put(record)

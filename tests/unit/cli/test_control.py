@@ -26,6 +26,7 @@ RUN_FIELDS = {
     "owner_pid",
     "created_at",
     "updated_at",
+    "cost_usd",
 }
 
 
@@ -65,6 +66,7 @@ def test_runs_list_json_is_the_documented_shape(two_runs):
     assert set(run) == RUN_FIELDS  # docs/CLI.md, and GET /runs answers the same
     assert (run["run_id"], run["plan_id"], run["status"]) == (LONG_ID, PLAN_ID, "pending")
     assert run["render_profile"] is None and run["owner_pid"] is None
+    assert run["cost_usd"] is None  # no step ran
     assert run["updated_at"] >= run["created_at"] > 0
 
 

@@ -17,6 +17,7 @@ from sparkle_motion.runs.cost import (
     actual_cost,
     estimate_cost,
     run_budget,
+    spent,
     step_device,
 )
 from sparkle_motion.runs.engine import Engine, RetryPolicy
@@ -104,8 +105,13 @@ def test_a_budget_stops_the_run_between_steps_and_a_higher_one_finishes_it(rig):
     assert stop.payload["reason"] == "budget" and stop.payload["limit_usd"] == 0.5
     assert stop.payload["spent_usd"] > 0.5 and "resume with a higher one" in stop.payload["message"]
     adapter.calls.clear()
-    resumed = engine(budget=1e12).execute(ctx_of())
+    second = engine(budget=1e12)
+    resumed = second.execute(ctx_of())
     assert resumed.status is RunStatus.SUCCEEDED
+    # the first session's step, reused by the resume, is still counted, and once
+    recorded = StepRecords(db).list("run1")
+    assert second.spent("run1") == pytest.approx(spent(recorded))
+    assert recorded[0].metrics["cost_usd"] > 0.5
     assert stopped.executed[0] not in adapter.calls  # what was paid for is not paid again
     assert set(adapter.calls) == set(resumed.executed)
 
