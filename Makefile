@@ -78,12 +78,13 @@ reliability:
 	tests/integration/test_crash_resume.py tests/integration/test_memory_log_kill.py
 	$(BIN)/python scripts/reliability_table.py .reliability
 
-## bench: the preview film benchmark (6 shots, 30 s, 1280x720), the dry-run one and the
-## adapters' overhead over direct diffusers calls on the tiny models
+## bench: the preview film benchmark (6 shots, 30 s, 1280x720), the dry-run one, the
+## adapters' overhead over direct diffusers calls on the tiny models and how fast `plan` answers
 bench:
 	$(BIN)/python benchmarks/preview_film.py
 	$(BIN)/python benchmarks/dry_run.py
 	$(BIN)/python benchmarks/adapter_overhead.py
+	$(BIN)/python benchmarks/plan_speed.py
 
 lint:
 	$(BIN)/ruff check src tests scripts

@@ -254,6 +254,8 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
                     "keyframes": list(r.keyframes),
                     "keyframe_ids": keyframe_ids(view.keyframe_ids, r.keyframes),
                     "answered": r.answered,
+                    "retaken": list(r.retaken),
+                    "kept": list(r.kept),
                 }
                 for r in view.reviews
             ],

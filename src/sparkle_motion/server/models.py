@@ -114,6 +114,12 @@ class Review(Answer):
     answered: Literal["approve", "reject"] | None = Field(
         description="the decision recorded for it, applied when the run resumes"
     )
+    retaken: list[int] = Field(
+        default_factory=list, description="of `keyframes`, those rendered again (new)"
+    )
+    kept: list[int] = Field(
+        default_factory=list, description="keyframes approved earlier: not asked about again"
+    )
 
 
 class StepRow(Answer):

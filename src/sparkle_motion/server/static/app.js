@@ -404,9 +404,10 @@ function reviewCard(current, review) {
   const count = h("span", { class: "muted", id: "review-count" });
   const grid = h("div", { class: "sheet review" }, ids.map((id, i) => {
     const ref = images[id];
-    const tile = h("button", { type: "button", class: "tile", "data-keyframe": review.keyframes[i], title: `${id}: click to retake` },
+    const fresh = (review.retaken || []).includes(review.keyframes[i]);
+    const tile = h("button", { type: "button", class: fresh ? "tile new" : "tile", "data-keyframe": review.keyframes[i], title: `${id}: click to retake` },
       ref ? h("img", { src: ref.download_url, alt: id }) : h("div", { class: "noimg", text: id }),
-      h("span", { class: "caption", text: id }));
+      h("span", { class: "caption", text: fresh ? `${id} · new` : id }));
     tile.addEventListener("click", () => {
       const k = review.keyframes[i];
       if (current.selected.has(k)) current.selected.delete(k); else current.selected.add(k);
@@ -436,8 +437,9 @@ function reviewCard(current, review) {
   };
   approve.addEventListener("click", () => answer("approve"));
   reject.addEventListener("click", () => answer("reject"));
+  const kept = (review.kept || []).length;
   const what = review.gate === "keyframes"
-    ? "Click the keyframes to render again, then Retake; or Approve them all."
+    ? `Click the keyframes to render again, then Retake; or Approve them all.${kept ? ` ${kept} approved earlier are kept.` : ""}`
     : "Read the plan (the Plan tab), then Approve to render it or Reject to end the run.";
   banner("review", `Your review: ${review.gate}`, h("p", { text: what }),
     ids.length ? grid : "", note, h("div", { class: "actions" }, approve, reject, count), error);
