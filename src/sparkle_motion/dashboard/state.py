@@ -359,7 +359,7 @@ class RunLine:
     status: str
     plan_id: str
     duration: str
-    cost: str  # `$0.42` once the API says (issue 17), else `-`
+    cost: str  # `$0.42` (`$0.0003` under a cent) once a step ran, else `-`
 
     @property
     def label(self) -> str:
@@ -381,7 +381,12 @@ def run_lines(rows: Iterable[Mapping[str, Any]], now: float | None = None) -> li
                 status=row["status"],
                 plan_id=row.get("plan_id", ""),
                 duration=duration_text(end - row["created_at"]),
-                cost=f"${cost:.2f}" if isinstance(cost, int | float) else "-",
+                cost=money(cost) if isinstance(cost, int | float) else "-",
             )
         )
     return lines
+
+
+def money(usd: float) -> str:
+    """USD as people read it: cents, or four places under a cent (a preview's steps)."""
+    return f"${usd:.2f}" if usd >= 0.01 or usd == 0 else f"${usd:.4f}"

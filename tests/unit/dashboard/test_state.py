@@ -19,6 +19,7 @@ from sparkle_motion.dashboard.state import (
     duration_text,
     log_line,
     log_lines,
+    money,
     panel_state,
     run_lines,
 )
@@ -220,7 +221,9 @@ def test_the_runs_list_gives_each_run_its_duration_and_cost():
     lines = {line.run_id: line for line in run_lines(rows, now=rows[0]["updated_at"])}
     done = next(r for r in rows if r["run_id"] == "rec-succeeded")
     assert lines["rec-succeeded"].duration == duration_text(done["updated_at"] - done["created_at"])
-    assert lines["rec-succeeded"].cost == "-"
+    assert lines["rec-succeeded"].cost == money(done["cost_usd"])  # a preview: under a cent
+    assert done["cost_usd"] is not None and money(0.0003) == "$0.0003"
+    assert run_lines([{**done, "cost_usd": None}])[0].cost == "-"  # no step ran yet
     assert lines["rec-succeeded"].label.startswith("rec-succeeded  succeeded  ")
     priced = run_lines([{**done, "cost_usd": 0.4249}])[0]
     assert priced.cost == "$0.42"
