@@ -48,22 +48,41 @@ def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
     if plan is not None and any(r.gate == "script" for r in view.reviews):
         out.print(plan_table(plan))  # what the script review is about
     if view.steps_by_stage:
-        table = Table("stage", "succeeded", "reused", "failed", "skipped", "running")
+        table = Table(
+            "stage", "succeeded", "reused", "failed", "skipped", "running", "retries", "time (s)",
+            "cost $",
+        )  # fmt: skip
         for stage, counts in view.steps_by_stage.items():
+            m = view.metrics.get(stage, {})
             table.add_row(
                 stage,
                 *(
                     str(counts.get(k, 0))
                     for k in ("succeeded", "cached", "failed", "skipped", "running")
                 ),
+                str(m.get("retries", 0)),
+                f"{m.get('seconds', 0.0):.1f}",
+                f"{m.get('cost_usd', 0.0):.4f}",
             )
         out.print(table)
+        out.print(f"cost so far ${view.cost_usd:.4f}" + budget_line(view.budget))
     else:
         out.print("no step has run yet")
     for line in view.failures:
         err.print(f"[red]failed[/red] {escape(line[:600])}")
     if view.film is not None:
         out.print(f"film: {view.film.local_path} ({view.film.duration_s:.1f} s)")
+
+
+def budget_line(budget: dict[str, Any] | None) -> str:
+    if budget is None:
+        return ""
+    said = (
+        " (it stopped the run: resume with a higher SPARKLE_MAX_COST_USD)"
+        if budget["stopped"]
+        else ""
+    )
+    return f" of a ${budget['limit_usd']:.4f} budget{said}"
 
 
 def _stored_plan(ctx: typer.Context, run_id: str) -> Any:

@@ -13,6 +13,7 @@ from ..storage import MemoryLog
 from .cost import budget_of, spent
 from .eta import LIVE, run_progress, stored_context
 from .films import film_manifest
+from .metrics import stage_metrics
 from .records import StepRecords
 from .reviews import PendingReview, reviews
 from .table import RunRow, Runs
@@ -48,6 +49,8 @@ class RunStatusView:
     # keyframes is open: what a dashboard shows beside each reviewed index
     keyframe_ids: tuple[str, ...] = ()
     cost_usd: float = 0.0  # what the run's recorded steps cost (runs/cost.py)
+    # stage -> successes, failures, reuse, retries, time, cost (runs/metrics.py)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the budget it runs under: limit_usd, spent_usd, stopped (it stopped the run), message
     budget: dict[str, Any] | None = None
 
@@ -132,6 +135,7 @@ def status_view(
         keyframe_ids=keyframe_ids,
         cost_usd=cost,
         budget=budget_view(row, status, cost, MemoryLog(runs.db)),
+        metrics={stage: m.view() for stage, m in stage_metrics(steps).items()},
     )
 
 

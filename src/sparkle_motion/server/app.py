@@ -2,7 +2,7 @@
 
     POST /invoke {idea | plan, profile, review, mode, run_id, seed, adapters}  -> 202 {run_id, ...}
     GET  /status?run_id=   GET /runs   GET /events?run_id=&after=  (server-sent events)
-    GET  /plan?run_id=     GET /  (the dashboard page; static/)
+    GET  /plan?run_id=     GET /  (the dashboard page; static/)     GET /metrics (Prometheus)
     GET  /artifacts?run_id=&stage=     GET /files/<id>  (the bytes; signed URLs work)
     POST /artifacts (multipart `file`) -> 201 the upload's ref   GET /artifacts/<id>
     POST /pause /stop /resume /review {run_id, ...}
@@ -28,7 +28,7 @@ from pathlib import Path as PathLib
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Path, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 
 from .. import production_agent as service
 from ..config import Settings, adapter_overrides
@@ -277,6 +277,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             "film": film,
             "cost_usd": view.cost_usd,
             "budget": view.budget,
+            "metrics": view.metrics,
         }
 
     @app.get("/plan")
@@ -285,6 +286,18 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
         with it; `plan` is null while an idea is still being written out."""
         found = service.plan_of(run_id, settings=settings)
         return {"run_id": run_id, "plan": scrub(found, host_prefixes(settings))}
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    def metrics(settings: SettingsDep) -> PlainTextResponse:
+        """Every run's steps by stage in Prometheus text: steps by status, retries,
+        seconds, cost, reuse hits by kind, errors by type, runs by status (behind the
+        token: a scraper sends it as a bearer credential)."""
+        from ..runs.metrics import home_metrics, prometheus
+        from ..storage import open_database
+
+        with open_database(settings) as db:
+            text = prometheus(*home_metrics(db))
+        return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @app.get("/runs", response_model=list[RunRow])
     def runs(settings: SettingsDep, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict]:

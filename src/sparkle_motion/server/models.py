@@ -176,6 +176,12 @@ class StatusResponse(Answer):
     )
     cost_usd: float = Field(0.0, description="what the run's recorded steps cost (docs/COST.md)")
     budget: Budget | None = Field(None, description="the budget the run is held to, if any")
+    metrics: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="stage -> succeeded, failed, cached, skipped, retries, seconds, "
+        "max_seconds, mean_seconds, cost_usd, phash_reuse, semantic_reuse, cache_hit_rate, "
+        "success_rate (runs/metrics.py)",
+    )
 
 
 class RunRow(Answer):

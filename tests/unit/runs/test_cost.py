@@ -31,6 +31,7 @@ from tests.support.media import context, step
 
 LIGHTHOUSE = json.loads((EXAMPLES / "lighthouse_whale.json").read_text())
 RATES = Rates(cpu_usd_per_hour=36.0, gpu_usd_per_hour=360.0)  # $0.01 and $0.10 a second
+DEAR = Rates(3.6e9, 3.6e9)  # $1M a second: every step costs over $1
 
 
 def test_an_estimate_is_one_attempt_to_every_attempt_at_the_devices_rate():
@@ -61,7 +62,7 @@ def rig(tmp_path):
     db = Database(tmp_path / "s.db")
     adapter = RecordingAdapter()
 
-    def engine(budget=None, rates=Rates(3.6e9, 3.6e9)):  # $1M a second: every step is >$1
+    def engine(budget=None, rates=DEAR):
         return Engine(
             store=store,
             records=StepRecords(db),

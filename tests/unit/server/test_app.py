@@ -390,3 +390,24 @@ def test_a_start_over_its_budget_is_refused_at_once_naming_the_field(api, finish
     assert dry["within_budget"] is False and dry["est_cost_max_usd"] > dry["est_cost_usd"] > 0
     status = client.get("/status", params={"run_id": "web1"}, headers=AUTH).json()
     assert status["cost_usd"] > 0 and status["budget"] is None  # spent, with no budget
+
+
+def test_metrics_per_stage_in_status_and_in_prometheus_text(api, finished):
+    _, client, _ = api
+    status = client.get("/status", params={"run_id": "web1"}, headers=AUTH).json()
+    for stage, counts in status["steps_by_stage"].items():
+        mine = status["metrics"][stage]
+        assert mine["succeeded"] + mine["cached"] == counts.get("succeeded", 0) + counts.get(
+            "cached", 0
+        )
+    assert sum(m["cost_usd"] for m in status["metrics"].values()) == pytest.approx(
+        status["cost_usd"], abs=1e-5
+    )
+    assert client.get("/metrics").status_code == 401
+    scraped = client.get("/metrics", headers=AUTH)
+    assert scraped.status_code == 200
+    assert scraped.headers["content-type"].startswith("text/plain; version=0.0.4")
+    text = scraped.text
+    assert "# TYPE sparkle_steps_total counter" in text
+    assert 'sparkle_steps_total{stage="base_images",status="succeeded"}' in text
+    assert 'sparkle_runs{status="succeeded"}' in text
