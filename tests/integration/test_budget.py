@@ -50,6 +50,8 @@ def test_a_run_stops_at_its_budget_and_a_resume_with_a_higher_one_finishes_it(wi
     assert view.cost_usd >= 0.2 and "budget" in view.budget["message"]
     done_before = {s.step_id for s in view.steps if s.status.value == "succeeded"}
     assert 0 < len(done_before) < 9
+    with pytest.raises(PlanResourceError):  # a plain resume keeps the $0.20 it ran under
+        service.resume_run("b2", settings=settings)
     wired.calls.clear()
     higher = settings.model_copy(update={"max_cost_usd": 100.0})
     resumed = service.resume_run("b2", settings=higher).wait()

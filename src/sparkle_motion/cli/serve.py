@@ -4,6 +4,7 @@ what the catalog says and what answers."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -79,9 +80,10 @@ def serve(
     where = "SPARKLE_API_TOKEN" if settings.api_token else str(token_file(settings))
     out.print(f"token: {where}   logs: {supervisor.log_dir}")
     page = next(u.url for u in units if u.name == API).rstrip("/") + "/"
-    # the link signs the browser in (the fragment never reaches a server or a log); a
-    # token the user set themselves (a remote server) is not printed
-    login = page if settings.api_token else f"{page}#token={token}"
+    # on a terminal the link signs the browser in (the fragment never reaches a server);
+    # into a file or a pipe (a log others may read) and for a token the user set
+    # themselves (a remote server) the token is not printed
+    login = f"{page}#token={token}" if sys.stdout.isatty() and not settings.api_token else page
     out.print(escape(f"dashboard: open {login} in a browser"))
     try:
         supervisor.start()

@@ -32,6 +32,7 @@ from ..errors import (
     RunRequestError,
 )
 from ..graph.context import AdapterFor, RunEnv
+from ..runs.cost import budget_of
 from ..runs.engine import RetryPolicy
 from ..runs.films import export_film as _copy_film
 from ..runs.films import export_subtitles, film_manifest, film_subtitles
@@ -204,6 +205,8 @@ def resume_run(
         live = row.owner_alive(ttl_s=runs.ttl_s)
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
         if live and paused and from_stage is None:  # its process waits at the gate: let it go
+            if settings.max_cost_usd is not None:  # its next stage is held to the new budget
+                runs.set_budget(run_id, settings.max_cost_usd)
             runs.request(run_id, None)
             return RunHandle(
                 run_id, None, None, outcome=RunOutcome(run_id, RunStatus.RUNNING, lifted_pause=True)
@@ -234,6 +237,9 @@ def resume_run(
     settings = _with_profile(
         settings, profile or started_with or None, resumed_adapters(settings, row)
     )
+    kept = budget_of(row)
+    if settings.max_cost_usd is None and kept is not None:  # the budget it ran under, kept
+        settings = settings.model_copy(update={"max_cost_usd": kept})
     source = resume_source(row, run_id)
     job = Job(
         source,

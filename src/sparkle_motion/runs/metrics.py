@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from .table import Runs
+
 if TYPE_CHECKING:
     from ..schemas import StepExecutionRecord
     from ..storage.db import Database
@@ -113,7 +115,9 @@ def home_metrics(
             "FROM step_records GROUP BY stage, status ORDER BY stage, status"
         )
     ]
-    runs = {str(r[0]): int(r[1]) for r in db.query("SELECT status, COUNT(*) FROM runs GROUP BY 1")}
+    runs: dict[str, int] = {}
+    for row in Runs(db).list(limit=1_000_000):  # as `status` sees them: a dead owner crashed
+        runs[row["status"]] = runs.get(row["status"], 0) + 1
     errors = {
         (str(r[0]), str(r[1])): int(r[2])
         for r in db.query(
@@ -131,14 +135,16 @@ def _label(value: str) -> str:
 def prometheus(
     rows: list[MetricRow], runs: dict[str, int], errors: dict[tuple[str, str], int]
 ) -> str:
-    """The Prometheus text exposition format (version 0.0.4)."""
+    """The Prometheus text exposition format (version 0.0.4). Gauges, not counters: each
+    step's latest record is counted (a retake replaces it), so a figure may go down."""
     out: list[str] = []
 
     def family(name: str, kind: str, what: str, samples: Sequence[tuple[str, float]]) -> None:
         out.append(f"# HELP {name} {what}")
         out.append(f"# TYPE {name} {kind}")
         for labels, value in samples:
-            out.append(f"{name}{{{labels}}} {value:g}" if labels else f"{name} {value:g}")
+            shown = repr(float(value))
+            out.append(f"{name}{{{labels}}} {shown}" if labels else f"{name} {shown}")
 
     def by_stage(pick: str) -> list[tuple[str, float]]:
         totals: dict[str, float] = {}
@@ -148,22 +154,22 @@ def prometheus(
 
     family(
         "sparkle_steps_total",
-        "counter",
+        "gauge",
         "Steps recorded (each step's latest record), by stage and status.",
         [(f'stage="{_label(r.stage)}",status="{_label(r.status)}"', r.steps) for r in rows],
     )
     family(
-        "sparkle_step_retries_total", "counter", "Tries beyond a step's first.", by_stage("retries")
+        "sparkle_step_retries_total", "gauge", "Tries beyond a step's first.", by_stage("retries")
     )
     family(
         "sparkle_step_seconds_total",
-        "counter",
+        "gauge",
         "Seconds the steps that ran took.",
         by_stage("seconds"),
     )
     family(
         "sparkle_cost_usd_total",
-        "counter",
+        "gauge",
         "What the steps cost (docs/COST.md).",
         by_stage("cost_usd"),
     )
@@ -174,10 +180,10 @@ def prometheus(
     ]
     for kind in REUSE_KINDS:
         hits += [(f'{labels},kind="{kind.split("_")[0]}"', v) for labels, v in by_stage(kind) if v]
-    family("sparkle_reuse_hits_total", "counter", "Work reused instead of rendered, by kind.", hits)
+    family("sparkle_reuse_hits_total", "gauge", "Work reused instead of rendered, by kind.", hits)
     family(
         "sparkle_step_errors_total",
-        "counter",
+        "gauge",
         "Failed steps by stage and error type.",
         [
             (f'stage="{_label(stage)}",error_type="{_label(kind or "unknown")}"', n)

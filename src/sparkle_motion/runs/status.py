@@ -62,9 +62,11 @@ class RunStatusView:
         status, control = self.status, self.control
         waiting = status is RunStatus.AWAITING_REVIEW
         unanswered = any(not r.answered for r in self.reviews)
+        # a stopped or failed run a process has just claimed again is being resumed
+        claimed = self.owner_alive and status in (RunStatus.STOPPED, RunStatus.FAILED)
         return {
             "pause": status in (RunStatus.PENDING, RunStatus.RUNNING) and control is None,
-            "resume": status in RESUMABLE
+            "resume": (status in RESUMABLE and not claimed)
             or (waiting and not unanswered)
             or (status is RunStatus.RUNNING and control == "pause"),
             "stop": status in LIVE and control != "stop",

@@ -54,9 +54,16 @@ class RunRow:
 
     def seen_status(self, ttl_s: float | None = None) -> RunStatus:
         """The status as the outside sees it: a running or paused run whose owner is gone
-        (or that no process holds at all) crashed."""
+        (or that no process holds at all) crashed; so did a pending one whose claiming
+        process died before intake."""
         if self.status in (RunStatus.RUNNING, RunStatus.PAUSED) and not (
             self.owner_pid and self.owner_alive(ttl_s=ttl_s)
+        ):
+            return RunStatus.CRASHED
+        if (
+            self.status is RunStatus.PENDING
+            and self.owner_pid
+            and not self.owner_alive(ttl_s=ttl_s)
         ):
             return RunStatus.CRASHED
         return self.status
@@ -201,11 +208,24 @@ class Runs:
         )
         listed = [dict(r) for r in rows]
         for item in listed:
-            if item["status"] in (RunStatus.RUNNING.value, RunStatus.PAUSED.value):
+            if item["status"] in (RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.PENDING):
                 row = self.get(item["run_id"])
                 if row is not None:
                     item["status"] = row.seen_status(self.ttl_s).value
         return listed
+
+    def set_budget(self, run_id: str, max_cost_usd: float) -> None:
+        """A new budget for a run a live process drives (a resume that lifts its pause):
+        each stage reads it when it starts."""
+        with self.db.atomic() as conn:
+            row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no run {run_id!r}")
+            meta = {**json.loads(row[0]), "max_cost_usd": max_cost_usd}
+            conn.execute(
+                "UPDATE runs SET metadata = ?, updated_at = ? WHERE run_id = ?",
+                (json.dumps(meta), time.time(), run_id),
+            )
 
     def set_status(self, run_id: str, status: RunStatus) -> bool:
         """Record the run's status, only while this process owns it (compare-and-set on

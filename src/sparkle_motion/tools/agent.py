@@ -157,8 +157,17 @@ def remote_stage_function(
         except httpx.HTTPError as exc:
             down = TransientStageError(f"tool at {url} cannot be reached: {exc}", step_id=step_id)
             return _typed(down)
-        data: dict[str, Any] = answer.json()
-        if answer.is_error and isinstance(data.get("error"), dict):
+        try:
+            data: dict[str, Any] = answer.json()
+        except ValueError:
+            data = {}
+        if answer.status_code == 401:  # the tool refused the API's token: not the caller's
+            down = TransientStageError(f"tool at {url} refused the token", step_id=step_id)
+            return _typed(down)  # a 503: the tool cannot serve this caller, not its token
+        if answer.is_error:
+            if not isinstance(data.get("error"), dict):  # a proxy's page, a crash: typed
+                said = answer.text[:200].strip() or answer.reason_phrase
+                return _typed(TransientStageError(f"tool at {url}: {said}", step_id=step_id))
             data["error"]["status"] = answer.status_code
         return data
 

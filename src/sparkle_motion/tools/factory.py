@@ -99,8 +99,15 @@ def create_tool_app(tool_id: str, settings: Settings, *, token: str | None = Non
     return app
 
 
+def has_adk() -> bool:
+    try:
+        return importlib.util.find_spec("google.adk") is not None
+    except ModuleNotFoundError:  # no `google` package at all
+        return False
+
+
 def _agent_route(app: FastAPI, spec: ToolSpec, make: Callable[[], ToolAgent]) -> None:
-    if importlib.util.find_spec("google.adk") is None:
+    if not has_adk():
         # a tool environment whose pins exclude google-adk (.venv-chatterbox: gradio wants
         # starlette<1.0, google-adk >=1.3.1): the production API asks this tool's agent
         elsewhere = MissingAdkSdkError(

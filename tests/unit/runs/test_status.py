@@ -9,7 +9,7 @@ from sparkle_motion.runs.status import RunStatusView
 from sparkle_motion.schemas import RunStatus
 
 
-def view(status: RunStatus, control: str | None = None, answered: str | None = "none"):
+def view(status: RunStatus, control: str | None = None, answered: str | None = "none", alive=False):
     reviews = []
     if answered != "none":
         reviews = [PendingReview("i1", "keyframes", None, None, "look", answered, (0, 1))]
@@ -20,7 +20,7 @@ def view(status: RunStatus, control: str | None = None, answered: str | None = "
         render_profile="preview",
         owner_pid=None,
         owner_host=None,
-        owner_alive=False,
+        owner_alive=alive,
         heartbeat_age_s=None,
         reviews=reviews,
         control=control,
@@ -48,3 +48,9 @@ def test_actions_follow_the_runs_state(status, control, answered, allowed):
     actions = view(status, control, answered).actions
     assert {name for name, on in actions.items() if on} == allowed
     assert set(actions) == {"pause", "resume", "stop", "review"}
+
+
+def test_a_stopped_run_a_resume_has_just_claimed_cannot_be_resumed_again():
+    assert view(RunStatus.STOPPED, alive=True).actions["resume"] is False
+    assert view(RunStatus.FAILED, alive=True).actions["resume"] is False
+    assert view(RunStatus.PAUSED, alive=True).actions["resume"] is True  # lifts the pause

@@ -408,6 +408,6 @@ def test_metrics_per_stage_in_status_and_in_prometheus_text(api, finished):
     assert scraped.status_code == 200
     assert scraped.headers["content-type"].startswith("text/plain; version=0.0.4")
     text = scraped.text
-    assert "# TYPE sparkle_steps_total counter" in text
+    assert "# TYPE sparkle_steps_total gauge" in text
     assert 'sparkle_steps_total{stage="base_images",status="succeeded"}' in text
     assert 'sparkle_runs{status="succeeded"}' in text

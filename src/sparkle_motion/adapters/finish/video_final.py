@@ -14,7 +14,7 @@ from ...media.probe import probe
 from ...schemas import FinalizeStep, RenderProfile, StageModel, Step, VideoFinalManifest
 from ...schemas.artifacts import FilmCost, ModelSpend
 from ...schemas.common import utc_now
-from ...stages import STAGE_TABLE
+from ...stages import STAGE_OF_STEP_TYPE, STAGE_TABLE
 from ...storage.fs_store import sha256_file
 from ..base import Estimate, Output, StepJob
 
@@ -104,7 +104,8 @@ def cost_of(job: StepJob) -> FilmCost:
     for step_id, usd in job.run_costs.items():
         refs = job.run_outputs.get(step_id) or []
         first = refs[0] if refs else None
-        stage = (first.stage if first is not None else None) or step_id.split(".", 1)[0]
+        kind = step_id.split(".", 1)[0]  # a step id starts with its type (`image.kf-000`)
+        stage = (first.stage if first is not None else None) or STAGE_OF_STEP_TYPE.get(kind, kind)
         by_stage[stage] = round(by_stage.get(stage, 0.0) + usd, 6)
         if first is not None and isinstance(first.metadata.get("backend"), str):
             model = first.metadata.get("model_id")

@@ -14,6 +14,9 @@ const STAGES = [
   ["finalize", "Final"],
 ];
 const LIVE = ["pending", "running", "paused"];
+// a run is watched while it may change: going, waiting on a review (another client may
+// answer it), or driven by a process whatever its row says yet (a resume just claimed it)
+const watched = (s) => [...LIVE, "awaiting_review"].includes(s.status) || s.owner.alive;
 const POLL_MS = 4000;
 
 const $ = (id) => document.getElementById(id);
@@ -215,11 +218,14 @@ async function openRun(id) {
   if (run && run.id === id) return refresh();
   closeRun();
   run = { id, status: null, assets: null, plan: null, events: null, log: [], timer: null,
-          selected: new Set(), tab: "plan_intake", shown: new Map() };
+          selected: new Set(), tab: "plan_intake", lastEvent: 0, errors: [] };
   $("tabs").replaceChildren();
   $("panes").replaceChildren();
   $("film").hidden = true;
-  $("film-video").removeAttribute("src");
+  const video = $("film-video");
+  video.removeAttribute("src");
+  delete video.dataset.checksum;
+  $("notes").replaceChildren();
   show("run");
   await refresh();
 }
@@ -242,10 +248,15 @@ async function refresh() {
       if (moved) loadRuns().catch(() => {}); // the list shows the run's new state
       current.assets = arts;
       await loadPlan(current);
+      if (run !== current) return; // another run was opened meanwhile
+      note(current, "read", null);
       render(current);
       follow(current);
     } catch (err) {
-      if (run === current) banner("failed", "Cannot read the run", said(err));
+      if (run !== current) return;
+      note(current, "read", `Cannot read the run: ${said(err)}`);
+      clearTimeout(current.timer); // try again, more slowly: the server may be restarting
+      current.timer = setTimeout(() => refresh(), POLL_MS * 2);
     }
   })();
   await refreshing;
@@ -255,8 +266,7 @@ async function refresh() {
 
 function later() {
   clearTimeout(run && run.timer);
-  // a run waiting on a review is watched too: another client may answer and resume it
-  if (run && run.status && [...LIVE, "awaiting_review"].includes(run.status.status)) {
+  if (run && run.status && watched(run.status)) {
     run.timer = setTimeout(() => refresh(), POLL_MS);
   }
 }
@@ -264,17 +274,18 @@ function later() {
 function follow(current) {
   // the event stream: once when the run is opened (its history, for the log), then while
   // a process drives it; a poll as well, in case it drops
-  const live = LIVE.includes(current.status.status);
+  const live = LIVE.includes(current.status.status) || current.status.owner.alive;
   if ((live || !current.heard) && !current.events) {
     current.heard = true;
-    const es = new EventSource(current.status.events_url);
+    // from the last event seen (the signature covers the path, not the query)
+    const es = new EventSource(`${current.status.events_url}&after=${current.lastEvent}`);
     es.addEventListener("end", () => { es.close(); current.events = null; refresh(); });
     es.onerror = () => { es.close(); if (current.events === es) current.events = null; };
     for (const kind of ["step_started", "step_completed", "step_cached", "step_failed",
       "step_retry", "stage_finished", "run_paused", "run_stopped", "review_requested"]) {
       es.addEventListener(kind, (e) => {
         logEvent(current, e);
-        if (run === current && LIVE.includes(current.status.status)) refresh();
+        if (run === current && watched(current.status)) refresh();
         else if (run === current && current.tab === "log") renderTabs(current);
       });
     }
@@ -284,11 +295,12 @@ function follow(current) {
 }
 
 function logEvent(current, e) {
+  current.lastEvent = Math.max(current.lastEvent, Number(e.lastEventId) || 0);
   let data = {};
   try { data = JSON.parse(e.data); } catch { /* a line we cannot read: shown as its type */ }
   const p = data.payload || {};
   const text = [e.type.replace(/_/g, " "), p.step_id || p.stage || "", p.error || ""].filter(Boolean).join(" · ");
-  current.log.push({ time: new Date().toLocaleTimeString(), text });
+  current.log.push({ id: current.lastEvent, time: new Date().toLocaleTimeString(), text });
   if (current.log.length > 200) current.log.shift();
 }
 
@@ -378,7 +390,7 @@ function renderBanners(current) {
 
 function budgetCard(current, budget) {
   const limit = h("input", { type: "number", min: "0", step: "0.01", id: "budget-limit",
-    value: (budget.limit_usd * 2).toFixed(2), "aria-label": "New budget in USD" });
+    value: Math.max(budget.limit_usd * 2, 1).toFixed(2), "aria-label": "New budget in USD" });
   const go = h("button", { class: "primary", id: "budget-resume", text: "Resume with this budget" });
   const error = h("p", { class: "error", role: "alert" });
   go.addEventListener("click", async () => {
@@ -466,8 +478,8 @@ function renderFilm(s) {
   if (video.dataset.checksum !== s.film.checksum_sha256) {
     video.dataset.checksum = s.film.checksum_sha256;
     video.src = s.film.download_url;
-    $("film-download").href = s.film.download_url;
   }
+  $("film-download").href = s.film.download_url; // freshly signed (a link lasts an hour)
   const mb = (s.film.size_bytes / 1e6).toFixed(1);
   $("film-facts").textContent = `${s.film.duration_s.toFixed(1)} s · ${s.film.resolution_px} · ${s.film.frame_rate} fps · ${mb} MB`;
 }
@@ -475,9 +487,13 @@ function renderFilm(s) {
 // ------------------------------------------------------------------ assets by stage
 
 function media(kind, ref, caption) {
-  const attrs = { src: ref.download_url, preload: "metadata", controls: kind !== "img" };
-  const el = kind === "img" ? h("img", { src: ref.download_url, alt: caption, loading: "lazy" }) : h(kind, attrs);
-  return h("figure", { "data-uri": ref.uri }, el, h("figcaption", { text: caption }));
+  // made only when the pane lacks it: a <video preload=metadata> starts a request at once
+  return [ref.uri, () => {
+    const el = kind === "img"
+      ? h("img", { src: ref.download_url, alt: caption, loading: "lazy" })
+      : h(kind, { src: ref.download_url, preload: "metadata", controls: true });
+    return h("figure", {}, el, h("figcaption", { text: caption }));
+  }];
 }
 
 function speaker(plan, id) {
@@ -496,25 +512,26 @@ function lineText(plan, id) {
   return null;
 }
 
+// each pane's items as [key, make]: the key says whether what is shown is still right
 function paneItems(current, key) {
   const a = current.assets.assets;
   const plan = current.plan;
   switch (key) {
     case "plan_intake":
       if (!plan) return [];
-      return [h("div", { class: "plan", "data-uri": "plan" },
+      return [["plan", () => h("div", { class: "plan" },
         h("h3", { text: plan.title || "" }),
         plan.logline ? h("p", { text: plan.logline }) : "",
         h("ol", {}, (plan.shots || []).map((shot) => h("li", {},
           h("b", { text: `${shot.id} · ${shot.duration_s} s ` }), shot.description || "",
-          h("ul", {}, (shot.dialogue || []).map((l) => h("li", { text: `${speaker(plan, l.character)}: “${l.text}”` })))))))];
+          h("ul", {}, (shot.dialogue || []).map((l) => h("li", { text: `${speaker(plan, l.character)}: “${l.text}”` })))))))]];
     case "dialogue_audio":
-      return Object.entries(a.line_artifacts || {}).map(([id, ref]) => {
+      return Object.entries(a.line_artifacts || {}).map(([id, ref]) => [ref.uri, () => {
         const line = lineText(plan, id);
-        const said = line ? `${line.who}: “${line.text}”` : id;
-        return h("div", { class: "line", "data-uri": ref.uri }, h("span", { text: said }),
+        const words = line ? `${line.who}: “${line.text}”` : id;
+        return h("div", { class: "line" }, h("span", { text: words }),
           h("audio", { src: ref.download_url, controls: true, preload: "none" }));
-      });
+      }]);
     case "base_images":
       return Object.entries(a.base_images || {}).map(([id, ref]) => media("img", ref, id));
     case "video":
@@ -522,12 +539,12 @@ function paneItems(current, key) {
     case "lipsync":
       return Object.entries(a.lipsync_videos || {}).map(([id, ref]) => media("video", ref, id));
     case "custom":
-      return Object.entries(a.custom || {}).flatMap(([id, refs]) =>
-        refs.map((ref) => h("p", { "data-uri": ref.uri }, h("a", { href: ref.download_url, text: `${id}: ${ref.name || ref.uri}` }))));
+      return Object.entries(a.custom || {}).flatMap(([id, refs]) => refs.map((ref) => [ref.uri,
+        () => h("p", {}, h("a", { href: ref.download_url, text: `${id}: ${ref.name || ref.uri}` }))]));
     case "assemble": {
       const out = [];
       if (a.assembled) out.push(media("video", a.assembled, "assembled film"));
-      if (a.subtitles) out.push(h("p", { "data-uri": a.subtitles.uri }, h("a", { href: a.subtitles.download_url, download: "film.srt", text: "Subtitles (.srt)" })));
+      if (a.subtitles) out.push([a.subtitles.uri, () => h("p", {}, h("a", { href: a.subtitles.download_url, download: "film.srt", text: "Subtitles (.srt)" }))]);
       return out;
     }
     case "finalize": {
@@ -535,25 +552,27 @@ function paneItems(current, key) {
       if (!film) return [];
       const rows = [["duration", `${film.duration_s.toFixed(2)} s`], ["size", film.resolution_px],
         ["checksum", film.checksum_sha256.slice(0, 16) + "…"], ["profile", film.render_profile || ""],
+        ...(film.cost ? [["cost", `$${film.cost.total_usd.toFixed(4)}`]] : []),
         ...Object.entries(film.backends || {}).map(([k, v]) => [k, v])];
-      return [h("table", { class: "facts", "data-uri": film.artifact_uri },
-        rows.map(([k, v]) => h("tr", {}, h("th", { text: k }), h("td", { text: v }))))];
+      return [[film.artifact_uri, () => h("table", { class: "facts" },
+        rows.map(([k, v]) => h("tr", {}, h("th", { text: k }), h("td", { text: v }))))]];
     }
     case "log":
-      return [h("ol", { class: "log", "data-uri": `log-${current.log.length}` },
-        current.log.slice(-60).reverse().map((l) => h("li", {}, h("time", { text: l.time }), " ", l.text)))];
+      return [[`log-${current.lastEvent}`, () => h("ol", { class: "log" },
+        current.log.slice(-60).reverse().map((l) => h("li", {}, h("time", { text: l.time }), " ", l.text)))]];
     default:
       return [];
   }
 }
 
 function renderTabs(current) {
-  const tabs = [...STAGES.filter(([k]) => k !== "custom" || (current.status.stage_totals || {}).custom), ["log", "Log"]];
+  const totals = current.status.stage_totals || {};
+  const tabs = [...STAGES, ["log", "Log"]];
   const bar = $("tabs");
   const panes = $("panes");
   if (!bar.children.length) {
     for (const [key, label] of tabs) {
-      bar.append(h("button", { role: "tab", "data-tab": key, onclick: () => { current.tab = key; renderTabs(current); } },
+      bar.append(h("button", { role: "tab", "data-tab": key, onclick: () => { if (run) { run.tab = key; renderTabs(run); } } },
         h("span", { text: label }), " ", h("span", { class: "n" })));
       panes.append(h("div", { class: key === "base_images" ? "pane sheet" : key === "video" || key === "lipsync" ? "pane clips" : "pane", "data-pane": key, role: "tabpanel" }));
     }
@@ -561,8 +580,8 @@ function renderTabs(current) {
   for (const [key] of tabs) {
     const tab = bar.querySelector(`[data-tab="${key}"]`);
     const pane = panes.querySelector(`[data-pane="${key}"]`);
-    if (!tab || !pane) continue;
     const items = paneItems(current, key);
+    tab.hidden = key === "custom" && !totals.custom; // a plan without custom steps has no tab
     tab.querySelector(".n").textContent = key === "plan_intake" || key === "log" ? "" : items.length || "";
     tab.setAttribute("aria-selected", String(current.tab === key));
     pane.hidden = current.tab !== key;
@@ -571,13 +590,19 @@ function renderTabs(current) {
 }
 
 function sync(pane, items) {
-  // keep what is shown (a playing clip, a loaded image); add what is new, drop what is gone
-  const want = new Map(items.map((el) => [el.dataset.uri, el]));
+  // keep what is shown (a playing clip, a loaded image); make what is new, drop what is gone
+  const want = new Map(items);
   for (const child of [...pane.children]) {
     if (!want.has(child.dataset.uri)) child.remove();
   }
   const have = new Map([...pane.children].map((c) => [c.dataset.uri, c]));
-  for (const [uri, el] of want) if (!have.has(uri)) { pane.append(el); have.set(uri, el); }
+  for (const [uri, make] of want) {
+    if (have.has(uri)) continue;
+    const el = make();
+    el.dataset.uri = uri;
+    pane.append(el);
+    have.set(uri, el);
+  }
   const order = [...want.keys()];
   if ([...pane.children].some((c, i) => c.dataset.uri !== order[i])) {
     for (const uri of order) pane.append(have.get(uri)); // a retake keeps its keyframe's place
@@ -589,13 +614,22 @@ function sync(pane, items) {
 
 async function control(what) {
   if (!run) return;
-  const id = run.id;
+  const current = run;
   try {
-    await api(`/${what}`, { run_id: id });
+    await api(`/${what}`, { run_id: current.id });
+    note(current, "control", null);
   } catch (err) {
-    banner("failed", `Cannot ${what}`, ` ${said(err)}`);
+    note(current, "control", `Cannot ${what}: ${said(err)}`);
   }
   await refresh();
+}
+
+function note(current, kind, text) {
+  // a refused click or a failed read, shown until the next of its kind succeeds (the
+  // banners are rebuilt from /status, which does not know about it)
+  current.errors = current.errors.filter((e) => e.kind !== kind);
+  if (text) current.errors.push({ kind, text });
+  $("notes").replaceChildren(...current.errors.map((e) => h("div", { class: "banner failed", role: "alert", text: e.text })));
 }
 
 // ------------------------------------------------------------------ start up
@@ -621,7 +655,9 @@ function boot() {
   fetch("/health").then((r) => r.json()).then((d) => { $("server").textContent = `v${d.version}`; }).catch(() => {});
   const saved = localStorage.getItem("sparkle.token");
   if (!saved) { signOut(); return; }
-  tryToken(saved).then((ok) => (ok ? signIn(saved) : signOut("The saved token is no longer accepted.")));
+  tryToken(saved)
+    .then((ok) => (ok ? signIn(saved) : signOut("The saved token is no longer accepted.")))
+    .catch(() => signOut("The server does not answer; is sparkle-motion serve running?"));
 }
 
 boot();
