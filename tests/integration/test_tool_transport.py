@@ -69,7 +69,8 @@ def manifest(settings, record) -> dict:
         data = json.loads(store.read_bytes(record.artifacts[0].uri))
     finally:
         store.close()
-    return {k: v for k, v in data.items() if k not in ("local_path", "created_at")}
+    # its home, its time, and what the steps cost (their measured seconds)
+    return {k: v for k, v in data.items() if k not in ("local_path", "created_at", "cost")}
 
 
 def remote_configs(into: Path, urls: dict[str, str]) -> Path:
@@ -99,7 +100,7 @@ def test_in_process_and_http_transports_give_byte_identical_artifacts(tmp_path, 
         theirs = there[step_id]
         assert (mine.status.value, theirs.status.value) == ("succeeded", "succeeded"), step_id
         assert mine.step_key == theirs.step_key, step_id
-        if theirs.stage == "finalize":  # the manifest names its home and its time
+        if theirs.stage == "finalize":  # the manifest names its home, its time and its cost
             assert manifest(local, mine) == manifest(remote, theirs)
             continue
         assert [a.checksum_sha256 for a in mine.artifacts] == [

@@ -140,4 +140,4 @@ def test_wheel_install_makes_a_film_outside_the_checkout(wheel_venv, tmp_path):
         assert container.duration is not None and container.duration / av.time_base > 1.0
     # the state went to SPARKLE_HOME, not the working directory
     assert (home / "artifacts" / "sparkle.db").is_file()
-    assert sorted(p.name for p in work.iterdir()) == ["film.mp4"]
+    assert sorted(p.name for p in work.iterdir()) == ["film.mp4", "film.srt"]  # -o: both

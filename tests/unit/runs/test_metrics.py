@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from sparkle_motion.errors import TransientStageError
 from sparkle_motion.runs.cost import Rates
 from sparkle_motion.runs.engine import Engine, RetryPolicy
@@ -71,9 +73,8 @@ def test_a_runs_metrics_and_every_runs_prometheus_text(tmp_path):
         assert samples[errors] == 1
         assert not [k for k in samples if k[0] == "sparkle_runs"]  # the engine alone: no run rows
         cost = samples[("sparkle_cost_usd_total", 'stage="base_images"')]
-        assert cost == sum(
-            r.metrics.get("cost_usd", 0.0) for r in records if r.stage == "base_images"
-        )
+        spent = sum(r.metrics.get("cost_usd", 0.0) for r in records if r.stage == "base_images")
+        assert cost == pytest.approx(spent)
     finally:
         db.close()
         store.close()
