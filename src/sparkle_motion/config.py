@@ -89,6 +89,10 @@ class Settings(BaseModel):
     review_gates: list[Literal["script", "keyframes"]] = Field(default_factory=list)
     # per-stage backends over the render profile's: "tts=piper", "lipsync=audio_mux"
     adapters: list[Annotated[str, Field(pattern=ADAPTER_OVERRIDE)]] = Field(default_factory=list)
+    # perceptual dedupe of keyframes and clips (dedupe/, docs/DEDUPE.md)
+    dedupe: bool = True
+    phash_max_distance: int = Field(8, ge=0, le=11)
+    phash_index_max_entries: int = Field(100_000, ge=0, le=100_000_000)
     lock_ttl_s: float = Field(60.0, ge=0.2, le=86400)
     gpu_lease_ttl_s: float = Field(30.0, ge=0.2, le=86400)
     max_active_runs: int = Field(1, ge=1, le=64)
@@ -300,6 +304,22 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         ("SPARKLE_REVIEW_GATES",),
         "Review gates a run pauses at for a person's decision, comma-separated: `script` "
         "(the plan, before anything renders), `keyframes` (before clips are made). Default none.",
+    ),
+    EnvVar(
+        "dedupe",
+        ("SPARKLE_DEDUPE",),
+        "Perceptual dedupe of keyframes and clips (0: off for every run; docs/DEDUPE.md).",
+    ),
+    EnvVar(
+        "phash_max_distance",
+        ("SPARKLE_PHASH_MAX_DISTANCE",),
+        "Hamming distance (of 64 pHash bits) up to which an image is recorded as near an "
+        "earlier one (0..11).",
+    ),
+    EnvVar(
+        "phash_index_max_entries",
+        ("SPARKLE_PHASH_INDEX_MAX_ENTRIES",),
+        "`artifacts prune` keeps at most this many perceptual index entries.",
     ),
     EnvVar(
         "lock_ttl_s",

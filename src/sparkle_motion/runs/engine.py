@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob
+from ..dedupe import perceptual
 from ..errors import (
     ArtifactIntegrityError,
     ArtifactNotFoundError,
@@ -811,17 +812,29 @@ class Engine:
             chosen = next(
                 (a.metadata["served_by"] for a in artifacts if a.metadata.get("served_by")), None
             )
+            # perceptual dedupe (dedupe/perceptual.py): what the outputs are near; a
+            # keyframe equal to an earlier one of its adapter becomes that one
+            kept, found = perceptual.after_render(
+                ctx,
+                step,
+                artifacts,
+                measured(artifacts),
+                db=self.records.db,
+                store=self.store,
+                memory=self.memory,
+                upstream=[a for u in upstream_ids(step) for a in outputs.get(u, [])],
+            )
             record = finish(
                 StepStatus.SUCCEEDED,
-                artifacts=artifacts,
+                artifacts=kept,
                 logs_uri=self._publish_log(ctx, step, key, artifacts),
                 served_by=chosen or meta.get("served_by"),
-                **measured(artifacts),
+                **found,
             )
             self._event(
                 ctx.run_id,
                 "step_completed",
-                {"step_id": step.id, "artifacts": [a.uri for a in artifacts]},
+                {"step_id": step.id, "artifacts": [a.uri for a in kept]},
             )
             return record
 
