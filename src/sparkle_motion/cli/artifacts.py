@@ -108,7 +108,9 @@ def artifacts_prune(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
 ) -> None:
-    """Retention: remove artifact versions older than an age, then the oldest until under a size."""
+    """Retention: remove artifact versions older than an age, then the oldest until under a
+    size; then the perceptual index's entries whose artifacts are gone, older than the age,
+    or over SPARKLE_PHASH_INDEX_MAX_ENTRIES."""
     from ..storage.fs_maintenance import prune
     from ..units import format_size, parse_duration, parse_size
 
@@ -131,6 +133,39 @@ def artifacts_prune(
     for ref in doomed:
         out.print(f"{verb} {ref.uri} ({format_size(ref.size_bytes)})")
     out.print(f"{verb} {len(doomed)} version(s), {format_size(sum(r.size_bytes for r in doomed))}")
+    _prune_index(ctx, age, dry_run, verb)
+
+
+def _prune_index(ctx: typer.Context, age: float | None, dry_run: bool, verb: str) -> None:
+    """The perceptual dedupe's index (in the main database, when there is one)."""
+    from ..dedupe.prune import prune_index
+    from ..storage import open_database
+
+    settings = state_of(ctx).settings()
+    if not settings.db_path.exists():
+        return
+    store = _store(ctx, filesystem_only="prune")
+    try:
+        db = open_database(settings)
+        try:
+            pruned = prune_index(
+                db,
+                store,
+                max_age_s=age,
+                max_entries=settings.phash_index_max_entries,
+                dry_run=dry_run,
+            )
+        finally:
+            db.close()
+    except _storage_errors() as exc:
+        fail(exc, 1)
+    finally:
+        store.close()
+    out.print(
+        f"{verb} {pruned.removed} perceptual index entr{'y' if pruned.removed == 1 else 'ies'} "
+        f"({pruned.gone} whose artifact is gone, {pruned.retention} by age or count; "
+        f"{pruned.kept} kept)"
+    )
 
 
 @artifacts_app.command("check")
