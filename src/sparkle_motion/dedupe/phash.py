@@ -54,10 +54,7 @@ def clip_end_frames(path: Path) -> tuple[Image, Image]:
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        first = None
-        for frame in container.decode(stream):
-            first = frame.to_image()
-            break
+        first = next(iter(container.decode(stream)), None)
         if first is None:
             raise ValueError(f"{path.name}: no video frames")
         last = first
@@ -68,8 +65,8 @@ def clip_end_frames(path: Path) -> tuple[Image, Image]:
             except av.error.FFmpegError:
                 container.seek(0, stream=stream)
         for frame in container.decode(stream):
-            last = frame.to_image()
-    return first.convert("RGB"), last.convert("RGB")
+            last = frame  # converted once, at the end
+        return first.to_image().convert("RGB"), last.to_image().convert("RGB")
 
 
 def same_pixels(a: Image, b: Image, *, tile: int = TILE, tolerance: float = TILE_TOLERANCE) -> bool:
