@@ -136,12 +136,12 @@ def test_the_migration_adds_columns_and_keeps_older_rows(tmp_path):
     (old_root / "main").mkdir(parents=True)
     for _, path in migrations("main")[:4]:
         shutil.copy(path, old_root / "main" / path.name)
-    with Database(tmp_path / "s.db", schema_root=old_root) as db:
-        with db.atomic() as conn:  # what the code before it wrote
-            conn.execute(
-                "INSERT INTO recent_index (phash, canonical_uri, last_seen) "
-                "VALUES ('00000000000000ff', 'art://old', 1)"
-            )
+    old = Database(tmp_path / "s.db", schema_root=old_root)
+    with old, old.atomic() as conn:  # what the code before it wrote
+        conn.execute(
+            "INSERT INTO recent_index (phash, canonical_uri, last_seen) "
+            "VALUES ('00000000000000ff', 'art://old', 1)"
+        )
     with Database(tmp_path / "s.db") as db:
         assert db.schema_version == len(migrations("main"))
         idx = RecentIndex(db)
