@@ -13,8 +13,9 @@ adapter's estimated seconds (the figure the dry run's time sums) at the rate of 
 its stage runs on under the profile, plus the backend's own price per step (a hosted
 model's; none of today's); its minimum is one attempt, its maximum every attempt the
 retry policy allows. Its actual cost is its measured seconds, every attempt, at the rate
-of the device it reported (a step that names none ran on the CPU). A reused step costs
-nothing: its work was paid for once.
+of the device it reported (else where its stage runs under the profile), plus what the run
+had already paid for the step (an earlier session, a retake). A step reused from another
+run costs nothing: its work was paid for once.
 """
 
 from __future__ import annotations

@@ -620,8 +620,17 @@ class Engine:
             **fields,
         )
 
+    def _paid(self, ctx: RunContext, step: Step) -> float:
+        """What this run has already paid for the step (its record's cost: a record is
+        replaced by the next session's, a retake's or a skip's, which carry it on)."""
+        earlier = self.records.get(ctx.run_id, step.id)
+        return float(earlier.metrics.get("cost_usd", 0.0)) if earlier is not None else 0.0
+
     def _unkeyed(self, ctx: RunContext, step: Step, **fields: Any) -> StepExecutionRecord:
         """Record a step that ended before it had a key (skipped, or unrunnable)."""
+        paid = self._paid(ctx, step)
+        if paid:
+            fields["metrics"] = {**(fields.get("metrics") or {}), "cost_usd": paid}
         record = self._base(ctx, step, "0" * 64, **fields)
         self.records.put(record)
         return record
@@ -664,12 +673,9 @@ class Engine:
         if reused is not None:
             done = self.records.completed(key)
             found = measured(reused)
-            if done is not None and done.run_id == ctx.run_id and "cost_usd" in done.metrics:
-                # this run paid for it in an earlier session: still part of what it spent
-                found["metrics"] = {
-                    **found.get("metrics", {}),
-                    "cost_usd": done.metrics["cost_usd"],
-                }
+            paid = self._paid(ctx, step)  # this run's earlier sessions of the step, if any
+            if paid:
+                found["metrics"] = {**found.get("metrics", {}), "cost_usd": paid}
             record = self._base(
                 ctx,
                 step,
@@ -746,13 +752,17 @@ class Engine:
     ) -> StepExecutionRecord:
         started = _now()
         attempt = 0
+        paid = self._paid(ctx, step)  # read before this session's first record replaces it
 
         def finish(status: StepStatus, **fields: Any) -> StepExecutionRecord:
             finished = _now()
             took = (finished - started).total_seconds()
             given = {**meta, **fields}
             # what the work cost: every attempt's seconds at the rate of the device it ran on
-            cost = actual_cost(took, given.get("device"), self.rates)
+            # (the one it reported, else where its stage runs under the profile), on top of
+            # what this run already paid for the step (an earlier session, a retake)
+            device = given.get("device") or step_device(step, ctx.render_profile)
+            cost = round(paid + actual_cost(took, device, self.rates), 6)
             given["metrics"] = {**(given.get("metrics") or {}), "cost_usd": cost}
             record = self._base(
                 ctx,

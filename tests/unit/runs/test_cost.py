@@ -10,7 +10,7 @@ import json
 import pytest
 
 from sparkle_motion.adapters.base import Estimate
-from sparkle_motion.errors import PlanResourceError
+from sparkle_motion.errors import PermanentStageError, PlanResourceError
 from sparkle_motion.runs.cost import (
     CostEstimate,
     Rates,
@@ -138,3 +138,30 @@ def test_the_dry_report_totals_cost_by_stage_and_by_model(rig):
     )
     assert report.rates_usd_per_hour == {"cpu": 36.0, "gpu": 36.0}
     assert {s.device for s in report.steps} == {"cpu"}
+
+
+def test_a_step_rendered_again_in_the_same_run_adds_to_what_it_cost(rig):
+    engine, _, _ = rig
+    cheap = Rates(36.0, 36.0)
+    first = engine(rates=cheap).execute(ctx_of())
+    before = first.records["image.kf-000"].metrics["cost_usd"]
+    again = engine(rates=cheap).execute(ctx_of(), from_stage="base_images")  # rendered again
+    after = again.records["image.kf-000"]
+    assert after.status.value == "succeeded"
+    assert after.metrics["cost_usd"] > before  # the first render is not forgotten
+    resumed = engine(rates=cheap).execute(ctx_of())  # reused: what it cost stays counted
+    assert resumed.records["image.kf-000"].metrics["cost_usd"] == after.metrics["cost_usd"]
+
+
+def test_a_failed_step_is_charged_at_its_stages_device(rig):
+    engine, adapter, _ = rig
+    adapter.failures["image.kf-000"] = [PermanentStageError("no")]
+    ctx = build_run_context(
+        {**LIGHTHOUSE, "render_profile": {"name": "preview"}}, run_id="g1", settings=make_settings()
+    )
+    gpu = ctx.model_copy(
+        update={"render_profile": ctx.render_profile.model_copy(update={"device": "cuda:0"})}
+    )
+    failed = engine(rates=Rates(0.0, 3600.0)).execute(gpu).records["image.kf-000"]
+    assert failed.status.value == "failed" and failed.device is None
+    assert failed.metrics["cost_usd"] == pytest.approx(failed.duration_s, abs=1e-6)  # GPU rate
