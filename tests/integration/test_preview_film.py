@@ -183,6 +183,13 @@ def test_status_and_runs_list_show_the_run(film):
     assert (
         status.returncode == 0 and "run f1: succeeded" in status.stdout and "film:" in status.stdout
     )
+    # each stage in plain columns, whole in a pipe: steps, retries, seconds and cost
+    header, *rows = [line.split() for line in status.stdout.splitlines() if line.split()[:1]
+                     and line.split()[0] in ("STAGE", "base_images", "video", "assemble")]  # fmt: skip
+    assert header == ["STAGE", "SUCCEEDED", "REUSED", "FAILED", "SKIPPED", "RUNNING", "RETRIES",
+                      "SECONDS", "USD"]  # fmt: skip
+    assert all(len(row) == len(header) and float(row[-1]) > 0 for row in rows), rows
+    assert "cost so far $" in status.stdout
     listed = run_cli(root, "runs", "list")
     assert "f1" in listed.stdout and "succeeded" in listed.stdout
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from ..errors import RunLockedError
 from ._app import app, columns, err, fail, out, print_json, runs_app, service_errors, state_of
@@ -48,23 +47,36 @@ def run_status(ctx: typer.Context, run_id: RunIdArg) -> None:
     if plan is not None and any(r.gate == "script" for r in view.reviews):
         out.print(plan_table(plan))  # what the script review is about
     if view.steps_by_stage:
-        table = Table(
-            "stage", "succeeded", "reused", "failed", "skipped", "running", "retries", "time (s)",
-            "cost $",
-        )  # fmt: skip
+        # plain columns, every figure whole (a pipe or a narrow terminal cut a table's)
+        rows = []
         for stage, counts in view.steps_by_stage.items():
             m = view.metrics.get(stage, {})
-            table.add_row(
-                stage,
-                *(
-                    str(counts.get(k, 0))
-                    for k in ("succeeded", "cached", "failed", "skipped", "running")
-                ),
-                str(m.get("retries", 0)),
-                f"{m.get('seconds', 0.0):.1f}",
-                f"{m.get('cost_usd', 0.0):.4f}",
+            rows.append(
+                (
+                    stage,
+                    *(
+                        str(counts.get(k, 0))
+                        for k in ("succeeded", "cached", "failed", "skipped", "running")
+                    ),
+                    str(m.get("retries", 0)),
+                    f"{m.get('seconds', 0.0):.1f}",
+                    f"{m.get('cost_usd', 0.0):.6f}",
+                )
             )
-        out.print(table)
+        columns(
+            (
+                "STAGE",
+                "SUCCEEDED",
+                "REUSED",
+                "FAILED",
+                "SKIPPED",
+                "RUNNING",
+                "RETRIES",
+                "SECONDS",
+                "USD",
+            ),
+            rows,
+        )
         out.print(f"cost so far ${view.cost_usd:.4f}" + budget_line(view.budget))
     else:
         out.print("no step has run yet")
