@@ -99,6 +99,7 @@ def compile_steps(plan: MoviePlan, profile: RenderProfile) -> list[Step]:
                     height=profile.height,
                     seed=kf.seed if kf.seed is not None else derive_seed(plan.seed, "kf", str(i)),
                     negative_prompt=kf.negative_prompt,
+                    dedupe=plan.dedupe is not False,
                 ),
             )
         )

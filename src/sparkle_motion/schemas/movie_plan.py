@@ -153,6 +153,11 @@ class MoviePlan(StrictModel):
         "estimated minimum is over it does not start; one whose recorded cost reaches it "
         "stops between steps.",
     )
+    dedupe: PlanBool | None = Field(
+        None,
+        description="false: no keyframe of this plan is reused from an earlier, similar one "
+        "(perceptual and semantic dedupe, docs/DEDUPE.md); unset: on.",
+    )
     characters: list[Character] = Field(default_factory=list, max_length=1000)
     shots: list[Shot] = Field(min_length=1, max_length=10_000)
     base_images: list[BaseImage] = Field(max_length=10_001, description="len(shots) + 1 keyframes.")

@@ -71,3 +71,11 @@ def test_compiled_plan_validates_again_unchanged(short_plan):
     first = validate_plan(short_plan, settings=make_settings()).plan
     second = validate_plan(first.model_dump(mode="json"), settings=make_settings()).plan
     assert second == first and len(first.steps) == 7
+
+
+def test_a_plan_without_dedupe_turns_it_off_for_every_keyframe(short_plan):
+    _, default = _compile(short_plan)
+    assert all(s.opts.dedupe for s in default if isinstance(s, ImageStep))
+    _, off = _compile({**short_plan, "dedupe": False})
+    images = [s for s in off if isinstance(s, ImageStep)]
+    assert images and not any(s.opts.dedupe for s in images)
