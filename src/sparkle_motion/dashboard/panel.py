@@ -383,12 +383,14 @@ class ControlPanel:
         """Draw a tab's files (players fed with their bytes); done for the tab shown,
         and again only when its files changed."""
         items = self.stage_items[tab]
-        key = tuple((i.title, i.checksum) for i in items)
+        files = tuple((i.title, i.checksum) for i in items)
+        head = self._tab_head(tab)  # the plan's id and totals arrive after the first poll
+        key = (files, tuple(getattr(h, "value", "") for h in head))
         if self._rendered.get(tab) == key:
             return
+        if not self._rendered.get(tab) or self._rendered[tab][0] != files:
+            self.media_widgets[tab] = [self._item_widget(i) for i in items]
         self._rendered[tab] = key
-        self.media_widgets[tab] = [self._item_widget(i) for i in items]
-        head = self._tab_head(tab)
         self.stage_boxes[tab].children = tuple([*head, *self.media_widgets[tab]])
 
     def _tab_head(self, tab: str) -> list[Any]:

@@ -377,3 +377,14 @@ def test_importing_the_package_loads_no_widgets_nor_heavy_frameworks():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_plan_tab_says_the_plan_once_the_status_names_it():
+    panel, api = panel_for("succeeded")
+    panel.tabs.selected_index = TABS.index("plan_intake")
+    api.edit = lambda payload: payload.update(plan_id="")  # an idea not yet written out
+    panel.refresh()
+    assert "plan <code>?</code>" in panel.stage_boxes["plan_intake"].children[0].value
+    api.edit = None
+    panel.refresh()
+    assert "plan <code>paper-boat</code>" in panel.stage_boxes["plan_intake"].children[0].value
