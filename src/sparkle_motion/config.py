@@ -93,6 +93,8 @@ class Settings(BaseModel):
     dedupe: bool = True
     phash_max_distance: int = Field(8, ge=0, le=11)
     phash_index_max_entries: int = Field(100_000, ge=0, le=100_000_000)
+    # semantic prompt reuse of keyframes (dedupe/semantic.py, docs/DEDUPE.md)
+    dedupe_threshold: float = Field(0.92, ge=0.5, le=1.0)
     lock_ttl_s: float = Field(60.0, ge=0.2, le=86400)
     gpu_lease_ttl_s: float = Field(30.0, ge=0.2, le=86400)
     max_active_runs: int = Field(1, ge=1, le=64)
@@ -308,7 +310,8 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     EnvVar(
         "dedupe",
         ("SPARKLE_DEDUPE",),
-        "Perceptual dedupe of keyframes and clips (0: off for every run; docs/DEDUPE.md).",
+        "Perceptual dedupe of keyframes and clips and semantic prompt reuse of keyframes "
+        "(0: off for every run; docs/DEDUPE.md).",
     ),
     EnvVar(
         "phash_max_distance",
@@ -320,6 +323,12 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "phash_index_max_entries",
         ("SPARKLE_PHASH_INDEX_MAX_ENTRIES",),
         "`artifacts prune` keeps at most this many perceptual index entries.",
+    ),
+    EnvVar(
+        "dedupe_threshold",
+        ("SPARKLE_DEDUPE_THRESHOLD",),
+        "Cosine similarity (0.5..1) of two keyframe prompts' embeddings from which a keyframe "
+        "reuses another run's (semantic prompt reuse; docs/DEDUPE.md).",
     ),
     EnvVar(
         "lock_ttl_s",

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob
-from ..dedupe import perceptual
+from ..dedupe import perceptual, semantic
 from ..errors import (
     ArtifactIntegrityError,
     ArtifactNotFoundError,
@@ -669,6 +669,26 @@ class Engine:
             "model_id": adapter.model_id,
             "seed": seed,
         }
+        # semantic prompt reuse (dedupe/semantic.py): an image step whose prompt says what
+        # another run's keyframe said is that keyframe (a resume replays the decision)
+        served = None if force else self._semantic(ctx, step, key, adapter)
+        if served is not None:
+            record = self._base(
+                ctx,
+                step,
+                key,
+                status=StepStatus.SUCCEEDED,
+                started_at=_now(),
+                finished_at=_now(),
+                duration_s=0.0,
+                **served,
+                **meta,
+            )
+            self.records.put(record)
+            result.cached.append(step.id)
+            uris = [a.uri for a in record.artifacts]
+            self._event(ctx.run_id, "step_completed", {"step_id": step.id, "artifacts": uris})
+            return record
         reused = None if force else self._reuse(key, ctx.run_id)
         if reused is not None:
             done = self.records.completed(key)
@@ -694,8 +714,35 @@ class Engine:
             self._event(ctx.run_id, "step_cached", {"step_id": step.id})
             return record
         result.executed.append(step.id)
-        served = getattr(adapter, "served_by", None)
-        return self._attempts(ctx, step, key, adapter, outputs, {**meta, "served_by": served})
+        served_by = getattr(adapter, "served_by", None)
+        record = self._attempts(ctx, step, key, adapter, outputs, {**meta, "served_by": served_by})
+        profile = profile_fingerprint(ctx)
+        semantic.remember(
+            ctx, step, record, profile=profile, db=self.records.db, memory=self.memory
+        )
+        return record
+
+    def _semantic(
+        self, ctx: RunContext, step: Step, key: str, adapter: Adapter
+    ) -> dict[str, Any] | None:
+        """The record's fields when the step reuses another run's keyframe by its prompt."""
+        served = semantic.before_render(
+            ctx,
+            step,
+            key,
+            adapter=adapter.name,
+            adapter_version=adapter.version,
+            model_id=adapter.model_id,
+            profile=profile_fingerprint(ctx),
+            db=self.records.db,
+            store=self.store,
+            records=self.records,
+            memory=self.memory,
+        )
+        paid = self._paid(ctx, step) if served is not None else 0.0
+        if paid and served is not None:
+            served["metrics"] = {**served["metrics"], "cost_usd": paid}
+        return served
 
     def _key(
         self,

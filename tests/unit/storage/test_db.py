@@ -7,7 +7,14 @@ import pytest
 from sparkle_motion.errors import StorageError
 from sparkle_motion.storage.db import Database, migrations
 
-EXPECTED_TABLES = {"runs", "step_records", "completed_steps", "memory_events", "recent_index"}
+EXPECTED_TABLES = {
+    "runs",
+    "step_records",
+    "completed_steps",
+    "memory_events",
+    "recent_index",
+    "semantic_index",
+}
 
 
 def tables(db: Database) -> set[str]:
