@@ -311,7 +311,7 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "dedupe",
         ("SPARKLE_DEDUPE",),
         "Perceptual dedupe of keyframes and clips and semantic prompt reuse of keyframes "
-        "(0: off for every run; docs/DEDUPE.md).",
+        "(0: off for every run; `--no-reuse` for one; docs/DEDUPE.md).",
     ),
     EnvVar(
         "phash_max_distance",

@@ -41,6 +41,21 @@ def _adapters(ctx: typer.Context, given: list[str] | None) -> None:
         state_of(ctx).cli["adapters"] = items
 
 
+NoReuseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-reuse",
+        help="Render every keyframe: no perceptual or semantic reuse of other runs' keyframes "
+        "(SPARKLE_DEDUPE=0 for this run; finished steps' keys are still reused).",
+    ),
+]
+
+
+def _no_reuse(ctx: typer.Context, given: bool) -> None:
+    if given:
+        state_of(ctx).cli["dedupe"] = False
+
+
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Also copy the film here.")]
 SessionDbOpt = Annotated[
     Path | None,
@@ -240,6 +255,7 @@ def run_film(
         ),
     ] = None,
     adapter: AdapterOpt = None,
+    no_reuse: NoReuseOpt = False,
 ) -> None:
     """Make a film: idea (or plan) -> plan -> keyframes, voices, clips -> assembled MP4.
     Prints the film's path and the run id."""
@@ -249,6 +265,7 @@ def run_film(
     if profile is not None:
         state_of(ctx).cli["render_profile"] = profile
     _adapters(ctx, adapter)
+    _no_reuse(ctx, no_reuse)
     settings = state_of(ctx).settings()
     if output is not None and output.suffix.lower() != ".mp4":
         fail(f"--output must end in .mp4, got {output}", 2)
@@ -352,6 +369,7 @@ def resume_run(
     session_db: SessionDbOpt = None,
     quiet: QuietOpt = False,
     adapter: AdapterOpt = None,
+    no_reuse: NoReuseOpt = False,
 ) -> None:
     """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
     from its stored plan (finished steps are reused; `--from-stage` re-renders from there).
@@ -359,6 +377,7 @@ def resume_run(
     from ..production_agent import resume_run as resume
 
     _adapters(ctx, adapter)
+    _no_reuse(ctx, no_reuse)
     settings = state_of(ctx).settings()
 
     def start() -> Any:

@@ -12,7 +12,7 @@ adds the row; a run that never meets a candidate never loads the model).
 The lookup (`before_render`, the engine's call before it renders an image step):
 
 1. this run's recorded decision for the step (same step key) is replayed: a resumed run
-   equals an uninterrupted one;
+   equals an uninterrupted one (also when reuse is off now: its key is complete anyway);
 2. a completed step key goes first: the exact reuse needs no lookup;
 3. a retake (a keyframe a reviewer rejected in this run) is rendered, never reused;
 4. candidates: entries of other runs with the same adapter (and version), model id,
@@ -364,12 +364,14 @@ def before_render(
     """The step record's fields (artifacts, annotations, metrics) when the step reuses an
     earlier run's keyframe; None when it renders."""
     try:
-        settings = settings or get_settings()
-        if not isinstance(step, ImageStep) or not enabled(step, settings):
+        if not isinstance(step, ImageStep):
             return None
-        replayed = _replay(ctx, step, key, records, store)
+        replayed = _replay(ctx, step, key, records, store)  # even with reuse off now
         if replayed is not None:
             return replayed
+        settings = settings or get_settings()
+        if not enabled(step, settings):
+            return None
         if records.completed(key) is not None:
             return None  # the exact step key is reused (or rendered) as it always was
         events = MemoryLog(db)

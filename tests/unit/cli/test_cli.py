@@ -265,6 +265,20 @@ def test_adapter_overrides_are_checked_and_shown_in_the_dry_run():
     assert fine.exit_code == 0, fine.output
 
 
+def test_no_reuse_turns_dedupe_off_for_the_run(monkeypatch):
+    """`run` and `resume` with --no-reuse drive the run with SPARKLE_DEDUPE=0."""
+    from sparkle_motion.cli import runs
+
+    seen = []
+    monkeypatch.setattr(
+        runs, "_drive", lambda start, run_id, output, settings: seen.append(settings)
+    )
+    plan = str(EXAMPLES / "short.json")
+    for args in (["run", plan, "--no-reuse"], ["resume", "run1", "--no-reuse"], ["resume", "run1"]):
+        assert runner.invoke(app, args, env=ENV).exit_code == 0
+    assert [s.dedupe for s in seen] == [False, False, True]
+
+
 def test_a_dry_run_that_cannot_run_says_why_and_fails():
     plan = str(EXAMPLES / "short.json")
     ok = runner.invoke(app, ["run", plan, "--dry-run"], env=ENV)
