@@ -104,11 +104,16 @@ def test_a_store_on_a_damaged_index_is_typed(tmp_path, damage):
 def test_damage_found_while_in_use_is_typed(tmp_path):
     path = tmp_path / "s.db"
     fill_main(path)
+    with sqlite3.connect(path) as conn:  # where memory_events lives (the schema grows)
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'memory_events'"
+        ).fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
     data = bytearray(path.read_bytes())
-    page = 4096
-    data[3 * page :] = b"\xee" * (len(data) - 3 * page)  # table pages, not the header
+    data[(root - 1) * page : root * page] = b"\xee" * page  # that table's page, no other
     path.write_bytes(bytes(data))
-    db = Database(path)  # header and schema page intact: opens
+    db = Database(path)  # header and schema pages intact: opens
     with pytest.raises(DatabaseCorruptError):
         db.query("SELECT * FROM memory_events")
     with pytest.raises(StorageError):
