@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..schemas import ArtifactRef, RenderProfile, RunContext, Step
+from ..schemas.artifacts import ReusedStep
 from ..subprocesses import CancelToken, default_token
 
 
@@ -44,6 +45,8 @@ class StepJob:
     run_outputs: dict[str, list[ArtifactRef]] = field(default_factory=dict)
     # every step of the run recorded so far -> what it cost (finalize's breakdown)
     run_costs: dict[str, float] = field(default_factory=dict)
+    # the run's keyframes reused from earlier renders (finalize's manifest says so)
+    run_reused: list[ReusedStep] = field(default_factory=list)
     # the run's interrupt: pass it to every run_command (default: the process's token)
     cancel: CancelToken = field(default_factory=default_token)
     # live progress while it runs (model loads, denoising steps): (event name, fields);

@@ -221,12 +221,14 @@ def size_of(step: ImageStep) -> str:
 
 def opts_sha256(step: ImageStep, profile: str = "") -> str:
     """What else decides the picture: the rendering options but the prompt's (sampler,
-    steps, guidance, negative prompts, ...), the scene (its characters set the seed
-    offset; the preview draws from it) and the render profile's setup (`profile`: the
+    steps, guidance, negative prompts, ...), the scene but its caption (its characters set
+    the seed offset; the preview draws from it) and the render profile's setup (`profile`: the
     engine's fingerprint of it, as in the step key)."""
     opts = step.opts.model_dump(mode="json", exclude={"seed", "width", "height", "dedupe",
                                                        "priority", "prompt_2"})  # fmt: skip
-    scene = step.scene.model_dump(mode="json") if step.scene is not None else None
+    # the scene's caption is the keyframe's prompt again (the plan compiler copies it): it
+    # is compared as the prompt is, not by its hash
+    scene = step.scene.model_dump(mode="json", exclude={"caption"}) if step.scene else None
     text = json.dumps({"opts": opts, "scene": scene, "profile": profile}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 

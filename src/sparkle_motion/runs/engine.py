@@ -53,6 +53,7 @@ from ..schemas import (
     StepExecutionRecord,
     StepStatus,
 )
+from ..schemas.artifacts import ReusedStep
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.report import ModelCost
 from ..schemas.steps import step_input_refs
@@ -765,8 +766,14 @@ class Engine:
                 "profile": profile_fingerprint(ctx),
                 "local_inputs": local,
                 **_context_inputs(ctx, step, uris),
+                # a run whose keyframes were reused says so in a manifest of its own
+                **self._reused_key(ctx, step),
             },
         )
+
+    def _reused_key(self, ctx: RunContext, step: Step) -> dict[str, Any]:
+        reused = self._reused(ctx, step)
+        return {"reused": [r.model_dump(mode="json") for r in reused]} if reused else {}
 
     def _reuse(self, key: str, run_id: str) -> list[ArtifactRef] | None:
         """The completed key's artifacts, if every one is still on disk at its recorded size
@@ -919,6 +926,7 @@ class Engine:
                 upstream={u: outputs[u] for u in upstream_ids(step)},
                 run_outputs=dict(outputs),
                 run_costs=self._costs(ctx, step),
+                run_reused=self._reused(ctx, step),
                 cancel=self.cancel,
                 on_event=self._live(ctx.run_id, step),
             )
@@ -955,6 +963,20 @@ class Engine:
         if step.type != "finalize":
             return {}
         return {r.step_id: r.metrics.get("cost_usd", 0.0) for r in self.records.list(ctx.run_id)}
+
+    def _reused(self, ctx: RunContext, step: Step) -> list[ReusedStep]:
+        """For finalize (the manifest): the run's keyframes reused from earlier renders."""
+        if step.type != "finalize":
+            return []
+        found = []
+        for r in self.records.list(ctx.run_id):
+            uris = [a.uri for a in r.artifacts]
+            if r.metrics.get("semantic_reuse"):
+                score = r.metrics.get("semantic_score")
+                found.append(ReusedStep(step_id=r.step_id, via="semantic", uris=uris, score=score))
+            elif r.metrics.get("phash_reuse"):
+                found.append(ReusedStep(step_id=r.step_id, via="perceptual", uris=uris))
+        return found
 
     def _live(self, run_id: str, step: Step) -> Callable[[str, dict[str, Any]], None] | None:
         """A model backend's live events, as `<stage policy>.<name>` run events."""

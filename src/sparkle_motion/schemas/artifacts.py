@@ -107,6 +107,18 @@ class FilmCost(StrictModel):
     by_model: list[ModelSpend] = Field(default_factory=list)
 
 
+class ReusedStep(StrictModel):
+    """A keyframe step whose outputs are an earlier render's rather than rendered
+    (docs/DEDUPE.md): by its prompt (`semantic`) or by its picture (`perceptual`)."""
+
+    step_id: str = Field(min_length=1)
+    via: Literal["semantic", "perceptual"]
+    uris: list[str] = Field(default_factory=list, description="The earlier artifacts it uses.")
+    score: float | None = Field(
+        None, description="semantic: the prompts' cosine similarity (1.0: the same prompt)."
+    )
+
+
 class VideoFinalManifest(StrictModel):
     """The one `video_final` row `finalize` publishes (seed: "Final video manifest contract").
 
@@ -148,6 +160,10 @@ class VideoFinalManifest(StrictModel):
     )
     lipsync: list[LipsyncRecord] = Field(
         default_factory=list, description="Each shot: lip-synced, or why not."
+    )
+    reused: list[ReusedStep] = Field(
+        default_factory=list,
+        description="Keyframes this run took from earlier renders instead of rendering them.",
     )
 
     @model_validator(mode="after")

@@ -147,12 +147,14 @@ def test_embeddings_are_computed_in_one_call_for_everything_missing():
 
 
 def reword(ctx, step_id=REWORDED, prompt=None):
-    steps = [
-        s.model_copy(update={"prompt": prompt or f"{s.prompt.rstrip('.')} in this shot."})
-        if s.id == step_id
-        else s
-        for s in ctx.plan.steps
-    ]
+    """The keyframe's prompt (and its scene's caption, which repeats it) said otherwise."""
+
+    def worded(s):
+        text = prompt or f"{s.prompt.rstrip('.')} in this shot."
+        scene = s.scene.model_copy(update={"caption": text})
+        return s.model_copy(update={"prompt": text, "scene": scene})
+
+    steps = [worded(s) if s.id == step_id else s for s in ctx.plan.steps]
     return ctx.model_copy(update={"plan": ctx.plan.model_copy(update={"steps": steps})})
 
 

@@ -45,8 +45,8 @@ def test_manifest_has_every_field_of_the_seed_table():
         "notes",
     }
     # additive: what rendered the film, per stage (backends, models); each line and each
-    # lip-sync shot
-    ours = {"render_profile", "backends", "models", "cost", "lines", "lipsync"}
+    # lip-sync shot; the keyframes reused from earlier renders
+    ours = {"render_profile", "backends", "models", "cost", "lines", "lipsync", "reused"}
     assert set(VideoFinalManifest.model_fields) == fields | ours
     m = manifest()
     assert (m.artifact_type, m.stage_id, m.mime_type) == ("video_final", "finalize", "video/mp4")

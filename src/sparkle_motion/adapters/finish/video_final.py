@@ -62,6 +62,7 @@ def build_manifest(job: StepJob) -> VideoFinalManifest:
         cost=cost_of(job),
         lines=film.metadata.get("lines") or [],  # what assemble read from its lines
         lipsync=film.metadata.get("lipsync") or [],
+        reused=job.run_reused,
     )
 
 
