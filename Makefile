@@ -87,6 +87,7 @@ bench:
 	$(BIN)/python benchmarks/adapter_overhead.py
 	$(BIN)/python benchmarks/plan_speed.py
 	$(BIN)/python benchmarks/dedupe_quality.py
+	$(BIN)/python benchmarks/semantic_quality.py
 	$(BIN)/python benchmarks/recent_index_lookup.py
 
 lint:

@@ -243,7 +243,8 @@ ENV_TABLE: tuple[EnvVar, ...] = (
     EnvVar(
         "db_path",
         ("SPARKLE_DB_PATH",),
-        "Our one SQLite database (runs, step records, memory_events, recent_index).",
+        "Our one SQLite database (runs, step records, memory_events, recent_index, "
+        "semantic_index).",
     ),
     EnvVar(
         "adk_memory_db",
