@@ -165,7 +165,7 @@ class Rig:
         self.memory = MemoryLog(self.db)
         self.tmp = tmp_path
 
-    def run(self, run_id, edit=lambda ctx: ctx, **options):
+    def run(self, run_id, edit=lambda ctx: ctx, plan=None, **options):
         images = ProceduralKeyframes()
         engine = Engine(
             store=self.store,
@@ -174,7 +174,7 @@ class Rig:
             memory=self.memory,
             workdir=self.tmp,
         )
-        ctx = edit(build_run_context(small_plan("short.json"), run_id=run_id,
+        ctx = edit(build_run_context(plan or small_plan("short.json"), run_id=run_id,
                                      settings=make_settings()))  # fmt: skip
         return engine.execute(ctx, stages={"base_images", "video"}, **options)
 
@@ -281,4 +281,13 @@ def test_off_per_run_and_per_step(rig):
         return ctx.model_copy(update={"plan": ctx.plan.model_copy(update={"steps": steps})})
 
     rig.run("run2", edit=off)
+    assert rig.db.query_one("SELECT COUNT(*) FROM semantic_index")[0] == 0
+
+
+@needs_model
+def test_off_per_plan(rig):
+    plan = {**small_plan("short.json"), "dedupe": False}
+    rig.run("run1", plan=plan)
+    second = rig.run("run2", plan=plan, edit=reword)
+    assert REWORDED in second.executed and not reused_from(second.records[REWORDED])
     assert rig.db.query_one("SELECT COUNT(*) FROM semantic_index")[0] == 0
