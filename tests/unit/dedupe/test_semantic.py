@@ -291,3 +291,13 @@ def test_off_per_plan(rig):
     second = rig.run("run2", plan=plan, edit=reword)
     assert REWORDED in second.executed and not reused_from(second.records[REWORDED])
     assert rig.db.query_one("SELECT COUNT(*) FROM semantic_index")[0] == 0
+
+
+def test_fail_open_on_a_bad_vector(rig, monkeypatch):
+    rig.run("run1")
+    monkeypatch.setattr(MiniLM, "embed", lambda self, texts: [[float("nan")] * DIM for _ in texts])
+    second = rig.run("run2", edit=reword)
+    assert second.records[REWORDED].status is StepStatus.SUCCEEDED
+    assert REWORDED in second.executed
+    (failed,) = rig.events("run2", "dedupe_failed")
+    assert failed["path"] == "semantic" and "ValueError: bad vector" in failed["error"]
