@@ -10,11 +10,6 @@ real weights are tests/smoke/ under SMOKE_TTS=1."""
 
 from __future__ import annotations
 
-import os
-import pickle
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -22,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO, make_settings
 from tests.support.media import context, small_plan, step
+from tests.support.tool_process import start_tool
 
 PYTHON = REPO / ".venv-chatterbox" / "bin" / "python"
 TOKEN = "chatterbox-env-token-0123"
@@ -33,38 +29,11 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def tool(tmp_path_factory) -> Iterator[str]:
     empty = tmp_path_factory.mktemp("no-weights")
     settings = make_settings(home=tmp_path_factory.mktemp("cb-home"), tts_chatterbox_model=empty)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "SPARKLE_DOTENV": ""}
-    port = free_port()
-    child = subprocess.Popen(
-        [str(PYTHON), "-m", "sparkle_motion.serving.child"],
-        stdin=subprocess.PIPE,
-        cwd=REPO,
-        env=env,
-    )
-    assert child.stdin is not None
-    child.stdin.write(pickle.dumps(("tts_chatterbox", "127.0.0.1", port, settings, TOKEN)))
-    child.stdin.close()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        assert child.poll() is None, "the chatterbox tool exited"
-        try:
-            if httpx.get(f"{url}/health", timeout=2, trust_env=False).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the chatterbox tool did not start"
-        time.sleep(0.5)
+    url, child = start_tool(PYTHON, "tts_chatterbox", settings, TOKEN)
     yield url
     child.terminate()
     child.wait(30)

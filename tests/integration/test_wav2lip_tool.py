@@ -13,14 +13,10 @@ HTTP by the catalog's transport as a run drives it:
 from __future__ import annotations
 
 import os
-import pickle
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 
@@ -31,6 +27,7 @@ from sparkle_motion.media.probe import probe
 from tests.conftest import REPO, make_settings
 from tests.support.lipsync_shot import shot
 from tests.support.media import write
+from tests.support.tool_process import start_tool
 
 PYTHON = REPO / ".venv-lipsync" / "bin" / "python"
 TOKEN = "wav2lip-test-token-0123"
@@ -41,12 +38,6 @@ pytestmark = [
     pytest.mark.timeout(600),
     pytest.mark.skipif(not PYTHON.exists(), reason="needs .venv-lipsync: make setup-lipsync"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -64,25 +55,7 @@ def tool(tmp_path_factory) -> Iterator[tuple[RemoteAdapter, Path]]:
         lipsync_wav2lip_model=weights,
         lipsync_face_det_path=weights / "s3fd_blind.pth",
     )
-    port = free_port()
-    child = subprocess.Popen(
-        [str(PYTHON), "-m", "sparkle_motion.serving.child"],
-        stdin=subprocess.PIPE, cwd=REPO, env=env,
-    )  # fmt: skip
-    assert child.stdin is not None
-    child.stdin.write(pickle.dumps(("lipsync_wav2lip", "127.0.0.1", port, settings, TOKEN)))
-    child.stdin.close()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        assert child.poll() is None, "the lipsync tool exited"
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the lipsync tool did not start"
-        time.sleep(0.5)
+    url, child = start_tool(PYTHON, "lipsync_wav2lip", settings, TOKEN)
     caller = make_settings(home=tmp_path_factory.mktemp("caller"))
     yield RemoteAdapter(Placement("wav2lip", "lipsync_wav2lip", url), caller, TOKEN), weights
     child.terminate()

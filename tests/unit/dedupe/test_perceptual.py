@@ -12,15 +12,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from sparkle_motion.adapters.images.procedural import ProceduralKeyframes
-from sparkle_motion.adapters.video.ffmpeg_motion import FfmpegMotion
 from sparkle_motion.config import reset_settings_cache, use_settings
-from sparkle_motion.runs.engine import Engine
-from sparkle_motion.runs.intake import build_run_context
-from sparkle_motion.runs.records import StepRecords
 from sparkle_motion.schemas import StepStatus
-from sparkle_motion.storage import Database, FilesystemArtifactStore, MemoryLog, RecentIndex
 from tests.conftest import make_settings
-from tests.support.media import small_plan
+from tests.support.dedupe_rig import Rig
 
 KEYFRAMES = ("image.kf-000", "image.kf-001", "image.kf-002")
 CLIPS = ("video.launch", "video.drift")
@@ -46,39 +41,6 @@ class Changed(ProceduralKeyframes):
             )
             for out in super().run(job)
         ]
-
-
-class Rig:
-    def __init__(self, tmp_path) -> None:
-        self.store = FilesystemArtifactStore(tmp_path / "art")
-        self.db = Database(tmp_path / "s.db")
-        self.memory = MemoryLog(self.db)
-        self.index = RecentIndex(self.db)
-        self.images = ProceduralKeyframes()
-        self.tmp = tmp_path
-
-    def run(self, run_id, plan=None, images=None, edit=lambda ctx: ctx, **options):
-        images = images or self.images
-        engine = Engine(
-            store=self.store,
-            records=StepRecords(self.db),
-            adapter_for=lambda step, ctx: images if step.type == "image" else FfmpegMotion(),
-            memory=self.memory,
-            workdir=self.tmp,
-        )
-        ctx = edit(
-            build_run_context(
-                plan or small_plan("short.json"), run_id=run_id, settings=make_settings()
-            )
-        )
-        return engine.execute(ctx, stages={"base_images", "video"}, **options)
-
-    def events(self, run_id, kind):
-        return [e.payload for e in self.memory.list(run_id, kind)]
-
-    def close(self):
-        self.db.close()
-        self.store.close()
 
 
 @pytest.fixture

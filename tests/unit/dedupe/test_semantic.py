@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from sparkle_motion.adapters.images.procedural import ProceduralKeyframes
-from sparkle_motion.adapters.video.ffmpeg_motion import FfmpegMotion
 from sparkle_motion.config import reset_settings_cache, use_settings
 from sparkle_motion.dedupe import semantic
 from sparkle_motion.dedupe.embeddings import DIM, MiniLM
@@ -30,12 +28,9 @@ from sparkle_motion.dedupe.semantic import (
     vector_bytes,
     vector_from_bytes,
 )
-from sparkle_motion.runs.engine import Engine
-from sparkle_motion.runs.intake import build_run_context
-from sparkle_motion.runs.records import StepRecords
 from sparkle_motion.schemas import StepStatus
-from sparkle_motion.storage import Database, FilesystemArtifactStore, MemoryLog
 from tests.conftest import make_settings
+from tests.support.dedupe_rig import Rig
 from tests.support.media import small_plan
 
 PAIRS = Path(__file__).parents[2] / "data" / "dedupe" / "semantic_pairs.json"
@@ -156,34 +151,6 @@ def reword(ctx, step_id=REWORDED, prompt=None):
 
     steps = [worded(s) if s.id == step_id else s for s in ctx.plan.steps]
     return ctx.model_copy(update={"plan": ctx.plan.model_copy(update={"steps": steps})})
-
-
-class Rig:
-    def __init__(self, tmp_path) -> None:
-        self.store = FilesystemArtifactStore(tmp_path / "art")
-        self.db = Database(tmp_path / "s.db")
-        self.memory = MemoryLog(self.db)
-        self.tmp = tmp_path
-
-    def run(self, run_id, edit=lambda ctx: ctx, plan=None, **options):
-        images = ProceduralKeyframes()
-        engine = Engine(
-            store=self.store,
-            records=StepRecords(self.db),
-            adapter_for=lambda step, ctx: images if step.type == "image" else FfmpegMotion(),
-            memory=self.memory,
-            workdir=self.tmp,
-        )
-        ctx = edit(build_run_context(plan or small_plan("short.json"), run_id=run_id,
-                                     settings=make_settings()))  # fmt: skip
-        return engine.execute(ctx, stages={"base_images", "video"}, **options)
-
-    def events(self, run_id, kind):
-        return [e.payload for e in self.memory.list(run_id, kind)]
-
-    def close(self):
-        self.db.close()
-        self.store.close()
 
 
 @pytest.fixture
