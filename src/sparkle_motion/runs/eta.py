@@ -124,6 +124,17 @@ def run_progress(
 ) -> Progress:
     """`progress` of a run over the plan stored with it and its adapters' estimates."""
     ctx = None if status is RunStatus.SUCCEEDED else stored_context(row, settings)
+    return context_progress(ctx, status, records, now=now)
+
+
+def context_progress(
+    ctx: RunContext | None,
+    status: RunStatus,
+    records: Sequence[StepExecutionRecord],
+    *,
+    now: datetime | None = None,
+) -> Progress:
+    """`progress` over a context already rebuilt (None: the run's steps are not known)."""
     if ctx is None:
         return progress(status, None, records, lambda _step: None, now=now)
     return progress(status, ctx.plan.steps, records, adapter_estimates(ctx), now=now)

@@ -11,7 +11,7 @@ from ..config import Settings, get_settings
 from ..schemas import RunStatus, StepExecutionRecord, StepStatus, VideoFinalManifest
 from ..storage import MemoryLog
 from .cost import budget_of, spent
-from .eta import LIVE, run_progress, stored_context
+from .eta import LIVE, context_progress, stored_context
 from .films import film_manifest
 from .metrics import stage_metrics
 from .records import StepRecords
@@ -107,13 +107,13 @@ def status_view(
     alive = row.owner_alive(ttl_s=runs.ttl_s)
     status = effective_status(row, runs.ttl_s)
     settings = settings or get_settings()
-    left = run_progress(row, status, steps, settings)
+    # the plan is rebuilt once: for the work left and the ids of keyframes under review
+    ctx = None if status is RunStatus.SUCCEEDED else stored_context(row, settings)
+    left = context_progress(ctx, status, steps)
     open_reviews = reviews(row.run_id, memory=MemoryLog(runs.db))
     keyframe_ids: tuple[str, ...] = ()
-    if any(r.keyframes for r in open_reviews):
-        ctx = stored_context(row, settings)
-        if ctx is not None:
-            keyframe_ids = tuple(ctx.plan.keyframe_id(i) for i in range(len(ctx.plan.base_images)))
+    if ctx is not None and any(r.keyframes for r in open_reviews):
+        keyframe_ids = tuple(ctx.plan.keyframe_id(i) for i in range(len(ctx.plan.base_images)))
     cost = spent(steps)
     return RunStatusView(
         run_id=row.run_id,
