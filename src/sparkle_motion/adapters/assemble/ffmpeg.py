@@ -35,9 +35,8 @@ from ...media.probe import wav_duration
 from ...schemas import AssembleStep, RenderProfile, Step
 from ...subprocesses import CancelToken, CommandResult, run_command
 from ..base import Estimate, Output, StepJob
+from .sound import SAMPLE_RATE, sound_graph
 from .subtitles import BURN_FILE, FONTS_DIR, SUBTITLE_FILE, build_ass, build_srt, cues, link_fonts
-
-SAMPLE_RATE = 48000
 
 
 @dataclass(frozen=True)
@@ -144,43 +143,7 @@ def build_filter_graph(
         finish.append(f"ass=filename={BURN_FILE}{fonts}")
     finish.append("format=yuv420p")
     parts.append(f"[{acc}]{','.join(finish)}[vout]")
-    # sound: silence of the film's length, every line at its place, music under it
-    n = len(step.shots)
-    fmt = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
-    parts.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=0:{total:.4f}[base]")
-    voices = []
-    for k, line in enumerate(step.dialogue):
-        ms = round(line.start_s * 1000)
-        parts.append(f"[{n + k}:a]{fmt},adelay={ms}:all=1[d{k}]")
-        voices.append(f"[d{k}]")
-    mix_inputs = ["[base]"]
-    if voices:
-        parts.append(
-            f"{''.join(voices)}amix=inputs={len(voices)}:normalize=0:duration=longest[speech]"
-            if len(voices) > 1
-            else f"{voices[0]}anull[speech]"
-        )
-    if step.music is not None:
-        m = n + len(step.dialogue)
-        parts.append(f"[{m}:a]{fmt},atrim=0:{total:.4f},volume={step.music.volume_db:g}dB[music]")
-        if voices and step.music.duck_under_dialogue:
-            ratio = max(1.0, min(20.0, 10 ** (-opts.duck_db / 20)))
-            parts.append("[speech]asplit=2[speech][sc0];[sc0]apad[sc]")
-            parts.append(
-                f"[music][sc]sidechaincompress=threshold=0.02:ratio={ratio:.2f}"
-                ":attack=20:release=400[ducked]"
-            )
-            mix_inputs.append("[ducked]")
-        else:
-            mix_inputs.append("[music]")
-    if voices:
-        mix_inputs.append("[speech]")
-    parts.append(
-        f"{''.join(mix_inputs)}amix=inputs={len(mix_inputs)}:normalize=0:duration=first,"
-        f"atrim=0:{total:.4f}[aout]"
-        if len(mix_inputs) > 1
-        else "[base]anull[aout]"
-    )
+    parts += sound_graph(step, total, first_input=len(step.shots), duck_db=opts.duck_db)
     return ";".join(parts), round(total * fps)
 
 
