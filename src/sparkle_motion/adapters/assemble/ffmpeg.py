@@ -35,7 +35,7 @@ from ...media.probe import wav_duration
 from ...schemas import AssembleStep, RenderProfile, Step
 from ...subprocesses import CancelToken, CommandResult, run_command
 from ..base import Estimate, Output, StepJob
-from .sound import SAMPLE_RATE, sound_graph
+from .sound import SAMPLE_RATE, sound_graph, sound_inputs
 from .subtitles import BURN_FILE, FONTS_DIR, SUBTITLE_FILE, build_ass, build_srt, cues, link_fonts
 
 
@@ -192,6 +192,7 @@ def assemble_clips(
         inputs += ["-i", str(p)]
     if music is not None:
         inputs += ["-stream_loop", "-1", "-i", str(music)]
+    inputs += sound_inputs(step, workdir, total)  # after music: what sound_graph adds
     cmd = ffmpeg_cmd(
         *inputs, "-filter_complex", graph, "-map", "[vout]", "-map", "[aout]",
         *video, "-r", f"{step.fps:g}", "-frames:v", str(frames),

@@ -7,9 +7,17 @@ Inputs: the line WAVs are ffmpeg inputs `first_input ...` in `dialogue` order, t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...schemas import AssembleStep
 
 SAMPLE_RATE = 48000
+
+
+def sound_inputs(step: AssembleStep, workdir: Path, total: float) -> list[str]:
+    """ffmpeg input arguments for sound this module makes itself (after the music input);
+    `sound_graph` refers to them by index."""
+    return []
 
 
 def sound_graph(step: AssembleStep, total: float, *, first_input: int, duck_db: float) -> list[str]:
