@@ -1,9 +1,12 @@
-"""Preview motion: a shot's clip moves from its first keyframe to its last with ffmpeg.
+"""Preview motion: a shot's clip is its start keyframe under the shot's camera move.
 
-The first frame holds, then dissolves into the last over the shot's final 40% (the whole
-shot for `camera: crossfade`), while the camera moves over both: `zoom_in`/`zoom_out`
-(zoompan), `pan_left`/`pan_right` and `tilt_up`/`tilt_down` (a moving crop of a 12%
-larger frame), or stays put (`static`). Exactly `num_frames` frames at the profile's fps.
+A shot holds its own composition: the clip shows only the shot's first keyframe, moved by
+the camera: `zoom_in`/`zoom_out` (zoompan), `pan_left`/`pan_right` and
+`tilt_up`/`tilt_down` (a moving crop of a 12% larger frame), or held still (`static`, and
+`crossfade`, which names no move). The step's end keyframe (the next shot's first, laid
+out differently) is not used here: dissolving into it showed two layouts at once for the
+last part of every shot. The `full` profile's Wan model uses it to steer its motion.
+Exactly `num_frames` frames at the profile's fps.
 
 Clips are intermediate: encoded `ultrafast` (only the final film is quality-tuned), one
 thread, bit-exact, so the same step gives the same bytes.
@@ -26,7 +29,7 @@ def _even(n: float) -> int:
 
 
 def camera_filter(camera: str, width: int, height: int, frames: int, fps: float) -> str:
-    """The filter that moves the camera over a clip of `frames` frames (on input label [mix])."""
+    """The filter that moves the camera over a clip of `frames` frames of one still."""
     last = max(1, frames - 1)
     if camera in ("zoom_in", "zoom_out"):
         z = (
@@ -54,24 +57,27 @@ def camera_filter(camera: str, width: int, height: int, frames: int, fps: float)
 
 
 def motion_command(
-    start: str, end: str, camera: str, width: int, height: int, frames: int, fps: float, out: str
+    start: str,
+    end: str | None,
+    camera: str,
+    width: int,
+    height: int,
+    frames: int,
+    fps: float,
+    out: str,
 ) -> list[str]:
-    duration = frames / fps
-    dissolve = duration if camera == "crossfade" else duration * 0.4
-    offset = max(0.0, duration - dissolve)
+    """The ffmpeg command for a clip of `start` under `camera`. `end` is accepted for the
+    VideoStep's shape and not used (see the module docstring)."""
+    del end
     held = frames + int(fps)  # a still is decoded once, then repeated (cheap) frame by frame
-    fit = (
-        f"scale={width}:{height}:force_original_aspect_ratio=increase,"
-        f"crop={width}:{height},setsar=1,format=yuv420p,"
-        f"loop=loop={held}:size=1:start=0,setpts=N/({fps:g}*TB)"
-    )
     graph = (
-        f"[0:v]{fit}[a];[1:v]{fit}[b];"
-        f"[a][b]xfade=transition=fade:duration={dissolve:.4f}:offset={offset:.4f}[mix];"
-        f"[mix]{camera_filter(camera, width, height, frames, fps)},setsar=1,format=yuv420p[v]"
+        f"[0:v]scale={width}:{height}:force_original_aspect_ratio=increase,"
+        f"crop={width}:{height},setsar=1,format=yuv420p,"
+        f"loop=loop={held}:size=1:start=0,setpts=N/({fps:g}*TB),"
+        f"{camera_filter(camera, width, height, frames, fps)},setsar=1,format=yuv420p[v]"
     )
     return ffmpeg_cmd(
-        "-i", start, "-i", end,
+        "-i", start,
         "-filter_complex", graph, "-map", "[v]",
         "-frames:v", str(frames), "-r", f"{fps:g}",
         *INTERMEDIATE_X264, *DETERMINISTIC, "-an", "-f", "mp4", out,
@@ -81,7 +87,7 @@ def motion_command(
 class FfmpegMotion:
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "ffmpeg_motion"
-    version = "1"
+    version = "2"  # 2: the start keyframe only, no dissolve into the end keyframe
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:
@@ -93,11 +99,8 @@ class FfmpegMotion:
         height = step.opts.height or profile.height
         frames = step.opts.num_frames or max(1, round(fps * 4))
         start = job.inputs[step.start_frames[0]]
-        end = job.inputs[step.end_frames[0]] if step.end_frames else start
         out = job.workdir / "clip.mp4"
-        cmd = motion_command(
-            str(start), str(end), step.camera, width, height, frames, fps, str(out)
-        )
+        cmd = motion_command(str(start), None, step.camera, width, height, frames, fps, str(out))
         result = run_command(
             cmd, cwd=job.workdir, timeout_s=120 + frames, step_id=step.id, cancel=job.cancel
         )
