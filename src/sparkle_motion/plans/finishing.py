@@ -6,9 +6,11 @@ changed. A plan may not carry them (`plans.rules`)."""
 
 from __future__ import annotations
 
+from ..media.ambience_words import ambience_for
 from ..schemas import (
     AssembleLine,
     AssembleMusic,
+    AssembleScore,
     AssembleShot,
     AssembleStep,
     FinalizeStep,
@@ -21,7 +23,13 @@ from ..schemas import (
     VideoStep,
 )
 from ..schemas.common import STEP_REF_PREFIX
-from .ids import ASSEMBLE_STEP_ID, FINALIZE_STEP_ID
+from .ids import ASSEMBLE_STEP_ID, FINALIZE_STEP_ID, derive_seed
+
+
+def _film_mood(plan: MoviePlan) -> str:
+    """The shots' most common mood (the first of equals), for a plan naming no music."""
+    moods = [shot.mood for shot in plan.shots if shot.mood]
+    return max(moods, key=moods.count) if moods else "tender"
 
 
 def finishing_steps(
@@ -44,6 +52,7 @@ def finishing_steps(
             clip=STEP_REF_PREFIX + picture[shot.id],
             duration_s=shot.duration_s,
             transition_in=shot.transition_in if i else "cut",
+            ambience=ambience_for(shot.setting, shot.description, shot.time_of_day),
         )
         for i, shot in enumerate(plan.shots)
     ]
@@ -58,11 +67,20 @@ def finishing_steps(
         for line in schedule
     ]
     music = None
+    score = None
     if plan.music is not None and plan.music.source:
         music = AssembleMusic(
             source=plan.music.source,
             volume_db=plan.music.volume_db,
             duck_under_dialogue=plan.music.duck_under_dialogue,
+        )
+    else:  # no music file: a score made from the music's mood (else the shots' mood)
+        score = AssembleScore(
+            mood=plan.music.mood if plan.music is not None else _film_mood(plan),
+            prompt=plan.music.prompt if plan.music is not None else None,
+            seed=derive_seed(plan.seed, "score"),
+            volume_db=plan.music.volume_db if plan.music is not None else -18.0,
+            duck_under_dialogue=plan.music.duck_under_dialogue if plan.music else True,
         )
     assemble = AssembleStep(
         id=ASSEMBLE_STEP_ID,
@@ -70,6 +88,7 @@ def finishing_steps(
         shots=shots,
         dialogue=dialogue,
         music=music,
+        score=score,
         width=profile.width,
         height=profile.height,
         fps=profile.fps,

@@ -35,6 +35,7 @@ LanguageId = Annotated[
 Seed = Annotated[PlanInt, Field(ge=0, le=2**32 - 1, description="Random seed, 0..2^32-1.")]
 Priority = Literal["low", "normal", "high"]
 Transition = Literal["cut", "crossfade", "fade"]
+AmbienceKind = Literal["sea", "rain", "storm", "wind", "city", "forest_day", "forest_night"]
 CameraMotion = Literal[
     "static", "zoom_in", "zoom_out", "pan_left", "pan_right", "tilt_up", "tilt_down", "crossfade"
 ]
@@ -159,6 +160,10 @@ class SceneHint(StrictModel):
     mood: Line | None = Field(None, max_length=100)
     time_of_day: Literal["dawn", "day", "dusk", "night"] | None = None
     characters: list[SceneCharacter] = Field(default_factory=list, max_length=1000)
+    speaker: Identifier | None = Field(
+        None,
+        description="The character who speaks first in the keyframe's shot: drawn nearer.",
+    )
 
 
 class ImageStep(StepBase):
@@ -237,6 +242,10 @@ class AssembleOpts(StrictModel):
     )
     crf: PlanInt | None = Field(None, ge=0, le=51)
     audio_bitrate_k: PlanInt = Field(192, ge=32, le=512)
+    title_cards: PlanBool = Field(
+        True,
+        description="Draw the title over the film's first seconds and an end card over its last.",
+    )
 
 
 class AssembleShot(StrictModel):
@@ -244,6 +253,9 @@ class AssembleShot(StrictModel):
     clip: InputRef = Field(description="The shot's final picture (lip-synced clip, else video).")
     duration_s: PlanFloat = Field(gt=0, le=MAX_SHOT_SECONDS)
     transition_in: Transition = "cut"
+    ambience: AmbienceKind | None = Field(
+        None, description="Background sound the shot's setting suggests (quiet, under all)."
+    )
 
 
 class AssembleLine(StrictModel):
@@ -254,10 +266,23 @@ class AssembleLine(StrictModel):
     start_s: PlanFloat = Field(
         ge=0, le=MAX_TIMELINE_SECONDS, description="Position on the film's timeline."
     )
+    speaker: Line | None = Field(
+        None, max_length=200, description="The speaking character's name, for subtitles."
+    )
 
 
 class AssembleMusic(StrictModel):
     source: InputRef
+    volume_db: PlanFloat = Field(-18.0, ge=-60, le=0)
+    duck_under_dialogue: PlanBool = True
+
+
+class AssembleScore(StrictModel):
+    """A score synthesized offline from the plan's music mood, for a film with no music file."""
+
+    mood: NonEmptyLine = Field(max_length=100)
+    prompt: Text | None = Field(None, max_length=1000)
+    seed: Seed = 0
     volume_db: PlanFloat = Field(-18.0, ge=-60, le=0)
     duck_under_dialogue: PlanBool = True
 
@@ -270,10 +295,16 @@ class AssembleStep(StepBase):
     shots: list[AssembleShot] = Field(min_length=1, max_length=10_000)
     dialogue: list[AssembleLine] = Field(default_factory=list, max_length=1_000_000)
     music: AssembleMusic | None = None
+    score: AssembleScore | None = Field(
+        None, description="A generated score; set only when `music` is not (a file wins)."
+    )
     width: PlanInt = Field(ge=16, le=8192)
     height: PlanInt = Field(ge=16, le=8192)
     fps: PlanFloat = Field(gt=0, le=120)
     opts: AssembleOpts = Field(default_factory=AssembleOpts)
+    film_title: Line | None = Field(
+        None, max_length=200, description="The plan's title, for the title and end cards."
+    )
 
 
 class FinalizeStep(StepBase):

@@ -1,23 +1,73 @@
 """The film's sound, as filter-graph pieces ending in [aout]: silence of the film's length,
-every dialogue line at its place on the timeline, and music (looped, at its volume, ducked
-under speech with a sidechain compressor) when the step has it.
+every dialogue line at its place on the timeline, a music bed under everything and the
+shots' ambience.
 
-Inputs: the line WAVs are ffmpeg inputs `first_input ...` in `dialogue` order, then music.
+The bed is the plan's music file (looped, at its volume) or, when the plan names none, a
+score synthesized from its music mood (media/score.py, written by `sound_inputs` into the
+work folder); either is ducked under speech with a sidechain compressor. Ambience
+(media/ambience.py) is one WAV for the film, quiet, each shot's kind crossfaded at the
+joins, not ducked.
+
+Inputs, from `first_input`: the line WAVs in `dialogue` order, the music file (when the
+step names one), then what `sound_inputs` adds: the score (when the step has one and no
+music), then the ambience (when a shot has one).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ...schemas import AssembleStep
 
 SAMPLE_RATE = 48000
+SCORE_FILE = "score.wav"
+AMBIENCE_FILE = "ambience.wav"
+
+
+def _scored(step: AssembleStep) -> bool:
+    return step.score is not None and step.music is None  # a music file wins
+
+
+def _ambience_spans(step: AssembleStep) -> list[tuple[float, float, str | None]]:
+    spans: list[tuple[float, float, str | None]] = []
+    at = 0.0
+    for shot in step.shots:
+        spans.append((at, at + shot.duration_s, shot.ambience))
+        at += shot.duration_s
+    return spans
+
+
+def _ambience_seed(step: AssembleStep) -> int:
+    if step.score is not None:
+        return step.score.seed
+    text = ",".join(f"{s.shot_id}:{s.ambience}" for s in step.shots)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
 def sound_inputs(step: AssembleStep, workdir: Path, total: float) -> list[str]:
-    """ffmpeg input arguments for sound this module makes itself (after the music input);
-    `sound_graph` refers to them by index."""
-    return []
+    """ffmpeg input arguments for sound this module makes itself (after the music input),
+    written into `workdir`: the score, then the ambience; `sound_graph` refers to them by
+    index in that order."""
+    args: list[str] = []
+    if _scored(step):
+        from ...media.score import write_score
+
+        assert step.score is not None
+        path = write_score(
+            workdir / SCORE_FILE, step.score.mood, step.score.prompt, step.score.seed, total
+        )
+        args += ["-i", str(path.resolve())]
+    if any(shot.ambience for shot in step.shots):
+        from ...media.ambience import render_ambience
+        from ...media.score import wav_bytes
+
+        samples = render_ambience(_ambience_spans(step), _ambience_seed(step), total)
+        if samples is not None:
+            path = workdir / AMBIENCE_FILE
+            path.write_bytes(wav_bytes(samples))
+            args += ["-i", str(path.resolve())]
+    return args
 
 
 def sound_graph(step: AssembleStep, total: float, *, first_input: int, duck_db: float) -> list[str]:
@@ -38,10 +88,18 @@ def sound_graph(step: AssembleStep, total: float, *, first_input: int, duck_db: 
             if len(voices) > 1
             else f"{voices[0]}anull[speech]"
         )
+    after = n + len(step.dialogue)  # the next input's index
+    bed: tuple[int, float, bool] | None = None  # (input, volume_db, duck)
     if step.music is not None:
-        m = n + len(step.dialogue)
-        parts.append(f"[{m}:a]{fmt},atrim=0:{total:.4f},volume={step.music.volume_db:g}dB[music]")
-        if voices and step.music.duck_under_dialogue:
+        bed = (after, step.music.volume_db, step.music.duck_under_dialogue)
+        after += 1
+    elif step.score is not None:
+        bed = (after, step.score.volume_db, step.score.duck_under_dialogue)
+        after += 1
+    if bed is not None:
+        m, volume_db, duck = bed
+        parts.append(f"[{m}:a]{fmt},atrim=0:{total:.4f},volume={volume_db:g}dB[music]")
+        if voices and duck:
             ratio = max(1.0, min(20.0, 10 ** (-duck_db / 20)))
             parts.append("[speech]asplit=2[speech][sc0];[sc0]apad[sc]")
             parts.append(
@@ -51,6 +109,10 @@ def sound_graph(step: AssembleStep, total: float, *, first_input: int, duck_db: 
             mix_inputs.append("[ducked]")
         else:
             mix_inputs.append("[music]")
+    if any(shot.ambience for shot in step.shots):
+        parts.append(f"[{after}:a]{fmt},atrim=0:{total:.4f}[ambience]")
+        mix_inputs.append("[ambience]")
+        after += 1
     if voices:
         mix_inputs.append("[speech]")
     parts.append(
