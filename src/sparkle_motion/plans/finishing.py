@@ -32,6 +32,11 @@ def _film_mood(plan: MoviePlan) -> str:
     return max(moods, key=moods.count) if moods else "tender"
 
 
+def _name(plan: MoviePlan, character: str) -> str | None:
+    found = plan.character(character)
+    return found.name if found is not None else None
+
+
 def finishing_steps(
     plan: MoviePlan, profile: RenderProfile, schedule: list[ScheduledLine]
 ) -> list[Step]:
@@ -51,10 +56,11 @@ def finishing_steps(
             shot_id=shot.id,
             clip=STEP_REF_PREFIX + picture[shot.id],
             duration_s=shot.duration_s,
-            transition_in=shot.transition_in if i else "cut",
+            # the first shot's fade (or crossfade: from nothing) fades the film in from black
+            transition_in=shot.transition_in,
             ambience=ambience_for(shot.setting, shot.description, shot.time_of_day),
         )
-        for i, shot in enumerate(plan.shots)
+        for shot in plan.shots
     ]
     dialogue = [
         AssembleLine(
@@ -63,6 +69,7 @@ def finishing_steps(
             text=line.text,
             audio=STEP_REF_PREFIX + voice[line.line_id],
             start_s=line.start_s,
+            speaker=_name(plan, line.character),
         )
         for line in schedule
     ]
@@ -93,6 +100,7 @@ def finishing_steps(
         height=profile.height,
         fps=profile.fps,
         opts=plan.assemble_opts,
+        film_title=plan.title,
     )
     finalize = FinalizeStep(
         id=FINALIZE_STEP_ID,

@@ -2,9 +2,13 @@
 in one ffmpeg filter graph (the seed's `assemble_clips`).
 
 The picture: clips in plan order, each fitted to the film's size and held to its shot's
-length; a shot's `transition_in` is a cut, a crossfade or a fade through black. The
-outgoing shot is held (last frame cloned) through a transition, so every shot starts at
-its place on the plan's timeline and the film is exactly as long as the plan.
+length; a shot's `transition_in` is a cut (nothing between the two shots' frames), a
+crossfade or a fade through black, `opts.transition_s` long (0.5 s unless the plan says).
+The outgoing shot is held (last frame cloned) through a transition, so every shot starts
+at its place on the plan's timeline and the film is exactly as long as the plan. The first
+shot's `fade` (or `crossfade`: from nothing) fades the film in from black, as
+`opts.fade_in_s` does; `opts.fade_out_s` fades it out. The title and end cards (cards.py)
+and the burned subtitles are drawn before the fades, so they fade with the picture.
 
 The sound: every line's WAV at its `start_s` on the timeline, over silence of the film's
 length; music (when the plan names a file) looped, at its volume, ducked under speech
@@ -35,6 +39,7 @@ from ...media.probe import wav_duration
 from ...schemas import AssembleStep, RenderProfile, Step
 from ...subprocesses import CancelToken, CommandResult, run_command
 from ..base import Estimate, Output, StepJob
+from .cards import card_script, card_spans
 from .sound import SAMPLE_RATE, sound_graph, sound_inputs
 from .subtitles import BURN_FILE, FONTS_DIR, SUBTITLE_FILE, build_ass, build_srt, cues, link_fonts
 
@@ -72,7 +77,9 @@ def build_filter_graph(
     step: AssembleStep, *, burn_subtitles: bool, fonts_dir: str | None
 ) -> tuple[str, int]:
     """The filter graph (labels [vout] and [aout]) and the film's length in frames. Inputs
-    are the clips in shot order, then the line WAVs in `dialogue` order, then music."""
+    are the clips in shot order, then the line WAVs in `dialogue` order, then music. With
+    `burn_subtitles`, the work folder's `.ass` (subtitles and cards) is burned in when the
+    step has lines or cards."""
     fps, width, height = step.fps, step.width, step.height
     opts = step.opts
     parts: list[str] = []
@@ -129,18 +136,21 @@ def build_filter_graph(
     )
     total = sum(n_frames) / fps
     finish = []
-    if opts.fade_in_s > 0:
-        finish.append(f"fade=t=in:st=0:d={min(opts.fade_in_s, total):.4f}")
-    if opts.fade_out_s > 0:
-        d = min(opts.fade_out_s, total)
-        finish.append(f"fade=t=out:st={total - d:.4f}:d={d:.4f}")
-    if burn_subtitles and step.dialogue:
+    if burn_subtitles and (step.dialogue or card_spans(step)):
         # the ass file's name and fonts folder are ours, relative to the work folder: no
         # plan text reaches the filter graph (it would need escaping for it)
         if fonts_dir is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", fonts_dir):
             raise ValueError(f"fonts_dir must be a plain folder name, got {fonts_dir!r}")
         fonts = f":fontsdir={fonts_dir}" if fonts_dir else ""
         finish.append(f"ass=filename={BURN_FILE}{fonts}")
+    fade_in = opts.fade_in_s
+    if step.shots[0].transition_in != "cut":  # the first shot fades in from black
+        fade_in = max(fade_in, opts.transition_s)
+    if fade_in > 0:
+        finish.append(f"fade=t=in:st=0:d={min(fade_in, total):.4f}")
+    if opts.fade_out_s > 0:
+        d = min(opts.fade_out_s, total)
+        finish.append(f"fade=t=out:st={total - d:.4f}:d={d:.4f}")
     finish.append("format=yuv420p")
     parts.append(f"[{acc}]{','.join(finish)}[vout]")
     parts += sound_graph(step, total, first_input=len(step.shots), duck_db=opts.duck_db)
@@ -174,15 +184,17 @@ def assemble_clips(
     fonts_dir: str | None = None
     faces: list[FontFace] = []
     missing: list[str] = []
-    if step.opts.burn_subtitles and step.dialogue:
-        script, faces = build_ass(step, durations)
+    burn_lines = step.opts.burn_subtitles and bool(step.dialogue)
+    cards = card_script(step)  # drawn whether or not the subtitles are burned in
+    burn = burn_lines or bool(cards[1])
+    if burn:
+        script, faces = build_ass(step, durations, dialogue=burn_lines, cards=cards)
         (workdir / BURN_FILE).write_text(script, encoding="utf-8")
         linked = link_fonts(faces, workdir / FONTS_DIR)
         fonts_dir = FONTS_DIR if linked else None
-        missing = sorted({m for _, _, text in cues(step, durations) if (m := missing_font(text))})
-    graph, frames = build_filter_graph(
-        step, burn_subtitles=step.opts.burn_subtitles, fonts_dir=fonts_dir
-    )
+    if burn_lines:
+        missing = sorted({m for cue in cues(step, durations) if (m := missing_font(cue.text))})
+    graph, frames = build_filter_graph(step, burn_subtitles=burn, fonts_dir=fonts_dir)
     total = frames / step.fps
     video = list(FINAL_X264[opts.encode_preset])
     if opts.crf is not None:
@@ -322,7 +334,9 @@ def spoken(job: StepJob) -> dict[str, list[dict[str, Any]]]:
 
 class AssembleFfmpeg:
     name = "ffmpeg"
-    version = "2"  # 2: subtitles burned from an escaped .ass, a font per line
+    # 2: subtitles burned from an escaped .ass, a font per line; 3: title and end cards,
+    # cues of at least 1.2 s naming their speakers, the first shot's fade
+    version = "3"
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

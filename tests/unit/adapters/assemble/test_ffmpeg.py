@@ -1,5 +1,7 @@
 """assemble_ffmpeg: subtitles, the filter graph's transitions and ducking, a real film from
-small clips, and failures that name the step and the command."""
+small clips, the picture's craft measured in frames of tiny films made of solid-colour
+clips (a cut is a cut, a crossfade is short, the film fades in and out), and failures that
+name the step and the command."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from sparkle_motion.adapters.assemble.ffmpeg import (
 )
 from sparkle_motion.adapters.assemble.subtitles import build_srt
 from sparkle_motion.errors import CommandError
+from sparkle_motion.media.ffmpeg import ffmpeg_cmd
 from sparkle_motion.media.probe import probe
-from sparkle_motion.schemas import AssembleMusic
+from sparkle_motion.schemas import AssembleMusic, AssembleOpts, AssembleShot, AssembleStep
+from sparkle_motion.subprocesses import run_command
 from tests.support.media import (
     HEIGHT,
     WIDTH,
@@ -45,20 +49,24 @@ def short(tmp_path_factory):
     return ctx, assemble, clips, audio, folder
 
 
-def test_srt_has_one_cue_per_line_ending_with_its_audio():
+def test_srt_has_one_cue_per_line_held_at_least_1_2_s_and_named():
     ctx = context()
     assemble = step(ctx, "assemble.film")
     srt = build_srt(assemble, [1.0] * len(assemble.dialogue))
     cues = [c for c in srt.strip().split("\n\n") if c]
     assert len(cues) == len(assemble.dialogue) == 7
-    assert cues[0].splitlines()[1] == "00:00:00,000 --> 00:00:01,000"
-    assert cues[-1].splitlines()[2] == assemble.dialogue[-1].text
+    # a 1.0 s line is shown 1.2 s; two speakers (Ada, Tobin): each line names its own
+    assert cues[0].splitlines()[1] == "00:00:00,000 --> 00:00:01,200"
+    assert cues[-1].splitlines()[2] == "Ada: " + assemble.dialogue[-1].text
+    assert {d.speaker for d in assemble.dialogue} == {"Ada", "Tobin"}
 
 
 def test_graph_uses_the_planned_transitions():
     ctx = context()
     assemble = step(ctx, "assemble.film")
     graph, frames = build_filter_graph(assemble, burn_subtitles=True, fonts_dir=None)
+    assert assemble.shots[0].transition_in == "fade"  # the plan's opening fade: from black
+    assert "fade=t=in:st=0:d=0.5000" in graph and "fade=t=out:st=29.0000:d=1.0000" in graph
     kinds = {s.transition_in for s in assemble.shots[1:]}
     assert "crossfade" in kinds and "fade" in kinds
     assert "xfade=transition=fade:" in graph and "xfade=transition=fadeblack:" in graph
@@ -162,3 +170,103 @@ def test_the_adapter_keeps_a_failing_command_in_a_log_under_the_runs_dir(short, 
     (log,) = logs.iterdir()
     assert str(log) in str(info.value) and info.value.context["log"] == str(log)
     assert "-filter_complex" in log.read_text()
+
+
+# The picture's craft, measured: tiny films (128x72, 24 fps) of solid-colour clips, no sound.
+PW, PH, PFPS = 128, 72, 24.0
+RED, BLUE = (200, 30, 30), (30, 30, 200)
+
+
+def _solid(path: Path, rgb: tuple[int, int, int], seconds: float) -> Path:
+    colour = "0x" + "".join(f"{c:02x}" for c in rgb)
+    run_command(
+        ffmpeg_cmd(
+            "-f", "lavfi", "-i", f"color=c={colour}:s={PW}x{PH}:r={PFPS:g}:d={seconds}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv444p",
+            str(path),
+        )
+    )  # fmt: skip
+    return path
+
+
+def _film(folder: Path, transitions: list[str], **opts):
+    """Frames (RGB, int) of a film of 2 s shots alternating red and blue, one per transition
+    (the first shot's included), without cards or subtitles unless `opts` says."""
+    import av
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shots, clips = [], []
+    for i, kind in enumerate(transitions):
+        shots.append(
+            AssembleShot(shot_id=f"s{i}", clip=f"@video.s{i}", duration_s=2.0, transition_in=kind)
+        )
+        clips.append(_solid(folder / f"s{i}.mp4", (RED, BLUE)[i % 2], 2.0))
+    settings = {"fade_out_s": 0.0, "title_cards": False, **opts}
+    film = AssembleStep(
+        id="assemble.film",
+        shots=shots,
+        width=PW,
+        height=PH,
+        fps=PFPS,
+        opts=AssembleOpts(**settings),
+        film_title="Red and Blue",
+    )
+    out = folder / "film.mp4"
+    assemble_clips(film, clips, [], out, AssembleOptions(encode_preset="fast"), workdir=folder)
+    with av.open(str(out)) as c:
+        frames = [f.to_ndarray(format="rgb24").astype(int) for f in c.decode(video=0)]
+    assert len(frames) == round(2.0 * PFPS * len(transitions))  # the plan's length, always
+    return frames
+
+
+def _near(frame, rgb, tol=12.0) -> bool:
+    import numpy as np
+
+    return float(np.abs(frame - np.array(rgb)).mean()) < tol
+
+
+def test_a_cut_changes_the_whole_frame_at_once(tmp_path):
+    frames = _film(tmp_path, ["cut", "cut"])
+    edge = round(2.0 * PFPS)  # shot 2's first frame
+    assert _near(frames[edge - 1], RED) and _near(frames[edge], BLUE)
+    assert abs(frames[edge] - frames[edge - 1]).mean() > 80  # out of 255
+    # and nothing else changes: one step, not a ramp
+    changes = [abs(frames[k + 1] - frames[k]).mean() for k in range(len(frames) - 1)]
+    assert sum(c > 2 for c in changes) == 1
+
+
+@pytest.mark.parametrize("kind", ["crossfade", "fade"])
+def test_a_transition_is_short_and_only_where_the_plan_says(tmp_path, kind):
+    frames = _film(tmp_path, ["cut", kind, "cut"])
+    between = [k for k, f in enumerate(frames) if not (_near(f, RED) or _near(f, BLUE))]
+    edge = round(2.0 * PFPS)
+    assert between, "no transition drawn"
+    # about transition_s (0.5 s) long, starting at the second shot's place on the timeline
+    assert 0.3 * PFPS <= len(between) <= 0.6 * PFPS, len(between)
+    assert edge <= min(between) and max(between) < edge + 0.6 * PFPS
+    assert _near(frames[4 * round(PFPS) - 1], BLUE) and _near(frames[4 * round(PFPS)], RED)
+    middle = frames[between[len(between) // 2]]
+    if kind == "fade":  # through black
+        assert middle.mean() < 60
+    else:  # a mix of the two
+        assert middle[..., 0].mean() > 60 and middle[..., 2].mean() > 60
+
+
+@pytest.mark.parametrize(
+    ("first", "opts"), [("fade", {}), ("cut", {"fade_in_s": 0.5})], ids=["first-shot-fade", "opts"]
+)
+def test_the_film_fades_in_from_black_and_out_to_black(tmp_path, first, opts):
+    frames = _film(tmp_path, [first, "cut"], fade_out_s=0.5, **opts)
+    assert frames[0].max() < 24  # black
+    assert 20 < frames[round(0.25 * PFPS)].mean() < _mean(RED) - 10  # on its way
+    assert _near(frames[round(0.6 * PFPS)], RED)
+    assert frames[-1].max() < 40 and _near(frames[-round(0.6 * PFPS)], BLUE)
+
+
+def test_a_first_shot_that_cuts_in_starts_on_its_picture(tmp_path):
+    frames = _film(tmp_path, ["cut", "cut"])
+    assert _near(frames[0], RED) and _near(frames[-1], BLUE)  # no fades asked for
+
+
+def _mean(rgb) -> float:
+    return sum(rgb) / 3

@@ -1,20 +1,27 @@
 """Subtitles: the plan's text reaches the film as written. Markup (`{\\an8}`, `<i>`,
 `<font color=...>`) and backslash sequences are drawn literally, control characters never
 reach the subtitle files, and CJK and emoji lines are drawn with glyphs, not empty boxes.
+Cues last at least 1.2 s and never overlap, name their speaker when two or more speak,
+and are drawn in the frame's bottom band.
 
 The render tests burn lines into a grey film through `assemble_clips` and measure the
 text's ink (pixels far from the grey) in the frame in the middle of each cue."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from sparkle_motion.adapters.assemble import ffmpeg as assemble
 from sparkle_motion.adapters.assemble.ffmpeg import AssembleOptions, assemble_clips
 from sparkle_motion.adapters.assemble.subtitles import (
+    CUE_GAP_S,
+    MIN_CUE_S,
     ass_text,
     build_ass,
     build_srt,
+    cues,
     subtitle_text,
 )
 from sparkle_motion.media import fonts
@@ -25,20 +32,27 @@ from tests.support.media import context, small_plan, step, tone
 
 W, H, FPS = 480, 272, 24.0
 GREY = 128
+STEP_S = 1.5  # between two lines: each its own cue (cues last at least MIN_CUE_S)
 
 
-def _step(texts: list[str]):
-    """An assemble step of one shot with each text as a line, one second apart."""
+def _step(texts: list[str], speakers: list[str] | None = None):
+    """An assemble step of one grey shot with each text as a line, STEP_S apart, spoken by
+    one character (or by `speakers`, in turn). No fades, no title cards: only the lines."""
     base = step(context(small_plan("short.json")), "assemble.film")
-    speaker = base.dialogue[0].character
+    speakers = speakers or [base.dialogue[0].character]
     lines = [
         AssembleLine(
-            line_id=f"l{i}", character=speaker, text="x", audio=f"@tts.l{i}", start_s=float(i)
+            line_id=f"l{i}",
+            character=speakers[i % len(speakers)],
+            text="x",
+            audio=f"@tts.l{i}",
+            start_s=i * STEP_S,
+            speaker=speakers[i % len(speakers)].title(),
         ).model_copy(update={"text": text})  # as it arrives: not re-validated (no strip)
         for i, text in enumerate(texts)
     ]
-    shot = AssembleShot(shot_id="grey", clip="@video.grey", duration_s=float(len(texts)))
-    opts = base.opts.model_copy(update={"fade_in_s": 0.0, "fade_out_s": 0.0})
+    shot = AssembleShot(shot_id="grey", clip="@video.grey", duration_s=len(texts) * STEP_S)
+    opts = base.opts.model_copy(update={"fade_in_s": 0.0, "fade_out_s": 0.0, "title_cards": False})
     return base.model_copy(
         update={
             "shots": [shot],
@@ -51,23 +65,24 @@ def _step(texts: list[str]):
     )
 
 
-def _burn(folder, texts: list[str]):
-    """The frame (H x W x 3 uint8) in the middle of each line's cue, burned into a grey film."""
+def _burn(folder, texts: list[str], speakers: list[str] | None = None):
+    """The frame (H x W x 3 uint8) early in each line's cue, burned into a grey film."""
     import av
 
     folder.mkdir(parents=True, exist_ok=True)
-    st = _step(texts)
+    st = _step(texts, speakers)
     clip = folder / "grey.mp4"
+    seconds = len(texts) * STEP_S
     run_command(
         ffmpeg_cmd(
-            "-f", "lavfi", "-i", f"color=c=0x808080:s={W}x{H}:r={FPS:g}:d={len(texts)}",
+            "-f", "lavfi", "-i", f"color=c=0x808080:s={W}x{H}:r={FPS:g}:d={seconds}",
             "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", clip,
         )
     )  # fmt: skip
     audio = [tone(folder / f"l{i}.wav", 0.8, amp=0.01) for i in range(len(texts))]
     out = folder / "film.mp4"
     assemble_clips(st, [clip], audio, out, AssembleOptions(encode_preset="fast"), workdir=folder)
-    wanted = {round((i + 0.4) * FPS): i for i in range(len(texts))}
+    wanted = {round((i * STEP_S + 0.4) * FPS): i for i in range(len(texts))}
     frames = [None] * len(texts)
     with av.open(str(out)) as container:
         for n, frame in enumerate(container.decode(video=0)):
@@ -234,3 +249,97 @@ def test_the_fonts_folder_alone_draws_cjk_and_emoji(tmp_path, monkeypatch):
         "NotoSansCJK-Regular.ttc",
         "Symbola_hint.ttf",
     ]
+
+
+# Cue timing: at least MIN_CUE_S, in order, never overlapping, every line shown.
+def _timed(starts: list[float], audio: list[float], total: float, speakers=("ada",)):
+    base = _step(["x"] * len(starts), list(speakers))
+    lines = [
+        line.model_copy(update={"start_s": start, "text": f"line {i}"})
+        for i, (line, start) in enumerate(zip(base.dialogue, starts, strict=True))
+    ]
+    shot = base.shots[0].model_copy(update={"duration_s": total})
+    return base.model_copy(update={"dialogue": lines, "shots": [shot]}), audio
+
+
+def _check(found, st, audio):
+    total = st.shots[0].duration_s
+    shown = [text for cue in found for _name, text in cue.lines]
+    assert sorted(shown) == sorted(d.text for d in st.dialogue)  # every line, once
+    for cue in found:
+        assert cue.end - cue.start >= MIN_CUE_S - 1e-9 or total < MIN_CUE_S
+        assert 0 <= cue.start < cue.end <= total + 1e-9
+    for a, b in itertools.pairwise(found):
+        assert a.end + CUE_GAP_S - 1e-9 <= b.start  # never two at once
+    for line, seconds in zip(st.dialogue, audio, strict=True):
+        cue = next(c for c in found if any(t == line.text for _n, t in c.lines))
+        # shown while it is spoken (until the film ends or the next cue takes over)
+        nxt = [c.start for c in found if c.start > cue.start]
+        assert cue.start <= line.start_s + 1e-9 or cue is found[-1]
+        assert cue.end >= min(line.start_s + seconds, total, *(t - CUE_GAP_S for t in nxt)) - 1e-9
+
+
+def test_short_and_crowded_lines_make_cues_of_at_least_1_2_s_that_never_overlap():
+    # a 0.5 s line, one 0.6 s after it (joins its cue), one near the film's end
+    st, audio = _timed([0.0, 0.6, 3.0], [0.5, 0.4, 0.7], total=4.0)
+    found = cues(st, audio)
+    assert [(round(c.start, 2), round(c.end, 2)) for c in found] == [(0.0, 1.2), (2.8, 4.0)]
+    assert [t for _n, t in found[0].lines] == ["line 0", "line 1"]
+    srt = build_srt(st, audio)
+    assert "00:00:00,000 --> 00:00:01,200\nline 0\nline 1\n" in srt  # one line each
+    script, _ = build_ass(st, audio)
+    assert ",,line 0\\Nline 1" in script
+
+
+def test_cue_timing_holds_for_random_timelines():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        n = rng.randint(1, 8)
+        starts = sorted(round(rng.uniform(0, 12), 2) for _ in range(n))
+        audio = [round(rng.uniform(0.2, 3.0), 2) for _ in range(n)]
+        total = max(starts[-1] + rng.uniform(0.15, 3.0), 1.3)
+        st, audio = _timed(starts, audio, total=total)
+        _check(cues(st, audio), st, audio)
+
+
+def test_cues_name_the_speaker_when_two_or_more_speak():
+    two, audio = _timed([0.0, 2.0, 4.0], [1.0] * 3, total=6.0, speakers=("marta", "leo"))
+    srt = build_srt(two, audio)
+    assert [c.splitlines()[2] for c in srt.strip().split("\n\n")] == [
+        "Marta: line 0",
+        "Leo: line 1",
+        "Marta: line 2",
+    ]
+    script, _ = build_ass(two, audio)
+    assert "{\\c&H80E0FF&}Marta:{\\c&HFFFFFF&} line 0" in script  # the name tinted
+    one, audio = _timed([0.0, 2.0], [1.0] * 2, total=4.0, speakers=("marta",))
+    assert "Marta" not in build_srt(one, audio) and "Marta" not in build_ass(one, audio)[0]
+    # a name from the plan is escaped like the lines
+    odd = two.model_copy(
+        update={
+            "dialogue": [
+                two.dialogue[0].model_copy(update={"speaker": "{\\an8}Bo"}),
+                *two.dialogue[1:],
+            ]
+        }
+    )
+    assert "\\{\\an8\\}Bo:" in build_ass(odd, [*audio, 1.0])[0]
+    assert "{\\an8}Bo: line 0" in build_srt(odd, [*audio, 1.0])
+
+
+LONG = "This is a long line of dialogue that would wrap over several rows of the frame " * 2
+
+
+def test_burned_cues_stay_in_the_bottom_band_and_tint_the_name(tmp_path):
+    import numpy as np
+
+    frames = _burn(tmp_path, [LONG, "Short.", LONG], speakers=["marta", "leo"])
+    for frame in frames:
+        top, bottom, _l, _r = _box(frame)
+        assert bottom and top >= 0.75 * H - 1, (top, H)  # clear of the storyboards' labels
+    f = frames[1].astype(int)
+    tint = (f[..., 0] > 200) & (f[..., 1] > 170) & (f[..., 2] < 180)
+    assert tint.sum() > 20  # "Leo:" in the name colour
+    assert not (np.abs(frames[1].astype(int) - GREY).max(axis=2) > 48)[: int(0.75 * H)].any()
