@@ -23,8 +23,11 @@ then measured:
   out of it.
 - silence: the share of 50 ms windows of the film's sound (decoded to 16 kHz mono PCM)
   whose RMS is under -50 dBFS.
-- music: sound where no line is playing. "yes" when >= 50% of the windows outside every
-  subtitle cue (the .srt beside the film, cues widened by 0.1 s) are above -45 dBFS.
+- music: sound where no line is playing. A line plays from its subtitle cue's start (the
+  .srt beside the film) for the longer of the cue and its WAV (the assemble step's
+  `lines`, paired with the cues in order when they are as many; otherwise the cues
+  alone), widened by 0.1 s. "yes" when >= 50% of the windows outside every line are above
+  -45 dBFS.
 - double exposure: the share of frames inside shots (0.5 s kept clear of each shot's
   start and end) that show two layouts at once. The film is decoded at 6 fps, 160x90
   grey; each shot's first keyframe A and last keyframe B (the next shot's first) are
@@ -296,6 +299,24 @@ def srt_cues(path: Path) -> list[tuple[float, float]]:
     return cues
 
 
+def speech_spans(
+    cues: list[tuple[float, float]], records: list[dict[str, Any]]
+) -> list[tuple[float, float]]:
+    """Where lines play: each cue, lengthened to its WAV's duration when the assemble step
+    lists as many lines as there are cues (a WAV may run past its cue)."""
+    lines = [
+        float(line.get("duration_s") or 0)
+        for r in records
+        if r.get("stage") == "assemble"
+        for a in r.get("artifacts") or []
+        for line in (a.get("metadata") or {}).get("lines") or []
+    ]
+    ordered = sorted(cues)
+    if len(lines) != len(ordered):
+        return ordered
+    return [(a, max(b, a + d)) for (a, b), d in zip(ordered, lines, strict=True)]
+
+
 def sound_figures(film: Path, cues: list[tuple[float, float]]) -> dict[str, Any]:
     db = window_dbfs(audio_of(film))
     if len(db) == 0:
@@ -527,7 +548,7 @@ def measure_film(entry: dict[str, Any]) -> Film:
             lines=stats["lines"],
             speakers=stats["speakers"],
             paces=line_paces(plan, records),
-            sound=sound_figures(film, srt_cues(root / "film.srt")),
+            sound=sound_figures(film, speech_spans(srt_cues(root / "film.srt"), records)),
             picture=exposure_figures(film, plan, records),
         )
 
