@@ -89,6 +89,8 @@ class Settings(BaseModel):
     review_gates: list[Literal["script", "keyframes"]] = Field(default_factory=list)
     # per-stage backends over the render profile's: "tts=piper", "lipsync=audio_mux"
     adapters: list[Annotated[str, Field(pattern=ADAPTER_OVERRIDE)]] = Field(default_factory=list)
+    # per-stage fallback backends asked for, tried after the profile's: "lipsync=audio_mux"
+    fallbacks: list[Annotated[str, Field(pattern=ADAPTER_OVERRIDE)]] = Field(default_factory=list)
     # perceptual dedupe of keyframes and clips (dedupe/, docs/DEDUPE.md)
     dedupe: bool = True
     phash_max_distance: int = Field(8, ge=0, le=11)
@@ -301,6 +303,13 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         "Per-stage backends over the render profile's, comma-separated `kind=name` "
         "(`tts=piper,lipsync=audio_mux`; kinds: images, video, tts, lipsync, assemble). "
         "They enter the step keys and the film's manifest; a run keeps them for `resume`.",
+    ),
+    EnvVar(
+        "fallbacks",
+        ("SPARKLE_FALLBACKS",),
+        "Per-stage fallback backends, comma-separated `kind=name` (`lipsync=audio_mux`): "
+        "tried, in order, after the profile's own when a stage's backend fails for good; the "
+        "one way a `full` backend falls back to a preview one (docs/ARCHITECTURE.md).",
     ),
     EnvVar(
         "review_gates",
@@ -538,6 +547,7 @@ META_ENV = {
 
 _LIST_SETTINGS = {
     "adapters",
+    "fallbacks",
     "api_allowed_hosts",
     "use_tools",
     "review_gates",
@@ -718,3 +728,13 @@ def env_table_markdown() -> str:
 def adapter_overrides(settings: Settings) -> dict[str, str]:
     """`settings.adapters` as {profile key: backend} (a later one for a kind wins)."""
     return dict(item.split("=", 1) for item in settings.adapters)
+
+
+def fallback_overrides(settings: Settings) -> dict[str, list[str]]:
+    """`settings.fallbacks` as {profile key: [backend, ...]} in the order given."""
+    found: dict[str, list[str]] = {}
+    for item in settings.fallbacks:
+        kind, name = item.split("=", 1)
+        if name not in found.setdefault(kind, []):
+            found[kind].append(name)
+    return found

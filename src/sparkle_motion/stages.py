@@ -7,6 +7,8 @@
     tool_id         the FunctionTool that serves it (function_tools/<tool_id>)
     gpu             whether its `full` backend holds the GPU while it renders
     telemetry       the prefix of its backends' live events (`images_stage.load_start`)
+    capability      what its backends must `supports()` (adapters/base.py CAPABILITIES);
+                    None: any backend (custom handlers, finalize)
 
 Every other map (step type -> stage, step type -> profile key, the order `from_stage`
 forces, the review gates) is derived from this table. No heavy imports: the CLI reads it
@@ -27,17 +29,50 @@ class Stage:
     fixed_adapter: str | None = None
     gpu: bool = False
     telemetry: str | None = None
+    capability: str | None = None
 
 
 STAGE_TABLE: tuple[Stage, ...] = (
     Stage("script", "script_agent"),
     Stage("plan_intake", "production_agent"),
-    Stage("dialogue_audio", "tts_chatterbox", "tts", "tts", gpu=True, telemetry="tts_stage"),
-    Stage("base_images", "images_sdxl", "image", "images", gpu=True, telemetry="images_stage"),
-    Stage("video", "videos_wan", "video", "video", gpu=True, telemetry="videos_stage"),
-    Stage("lipsync", "lipsync_wav2lip", "lipsync", "lipsync", gpu=True, telemetry="lipsync_stage"),
+    Stage(
+        "dialogue_audio",
+        "tts_chatterbox",
+        "tts",
+        "tts",
+        gpu=True,
+        telemetry="tts_stage",
+        capability="speech",
+    ),
+    Stage(
+        "base_images",
+        "images_sdxl",
+        "image",
+        "images",
+        gpu=True,
+        telemetry="images_stage",
+        capability="image",
+    ),
+    Stage(
+        "video",
+        "videos_wan",
+        "video",
+        "video",
+        gpu=True,
+        telemetry="videos_stage",
+        capability="video",
+    ),
+    Stage(
+        "lipsync",
+        "lipsync_wav2lip",
+        "lipsync",
+        "lipsync",
+        gpu=True,
+        telemetry="lipsync_stage",
+        capability="lipsync",
+    ),
     Stage("custom", "custom_handlers", "custom", fixed_adapter="custom_handlers"),
-    Stage("assemble", "assemble_ffmpeg", "assemble", profile_key="assemble"),
+    Stage("assemble", "assemble_ffmpeg", "assemble", profile_key="assemble", capability="assembly"),
     Stage("finalize", "production_agent", "finalize", fixed_adapter="video_final"),
 )
 
@@ -54,6 +89,9 @@ FIXED_ADAPTER: dict[str, str] = {
     s.step_type: s.fixed_adapter for s in STAGE_TABLE if s.step_type and s.fixed_adapter
 }
 GPU_STAGES: tuple[str, ...] = tuple(s.name for s in STAGE_TABLE if s.gpu)
+CAPABILITY_OF_STEP: dict[str, str] = {
+    s.step_type: s.capability for s in STAGE_TABLE if s.step_type and s.capability
+}
 TELEMETRY_OF_STEP: dict[str, str] = {
     s.step_type: s.telemetry for s in STAGE_TABLE if s.step_type and s.telemetry
 }

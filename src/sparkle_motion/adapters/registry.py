@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, StageError
 from ..schemas import RenderProfile, Step
-from ..stages import FIXED_ADAPTER, PROFILE_KEY_OF_STEP
-from .base import Adapter
+from ..stages import CAPABILITY_OF_STEP, FIXED_ADAPTER, PROFILE_KEY_OF_STEP
+from .base import Adapter, capable
 
 BUILTIN: dict[str, str] = {
     "procedural_keyframes": "sparkle_motion.adapters.images.procedural:ProceduralKeyframes",
@@ -106,3 +106,67 @@ def adapter_for(step: Step, profile: RenderProfile) -> Adapter:
     """The in-process adapter for `step` (the catalog may place it in a tool instead:
     catalog.adapter_for)."""
     return named_for(adapter_name_for(step, profile), step, profile)
+
+
+def declared(name: str) -> object | None:
+    """Backend `name`'s code here (what it supports, its tier), None when it is not
+    registered or does not import here (it renders in its tool)."""
+    try:
+        return adapter_named(name)
+    except (StageError, ImportError):
+        return None
+
+
+def check_capable(adapter: Adapter, step: Step, profile: RenderProfile) -> None:
+    """MissingDependencyError naming the profile key when the stage's backend says it does
+    not support the stage's capability (one that declares nothing is trusted)."""
+    capability = CAPABILITY_OF_STEP.get(step.type)
+    if capable(declared(adapter.name) or adapter, capability):
+        return
+    kind = PROFILE_KEY_OF_STEP.get(step.type)
+    raise MissingDependencyError(
+        f"adapter {adapter.name!r} does not support {capability} (profile {profile.name!r}, "
+        f"step {step.id})",
+        step_id=step.id,
+        context={"profile": profile.name, "profile_key": kind, "adapter": adapter.name},
+    )
+
+
+def fallback_names(
+    step: Step, profile: RenderProfile, asked: Mapping[str, list[str]]
+) -> tuple[str | None, list[str]]:
+    """The step's profile key and the backends after its first: the profile's `fallbacks`
+    for that key, then the run's `--fallback` ones (none for fixed-adapter steps)."""
+    kind = PROFILE_KEY_OF_STEP.get(step.type)
+    if kind is None or step.type in FIXED_ADAPTER:
+        return None, []
+    return kind, list(dict.fromkeys([*profile.fallbacks.get(kind, []), *asked.get(kind, [])]))
+
+
+def with_fallbacks(
+    adapter: Adapter,
+    step: Step,
+    profile: RenderProfile,
+    resolve: Callable[[str], Adapter],
+    asked: Mapping[str, list[str]] | None = None,
+) -> Adapter:
+    """`adapter`, with the stage's fallback backends after it (adapters/fallback.py) when
+    the profile or the run names any; else `adapter` itself. MissingDependencyError when
+    `adapter` declares it cannot do what the stage needs (`--adapter images=audio_mux`)."""
+    check_capable(adapter, step, profile)
+    asked = asked or {}
+    kind, names = fallback_names(step, profile, asked)
+    names = [n for n in names if n != adapter.name]
+    if kind is None or not names:
+        return adapter
+    from .fallback import Fallback
+
+    return Fallback(
+        adapter,
+        names,
+        resolve,
+        kind=kind,
+        capability=CAPABILITY_OF_STEP.get(step.type),
+        asked=asked.get(kind, []),
+        declared=declared,
+    )

@@ -19,14 +19,19 @@ _LOCK = threading.Lock()
 def adapter_for(step: Step, profile: RenderProfile, settings: Settings) -> Adapter:
     """The adapter for `step`: in-process, or the HTTP transport to the tool that serves
     its backend when the catalog places it there. A stage policy (`tts_stage`) gets its
-    candidates the same way."""
-    from ..adapters.registry import adapter_name_for
+    candidates the same way, and so do the stage's fallback backends (the profile's
+    `fallbacks`, the run's `--fallback`: adapters/fallback.py)."""
+    from ..adapters.registry import adapter_name_for, with_fallbacks
+    from ..config import fallback_overrides
 
-    adapter = backend(adapter_name_for(step, profile), step, profile, settings)
+    def resolve(name: str) -> Adapter:
+        return backend(name, step, profile, settings)
+
+    adapter = resolve(adapter_name_for(step, profile))
     bound = getattr(adapter, "bound", None)
     if callable(bound):
-        return bound(profile, lambda name: backend(name, step, profile, settings))
-    return adapter
+        adapter = bound(profile, resolve)
+    return with_fallbacks(adapter, step, profile, resolve, fallback_overrides(settings))
 
 
 def backend(name: str, step: Step, profile: RenderProfile, settings: Settings) -> Adapter:

@@ -34,11 +34,26 @@ AdapterOpt = Annotated[
 ]
 
 
-def _adapters(ctx: typer.Context, given: list[str] | None) -> None:
-    """`--adapter` values into the settings the command loads (checked there, naming it)."""
-    if given:
-        items = [part.strip() for each in given for part in each.split(",") if part.strip()]
-        state_of(ctx).cli["adapters"] = items
+FallbackOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fallback",
+        help="A stage's fallback backend, kind=name (lipsync=audio_mux), tried after the "
+        "profile's when its backend fails for good; the one way a full backend falls back to "
+        "a preview one. Repeat it or comma-separate. Default: SPARKLE_FALLBACKS.",
+    ),
+]
+
+
+def _adapters(
+    ctx: typer.Context, given: list[str] | None, fallbacks: list[str] | None = None
+) -> None:
+    """`--adapter` and `--fallback` values into the settings the command loads (checked
+    there, naming them)."""
+    for setting, values in (("adapters", given), ("fallbacks", fallbacks)):
+        if values:
+            items = [part.strip() for each in values for part in each.split(",") if part.strip()]
+            state_of(ctx).cli[setting] = items
 
 
 NoReuseOpt = Annotated[
@@ -255,6 +270,7 @@ def run_film(
         ),
     ] = None,
     adapter: AdapterOpt = None,
+    fallback: FallbackOpt = None,
     no_reuse: NoReuseOpt = False,
 ) -> None:
     """Make a film: idea (or plan) -> plan -> keyframes, voices, clips -> assembled MP4.
@@ -264,7 +280,7 @@ def run_film(
     gates = _review_gates(review)
     if profile is not None:
         state_of(ctx).cli["render_profile"] = profile
-    _adapters(ctx, adapter)
+    _adapters(ctx, adapter, fallback)
     _no_reuse(ctx, no_reuse)
     settings = state_of(ctx).settings()
     if output is not None and output.suffix.lower() != ".mp4":
@@ -369,6 +385,7 @@ def resume_run(
     session_db: SessionDbOpt = None,
     quiet: QuietOpt = False,
     adapter: AdapterOpt = None,
+    fallback: FallbackOpt = None,
     no_reuse: NoReuseOpt = False,
 ) -> None:
     """Continue a run: lift a pause, or run a stopped, failed, crashed or finished run again
@@ -376,7 +393,7 @@ def resume_run(
     It keeps the per-stage backends it started with unless `--adapter` names others."""
     from ..production_agent import resume_run as resume
 
-    _adapters(ctx, adapter)
+    _adapters(ctx, adapter, fallback)
     _no_reuse(ctx, no_reuse)
     settings = state_of(ctx).settings()
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..adapters.base import Adapter, StepJob
+from ..adapters.base import Adapter, StepJob, estimate_cost
 from ..dedupe import perceptual, semantic
 from ..errors import (
     ArtifactIntegrityError,
@@ -63,7 +63,7 @@ from ..storage.fs_store import sha256_file
 from ..storage.memory_log import MemoryLog
 from ..storage.uris import format_fs_uri
 from ..subprocesses import CancelToken, default_token
-from .cost import Rates, actual_cost, estimate_cost, over_budget, step_device
+from .cost import Rates, actual_cost, over_budget, step_device
 from .records import StepRecords, run_scoped
 from .scratch import process_folder
 from .step_keys import step_key
@@ -531,8 +531,9 @@ class Engine:
                 )
                 continue
             estimate = adapter.estimate(step, ctx.render_profile)
+            # the adapter's own figure (a hosted backend's prices), else its seconds at the rate
             cost = estimate_cost(
-                estimate, step, ctx.render_profile, self.rates, self.retry.max_attempts
+                adapter, step, ctx.render_profile, self.rates, self.retry.max_attempts
             )
             upstream = upstream_ids(step)
             cached = False
@@ -888,12 +889,36 @@ class Engine:
                 memory=self.memory,
                 upstream=[a for u in upstream_ids(step) for a in outputs.get(u, [])],
             )
+            # a stage whose first backend failed for good names the one that rendered it
+            # (adapters/fallback.py): the record's adapter and model are that one's
+            fell: Any = next(
+                (a.metadata["fallback"] for a in artifacts if a.metadata.get("fallback")), None
+            )
+            producer: dict[str, Any] = {}
+            if isinstance(fell, dict):
+                producer = {
+                    "adapter": fell.get("to"),
+                    "adapter_version": fell.get("version"),
+                    "model_id": fell.get("model_id"),
+                }
+                failed = fell.get("failed") or [{}]
+                self._event(
+                    ctx.run_id,
+                    "step_fallback",
+                    {
+                        "step_id": step.id,
+                        "from": fell.get("from"),
+                        "to": fell.get("to"),
+                        "error": failed[0].get("error"),
+                    },
+                )
             record = finish(
                 StepStatus.SUCCEEDED,
                 artifacts=kept,
                 logs_uri=self._publish_log(ctx, step, key, artifacts),
                 served_by=chosen or meta.get("served_by"),
                 **found,
+                **producer,
             )
             self._event(
                 ctx.run_id,

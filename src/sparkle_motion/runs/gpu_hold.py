@@ -30,7 +30,9 @@ def needs_lease(
         if STAGE_OF_STEP_TYPE[step.type] != stage:
             continue
         with contextlib.suppress(StageError):
-            if isinstance(adapter_for(step, ctx), ModelAdapter):
+            adapter = adapter_for(step, ctx)
+            # a stage with fallbacks (adapters/fallback.py): its first backend's model
+            if isinstance(getattr(adapter, "primary", adapter), ModelAdapter):
                 return on_gpu(ctx.render_profile.device)
     return False
 

@@ -36,6 +36,13 @@ class RenderProfile(StrictModel):
         description="The speech backends tts_stage chooses among (when `tts: tts_stage`), "
         "best first for ties; a run never falls back outside this list.",
     )
+    fallbacks: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="stage kind -> the backends tried, in order, after `adapters`' one fails "
+        "for good (after its retries); each must support the stage's capability. A `full` "
+        "backend never falls back to a preview one unless the run asks for it "
+        "(`--fallback lipsync=audio_mux`, SPARKLE_FALLBACKS).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RenderProfile:
@@ -46,6 +53,12 @@ class RenderProfile(StrictModel):
         unknown = sorted(set(self.adapters) - set(STAGE_KINDS))
         if unknown:
             raise ValueError(f"adapters has unknown stage kinds {unknown}; known: {STAGE_KINDS}")
+        unknown = sorted(set(self.fallbacks) - set(STAGE_KINDS))
+        if unknown:
+            raise ValueError(f"fallbacks has unknown stage kinds {unknown}; known: {STAGE_KINDS}")
+        for kind, names in self.fallbacks.items():
+            if len(set(names)) != len(names) or len(names) > 8:
+                raise ValueError(f"fallbacks.{kind}: at most 8 names, none twice, got {names}")
         return self
 
 

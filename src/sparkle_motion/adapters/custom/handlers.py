@@ -18,13 +18,14 @@ from __future__ import annotations
 from ...errors import PermanentStageError
 from ...plans.handlers import known_handlers, resolve_handler
 from ...schemas import CustomStep, RenderProfile, Step
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 
 __all__ = ["CustomHandlers", "known_handlers", "resolve_handler"]
 
 
-class CustomHandlers:
+class CustomHandlers(Provider):
     name = "custom_handlers"
+    capabilities: frozenset[str] = frozenset()  # no media: it describes or edits outputs
     version = "1"
     model_id = None
 

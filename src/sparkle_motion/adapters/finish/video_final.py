@@ -16,7 +16,7 @@ from ...schemas.artifacts import FilmCost, ModelSpend
 from ...schemas.common import utc_now
 from ...stages import STAGE_OF_STEP_TYPE, STAGE_TABLE
 from ...storage.fs_store import sha256_file
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 
 
 def build_manifest(job: StepJob) -> VideoFinalManifest:
@@ -126,8 +126,9 @@ def cost_of(job: StepJob) -> FilmCost:
     )
 
 
-class VideoFinal:
+class VideoFinal(Provider):
     name = "video_final"
+    capabilities: frozenset[str] = frozenset()  # no media: it describes or edits outputs
     version = "3"  # 2: the manifest names each stage's models; 3: what the film cost
     model_id = None
 

@@ -35,7 +35,7 @@ from typing import Any
 from ...config import get_settings
 from ...errors import PermanentStageError
 from ...schemas import ImageStep, RenderProfile, Step
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from ..gpu_utils import (
     ModelAdapter,
     check_weights,
@@ -69,8 +69,10 @@ DEFAULT_HANDOFF = 0.8
 SECONDS_PER_STEP = {"cuda": 0.06, "cpu": 105.0}
 
 
-class SdxlKeyframes(ModelAdapter):
+class SdxlKeyframes(ModelAdapter, Provider):
     name = "sdxl"
+    capabilities = frozenset({"image"})
+    tier = "full"  # model weights, a GPU: falls back to a preview backend only if asked
 
     @property
     def version(self) -> str:

@@ -13,7 +13,7 @@ from ...media.probe import probe
 from ...plans.ids import tts_step_id
 from ...schemas import LipsyncStep, RenderProfile, Step
 from ...subprocesses import CommandResult, run_command
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 
 SAMPLE_RATE = 48000
 
@@ -64,9 +64,11 @@ def mux_dialogue(
     return run_command(cmd, cwd=job.workdir, timeout_s=120, step_id=job.step.id, cancel=job.cancel)
 
 
-class AudioMux:
+class AudioMux(Provider):
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "audio_mux"
+    capabilities = frozenset({"lipsync"})
+    tier = "preview"  # no lip-sync model: the dialogue muxed on the clip
     version = "1"
     model_id = None
 

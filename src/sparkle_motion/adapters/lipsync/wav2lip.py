@@ -48,7 +48,7 @@ from ...media.ffmpeg import INTERMEDIATE_X264, ffmpeg_cmd, ffmpeg_exe
 from ...media.probe import probe
 from ...schemas import LipsyncStep, RenderProfile, Step
 from ...subprocesses import run_command
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from ..gpu_utils import ModelAdapter, inference, metrics_of, model_context
 from .audio_mux import AudioMux, dialogue_filter, line_offsets, mux_dialogue
 
@@ -147,8 +147,10 @@ def smoothed(boxes: list[tuple[int, ...]], window: int = 5) -> list[tuple[int, .
     return out
 
 
-class Wav2Lip(ModelAdapter):
+class Wav2Lip(ModelAdapter, Provider):
     name = "wav2lip"
+    capabilities = frozenset({"lipsync"})
+    tier = "full"  # model weights, a GPU: falls back to a preview backend only if asked
     version = "1"
 
     @property

@@ -32,7 +32,7 @@ from typing import Any
 from ...config import get_settings
 from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...schemas import RenderProfile, Step, TTSStep
-from ..base import Capable, Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from ..gpu_utils import ModelAdapter, check_weights, inference, metrics_of, model_context
 from . import mono_wav, overrun_notes
 from .traits import SpeechTraits, chatterbox_traits
@@ -100,8 +100,9 @@ def wav_bytes(samples: Any, rate: int) -> bytes:
     return mono_wav(np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767, rate)
 
 
-class Chatterbox(ModelAdapter, Capable):
+class Chatterbox(ModelAdapter, Provider):
     name = "chatterbox"
+    tier = "full"  # model weights, a GPU: falls back to a preview backend only if asked
     version = "1"
     capabilities = frozenset({"speech"})
 

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...config import get_settings
-from ...errors import StageError, TTSPolicyViolation, is_transient
+from ...errors import StageError, TTSPolicyViolation
 from ...schemas import RenderProfile, RunContext, Step, TTSStep
-from ..base import Adapter, Estimate, Output, StepJob
+from ..base import Adapter, Estimate, Output, Provider, StepJob
+from ..fallback import run_in_order
 from .traits import SpeechTraits
 
 WEIGHTS = {  # (cost, latency, quality)
@@ -48,7 +49,6 @@ WEIGHTS = {  # (cost, latency, quality)
     "quality": (0.1, 0.2, 0.7),
     "balanced": (1 / 3, 1 / 3, 1 / 3),
 }
-BACKOFF_S = (0.5, 1.0)
 
 
 @dataclass
@@ -168,21 +168,19 @@ def rate(
     return Choice(priority, sorted(ranked, key=key))
 
 
-class TtsStage:
+class TtsStage(Provider):
     """The `tts_stage` adapter: one per process; `bound(resolve)` gives the one a step
     uses, with the candidates where the catalog places them."""
 
     name = "tts_stage"
     version = "1"
     capabilities = frozenset({"speech"})
+    tier = "full"  # the `full` profile's policy (its candidates: `tts_providers`)
 
     def __init__(self) -> None:
         self._moved: dict[tuple[str, str], str] = {}  # (run, character) -> provider now
         self._lock = threading.Lock()
         self.sleep: Callable[[float], None] = time.sleep
-
-    def supports(self, capability: str) -> bool:
-        return capability in self.capabilities
 
     @property
     def model_id(self) -> str | None:
@@ -202,7 +200,10 @@ class TtsStage:
         return self.bound(profile, adapter_named).estimate(step, profile)
 
 
-class BoundStage:
+class BoundStage(Provider):
+    capabilities = TtsStage.capabilities
+    tier = TtsStage.tier
+
     def __init__(self, stage: TtsStage, profile: RenderProfile, resolve: Callable[[str], Adapter]):
         self.stage, self.profile, self.resolve = stage, profile, resolve
         self.name, self.version = stage.name, stage.version
@@ -300,27 +301,15 @@ class BoundStage:
             moved = self.stage._moved.get(memory)
         if moved in usable:  # the character already moved on: keep its voice
             usable = usable[usable.index(moved) :]
-        attempts: list[dict[str, Any]] = []
-        last: BaseException | None = None
-        for name in usable:
-            for attempt, pause in enumerate((0.0, *BACKOFF_S)):
-                if pause:
-                    self.stage.sleep(pause)
-                try:
-                    outputs = self._adapter(name).run(job)
-                except StageError as exc:
-                    attempts.append({"provider": name, "attempt": attempt + 1, "error": str(exc)})
-                    if not is_transient(exc):
-                        raise
-                    last = exc
-                    continue
-                if name != usable[0] or moved is not None:
-                    with self.stage._lock:
-                        self.stage._moved[memory] = name
-                served = getattr(self._adapter(name), "served_by", None)
-                return [self._record(out, name, choice, attempts, served) for out in outputs]
-        assert last is not None
-        raise last
+        # each voice tried again after 0.5 s and 1 s; a permanent error fails the line (the
+        # loop every stage's fallback uses: adapters/fallback.py)
+        ran = run_in_order(usable, self._adapter, job, self.stage.sleep, next_on_permanent=False)
+        name = ran.provider
+        if name != usable[0] or moved is not None:
+            with self.stage._lock:
+                self.stage._moved[memory] = name
+        served = getattr(self._adapter(name), "served_by", None)
+        return [self._record(out, name, choice, ran.failed, served) for out in ran.outputs]
 
     def _record(
         self,

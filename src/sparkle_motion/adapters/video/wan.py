@@ -37,7 +37,7 @@ from ...errors import ModelOOMError, ModelOOMExhaustedError
 from ...media.ffmpeg import DETERMINISTIC, INTERMEDIATE_X264, ffmpeg_cmd
 from ...schemas import RenderProfile, Step, VideoStep
 from ...subprocesses import run_command
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from ..gpu_utils import (
     ModelAdapter,
     check_weights,
@@ -118,8 +118,10 @@ def fallback_devices(device: str) -> list[str]:
     return list(dict.fromkeys("cuda:0" if d == "cuda" else d for d in found))
 
 
-class WanClips(ModelAdapter):
+class WanClips(ModelAdapter, Provider):
     name = "wan"
+    capabilities = frozenset({"video"})
+    tier = "full"  # model weights, a GPU: falls back to a preview backend only if asked
 
     @property
     def version(self) -> str:
