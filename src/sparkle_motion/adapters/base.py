@@ -117,18 +117,7 @@ class EmbeddingResponse:
     def __post_init__(self) -> None:
         bad = [i for i, v in enumerate(self.vectors) if len(v) != self.dim]
         if bad:
-            raise ValueError(f"vectors: {len(bad)} not of dim {self.dim} (first at {bad[0]})")
-
-
-@dataclass(frozen=True)
-class ImageResponse:
-    """An image backend's outputs for one step, typed: the engine's Outputs plus what an
-    image step needs to say (size, seed)."""
-
-    outputs: list[Output]
-    width: int
-    height: int
-    seed: int | None = None
+            raise ValueError(f"bad vector: {len(bad)} not of dim {self.dim} (first at {bad[0]})")
 
 
 # ------------------------------------------------------------------ what a step costs

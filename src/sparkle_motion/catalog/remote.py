@@ -28,7 +28,18 @@ from typing import Any
 import httpx
 
 from .. import errors as error_types
-from ..adapters.base import Estimate, Output, StepJob
+from ..adapters.base import (
+    CAPABILITIES,
+    CostEstimate,
+    Estimate,
+    Output,
+    Rates,
+    StepJob,
+    check_capability,
+    cost_of_estimate,
+    estimate_cost,
+    tier_of,
+)
 from ..config import Settings
 from ..errors import (
     MissingDependencyError,
@@ -184,6 +195,40 @@ class RemoteAdapter:
                 client.post("/release", json={"backend": self.name})
         except httpx.HTTPError:
             pass  # a tool that is gone holds nothing
+
+    # ---------------------------------------------------------------- what it can do
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Its tool.yaml's `capabilities` that are ours (adapters/base.py CAPABILITIES)."""
+        return frozenset(c for c in load_tool_spec(self.tool).capabilities if c in CAPABILITIES)
+
+    def supports(self, capability: str) -> bool:
+        return check_capability(capability) in self.capabilities
+
+    @property
+    def tier(self) -> str:
+        """`full` for a backend its tool.yaml marks `gpu` (it holds model weights on one),
+        else its code's own tier when that imports here, else preview."""
+        spec = load_tool_spec(self.tool).backend(self.name)
+        if spec is not None and spec.gpu:
+            return "full"
+        from ..adapters.registry import declared
+
+        return tier_of(declared(self.name))
+
+    def estimate_cost(
+        self, step: Step, profile: RenderProfile, rates: Rates, attempts: int = 1
+    ) -> CostEstimate:
+        """The backend's own figure when its code imports here (a hosted model's prices per
+        image or per character), else its tool.yaml's cost hints (`seconds_per_step` at the
+        device's rate plus `usd_per_step`), through `estimate`."""
+        from ..adapters.registry import declared
+
+        own = declared(self.name)
+        if own is not None:
+            return estimate_cost(own, step, profile, rates, attempts)
+        return cost_of_estimate(self.estimate(step, profile), step, profile, rates, attempts)
 
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
         """The backend's own estimate when it imports here (no model loads for it), else

