@@ -22,14 +22,24 @@ from . import shot_clip
 
 PAN_MARGIN = 1.12  # the frame a pan or tilt crops from is this much larger
 ZOOM_RANGE = 0.18  # zoom_in goes 1.0 -> 1.18, zoom_out the other way
+PANS = ("pan_left", "pan_right", "tilt_up", "tilt_down")
 
 
 def _even(n: float) -> int:
     return max(2, round(n / 2) * 2)
 
 
+def source_size(camera: str, width: int, height: int) -> tuple[int, int]:
+    """The size the keyframe is fitted to before the camera moves over it: larger for a
+    pan or tilt (which crops a moving window out of it), else the clip's own."""
+    if camera in PANS:
+        return _even(width * PAN_MARGIN), _even(height * PAN_MARGIN)
+    return width, height
+
+
 def camera_filter(camera: str, width: int, height: int, frames: int, fps: float) -> str:
-    """The filter that moves the camera over a clip of `frames` frames of one still."""
+    """The filter that moves the camera over `frames` frames of one still, fitted to
+    `source_size(camera, width, height)`."""
     last = max(1, frames - 1)
     if camera in ("zoom_in", "zoom_out"):
         z = (
@@ -41,8 +51,7 @@ def camera_filter(camera: str, width: int, height: int, frames: int, fps: float)
             f"zoompan=z='{z}':d=1:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
             f":s={width}x{height}:fps={fps:g}"
         )
-    if camera in ("pan_left", "pan_right", "tilt_up", "tilt_down"):
-        big_w, big_h = _even(width * PAN_MARGIN), _even(height * PAN_MARGIN)
+    if camera in PANS:
         progress = f"(n/{last})"
         if camera == "pan_right":
             x, y = f"(iw-ow)*{progress}", "(ih-oh)/2"
@@ -52,7 +61,8 @@ def camera_filter(camera: str, width: int, height: int, frames: int, fps: float)
             x, y = "(iw-ow)/2", f"(ih-oh)*{progress}"
         else:
             x, y = "(iw-ow)/2", f"(ih-oh)*(1-{progress})"
-        return f"scale={big_w}:{big_h},crop={width}:{height}:x='{x}':y='{y}'"
+        # on 4:4:4 frames: a 4:2:0 crop moves in 2-pixel steps (a still every other frame)
+        return f"crop={width}:{height}:x='{x}':y='{y}'"
     return "null"
 
 
@@ -69,10 +79,12 @@ def motion_command(
     """The ffmpeg command for a clip of `start` under `camera`. `end` is accepted for the
     VideoStep's shape and not used (see the module docstring)."""
     del end
-    held = frames + int(fps)  # a still is decoded once, then repeated (cheap) frame by frame
+    held = frames + int(fps)  # a still is fitted once, then repeated (cheap) frame by frame
+    src_w, src_h = source_size(camera, width, height)
+    pixels = "yuv444p" if camera in PANS else "yuv420p"
     graph = (
-        f"[0:v]scale={width}:{height}:force_original_aspect_ratio=increase,"
-        f"crop={width}:{height},setsar=1,format=yuv420p,"
+        f"[0:v]scale={src_w}:{src_h}:force_original_aspect_ratio=increase,"
+        f"crop={src_w}:{src_h},setsar=1,format={pixels},"
         f"loop=loop={held}:size=1:start=0,setpts=N/({fps:g}*TB),"
         f"{camera_filter(camera, width, height, frames, fps)},setsar=1,format=yuv420p[v]"
     )
@@ -87,7 +99,8 @@ def motion_command(
 class FfmpegMotion:
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "ffmpeg_motion"
-    version = "2"  # 2: the start keyframe only, no dissolve into the end keyframe
+    # 2: the start keyframe only, no dissolve into the end keyframe; 3: pans in 1-pixel steps
+    version = "3"
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

@@ -137,3 +137,12 @@ def test_a_pan_moves_over_the_start_keyframe_only(tmp_path):
         assert abs(frames[n] - under_camera(start, n)).mean() < 6, n
         assert abs(frames[n] - under_camera(end, n)).mean() > 60, n
     assert abs(frames[0] - frames[-1]).mean() > 3  # and it does move
+
+
+@pytest.mark.parametrize("camera", ["pan_left", "pan_right"])
+def test_a_pan_moves_on_every_frame(tmp_path, camera):
+    """About one pixel a frame here: a pan in 2-pixel steps (a 4:2:0 crop) would hold
+    still every other frame, a visible stutter."""
+    frames, _start, _end = _clip(tmp_path, camera)
+    steps = [abs(frames[k + 1] - frames[k]).mean() for k in range(N - 1)]
+    assert min(steps) > 0.5, steps
