@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages pip cannot bring: espeak-ng (the preview's fallback voice) and the fonts
+# System packages pip cannot bring: espeak-ng (the preview's voice for every language but
+# English), flite (its other English voices: slt, female; rms, awb, kal; ~25 MB) and the fonts
 # keyframe captions and burned-in subtitles are drawn with (src/sparkle_motion/media/fonts.py):
 #   fonts-dejavu-core  DejaVu Sans: Latin, Greek, Cyrillic, most symbols (~3 MB)
 #   fonts-noto-cjk     Noto Sans CJK: Chinese, Japanese, Korean (~91 MB installed, 57 MB download)
@@ -10,9 +11,10 @@
 #                      registry (the notebook test's screenshot); most machines have it
 # Skips what is present.
 set -euo pipefail
-PKGS=(espeak-ng fonts-dejavu-core fonts-noto-cjk fonts-symbola chromium npm)
+PKGS=(espeak-ng flite fonts-dejavu-core fonts-noto-cjk fonts-symbola chromium npm)
 need=()
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v flite >/dev/null 2>&1 || need+=(flite)
 test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || need+=(fonts-dejavu-core)
 test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || need+=(fonts-noto-cjk)
 test -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf || need+=(fonts-symbola)

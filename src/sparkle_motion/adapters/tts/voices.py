@@ -1,6 +1,6 @@
 """The voices this installation can speak with: `list_available_voices()` and
 `get_voice_metadata(voice_id)` (the seed's tts_stage API), behind `sparkle-motion voices
-list`. A voice id is `<provider>:<voice>`: `piper:en_US-joe-medium`, `espeak:f2` (the
+list`. A voice id is `<provider>:<voice>`: `piper:en_US-joe-medium`, `flite:slt`, `espeak:f2` (the
 variants the preview gives characters), `chatterbox:cloned` (a character's reference clip)
 and `chatterbox:conds` (the weights' built-in voice, when they have one). Availability is
 asked of each backend here (weights, binary, package environment), with the reason when
@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ...errors import StageError, TTSInvalidInputError
-from .preview import ESPEAK_VARIANTS, PIPER_VOICE
+from .cast_voices import FLITE_VOICES
+from .preview import ESPEAK_VARIANTS, PIPER_VOICE, flite_binary
 
 PROVIDERS = ("piper", "espeak", "chatterbox")
 
@@ -63,10 +64,25 @@ def list_available_voices() -> list[VoiceInfo]:
             found.append(
                 VoiceInfo(
                     f"piper:{PIPER_VOICE}",
-                    description="piper neural voice, pitch and tempo per character",
+                    description="piper neural voice (male), about 145 words a minute",
                     **common,
                 )
             )
+            flite = flite_binary() is not None
+            for voice, gender in FLITE_VOICES.items():  # spoken by the same preview adapter
+                found.append(
+                    VoiceInfo(
+                        f"flite:{voice}",
+                        description=f"flite {gender} voice, about 145 words a minute",
+                        **{
+                            **common,
+                            "languages": ["en"],
+                            "quality": 0.45,
+                            "available": flite,
+                            "reason": None if flite else "flite is not installed (make setup)",
+                        },
+                    )
+                )
         elif name == "espeak":
             for variant in ESPEAK_VARIANTS:
                 kind = "female" if variant.startswith("f") else "male"

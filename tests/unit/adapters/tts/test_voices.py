@@ -4,6 +4,7 @@ it can speak here and why not; one by id, or an error naming the known ones."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -24,6 +25,8 @@ def plain_settings():
 def test_every_backend_lists_its_voices_and_says_why_one_cannot_speak():
     voices = {v.voice_id: v for v in list_available_voices()}
     assert voices["piper:en_US-joe-medium"].available  # make setup installs it
+    assert "female" in voices["flite:slt"].description and voices["flite:rms"].languages == ["en"]
+    assert voices["flite:slt"].available == (shutil.which("flite") is not None)
     assert voices["espeak:f2"].languages and "female" in voices["espeak:f2"].description
     cloned = voices["chatterbox:cloned"]
     assert not cloned.available and "TTS_CHATTERBOX_MODEL" in (cloned.reason or "")
