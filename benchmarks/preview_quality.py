@@ -460,7 +460,7 @@ def keyframe_paths(plan: dict[str, Any], records: list[dict[str, Any]]) -> list[
     return paths
 
 
-def _lead_in(frames: np.ndarray, first: np.ndarray, extra_s: float) -> float:
+def lead_in(frames: np.ndarray, first: np.ndarray, extra_s: float) -> float:
     """Seconds before the first shot (a title card), found where the film best matches
     the first keyframe; 0 when the film is no longer than its shots."""
     if extra_s < 0.1:
@@ -487,7 +487,7 @@ def exposure_figures(
         return {"double_exposure_share": None, "frames_checked": 0}
     keyframes = [gray_image(p) for p in paths if p is not None]
     shots_s = sum(float(s["duration_s"]) for s in plan["shots"])
-    lead = _lead_in(frames, keyframes[0], len(frames) / FRAME_FPS - shots_s)
+    lead = lead_in(frames, keyframes[0], len(frames) / FRAME_FPS - shots_s)
     checked = flagged = 0
     t = lead
     for i, shot in enumerate(plan["shots"]):
