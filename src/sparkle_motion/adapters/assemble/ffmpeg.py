@@ -63,6 +63,7 @@ class AssembleResult:
     command: CommandResult
     duration_s: float
     fonts: list[str] = field(default_factory=list)  # font families the subtitles use
+    cues: int = 0  # subtitle cues (crowded lines share one)
     missing_fonts: list[str] = field(default_factory=list)  # packages that would draw more
 
 
@@ -178,6 +179,7 @@ def assemble_clips(
     workdir = workdir or out_path.parent
     srt = None
     durations = [wav_duration(a) for a in audio] if step.dialogue else []
+    timed = cues(step, durations)
     if step.opts.subtitles or step.opts.burn_subtitles:
         srt = workdir / SUBTITLE_FILE
         srt.write_text(build_srt(step, durations), encoding="utf-8")
@@ -193,7 +195,7 @@ def assemble_clips(
         linked = link_fonts(faces, workdir / FONTS_DIR)
         fonts_dir = FONTS_DIR if linked else None
     if burn_lines:
-        missing = sorted({m for cue in cues(step, durations) if (m := missing_font(cue.text))})
+        missing = sorted({m for cue in timed if (m := missing_font(cue.text))})
     graph, frames = build_filter_graph(step, burn_subtitles=burn, fonts_dir=fonts_dir)
     total = frames / step.fps
     video = list(FINAL_X264[opts.encode_preset])
@@ -235,6 +237,7 @@ def assemble_clips(
         duration_s=total,
         fonts=sorted({f.family for f in faces}),
         missing_fonts=missing,
+        cues=len(timed),
     )
 
 
@@ -386,7 +389,7 @@ class AssembleFfmpeg:
                     data=result.subtitles,
                     mime_type="application/x-subrip",
                     artifact_type="subtitles_srt",
-                    metadata={"cues": len(step.dialogue)},
+                    metadata={"cues": result.cues},
                 )
             )
         return outputs

@@ -107,6 +107,7 @@ def test_a_real_film_with_music_subtitles_and_lines_in_place(short, tmp_path):
     assert result.subtitles is not None and result.subtitles.read_text().count(" --> ") == len(
         assemble.dialogue
     )
+    assert result.cues == len(assemble.dialogue)  # lines far enough apart: a cue each
     samples, rate = decode_audio(out)
     line = assemble.dialogue[0]
     loud = rms(samples, rate, line.start_s + 0.2, line.start_s + 0.8)
