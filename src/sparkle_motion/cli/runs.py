@@ -61,7 +61,8 @@ NoReuseOpt = Annotated[
     typer.Option(
         "--no-reuse",
         help="Render every keyframe: no perceptual or semantic reuse of other runs' keyframes "
-        "(SPARKLE_DEDUPE=0 for this run; finished steps' keys are still reused).",
+        "(SPARKLE_DEDUPE=0 for this run, kept by its resumes; finished steps' keys are still "
+        "reused).",
     ),
 ]
 

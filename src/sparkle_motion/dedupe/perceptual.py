@@ -20,7 +20,9 @@ one (across plans) before it is added to it:
   reported as near it: a clip starts on its keyframe by design.
 
 Off for a step whose plan says `dedupe: false` (an image step's opts; a clip made from
-such a keyframe too), for every run with `SPARKLE_DEDUPE=0`. Fail-open: any error on
+such a keyframe too), for a run started with `--no-reuse` (kept by its resumes) and for
+every run with `SPARKLE_DEDUPE=0`: the run's settings, which the engine passes (the one
+place they are read: config.py). Fail-open: any error on
 this path (imagehash missing, an unreadable image, a database error) leaves the step's
 outputs as rendered and writes a `dedupe_failed` event; it never fails the step.
 """
@@ -32,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Settings, get_settings
+from ..config import Settings
 from ..errors import StorageError
 from ..runs.retakes import APPLIED, KEYFRAMES_GATE
 from ..schemas import ArtifactRef, ImageStep, RunContext, Step, VideoStep
@@ -96,13 +98,12 @@ def after_render(
     store: ArtifactStore,
     memory: MemoryLog | None = None,
     upstream: Iterable[ArtifactRef] = (),
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> tuple[list[ArtifactRef], dict[str, Any]]:
     """The step's outputs (a keyframe replaced by its canonical duplicate where the rules
     allow) and its record's fields (`measured`, with the dedupe's annotations and metrics
     added). `upstream`: the outputs the step was made from."""
     try:
-        settings = settings or get_settings()
         if not enabled(ctx, step, settings):
             return rendered, measured
         dedupe = _Dedupe(ctx, step, db, store, settings, [a.uri for a in upstream])

@@ -28,7 +28,8 @@ A reuse makes the step's outputs the earlier artifacts; its record says
 `dedupe.semantic: reused <uri> score <s>` (policy annotation, one a URI) and
 `metrics.semantic_reuse` (how many artifacts) and `metrics.semantic_score`, with a
 `dedupe_semantic_reused` event. Off with the perceptual dedupe (`SPARKLE_DEDUPE=0`, an
-image step's `opts.dedupe: false`, `--no-reuse`). Fail-open: any error on this path (the
+image step's `opts.dedupe: false`, `--no-reuse`, kept by a resume of that run), read from
+the run's settings the engine passes. Fail-open: any error on this path (the
 model missing, a bad vector, a database error) renders the step and writes a
 `dedupe_failed` event (`path: semantic`).
 """
@@ -51,7 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..adapters.images.policy import enriched_prompt
-from ..config import Settings, get_settings
+from ..config import Settings
 from ..errors import StorageError
 from ..runs.records import StepRecords
 from ..runs.retakes import APPLIED, KEYFRAMES_GATE
@@ -358,7 +359,7 @@ def before_render(
     store: ArtifactStore,
     records: StepRecords,
     memory: MemoryLog | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
     embedder: Embedder | None = None,
 ) -> dict[str, Any] | None:
     """The step record's fields (artifacts, annotations, metrics) when the step reuses an
@@ -369,7 +370,6 @@ def before_render(
         replayed = _replay(ctx, step, key, records, store)  # even with reuse off now
         if replayed is not None:
             return replayed
-        settings = settings or get_settings()
         if not enabled(step, settings):
             return None
         if records.completed(key) is not None:
@@ -430,13 +430,12 @@ def remember(
     profile: str,
     db: Database,
     memory: MemoryLog | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
     embedder: Embedder | None = None,
 ) -> None:
     """Index what an image step rendered (nothing for a reuse, a failure, a step with
     dedupe off). Fail-open: an error is an event."""
     try:
-        settings = settings or get_settings()
         if (
             not isinstance(step, ImageStep)
             or not enabled(step, settings)

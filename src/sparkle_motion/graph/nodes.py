@@ -133,6 +133,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             review_gates=gates,
             adapters=list(settings.adapters),
             max_cost_usd=budget,
+            no_reuse=not settings.dedupe,  # `--no-reuse`: its resumes keep reuse off
         )
         runs.set_status(run_id, RunStatus.RUNNING)
     finally:
@@ -241,6 +242,7 @@ def run_stage(stage: str, state: dict[str, Any], run_id: str, node_input: Any) -
             cancel=run_token(run_id),
             rates=Rates.of(settings),
             budget_usd=budget_of(runs.get(run_id)),
+            settings=settings,  # the run's: its dedupe switches (`--no-reuse`)
             **env.engine_options(),
         )
         try:

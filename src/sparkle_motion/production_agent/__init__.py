@@ -240,6 +240,8 @@ def resume_run(
     kept = budget_of(row)
     if settings.max_cost_usd is None and kept is not None:  # the budget it ran under, kept
         settings = settings.model_copy(update={"max_cost_usd": kept})
+    if row.no_reuse:  # started with `--no-reuse`: its resumes reuse nothing either
+        settings = settings.model_copy(update={"dedupe": False})
     source = resume_source(row, run_id)
     job = Job(
         source,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.base import Adapter, StepJob, estimate_cost
+from ..config import Settings, get_settings
 from ..dedupe import perceptual, semantic
 from ..errors import (
     ArtifactIntegrityError,
@@ -284,6 +285,7 @@ class Engine:
         cancel: CancelToken | None = None,
         rates: Rates | None = None,
         budget_usd: float | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.store = store
         self.records = records
@@ -305,6 +307,13 @@ class Engine:
         # run id -> step id -> what its record says the step cost (one record a step)
         self._step_costs: dict[str, dict[str, float]] = {}
         self.stop_reason: dict[str, Any] | None = None
+        # the run's settings (its RunEnv's: `--no-reuse`, a resume's kept choice); the
+        # dedupe paths read theirs from here. None: the process's, read when a step asks
+        self._settings = settings
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings or get_settings()
 
     def spent(self, run_id: str) -> float:
         """What the run's recorded steps cost so far, every session of it."""
@@ -720,7 +729,13 @@ class Engine:
         record = self._attempts(ctx, step, key, adapter, outputs, {**meta, "served_by": served_by})
         profile = profile_fingerprint(ctx)
         semantic.remember(
-            ctx, step, record, profile=profile, db=self.records.db, memory=self.memory
+            ctx,
+            step,
+            record,
+            profile=profile,
+            db=self.records.db,
+            memory=self.memory,
+            settings=self.settings,
         )
         return record
 
@@ -740,6 +755,7 @@ class Engine:
             store=self.store,
             records=self.records,
             memory=self.memory,
+            settings=self.settings,
         )
         paid = self._paid(ctx, step) if served is not None else 0.0
         if paid and served is not None:
@@ -888,6 +904,7 @@ class Engine:
                 store=self.store,
                 memory=self.memory,
                 upstream=[a for u in upstream_ids(step) for a in outputs.get(u, [])],
+                settings=self.settings,
             )
             # a stage whose first backend failed for good names the one that rendered it
             # (adapters/fallback.py): the record's adapter and model are that one's

@@ -41,6 +41,12 @@ class RunRow:
     heartbeat_at: float | None = None
     owner_ttl_s: float | None = None  # the lease the owner declared
 
+    @property
+    def no_reuse(self) -> bool:
+        """The run was started with `--no-reuse` (or SPARKLE_DEDUPE=0): no perceptual or
+        semantic reuse, for its resumes too."""
+        return self.metadata.get("no_reuse") is True
+
     def owner_alive(
         self, host: str | None = None, *, ttl_s: float | None = None, now: float | None = None
     ) -> bool:
@@ -155,9 +161,11 @@ class Runs:
         review_gates: list[str] | None = None,
         adapters: list[str] | None = None,
         max_cost_usd: float | None = None,
+        no_reuse: bool = False,
     ) -> None:
-        """Keep the plan (profile, per-stage backends, review gates) a run was last started
-        with, so `resume RUN_ID` needs nothing else."""
+        """Keep the plan (profile, per-stage backends, review gates, budget, whether it
+        reuses other runs' keyframes) a run was last started with, so `resume RUN_ID` needs
+        nothing else."""
         with self.db.atomic() as conn:
             row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
@@ -170,6 +178,7 @@ class Runs:
                 "adapters": adapters or [],
                 "review_gates": review_gates or [],
                 "max_cost_usd": max_cost_usd,
+                "no_reuse": no_reuse,
             }
             changed = conn.execute(
                 "UPDATE runs SET metadata = ?, plan_id = COALESCE(?, plan_id), "
