@@ -309,7 +309,7 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         ("SPARKLE_FALLBACKS",),
         "Per-stage fallback backends, comma-separated `kind=name` (`lipsync=audio_mux`): "
         "tried, in order, after the profile's own when a stage's backend fails for good; the "
-        "one way a `full` backend falls back to a preview one (docs/ARCHITECTURE.md).",
+        "one way a `full` backend falls back to a preview one (docs/PROFILES.md).",
     ),
     EnvVar(
         "review_gates",

@@ -227,3 +227,16 @@ def test_the_owner_declares_its_lease_and_others_judge_by_it(tmp_path):
         _age_heartbeat(db, "run1", 700)
         here.acquire("run1")
         assert here.get("run1").owner_ttl_s == 1
+
+
+def test_a_run_keeps_whether_it_reuses_other_runs_keyframes(tmp_path):
+    with Database(tmp_path / "s.db") as db:
+        runs = Runs(db)
+        for run_id, off in (("kept", True), ("plain", False)):
+            runs.create(run_id, "plan-a")
+            runs.acquire(run_id)
+            runs.set_plan(run_id, "{}", None, max_cost_usd=1.0, no_reuse=off)
+        assert runs.get("kept").no_reuse and runs.get("kept").metadata["max_cost_usd"] == 1.0
+        assert not runs.get("plain").no_reuse
+        runs.create("old", "plan-a")  # a run recorded before the flag existed: reuse on
+        assert not runs.get("old").no_reuse
