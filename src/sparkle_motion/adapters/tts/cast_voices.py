@@ -7,7 +7,7 @@ the voice's gender where it can: a female voice to an espeak-ng female variant, 
 to piper) when not, saying so in the line's metadata. `cast_voice` is a pure function of
 what it is given, so a plan casts the same voices on every machine.
 
-English: piper's joe and flite's rms, awb and kal (male), flite's slt (female), then
+English: piper's joe and flite's rms, awb and kal16 (male), flite's slt (female), then
 espeak-ng's English variants. Other languages: espeak-ng's voice for the language with a
 female or male variant (piper and flite speak English only). When every voice of a gender
 is taken, a voice is used again; the planner then sets the character's `pitch_semitones`
@@ -36,6 +36,7 @@ ENGLISH: tuple[PreviewVoice, ...] = (
     PreviewVoice("flite", "slt", "female", ("en",)),
     PreviewVoice("flite", "rms", "male", ("en",)),
     PreviewVoice("flite", "awb", "male", ("en",)),
+    PreviewVoice("flite", "kal16", "male", ("en",)),  # kal at 16 kHz (kal: 8 kHz, duller)
     PreviewVoice("flite", "kal", "male", ("en",)),
     PreviewVoice("espeak-ng", "en-us+f3", "female", ("en",)),
     PreviewVoice("espeak-ng", "en-us+f2", "female", ("en",)),

@@ -10,7 +10,7 @@ count, silence around it does not):
     flite slt (female)    237 wpm           duration_stretch 1.64    145 wpm
     flite rms             211 wpm           duration_stretch 1.45    145 wpm
     flite awb             245 wpm           duration_stretch 1.685   145 wpm
-    flite kal             236 wpm           duration_stretch 1.785   145 wpm
+    flite kal, kal16      236 wpm           duration_stretch 1.785   145 wpm
     espeak-ng en-us       244 wpm (-s 175)  -s 104                   146 wpm
     espeak-ng es          217 wpm (-s 175)  -s 113                   145 wpm
     espeak-ng fr          271 wpm (-s 175)  -s 93                    145 wpm

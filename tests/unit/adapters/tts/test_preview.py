@@ -237,7 +237,7 @@ VOICES = [
     ("flite", "slt", None, SENTENCE),
     ("flite", "rms", None, SENTENCE),
     ("flite", "awb", None, SENTENCE),
-    ("flite", "kal", None, SENTENCE),
+    ("flite", "kal16", None, SENTENCE),
     ("espeak-ng", "en-us+m3", None, SENTENCE),
     ("espeak-ng", "es+f3", "es", "Nunca pensé que una ballena me guiaría a casa entre la niebla."),
     ("espeak-ng", "fr+m3", "fr", "Je n'aurais jamais cru qu'une baleine me guiderait jusqu'ici."),
