@@ -325,3 +325,13 @@ def test_two_working_directories_see_the_same_runs(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
         assert "shared-run" in result.output
         assert not any(cwd.iterdir())  # nothing lands in the working directory
+
+
+def test_fallbacks_are_kind_name_pairs_kept_in_order():
+    from sparkle_motion.config import fallback_overrides
+    from tests.conftest import make_settings
+
+    given = make_settings(fallbacks=["lipsync=audio_mux", "images=a", "images=b", "images=a"])
+    assert fallback_overrides(given) == {"lipsync": ["audio_mux"], "images": ["a", "b"]}
+    with pytest.raises(ConfigError, match="fallbacks"):
+        make_settings(fallbacks=["sound=ffmpeg"])

@@ -19,7 +19,7 @@ from sparkle_motion.schemas import StepStatus
 from sparkle_motion.storage import Database, FilesystemArtifactStore, MemoryLog
 from tests.conftest import make_settings
 from tests.support.fake_adapters import RecordingAdapter
-from tests.support.media import context, job, step
+from tests.support.media import context, job, small_plan, step
 
 
 @dataclass
@@ -236,3 +236,26 @@ def test_the_engine_records_which_backend_failed_and_which_rendered(backends, tm
     finally:
         db.close()
         store.close()
+
+
+def test_the_full_profiles_lipsync_falls_back_to_audio_mux_only_when_asked():
+    """The shipped profile: wav2lip (full) then audio_mux (preview), refused unless asked."""
+    from sparkle_motion.catalog import adapter_for
+    from sparkle_motion.plans.profiles import load_render_profiles
+
+    settings = make_settings()
+    full = load_render_profiles(settings).profiles["full"]
+    assert full.fallbacks == {"lipsync": ["audio_mux"]}
+    lipsync = step(context(small_plan("short.json")), "lipsync.launch")
+    plain = adapter_for(lipsync, full, settings)
+    assert isinstance(plain, Fallback) and plain.name == "wav2lip" and plain.tier == "full"
+    usable, skipped = plain.order()
+    assert usable == ["wav2lip"]
+    assert skipped == [
+        "audio_mux: a preview backend after full wav2lip (`--fallback lipsync=audio_mux` allows it)"
+    ]
+    asked = adapter_for(lipsync, full, make_settings(fallbacks=["lipsync=audio_mux"]))
+    assert asked.order() == (["wav2lip", "audio_mux"], [])
+    # the preview profile lists none: its backend itself
+    preview = load_render_profiles(settings).profiles["preview"]
+    assert not isinstance(adapter_for(lipsync, preview, settings), Fallback)
