@@ -53,9 +53,15 @@ def video_prompt(plan: MoviePlan, shot_index: int) -> str:
 def scene_hint(plan: MoviePlan, index: int) -> SceneHint:
     """Keyframe `index` starts shot `index`; the last one ends the last shot. The caption is
     the shot's title or the keyframe's own prompt (not the shot description, so rewording
-    what happens in a shot re-renders its clip, not its keyframes)."""
+    what happens in a shot re-renders its clip, not its keyframes). The speaker is who the
+    frame puts nearer: the shot's first speaker (the last keyframe: the last shot's last)."""
     shot = plan.shots[min(index, len(plan.shots) - 1)]
     chars = [plan.character(c) for c in shot.characters]
+    present = {c.id for c in chars if c is not None}
+    speakers = [line.character for line in shot.dialogue if line.character in present]
+    # the keyframe that starts a shot frames its first speaker; the one ending the film, its last
+    ending = index >= len(plan.shots)
+    speaker = (speakers[-1] if ending else speakers[0]) if speakers else None
     return SceneHint(
         shot_id=shot.id,
         caption=(shot.title or plan.base_images[index].prompt)[:300],
@@ -67,6 +73,7 @@ def scene_hint(plan: MoviePlan, index: int) -> SceneHint:
             for c in chars
             if c is not None
         ],
+        speaker=speaker,
     )
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import json
+
 from sparkle_motion.plans import compile_steps, validate_plan
 from sparkle_motion.plans.ids import derive_seed
 from sparkle_motion.plans.profiles import resolve_render_profile
 from sparkle_motion.schemas import ImageStep, LipsyncStep, MoviePlan, TTSStep, VideoStep
-from tests.conftest import make_settings
+from tests.conftest import EXAMPLES, make_settings
 
 
 def _compile(data, **cli):
@@ -79,3 +81,16 @@ def test_a_plan_without_dedupe_turns_it_off_for_every_keyframe(short_plan):
     _, off = _compile({**short_plan, "dedupe": False})
     images = [s for s in off if isinstance(s, ImageStep)]
     assert images and not any(s.opts.dedupe for s in images)
+
+
+def test_a_keyframe_frames_its_shots_first_speaker_and_the_last_one_the_last_speaker():
+    data = json.loads((EXAMPLES / "lighthouse_whale.json").read_text())
+    plan, steps = _compile(data)
+    hints = [s.scene for s in steps if isinstance(s, ImageStep)]
+    for i, hint in enumerate(hints[:-1]):
+        lines = [line.character for line in plan.shots[i].dialogue]
+        assert hint.speaker == (lines[0] if lines else None)
+    assert hints[-1].speaker == plan.shots[-1].dialogue[-1].character
+    assert {h.speaker for h in hints} == {"ada", "tobin"}
+    silent = {**data, "shots": [{**s, "dialogue": []} for s in data["shots"]]}
+    assert all(s.scene.speaker is None for s in _compile(silent)[1] if isinstance(s, ImageStep))

@@ -1,0 +1,107 @@
+"""The frame being drawn: its size, its random choices, its light, and colour helpers.
+
+Every random choice comes from `Canvas.rng` (seeded by the step's seed), so the same step
+draws the same frame. `lit(colour)` darkens a surface for the time of day; what gives
+light (the moon, lamps, lit windows) and the characters themselves are drawn unshaded.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw
+
+RGB = tuple[int, int, int]
+Point = tuple[float, float]
+
+SKY: dict[str, tuple[RGB, RGB]] = {  # top, horizon
+    "dawn": ((70, 80, 140), (245, 170, 120)),
+    "day": ((90, 150, 220), (200, 225, 245)),
+    "dusk": ((60, 40, 100), (240, 130, 80)),
+    "night": ((8, 12, 35), (30, 45, 80)),
+}
+LIGHT: dict[str, tuple[RGB, float]] = {  # what surfaces are mixed toward, and how far
+    "dawn": ((230, 150, 130), 0.15),
+    "day": ((255, 255, 255), 0.0),
+    "dusk": ((80, 40, 90), 0.3),
+    "night": ((10, 16, 40), 0.62),
+}
+MOOD_TINT: dict[str, tuple[RGB, float]] = {  # (rgb, strength)
+    "joyful": ((255, 210, 90), 0.18),
+    "happy": ((255, 210, 90), 0.18),
+    "warm": ((255, 170, 90), 0.18),
+    "lively": ((255, 150, 60), 0.15),
+    "relieved": ((250, 220, 160), 0.12),
+    "wondrous": ((150, 120, 255), 0.18),
+    "mysterious": ((80, 60, 160), 0.22),
+    "tense": ((200, 40, 40), 0.2),
+    "menacing": ((160, 20, 20), 0.25),
+    "melancholy": ((90, 110, 150), 0.3),
+    "lonely": ((100, 120, 160), 0.25),
+    "sad": ((90, 100, 140), 0.3),
+    "calm": ((110, 190, 180), 0.15),
+    "hopeful": ((255, 230, 160), 0.15),
+}
+WARM_LIGHT: RGB = (255, 214, 130)
+
+
+def mix(a: RGB, b: RGB, t: float) -> RGB:
+    r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return r, g, bl
+
+
+def character_colour(char_id: str) -> RGB:
+    """A saturated colour fixed by the id: the same character looks the same in every shot."""
+    hue = int.from_bytes(hashlib.sha256(char_id.encode()).digest()[:2], "big") / 65535
+    r, g, b = colorsys.hls_to_rgb(hue, 0.55, 0.75)
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
+def darker(colour: RGB, t: float = 0.35) -> RGB:
+    return mix(colour, (0, 0, 0), t)
+
+
+@dataclass
+class Canvas:
+    """A frame in progress. `ground_y` is where the floor or the land meets the sky or wall;
+    `water_y` where open water starts (None: no water)."""
+
+    draw: ImageDraw.ImageDraw
+    width: int
+    height: int
+    rng: random.Random
+    time: str = "day"
+    ground_y: int = 0
+    water_y: int | None = None
+    sky: tuple[RGB, RGB] = SKY["day"]
+    marks: dict[str, Point] = field(default_factory=dict)
+
+    @property
+    def night(self) -> bool:
+        return self.time == "night"
+
+    def lit(self, colour: RGB) -> RGB:
+        toward, strength = LIGHT[self.time]
+        return mix(colour, toward, strength)
+
+    def x(self, fraction: float) -> float:
+        return fraction * self.width
+
+    def y(self, fraction: float) -> float:
+        return fraction * self.height
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """Where a drawn figure is: above its head (its name goes there), its front hand (what
+    it holds; where a kite's string starts), its feet, and its bounding box."""
+
+    top: Point
+    hand: Point
+    feet: Point
+    box: tuple[float, float, float, float]

@@ -1,0 +1,127 @@
+"""What a frame shows (`read`) and how it is composed: determinism, the speaker nearer,
+no text but names, and names clear of the subtitles' band and the cropped margins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sparkle_motion.adapters.images.procedural import draw_keyframe
+from sparkle_motion.adapters.images.storyboard.canvas import character_colour, mix
+from sparkle_motion.adapters.images.storyboard.scene import kind_of, read
+
+from .frames import H, W, box, changed, char, near, pixels, step
+
+PAIR = [char("ana", "Ana", "a woman"), char("ben", "Ben", "a man")]
+
+
+def test_kind_of_a_character():
+    assert kind_of("Moby", "a huge humpback whale") == "whale"
+    assert kind_of("Crow", None) == "crow"
+    assert kind_of("Mia", "a girl who loves whales") == "person"
+    assert kind_of("Leo", "an old man with a hat") == "person"
+    assert kind_of("Bolt", "a friendly little robot") == "robot"
+
+
+def test_read_finds_room_land_time_props_and_unnamed_creatures():
+    r = read(
+        step(
+            "two friends argue over chess, a whale painted on the wall",
+            setting="a Paris cafe",
+            time="night",
+            characters=PAIR,
+        )
+    )
+    assert r.interior == "cafe" and "city" in r.land and r.time == "night"
+    assert r.props == ("chess",)  # chess brings its own table
+    assert [c.kind for c in r.cast] == ["person", "person", "whale"] and r.extras == ("whale",)
+    assert read(step("a boat on the waves")).land >= {"sea"}  # a boat needs water
+    assert read(step("a storm, rain and fog")).weather == frozenset({"storm", "rain", "fog"})
+    assert read(step("under the moon", time=None)).time == "night"
+
+
+def test_same_step_same_bytes_and_seeds_and_keyframes_differ():
+    s = step("a fox in a forest", characters=[char("fox", "Fox", "a red fox")])
+    assert draw_keyframe(s, W, H, 5) == draw_keyframe(s, W, H, 5)
+    assert draw_keyframe(s, W, H, 5) != draw_keyframe(s, W, H, 6)
+
+
+def test_no_caption_and_no_keyframe_label_are_drawn():
+    a = step("a fox in a forest", caption="", keyframe=1)
+    b = step("a fox in a forest", caption="THE FOX BEGINS", keyframe=1)
+    b = b.model_copy(update={"scene": b.scene.model_copy(update={"shot_id": "s9-other"})})
+    assert draw_keyframe(a, W, H, 2) == draw_keyframe(b, W, H, 2)
+
+
+def test_later_keyframes_cycle_through_medium_wide_and_close_shots_on_the_speaker():
+    def height(keyframe: int) -> int:
+        s = step("a meadow", characters=PAIR, speaker="ana", keyframe=keyframe)
+        top, bottom, _, _ = box(near(pixels(s), character_colour("ana"), 2))
+        return bottom - top
+
+    wide, medium, again, close = height(0), height(1), height(2), height(3)
+    assert wide == again and wide * 1.2 < medium and medium * 1.15 < close
+    assert draw_keyframe(step("a meadow", keyframe=0), W, H, 1) == draw_keyframe(
+        step("a meadow", keyframe=2), W, H, 1
+    )
+
+
+def test_names_stay_out_of_the_subtitle_band_and_the_margins():
+    for chars in (
+        PAIR,
+        [char("cat", "Tom", "a grey cat"), char("kid", "Lu", "a little girl")],
+        [char("a", "A"), char("b", "B"), char("c", "C")],
+    ):
+        for keyframe in (0, 1, 3):  # wide, medium and close
+            short = pixels(step("a park", characters=chars, keyframe=keyframe, speaker="kid"))
+            longer = [c.model_copy(update={"name": c.name + " Bartholomew-Smythe"}) for c in chars]
+            long_ = pixels(step("a park", characters=longer, keyframe=keyframe, speaker="kid"))
+            diff = changed(short, long_)
+            assert diff.any()  # the names are drawn
+            assert not diff[int(H * 0.75) :].any()  # never in the bottom quarter
+            m = int(H * 0.06)
+            assert not diff[:m].any() and not diff[:, :m].any() and not diff[:, W - m :].any()
+
+
+def test_the_speaker_is_drawn_larger_and_lower():
+    def extent(speaker: str, who: str) -> tuple[int, int]:
+        img = pixels(step("a meadow", characters=PAIR, speaker=speaker), width=640, height=360)
+        top, bottom, _, _ = box(near(img, character_colour(who), 2))
+        return bottom - top, bottom
+
+    ana_speaks, ana_listens = extent("ana", "ana"), extent("ben", "ana")
+    assert ana_speaks[0] > ana_listens[0] * 1.15 and ana_speaks[1] > ana_listens[1]
+    ben_speaks, ben_listens = extent("ben", "ben"), extent("ana", "ben")
+    assert ben_speaks[0] > ben_listens[0] * 1.15
+
+
+def test_two_characters_face_each_other():
+    img = pixels(step("a meadow", characters=PAIR, speaker="ana"), width=640, height=360)
+    ana = box(near(img, character_colour("ana"), 2))
+    ben = box(near(img, character_colour("ben"), 2))
+    assert ana[3] < ben[2]  # Ana on the left, Ben on the right
+    # each one's front arm is on the side facing the other
+    for who, side in (("ana", 1), ("ben", -1)):
+        body = box(near(img, character_colour(who), 2))
+        arm = near(img, mix(character_colour(who), (255, 255, 255), 0.12), 2)
+        arm_x = np.nonzero(arm.any(axis=0))[0].mean()
+        assert (arm_x - (body[2] + body[3]) / 2) * side > 0
+
+
+def test_a_name_is_pulled_up_and_in_when_its_figure_is_low_or_at_an_edge():
+    import random
+
+    from PIL import Image, ImageDraw
+
+    from sparkle_motion.adapters.images.storyboard.canvas import Canvas, Drawn
+    from sparkle_motion.adapters.images.storyboard.scene import Cast, Placed, _label
+
+    for top in ((0.0, H * 0.98), (W * 1.0, H * 0.9), (W * 0.5, 0.0)):
+        image = Image.new("RGB", (W, H))
+        c = Canvas(ImageDraw.Draw(image), W, H, random.Random(0))
+        drawn = Drawn(top=top, hand=top, feet=top, box=(0, 0, 1, 1))
+        who = Placed(Cast(kind="cat", id="tom", name="Tom the Cat"), 0, 0, 10, 1, False, drawn)
+        _label(c, who)
+        lit = np.asarray(image).sum(axis=2) > 0
+        m = int(H * 0.06)
+        assert lit.any() and not lit[int(H * 0.75) :].any(), top
+        assert not lit[:m].any() and not lit[:, :m].any() and not lit[:, W - m :].any(), top
