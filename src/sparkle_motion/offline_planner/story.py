@@ -1,9 +1,11 @@
 """The offline planner's writer: an idea -> a MoviePlan dict (creative half only).
 
-A story arc of 3-8 beats (establish, introduce, inciting, complication, turn, climax,
-resolution, coda) is told with the idea's own cast, action and setting; the seed picks
-among phrasings, names, camera moves and looks, so the same idea and seed always give
-the same plan. Dialogue is sized to fit its shot at a typical speaking rate.
+A story arc of 4-7 beats (establish, introduce, inciting, complication, turn, climax,
+resolution, coda) told with the idea's own cast, names, place, time, weather, action and
+props (idea.py reads them). Shot text and keyframe prompts are English (the storyboard
+draws from English nouns); dialogue is in the idea's language where a preview voice
+speaks it (dialogue.py). The seed picks among phrasings, names and camera moves, so the
+same idea and seed always give the same plan.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from .idea import ANIMALS, HUMANS, Idea, read_idea
+from .cast import Member, cast_members, invented_beings, line_language
+from .dialogue import Slots, slots_for, words_in, write_line
+from .grammar import a_an, join, plural
+from .idea import Idea, read_idea
+from .scene import HOMES, SETTING_DETAILS, third_person
+from .titles import title_for
 
 BEATS_BY_PRIORITY = [
     "establish",
@@ -27,45 +33,6 @@ BEATS_BY_PRIORITY = [
     "coda",
 ]
 ARC = ["establish", "introduce", "inciting", "complication", "turn", "climax", "resolution", "coda"]
-NAMES = [
-    "Ada",
-    "Tobin",
-    "Mila",
-    "Oren",
-    "Suki",
-    "Bram",
-    "Ines",
-    "Kofi",
-    "Lena",
-    "Mateo",
-    "Noor",
-    "Pip",
-    "Rosa",
-    "Theo",
-    "Yara",
-    "Wren",
-    "Hugo",
-    "Iris",
-    "Jonas",
-    "Kaia",
-]
-FEATURES = [
-    "a weathered face and kind eyes",
-    "a patched coat and muddy boots",
-    "a red scarf and wild hair",
-    "round spectacles and a tidy braid",
-    "a wool cap and a quick smile",
-    "a long grey coat",
-    "freckles and a striped jumper",
-    "a battered satchel and bright eyes",
-]
-CREATURE_LOOKS = [
-    "with gentle, curious eyes",
-    "with a scarred, silvery hide",
-    "small and quick, with a bright eye",
-    "vast and slow, glowing faintly",
-    "with a crooked, friendly grin",
-]
 STYLES = {
     "warm": "warm storybook illustration, soft golden light",
     "tense": "moody cinematic film still, deep shadows, high contrast",
@@ -87,33 +54,6 @@ INSTRUMENTS = [
     "low synth pads and a pulsing drum",
     "acoustic guitar and whistling",
 ]
-AMBIENT = {
-    "warm": [
-        "soft light lying on everything",
-        "smoke curling from a chimney",
-        "birds crossing a calm sky",
-    ],
-    "tense": [
-        "wind rattling every loose thing",
-        "long shadows and a storm building",
-        "a siren somewhere far off",
-    ],
-    "wondrous": [
-        "a strange glimmer on the horizon",
-        "mist lifting to reveal the distance",
-        "stars still visible in a pale sky",
-    ],
-    "melancholy": [
-        "rain tracing the windows",
-        "empty paths and fallen leaves",
-        "a single light left on",
-    ],
-    "whimsical": [
-        "laundry flapping on a line",
-        "a cat asleep on a sunny wall",
-        "bunting strung between the roofs",
-    ],
-}
 TIMES = {
     "warm": ["day", "day", "dusk", "dusk"],
     "tense": ["dusk", "night", "night", "dawn"],
@@ -121,6 +61,7 @@ TIMES = {
     "melancholy": ["dusk", "night", "night", "dawn"],
     "whimsical": ["day", "day", "day", "dusk"],
 }
+WHEN = {"dawn": "at dawn", "day": "by day", "dusk": "at dusk", "night": "at night"}
 CAMERA = {
     "establish": ["pan_right", "zoom_out"],
     "introduce": ["zoom_in", "pan_left"],
@@ -131,306 +72,375 @@ CAMERA = {
     "resolution": ["zoom_out", "static"],
     "coda": ["tilt_up", "zoom_out"],
 }
-
-
-@dataclass
-class Cast:
-    id: str
-    phrase: str  # e.g. "lighthouse keeper"
-    name: str
-    speaks: bool
-    appearance: str
-
-
-def _base_form(verb_phrase: str) -> str:
-    """'learns to paint' -> 'learn to paint'; 'teaches me' -> 'teach me'."""
-    words = verb_phrase.split()
-    if not words:
-        return verb_phrase
-    v = words[0]
-    if v.endswith("ies") and len(v) > 4:
-        v = v[:-3] + "y"
-    elif v.endswith(("ches", "shes", "sses", "xes", "oes")):
-        v = v[:-2]
-    elif v.endswith("s") and not v.endswith("ss"):
-        v = v[:-1]
-    return " ".join([v, *words[1:]])
-
-
-WHEN = {"dawn": "at dawn", "day": "by day", "dusk": "at dusk", "night": "at night"}
-
-
-def _a(phrase: str) -> str:
-    """'a whale', 'an owl'."""
-    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
-
-
-def _title(text: str) -> str:
-    small = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with"}
-    words = text.split()
-    return " ".join(
-        w if i and w.lower() in small else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
+FALLBACK_PLACES = [
+    "a small seaside town",
+    "a quiet village at the edge of a forest",
+    "a sunlit apartment in the city",
+    "a windswept hill above a valley",
+]
+PLACE_SAID = {"the lighthouse": "the lighthouse on a rocky coast"}
+WEATHER_DETAIL = {
+    "storm": "black storm clouds, lightning and driving rain",
+    "rain": "rain streaming down and puddles everywhere",
+    "snow": "snow falling thick and soft",
+    "fog": "fog rolling in, hiding everything",
+    "wind": "wind tearing at everything loose",
+}
+AMBIENT = {
+    "warm": ["soft light lying on everything", "smoke curling from a chimney"],
+    "tense": ["long shadows and a storm building", "every window dark but one"],
+    "wondrous": ["a strange glimmer on the horizon", "mist lifting to reveal the distance"],
+    "melancholy": ["empty paths and fallen leaves", "a single light left on"],
+    "whimsical": ["bunting strung between the roofs", "birds hopping along a wall"],
+}
+TROUBLE = {
+    "storm": "the storm gets worse",
+    "rain": "the rain comes down harder",
+    "snow": "the snow gets deeper",
+    "fog": "the fog swallows the way",
+    "wind": "a gust nearly knocks everything over",
+}
+TITLE_CARD_S = 2.5  # the film's title card covers the first 2.5 s, the end card the last
+CARD_MARGIN_S = 0.4
+WORDS_PER_S = 2.3  # conservative: lines sized at this pace leave room at any voice's rate
+LINE_GAP_S = 0.5
+JA_NOTE = (
+    "Japanese idea: no preview voice speaks Japanese, so the lines are written in English "
+    "(language_id 'en'); the plan's language stays 'ja'."
+)
+ZH_NOTE = (
+    "Chinese idea: the offline planner writes its lines in English (language_id 'en'); "
+    "the plan's language stays 'zh'."
+)
 
 
 def _slug(text: str, limit: int = 40) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "x"
+    plain = text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or "film"
 
 
-def _singular(phrase: str) -> tuple[str, bool]:
-    words = phrase.split()
-    head = words[-1].lower()
-    if head not in HUMANS | ANIMALS and head.endswith("s") and head[:-1] in HUMANS | ANIMALS:
-        return " ".join([*words[:-1], head[:-1]]), True
-    return phrase, False
+def _ref(m: Member) -> str:
+    """How shot text names a character: its name, or 'the whale' for a lone creature."""
+    if m.creature and not m.named_by_idea and m.name.lower() in (m.concept, m.native.lower()):
+        return f"the {m.kind}"
+    return m.name
 
 
-def _cast(idea: Idea, rng: random.Random) -> list[Cast]:
-    names = rng.sample(NAMES, len(NAMES))
-    phrases: list[str] = []
-    for phrase in idea.characters:
-        single, plural = _singular(phrase)
-        phrases += [single, single] if plural else [single]  # "two sisters": two people
-    phrases = phrases[:3]
-    humans_present = any(p.lower().split()[-1] in HUMANS or p == "wanderer" for p in phrases)
-    cast: list[Cast] = []
-    used_ids: set[str] = set()
-    counts = {p: phrases.count(p) for p in phrases}
-    for phrase in phrases:
-        head = phrase.lower().split()[-1]
-        human = head in HUMANS or head not in ANIMALS
-        ident = _slug(head, 20)
-        while ident in used_ids:
-            ident = f"{ident}-2"
-        used_ids.add(ident)
-        if human:
-            name = names.pop()
-            look = f"{_a(phrase.lower())} with {rng.choice(FEATURES)}"
-        else:  # a creature is called by what it is, unless there are two of them
-            name = names.pop() if counts[phrase] > 1 else phrase.title()
-            look = f"{_a(phrase.lower())} {rng.choice(CREATURE_LOOKS)}"
-        speaks = human or not humans_present
-        cast.append(Cast(ident, phrase.lower(), name, speaks, look))
-    return cast
+ON_PLACES = {
+    "beach",
+    "hill",
+    "street",
+    "road",
+    "rooftops",
+    "rooftop",
+    "island",
+    "ship",
+    "boat",
+    "bridge",
+    "corner",
+    "plains",
+    "field",
+    "meadow",
+    "coast",
+    "shore",
+    "moon",
+    "farm",
+    "wall",
+    "way",
+    "square",
+    "mountains",
+    "mountain",
+    "prairie",
+    "dunes",
+    "lake",
+}
+AT_PLACES = {
+    "station",
+    "stop",
+    "campfire",
+    "school",
+    "harbour",
+    "harbor",
+    "lighthouse",
+    "cafe",
+    "market",
+    "office",
+    "shop",
+    "bakery",
+    "contest",
+    "table",
+}
 
 
-def _fit_duration(lines: list[str], rng: random.Random) -> float:
-    words = sum(len(re.findall(r"[\w']+", t)) for t in lines)
-    needed = words / 2.3 + 0.3 * len(lines) + 1.0
-    return round(max(rng.uniform(3.5, 5.5), needed) * 2) / 2
+def _at(place: str) -> str:
+    """'in the forest', 'on the beach', 'at the bus stop', 'under a cherry tree'."""
+    if re.match(r"(under|by|at|around|on|in|inside|near|beside)\s", place):
+        return place
+    head = re.sub(r"\s+(of|in|on)\s.*$", "", place).split()[-1].lower()
+    if head in ON_PLACES:
+        return f"on {place}"
+    if head in AT_PLACES:
+        return f"at {place}"
+    return f"in {place}"
+
+
+def _view(place: str) -> str:
+    return (
+        f"view {place}" if re.match(r"(under|by|at|around|on|in)\s", place) else f"view of {place}"
+    )
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _setting(idea: Idea, rng: random.Random) -> tuple[str, str]:
+    """(place, setting): the place as said ('a Paris cafe') and the shots' setting with
+    weather and season ('the forest in the winter snow')."""
+    scene = idea.scene
+    place = scene.place
+    if not place:
+        homes = [HOMES[b.concept] for b in idea.beings if b.concept in HOMES]
+        homes += [HOMES[p.split()[-1]] for p in scene.props if p.split()[-1] in HOMES]
+        place = f"the {homes[0]}" if homes else rng.choice(FALLBACK_PLACES)
+    place = PLACE_SAID.get(place.lower(), place)
+    setting = place
+    if scene.weather:
+        word = (
+            scene.weather_word
+            if scene.weather_word not in {"windy", "snowy", "rainy", "foggy", "stormy", "misty"}
+            else scene.weather
+        )
+        season = f"{scene.season} " if scene.season else ""
+        setting = f"{place} in the {season}{word}"
+    elif scene.season:
+        setting = f"{place} in {scene.season}"
+    return place, setting
+
+
+def _detail(idea: Idea, place: str, mood: str, rng: random.Random) -> str:
+    low = place.lower()
+    for key, text in SETTING_DETAILS.items():
+        if re.search(rf"\b{re.escape(key)}\b", low):
+            return text
+    if idea.scene.weather:
+        return WEATHER_DETAIL[idea.scene.weather]
+    return rng.choice(AMBIENT[mood])
+
+
+def _event(idea: Idea, members: list[Member], place: str) -> tuple[str, list[Member]]:
+    """The central action as a present-tense English sentence, and who does it."""
+    scene = idea.scene
+    beings = idea.beings
+    doers = [
+        m
+        for b, m in zip(beings, members, strict=False)
+        if scene.verb_at < 0 or b.at < scene.verb_at
+    ]
+    if scene.verb_at < 0:
+        doers = members[:2]
+    if scene.predicate:
+        if doers and beings:
+            subject = join([_ref(m) for m in doers], "en")
+            predicate = scene.predicate
+            if len(doers) == 1 and idea.language not in ("en",):
+                pass
+            elif len(doers) > 1 and idea.language != "en":
+                predicate = scene.act
+            elif (
+                len(doers) == 1
+                and idea.question
+                and scene.verb
+                and predicate.split()[0] == scene.verb
+            ):
+                predicate = third_person(scene.verb) + predicate[len(scene.verb) :]
+            for m in members:  # "befriends a whale" -> "befriends the whale"
+                if m in doers:
+                    continue
+                ref = _ref(m)
+                pattern = (
+                    rf"\b(a|an|the|his|her|their|its|my)\s+((?:[a-z]+\s+)?{re.escape(m.concept)})\b"
+                )
+                if ref.startswith("the "):
+                    predicate = re.sub(pattern, r"the \2", predicate, count=1)
+                elif not m.named_by_idea:
+                    predicate = re.sub(pattern, rf"\g<0> {ref}", predicate, count=1)
+            return f"{_cap(subject)} {predicate}", doers
+        subject = scene.subject or "something"
+        return f"{_cap(subject)} {scene.predicate}", members[:1]
+    who = join([_ref(m) for m in members[:2]], "en")
+    if scene.weather:
+        word = scene.weather_word if scene.weather_word.isalpha() else scene.weather
+        return _weather_event(word, place, who, len(members) == 1), members[:2]
+    if scene.topic:
+        return f"{_cap(who)} share a moment of {scene.topic} {_at(place)}", members[:2]
+    if idea.beings:
+        return f"{_cap(who)} gather {_at(place)}", members[:2]
+    return f"{_cap(who)} explore{'s' if len(members) == 1 else ''} {place}", members[:1]
+
+
+def _weather_event(word: str, place: str, who: str, alone: bool) -> str:
+    thing = word if word in {"snow", "rain", "fog", "wind"} else a_an(word)
+    return f"{_cap(thing)} sweeps over {place} while {who} watch{'es' if alone else ''}"
+
+
+def _plan_beats(idea: Idea, members: list[Member], rng: random.Random) -> list[str]:
+    count = 4 + (len(members) > 1) + (len(idea.text.split()) > 7) + rng.choice([0, 0, 1])
+    count = max(4, min(7, count))
+    chosen = set(BEATS_BY_PRIORITY[:count])
+    return [beat for beat in ARC if beat in chosen]
+
+
+def _describe(
+    beat: str,
+    idea: Idea,
+    members: list[Member],
+    event: str,
+    place: str,
+    detail: str,
+    tod: str,
+    rng: random.Random,
+) -> tuple[str, list[Member]]:
+    """(description, who is on screen)."""
+    scene = idea.scene
+    a = members[0]
+    b = members[1] if len(members) > 1 else None
+    props = join([f"the {p}" for p in scene.props[:2]], "en")
+    act = scene.act
+    names = join([_ref(m) for m in members], "en")
+    if beat == "establish":
+        with_props = f"; {props} in the foreground" if props else ""
+        return f"Wide {_view(place)} {WHEN[tod]}: {detail}{with_props}.", []
+    if beat == "introduce":
+        if b is None:
+            doing = f"sets out with {props}" if props else rng.choice(["looks around", "waits"])
+            said = _ref(a)
+            kind = a.kind if a.kind != "person" and a.kind.lower() not in said.lower() else ""
+            who = f"{_cap(said)}, {a_an(kind)}," if kind and said == a.name else _cap(said)
+            return f"{who} {doing} {_at(place)}.", [a]
+        pair = [
+            _ref(m) + (f", {a_an(m.kind)}," if m.kind != "person" and _ref(m) == m.name else "")
+            for m in members[:2]
+        ]
+        return (
+            f"{_cap(pair[0])} and {pair[1]} meet {_at(place)}"
+            + (f", {props} between them." if props else "."),
+            members[:2],
+        )
+    if beat == "inciting":
+        return f"{event}.", members[:2]
+    if beat == "complication":
+        trouble = TROUBLE.get(
+            scene.weather or "",
+            rng.choice(["nothing goes to plan", "a first attempt fails badly", "doubt creeps in"]),
+        )
+        focus = f" to {act}" if act and len(act.split()) <= 8 else ""
+        return f"Trouble: {trouble}, and {_ref(a)} struggles{focus}.", members[:2] if b else [a]
+    if beat == "turn":
+        if b is not None:
+            return f"{_cap(_ref(a))} and {_ref(b)} find another way, side by side.", members[:3]
+        return f"{_cap(_ref(a))} tries again, slower and more carefully this time.", [a]
+    if beat == "climax":
+        return (
+            f"The decisive moment: {event[:1].lower() + event[1:] if not event[:1].isupper() or event.split()[0] in ('A', 'An', 'The') else event}.",
+            list(members),
+        )
+    if beat == "resolution":
+        outcome = rng.choice(["laugh with relief", "finally rest", "look around, changed"])
+        if len(members) == 1:
+            outcome = third_person(outcome.split()[0]) + outcome[len(outcome.split()[0]) :]
+        return f"Afterwards, {names} {outcome} {_at(place)}.", list(members)
+    return f"Closing image, {_view(place)} {WHEN[tod]}: {detail}.", []
+
+
+def _speakers(beat: str, members: list[Member]) -> list[tuple[Member, str, Member | None]]:
+    """(speaker, role, addressee) for the lines of a beat."""
+    a = members[0]
+    if len(members) == 1 or beat in ("establish", "coda"):
+        other = members[1] if len(members) > 1 else None
+        return [
+            (
+                a if beat != "coda" or len(members) == 1 else members[1],
+                "solo",
+                other if beat == "coda" else None,
+            )
+        ]
+    b = members[1]
+    lines: list[tuple[Member, str, Member | None]] = [(a, "open", b), (b, "reply", a)]
+    if beat == "turn" and len(members) > 2:
+        lines = [(a, "open", members[2]), (members[2], "reply", a)]
+    if beat in ("climax", "resolution") and len(members) > 2:
+        lines.append((members[2], "third", a))
+    if beat == "complication":
+        lines = [(b, "open", a), (a, "reply", b)]
+    return lines
+
+
+def _lines_for(
+    beat: str,
+    members: list[Member],
+    on_screen: list[Member],
+    language: str,
+    slots: Slots,
+    tod: str,
+    rng: random.Random,
+    used: set[str],
+) -> list[tuple[Member, str, bool]]:
+    out = []
+    for speaker, role, you in _speakers(beat, members):
+        act_ok = not any(
+            m is not None and slots.act and re.search(rf"\b{re.escape(m.concept)}", slots.act)
+            for m in (speaker, you)
+        )
+        text = write_line(
+            beat, role, language, slots, you.name if you else None, tod, rng, used, act_ok=act_ok
+        )
+        if text is None and role != "solo":
+            text = write_line(beat, "solo", language, slots, None, tod, rng, used)
+        if text is None and you is None and len(members) > 1:
+            text = write_line(beat, "open", language, slots, members[1].name, tod, rng, used)
+        if text:
+            out.append((speaker, text, speaker not in on_screen))
+    return out
+
+
+def _timed(
+    lines: list[tuple[Member, str, bool]], first: bool, last: bool, rng: random.Random
+) -> tuple[float, list[float]]:
+    """(shot duration, start of each line): lines at WORDS_PER_S with gaps, clear of the
+    title card (first shot) and the end card (last shot)."""
+    cursor = TITLE_CARD_S + CARD_MARGIN_S if first else 0.4
+    starts = []
+    for _, text, _ in lines:
+        starts.append(round(cursor, 2))
+        cursor += max(0.8, words_in(text) / WORDS_PER_S) + LINE_GAP_S
+    needed = cursor - LINE_GAP_S + (TITLE_CARD_S + CARD_MARGIN_S if last else 0.6)
+    base = rng.uniform(3.5, 5.5) + (TITLE_CARD_S if first or last else 0.0)
+    return round(max(base, needed) * 2 + 0.49) / 2, starts
 
 
 def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
     idea = read_idea(idea_text)
     rng = random.Random(f"{seed}:{idea.text.lower()}")
-    cast = _cast(idea, rng)
-    a = cast[0]
-    b = cast[1] if len(cast) > 1 else None
-    # the idea's subject is plural ("two sisters") or joint ("a fox and an owl")
-    group = b is not None and (_singular(idea.characters[0])[1] or idea.joint_subject)
-    who = f"{a.name} and {b.name}" if group else a.name
-    if b and not group:
-        thing = f"the {b.phrase}"
-    else:
-        thing = f"the {idea.props[0]}" if idea.props else "something new"
-    setting = idea.setting or rng.choice(
-        [
-            "a small seaside town",
-            "a quiet village at the edge of a forest",
-            "a sunlit apartment in the city",
-            "a windswept hill above a valley",
-        ]
-    )
-    mood = idea.mood
-    action = idea.action or f"goes looking for {idea.props[0] if idea.props else 'something new'}"
-    for member in cast:  # introduced characters and props take 'the'
-        action = re.sub(
-            rf"\b(a|an|two|some)\s+{re.escape(member.phrase)}\b",
-            f"the {member.phrase}",
-            action,
-            flags=re.I,
-        )
-    for prop in idea.props:
-        action = re.sub(rf"\b(a|an)\s+{re.escape(prop)}\b", f"the {prop}", action, flags=re.I)
-    base = _base_form(action)
-
-    count = 4 + (len(cast) > 1) + (len(idea.words) > 7) + rng.choice([-1, 0, 1])
-    count = max(3, min(8, count))
-    chosen = set(BEATS_BY_PRIORITY[:count])
-    beats = [beat for beat in ARC if beat in chosen]
+    beings = idea.beings or invented_beings(idea)
+    members = cast_members(idea, beings, rng)
+    place, setting = _setting(idea, rng)
+    mood = idea.scene.mood
+    language = line_language(idea.language)
+    slots = slots_for(idea, language, place)
+    event, _ = _event(idea, members, place)
+    detail = _detail(idea, place, mood, rng)
+    beats = _plan_beats(idea, members, rng)
     times = TIMES[mood]
-    ambient = rng.sample(AMBIENT[mood], len(AMBIENT[mood]))
-    speaker_b = b if b and b.speaks else a
-
-    def describe(beat: str, tod: str) -> tuple[str, list[Cast], list[tuple[Cast, str, bool]]]:
-        """description, who is on screen, (speaker, line, off_screen)."""
-        if beat == "establish":
-            text = rng.choice(
-                [
-                    f"Wide view of {setting} {WHEN[tod]}, {ambient[0]}.",
-                    f"{setting[0].upper() + setting[1:]} {WHEN[tod]}: {ambient[0]}.",
-                ]
-            )
-            return (
-                text,
-                [],
-                [
-                    (
-                        a,
-                        rng.choice(
-                            [
-                                f"It started in {setting}.",
-                                "I remember the quiet, before it all began.",
-                            ]
-                        ),
-                        True,
-                    )
-                ],
-            )
-        if beat == "introduce":
-            habit = rng.choice(
-                [
-                    "goes about the day's small routines",
-                    "works alone, humming under their breath",
-                    "stares out at the horizon, restless",
-                ]
-            )
-            intro = (
-                f"The {a.phrase}" if a.name.lower() == a.phrase else f"{a.name}, the {a.phrase},"
-            )
-            return (
-                f"{intro} {habit} in {setting}.",
-                [a],
-                [
-                    (
-                        a,
-                        rng.choice(
-                            ["Same as every day.", "Nothing ever changes here.", "Just me again."]
-                        ),
-                        False,
-                    )
-                ],
-            )
-        if beat == "inciting":
-            if group:
-                return (
-                    f"{who} put their heads together over one plan: to {base}.",
-                    [a, b],
-                    [
-                        (
-                            a,
-                            rng.choice(["Are you ready?", "Here it comes.", "We can do this."]),
-                            False,
-                        )
-                    ],
-                )
-            if b:
-                return (
-                    f"{a.name} notices {b.name if b.name[0].isupper() and b.speaks else 'the ' + b.phrase} for the first time, and stops still.",
-                    [a, b],
-                    [
-                        (
-                            a,
-                            rng.choice(["Who are you?", "Hello there.", "Well, look at you."]),
-                            False,
-                        )
-                    ],
-                )
-            return (
-                f"Something catches {a.name}'s eye, and a thought takes hold: to {base}.",
-                [a],
-                [(a, rng.choice([f"What if I could {base}?", "I have to try this."]), False)],
-            )
-        if beat == "complication":
-            trouble = rng.choice(
-                {
-                    "tense": ["the way ahead is blocked", "they are spotted", "the light fails"],
-                    "warm": [
-                        "a storm rolls in",
-                        "the first attempt falls apart",
-                        "doubt creeps in",
-                    ],
-                }.get(
-                    mood,
-                    ["nothing goes to plan", "the weather turns", "a first attempt fails badly"],
-                )
-            )
-            return (
-                f"Trouble: {trouble}, and {a.name} struggles to keep going.",
-                [a],
-                [
-                    (
-                        a,
-                        rng.choice(
-                            ["This is harder than I thought.", "No, no, no!", "Not like this."]
-                        ),
-                        False,
-                    )
-                ],
-            )
-        if beat == "turn":
-            if group:
-                return (
-                    f"{who} find a way through, side by side.",
-                    [a, b],
-                    [(b, rng.choice(["Stay close.", "This way!", "Don't let go."]), False)],
-                )
-            if b:
-                return (
-                    f"{a.name} and {thing} find a way to work together.",
-                    [a, b],
-                    [
-                        (
-                            speaker_b,
-                            rng.choice(
-                                ["Let's try it together.", "Follow me.", "There is another way."]
-                            ),
-                            False,
-                        )
-                    ],
-                )
-            return (
-                f"{a.name} tries again, slower and more carefully this time.",
-                [a],
-                [(a, rng.choice(["One more time.", "Slowly now."]), False)],
-            )
-        if beat == "climax":
-            return (
-                f"The decisive moment: {who} {action}.",
-                [a] + ([b] if b else []),
-                [(a, rng.choice(["Now or never.", "Here we go.", "I can do this."]), False)],
-            )
-        if beat == "resolution":
-            outcome = rng.choice(["laughs with relief", "finally rests", "looks around, changed"])
-            on = [a] + ([b] if b else [])
-            line = rng.choice(
-                ["We did it.", "I'm glad I found you.", "It was worth it."]
-                if b
-                else ["I did it.", "It was worth it.", "Look at that."]
-            )
-            return (
-                f"Afterwards, {a.name} {outcome} in {setting}.",
-                on,
-                [(speaker_b if b else a, line, False)],
-            )
-        return (
-            f"Closing image of {setting} {WHEN[tod]}, {ambient[-1]}.",
-            [],
-            [
-                (
-                    a,
-                    rng.choice(["Some days, I still think about it.", "And that is how it began."]),
-                    True,
-                )
-            ],
-        )
-
-    shots, keyframes = [], []
+    used: set[str] = set()
     style = STYLES[mood]
+    props = join(list(idea.scene.props[:3]), "en")
+    shots, keyframes = [], []
     for index, beat in enumerate(beats):
-        tod = times[min(len(times) - 1, index * len(times) // len(beats))]
-        text, on_screen, spoken = describe(beat, tod)
-        duration = _fit_duration([line for _, line, _ in spoken], rng)
+        tod = idea.scene.time or times[min(len(times) - 1, index * len(times) // len(beats))]
+        text, on_screen = _describe(beat, idea, members, event, place, detail, tod, rng)
+        spoken = _lines_for(beat, members, on_screen, language, slots, tod, rng, used)
+        duration, starts = _timed(spoken, index == 0, index == len(beats) - 1, rng)
         shot_id = f"s{index + 1}-{beat}"
         shots.append(
             {
@@ -442,52 +452,76 @@ def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
                 "mood": mood,
                 "time_of_day": tod,
                 "camera": rng.choice(CAMERA[beat]),
-                "characters": [c.id for c in on_screen],
+                "characters": [m.id for m in on_screen],
                 "dialogue": [
-                    {"character": c.id, "text": line, "off_screen": off} for c, line, off in spoken
+                    {
+                        "character": m.id,
+                        "text": line,
+                        "off_screen": off,
+                        "start_s": start,
+                        "language_id": language,
+                    }
+                    for (m, line, off), start in zip(spoken, starts, strict=True)
                 ],
                 "transition_in": "fade" if index == 0 else rng.choice(["cut", "crossfade"]),
             }
         )
-        people = "; ".join(c.appearance for c in on_screen)
+        looks = "; ".join(m.appearance for m in on_screen)
         keyframes.append(
-            {"prompt": f"{text} {people + '. ' if people else ''}{setting}, {tod}, {style}"}
-        )
-    keyframes.append(
-        {
-            "prompt": f"Closing frame: {shots[-1]['description']} Fading light over {setting}, {style}"
-        }
-    )
-
-    if len(idea.characters) > 1 or group:  # "The Sisters and the Dog", "The Keeper and the Whale"
-        title = "The " + " and the ".join(_title(p) for p in idea.characters[:2])
-    elif idea.verb:
-        title = f"{a.name} and the Wish to {_title(base)}"
-    elif idea.props:
-        title = f"{a.name} and the {_title(idea.props[0])}"
-    else:
-        title = f"{a.name} in {_title(setting)}"
-    digest = hashlib.sha256(f"{seed}:{idea.text.lower()}".encode()).hexdigest()[:8]
-    return {
-        "id": f"{_slug(title, 40)}-{digest}",
-        "title": title[:200],
-        "description": f"From the idea: {idea.text}",
-        "created_by": "sparkle-offline-planner",
-        "seed": seed,
-        "characters": [
             {
-                "id": c.id,
-                "name": c.name,
-                "appearance": c.appearance,
+                "prompt": " ".join(
+                    part
+                    for part in (
+                        text,
+                        f"{looks}." if looks else "",
+                        f"With {props}." if props else "",
+                        f"Setting: {setting}, {tod}, {WHEN[tod]}.",
+                        style,
+                    )
+                    if part
+                )
+            }
+        )
+    last_tod = str(shots[-1]["time_of_day"])
+    keyframes.append(
+        {"prompt": f"Closing frame: {event}. {setting}, {WHEN[last_tod]}, fading light, {style}"}
+    )
+    title = title_for(idea, members)
+    digest = hashlib.sha256(f"{seed}:{idea.text.lower()}".encode()).hexdigest()[:8]
+    characters = []
+    for m in members:
+        characters.append(
+            {
+                "id": m.id,
+                "name": m.name,
+                "appearance": m.appearance,
                 "voice": {
-                    "description": f"voice of the {c.phrase}",
-                    "pitch_semitones": [-3.0, 3.0, 0.0][i],
-                    "rate": [0.95, 1.1, 1.0][i],
+                    "provider": m.provider,
+                    "voice_id": m.voice_id,
+                    "description": f"{m.gender} voice of the {m.kind}",
+                    "pitch_semitones": m.pitch,
+                    "rate": 1.0,
                 },
             }
-            for i, c in enumerate(cast)
-        ],
+        )
+    metadata: dict[str, Any] = {"idea_language": idea.language, "line_language": language}
+    note = {"ja": JA_NOTE, "zh": ZH_NOTE}.get(idea.language)
+    if note:
+        metadata["language_note"] = note
+    return {
+        "id": f"{_slug(title, 40)}-{digest}",
+        "title": title,
+        "description": f"From the idea: {idea.original or idea.text}"
+        + (f" ({note})" if note else ""),
+        "created_by": "sparkle-offline-planner",
+        "seed": seed,
+        "language": idea.language,
+        "characters": characters,
         "shots": shots,
         "base_images": keyframes,
         "music": {"mood": MUSIC[mood], "prompt": rng.choice(INSTRUMENTS), "volume_db": -18},
+        "metadata": metadata,
     }
+
+
+__all__ = ["plural", "write_plan"]

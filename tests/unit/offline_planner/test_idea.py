@@ -1,3 +1,6 @@
+"""read_idea: the cast (names, how many, kinds), the place, time, weather, action and props
+of an idea, in English and in Spanish, French, German, Japanese and Chinese."""
+
 from __future__ import annotations
 
 import pytest
@@ -5,46 +8,109 @@ import pytest
 from sparkle_motion.offline_planner.idea import read_idea
 
 
+def cast(text: str) -> list[tuple[str, str]]:
+    return [(b.name, b.concept) for b in read_idea(text).beings]
+
+
 @pytest.mark.parametrize(
-    ("text", "characters", "verb", "setting_word"),
+    ("text", "expected"),
     [
+        ("a lighthouse keeper befriends a whale", [("", "keeper"), ("", "whale")]),
         (
-            "a lighthouse keeper befriends a whale",
-            ["lighthouse keeper", "whale"],
-            "befriends",
-            "lighthouse",
+            "Two old friends, Marta and Leo, argue over a chess game",
+            [("Marta", "friend"), ("Leo", "friend")],
         ),
-        ("a robot in the desert learns to paint", ["robot"], "learns", "desert"),
-        ("astronaut finds garden on mars", ["astronaut"], "finds", "Mars"),
+        ("Three sisters bake a cake", [("", "sister")] * 3),
+        ("Hugo the baker burns the bread", [("Hugo", "baker")]),
+        ("Captain Ruiz steers her ship", [("Captain Ruiz", "captain")]),
+        ("Old Mr. Tanaka waters his garden", [("Mr. Tanaka", "person")]),
+        ("A robot gardener grows a flower", [("", "gardener")]),
+        ("An owl and a mouse become unlikely friends", [("", "owl"), ("", "mouse")]),
+        ("a driver named Walter drives home, as he did when he was a boy", [("Walter", "driver")]),
         (
-            "The old baker and her cat open a midnight bakery",
-            ["old baker", "cat"],
-            "open",
-            "bakery",
+            "Kai, Ben and Sofia build a raft",
+            [("Kai", "person"), ("Ben", "person"), ("Sofia", "person")],
         ),
-        (
-            "a detective chases a thief through the subway",
-            ["detective", "thief"],
-            "chases",
-            "subway",
-        ),
-        ("Two sisters race a storm across the prairie", ["sisters"], "race", "prairie"),
+        ("Una niña y su perro buscan conchas", [("", "girl"), ("", "dog")]),
+        ("Mi abuela y yo hacemos pan", [("", "grandmother"), ("", "narrator")]),
+        ("Deux enfants construisent un bonhomme de neige", [("", "child")] * 2),
+        ("Oma Hilde backt Kuchen", [("Oma Hilde", "grandmother")]),
+        ("Zwei Kinder bauen ein Boot im Wald", [("", "child")] * 2),
+        ("二人の子供が凧を揚げている", [("", "child")] * 2),
+        ("Storm", []),
+        ("The clock ate my Tuesday", []),
     ],
 )
-def test_reads_cast_action_and_place(text, characters, verb, setting_word):
+def test_the_cast(text, expected):
+    assert cast(text) == expected
+
+
+def test_genders_from_words_names_and_pronouns():
+    idea = read_idea("A whale sings to her calf while Leo and a stranger watch his boat")
+    genders = {b.concept if not b.name else b.name: b.gender for b in idea.beings}
+    assert genders["whale"] == "f" and genders["Leo"] == "m"
+    assert read_idea("A clockmaker repairs his clock").beings[0].gender == "m"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "place", "time", "weather"),
+    [
+        ("Two friends argue in a Paris cafe at night", "en", "cafe", "night", None),
+        ("A winter night in the forest", "en", "forest", "night", "snow"),
+        ("A dog waits every evening at the train station", "en", "station", "dusk", None),
+        ("Midnight on the rooftops of Tokyo", "en", "rooftop", "night", None),
+        ("A man chases his umbrella down the windy street", "en", "street", None, "wind"),
+        ("Una niña juega en la playa al atardecer", "es", "beach", "dusk", None),
+        ("Un chat dort sur le toit pendant un orage", "fr", "rooftop", None, "storm"),
+        ("Ein Fuchs schleicht nachts durch die verschneite Stadt", "de", "city", "night", "snow"),
+        ("一只小猫在雨夜里等待", "zh", "", "night", "rain"),
+    ],
+)
+def test_place_time_weather_and_language(text, language, place, time, weather):
     idea = read_idea(text)
-    assert idea.characters == characters
-    assert idea.verb == verb
-    assert setting_word in idea.setting
+    assert idea.language == language
+    assert idea.scene.place_head == place
+    assert idea.scene.time == time
+    assert idea.scene.weather == weather
 
 
-def test_props_and_mood():
-    idea = read_idea("The old baker and her cat open a midnight bakery.")
-    assert idea.props == ["midnight bakery"] and idea.action == "open a midnight bakery"
-    assert read_idea("a detective chases a thief").mood == "tense"
-    assert read_idea("a lighthouse keeper befriends a whale").mood == "warm"
+@pytest.mark.parametrize(
+    ("text", "verb", "act", "props"),
+    [
+        (
+            "Two friends argue over a chess game in a cafe",
+            "argue",
+            "argue over a chess game",
+            ["chess game"],
+        ),
+        ("A girl flies a kite on the beach", "fly", "fly a kite", ["kite"]),
+        ("A little fish is afraid to leave the coral reef", "leave", "leave the coral reef", []),
+        ("Two brothers race toy boats down a stream", "race", "race toy boats", ["toy boats"]),
+        (
+            "Dos hermanos construyen un castillo de arena en la playa",
+            "build",
+            "build the sand castle",
+            ["sand castle"],
+        ),
+        (
+            "Un vieux libraire range ses livres pendant un orage",
+            "tidy",
+            "tidy the books",
+            ["books"],
+        ),
+    ],
+)
+def test_action_and_props(text, verb, act, props):
+    scene = read_idea(text).scene
+    assert (scene.verb, scene.act, scene.props) == (verb, act, props)
 
 
-def test_an_idea_with_no_one_in_it_gets_a_protagonist():
-    idea = read_idea("rain")
-    assert idea.invented_protagonist and idea.characters == ["wanderer"] and idea.props == ["rain"]
+def test_a_question_and_a_dummy_subject_still_find_the_action():
+    assert read_idea("What if the moon fell into the sea?").scene.subject == "the moon"
+    idea = read_idea("It is the night before the play and Rosa cannot remember her lines")
+    assert idea.scene.verb == "remember" and "lines" in idea.scene.predicate
+
+
+def test_long_ideas_are_cut_to_a_premise():
+    idea = read_idea("A girl flies a kite. " * 40)
+    assert len(idea.text) <= 300

@@ -1,0 +1,273 @@
+"""An idea as tokens, each marked with what it is: a function word, a number, a noun
+concept (person, creature, place, prop, weather, time, season), a verb, a name or a
+place name. The marks are per language; the concepts are English."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon_en as en
+from .lexicon import Lexicon, Noun
+
+PUNCT = {",", ";", ":", "!", "?", "(", ")", "."}
+TITLE_ABBREVIATIONS = {"mr.": "Mr.", "mrs.": "Mrs.", "ms.": "Ms.", "dr.": "Dr.", "st.": "St."}
+# words that come before a name as part of it ("Captain Ruiz", "Don Ramón", "Oma Hilde")
+TITLES = {
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "don",
+    "doña",
+    "señor",
+    "señora",
+    "madame",
+    "monsieur",
+    "mademoiselle",
+    "herr",
+    "frau",
+    "sir",
+    "lady",
+    "professor",
+    "captain",
+    "grandpa",
+    "grandma",
+    "granny",
+    "uncle",
+    "aunt",
+    "auntie",
+    "oma",
+    "opa",
+    "tante",
+    "onkel",
+    "tía",
+    "tío",
+    "abuela",
+    "abuelo",
+    "mamie",
+    "papi",
+    "papa",
+    "mama",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "detective",
+    "officer",
+    "doctor",
+    "saint",
+}
+# capitalised words that are never a character's name
+NOT_NAMES = set(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+        "halloween",
+        "eve",
+        "year",
+        "new",
+        "i",
+        "it",
+        "what",
+        "why",
+        "how",
+        "when",
+        "where",
+        "who",
+        "if",
+        "imagine",
+        "suppose",
+        "once",
+        "one",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "there",
+        "here",
+        "after",
+        "before",
+        "during",
+        "every",
+        "some",
+        "no",
+        "yes",
+    ]
+)
+GENDERED_PRONOUNS = {
+    "her": "f",
+    "she": "f",
+    "herself": "f",
+    "his": "m",
+    "he": "m",
+    "him": "m",
+    "himself": "m",
+}
+FIRST_PERSON = {"i", "yo", "moi", "je", "ich"}
+NAME_LINKS = {
+    ",",
+    "named",
+    "called",
+    "namens",
+    "genannt",
+    "llamado",
+    "llamada",
+    "nommé",
+    "nommée",
+    "appelé",
+    "appelée",
+}
+COPULAS = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "become",
+    "becomes",
+    "became",
+    "be",
+    "being",
+    "seem",
+    "seems",
+    "like",
+    "as",
+    "es",
+    "son",
+    "est",
+    "sont",
+    "ist",
+    "sind",
+}
+NON_VERB_ENDINGS = ("ss", "us", "is", "ous", "'s", "’s")
+
+
+@dataclass
+class Token:
+    text: str  # as written (an abbreviation keeps its period)
+    low: str  # lower case, without an English "'s"
+    capital: bool
+    mark: str = (
+        ""  # article possessive conj prep function number noun verb name city punct adj word
+    )
+    noun: Noun | None = None
+    verb: str | None = None  # English base form
+    number: int = 0
+
+
+def tokenize(text: str, code: str) -> list[str]:
+    if code in ("fr", "es", "de"):  # "l'école", "d'or": the article is its own word
+        text = re.sub(r"\b([lLdDjJnNsScCqQ]u?)['’]", r"\1 ", text)
+    return re.findall(r"[^\W\d_][\w'’-]*\.?|\d+|[,;:!?()]", text)
+
+
+def _strip(word: str) -> tuple[str, str]:
+    """(display word, lookup word): 'Marta's' -> ('Marta', 'marta'); 'Mr.' stays."""
+    if word.lower() in TITLE_ABBREVIATIONS:
+        return TITLE_ABBREVIATIONS[word.lower()], word.lower()
+    word = word.rstrip(".")
+    if word.lower().endswith(("'s", "’s")):
+        word = word[:-2]
+    return word, word.lower().strip("'’")
+
+
+def mark(words: list[str], lex: Lexicon) -> list[Token]:
+    """Mark each word; a noun/verb ambiguity is settled by the word before it."""
+    tokens: list[Token] = []
+    for raw in words:
+        shown, low = _strip(raw)
+        token = Token(shown, low, shown[:1].isupper())
+        tokens.append(token)
+    for i, tok in enumerate(tokens):
+        prev = tokens[i - 1] if i else None
+        low = tok.low
+        after_det = prev is not None and prev.mark in {"article", "possessive", "number", "adj"}
+        if low in PUNCT or not low[:1].isalnum():
+            tok.mark = "punct"
+        elif low in lex.numbers:
+            tok.mark, tok.number = "number", lex.numbers[low]
+        elif low in lex.articles:
+            tok.mark = "article"
+        elif low in lex.possessives:
+            tok.mark = "possessive"
+        elif low in lex.conjunctions:
+            tok.mark = "conj"
+        elif low in lex.place_preps:
+            tok.mark = "prep"
+        elif lex.code == "en" and low in en.ADJECTIVES and _adj_leads(tokens, i):
+            tok.mark = "adj"
+        elif low in lex.function and not (tok.capital and low in TITLES):
+            tok.mark = "function"
+        else:
+            noun = lex.noun(low)
+            verb = lex.verb(low)
+            if noun and (after_det or not verb or _noun_position(tokens, i, lex)):
+                tok.mark, tok.noun = "noun", noun
+            elif verb and not after_det:
+                tok.mark, tok.verb = "verb", verb
+            elif lex.code == "en" and low in en.ADJECTIVES:
+                tok.mark = "adj"
+            else:
+                tok.mark = "word"
+    return tokens
+
+
+def _adj_leads(tokens: list[Token], i: int) -> bool:
+    """An adjective the next word leans on (not 'the cat is old')."""
+    return i + 1 < len(tokens) and tokens[i + 1].low not in PUNCT
+
+
+def _noun_position(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    """A word that is a noun and a verb: a noun at the start, after a preposition or a
+    conjunction, or right before another noun-like word ('the fishing boats')."""
+    if i == 0:
+        return True
+    prev = tokens[i - 1]
+    if prev.mark in {"prep", "conj", "punct"}:
+        return True
+    if prev.mark == "noun" and lex.code == "en" and prev.noun and prev.noun.kind == "place":
+        return True  # "a bus stop"
+    noun = lex.noun(tokens[i].low)
+    return (  # "a night guard"
+        prev.mark == "noun"
+        and prev.noun is not None
+        and prev.noun.kind not in {"person", "creature"}
+        and noun is not None
+        and noun.kind in {"person", "creature"}
+    )
+
+
+def is_name_like(tok: Token, lex: Lexicon, *, sentence_start: bool) -> bool:
+    """A capitalised word no lexicon knows, or a first name the lexicon lists."""
+    if not tok.capital or tok.low in NOT_NAMES or tok.mark in {"punct", "number"}:
+        return False
+    listed = tok.low in en.FEMALE_NAMES or tok.low in en.MALE_NAMES
+    if listed and tok.mark in {"word", "noun", "verb", "adj"} and not (tok.noun and sentence_start):
+        return True
+    if tok.mark != "word" or tok.low in en.CITIES:
+        return False
+    return lex.code != "de" or listed  # German capitalises every noun: only listed names
