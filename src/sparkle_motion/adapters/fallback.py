@@ -144,9 +144,19 @@ class Fallback:
         return estimate_cost(self.primary, step, profile, rates, attempts)
 
     def preflight(self, profile: RenderProfile) -> None:
-        check = getattr(self.primary, "preflight", None)
-        if callable(check):
-            check(profile)
+        """Before anything renders: the first backend can run, or else a candidate the run
+        may use can (the first one's weights missing, `--fallback` asked for another);
+        neither: the first one's own error."""
+        try:
+            _preflight(self.primary, profile)
+        except StageError:
+            for name in self.order()[0][1:]:
+                try:
+                    _preflight(self._adapter(name), profile)
+                    return
+                except StageError:
+                    continue
+            raise
 
     def unload(self) -> None:
         """The stage is over: every backend drops what it holds (a wrapper is made per step,
@@ -233,3 +243,9 @@ class Fallback:
         if served is not None:
             meta["served_by"] = served
         return Output(out.name, out.data, out.mime_type, out.artifact_type, meta)
+
+
+def _preflight(adapter: object, profile: RenderProfile) -> None:
+    check = getattr(adapter, "preflight", None)
+    if callable(check):
+        check(profile)

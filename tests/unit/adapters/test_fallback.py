@@ -11,7 +11,12 @@ import pytest
 from sparkle_motion.adapters import registry
 from sparkle_motion.adapters.base import capable, tier_of
 from sparkle_motion.adapters.fallback import Fallback, run_in_order
-from sparkle_motion.errors import MissingDependencyError, PermanentStageError, TransientStageError
+from sparkle_motion.errors import (
+    MissingDependencyError,
+    MissingWeightsError,
+    PermanentStageError,
+    TransientStageError,
+)
 from sparkle_motion.graph.context import catalog_adapters
 from sparkle_motion.runs.engine import Engine, RetryPolicy
 from sparkle_motion.runs.records import StepRecords
@@ -259,3 +264,20 @@ def test_the_full_profiles_lipsync_falls_back_to_audio_mux_only_when_asked():
     # the preview profile lists none: its backend itself
     preview = load_render_profiles(settings).profiles["preview"]
     assert not isinstance(adapter_for(lipsync, preview, settings), Fallback)
+
+
+def test_preflight_passes_when_a_candidate_the_run_may_use_can_run(backends):
+    """The first backend's weights missing: the run starts only when it may fall back."""
+    first = backends("first")
+    backends("cheap", tier="preview")
+
+    def missing(profile):
+        raise MissingWeightsError("no weights for first")
+
+    first.preflight = missing
+    ctx = image_ctx(["cheap"])
+    _, refused = wrapped(ctx)
+    with pytest.raises(MissingWeightsError, match="no weights for first"):
+        refused.preflight(ctx.render_profile)
+    _, asked = wrapped(ctx, make_settings(fallbacks=["images=cheap"]))
+    asked.preflight(ctx.render_profile)  # cheap can run: the run may start
