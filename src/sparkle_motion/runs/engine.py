@@ -919,6 +919,7 @@ class Engine:
                     "model_id": fell.get("model_id"),
                 }
                 failed = fell.get("failed") or [{}]
+                found = {**found, "metrics": {**found.get("metrics", {}), "fallback": 1.0}}
                 self._event(
                     ctx.run_id,
                     "step_fallback",

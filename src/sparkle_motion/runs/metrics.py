@@ -10,7 +10,9 @@ A step's record is its latest (a retried step's `attempts` says how many tries i
 retries are the tries beyond the first). Reuse: `cached` (the same step key done before),
 and the reuse the dedupe paths record in a step's metrics (`phash_reuse`: a keyframe or
 clip frame that is a perceptual duplicate of an earlier one; `semantic_reuse`: an earlier
-artifact whose prompt means the same), counted where they are recorded.
+artifact whose prompt means the same), counted where they are recorded. Fallbacks: steps a
+stage's later backend rendered after its first one failed for good (`metrics.fallback`,
+adapters/fallback.py).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class StageMetrics:
     cost_usd: float = 0.0
     phash_reuse: int = 0
     semantic_reuse: int = 0
+    fallbacks: int = 0  # rendered by a fallback backend
 
     @property
     def ran(self) -> int:
@@ -73,6 +76,7 @@ def stage_metrics(records: Iterable[StepExecutionRecord]) -> dict[str, StageMetr
         m.cost_usd += r.metrics.get("cost_usd", 0.0)
         m.phash_reuse += int(r.metrics.get("phash_reuse", 0) > 0)
         m.semantic_reuse += int(r.metrics.get("semantic_reuse", 0) > 0)
+        m.fallbacks += int(r.metrics.get("fallback", 0) > 0)
     return found
 
 
@@ -86,6 +90,7 @@ class MetricRow:
     cost_usd: float
     phash_reuse: int
     semantic_reuse: int
+    fallbacks: int = 0
 
 
 def home_metrics(
@@ -103,6 +108,7 @@ def home_metrics(
             cost_usd=float(r[5] or 0.0),
             phash_reuse=int(r[6] or 0),
             semantic_reuse=int(r[7] or 0),
+            fallbacks=int(r[8] or 0),
         )
         for r in db.query(
             "SELECT stage, status, COUNT(*), "
@@ -111,7 +117,8 @@ def home_metrics(
             "THEN json_extract(record, '$.duration_s') END), "
             "SUM(json_extract(record, '$.metrics.cost_usd')), "
             "SUM(json_extract(record, '$.metrics.phash_reuse') > 0), "
-            "SUM(json_extract(record, '$.metrics.semantic_reuse') > 0) "
+            "SUM(json_extract(record, '$.metrics.semantic_reuse') > 0), "
+            "SUM(json_extract(record, '$.metrics.fallback') > 0) "
             "FROM step_records GROUP BY stage, status ORDER BY stage, status"
         )
     ]
@@ -181,6 +188,12 @@ def prometheus(
     for kind in REUSE_KINDS:
         hits += [(f'{labels},kind="{kind.split("_")[0]}"', v) for labels, v in by_stage(kind) if v]
     family("sparkle_reuse_hits_total", "gauge", "Work reused instead of rendered, by kind.", hits)
+    family(
+        "sparkle_step_fallbacks_total",
+        "gauge",
+        "Steps a later backend rendered after the stage's first failed for good.",
+        [(labels, v) for labels, v in by_stage("fallbacks") if v],
+    )
     family(
         "sparkle_step_errors_total",
         "gauge",

@@ -19,6 +19,7 @@ from sparkle_motion.errors import (
 )
 from sparkle_motion.graph.context import catalog_adapters
 from sparkle_motion.runs.engine import Engine, RetryPolicy
+from sparkle_motion.runs.metrics import home_metrics, prometheus, stage_metrics
 from sparkle_motion.runs.records import StepRecords
 from sparkle_motion.schemas import StepStatus
 from sparkle_motion.storage import Database, FilesystemArtifactStore, MemoryLog
@@ -235,6 +236,9 @@ def test_the_engine_records_which_backend_failed_and_which_rendered(backends, tm
         )
         events = MemoryLog(db).list(ctx.run_id, "step_fallback")
         assert events and events[0].payload["from"] == "first"
+        assert stage_metrics(result.records.values())["base_images"].fallbacks == 1
+        text = prometheus(*home_metrics(db))
+        assert 'sparkle_step_fallbacks_total{stage="base_images"} 1.0' in text
         again = engine.execute(ctx)  # a resume of this run keeps what the fallback rendered
         assert again.records["image.kf-000"].status == StepStatus.CACHED
         assert first.calls["image.kf-000"] == 1
