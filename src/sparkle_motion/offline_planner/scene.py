@@ -489,7 +489,10 @@ def _props(
             word = _english_prop(tokens, i, lex)
             if word not in props:
                 props.append(word)
-                native.append((n.written or n.native, n.gender, n.plural))
+                said = n.written or n.native
+                if lex.code != "en" and i + 2 < len(tokens) and tokens[i + 1].low in OF_WORDS:
+                    said = f"{said} {tokens[i + 1].low} {tokens[i + 2].low}"  # bonhomme de neige
+                native.append((said, n.gender, n.plural))
         elif (
             obj
             and tok.mark == "word"
