@@ -12,8 +12,8 @@ noise, the way a sound designer fakes them cheaply:
 
 A shot's kind comes from its words (ambience_words.py); `render_ambience` lays each shot's
 kind on the film's timeline with short crossfades. Noise is shaped in the frequency domain
-(one FFT of a 5.5 s block per noise, tiled), so a 30 s film's ambience takes about
-50 ms.
+(one FFT of a 5.5 s block per noise, read as if tiled) and rendered ten seconds at a
+time, so a 30 s film's ambience takes about 50 ms and a long one needs little memory.
 Deterministic: seeded from the step.
 """
 
@@ -32,17 +32,44 @@ XFADE_S = 0.6
 
 
 LOOP = 2**17  # 5.5 s: shaped noise is made this long and tiled (it is periodic: no seam)
+CHUNK = 10 * RATE  # rendered a chunk at a time: a long film needs no film-sized temporaries
+NORM_S = 20.0  # a layer's loudness is set from its first seconds
 
 
-def _shaped(rng: np.random.Generator, n: int, shape) -> np.ndarray:
-    """Noise of length n with magnitude spectrum shape(f) (f in Hz), RMS 1: one FFT of a
-    `LOOP`-long block, tiled (the slow swells laid over it hide the repeat)."""
-    size = min(n, LOOP)
-    spectrum = np.fft.rfft(rng.standard_normal(size))
-    f = np.fft.rfftfreq(size, 1 / RATE)
-    block = np.fft.irfft(spectrum * shape(f), size).astype(np.float32)
-    block /= float(np.sqrt(np.mean(block**2))) or 1.0
-    return np.tile(block, -(-n // size))[:n]
+class _Noise:
+    """Noise with magnitude spectrum shape(f) (f in Hz), RMS 1: one FFT of a `LOOP`-long
+    block, read as if tiled (the slow swells laid over it hide the repeat)."""
+
+    def __init__(self, rng: np.random.Generator, n: int, shape) -> None:
+        size = min(n, LOOP)
+        spectrum = np.fft.rfft(rng.standard_normal(size))
+        f = np.fft.rfftfreq(size, 1 / RATE)
+        block = np.fft.irfft(spectrum * shape(f), size).astype(np.float32)
+        self.block = block / (float(np.sqrt(np.mean(block**2))) or 1.0)
+
+    def at(self, a: int, b: int) -> np.ndarray:
+        return self.block[np.arange(a, b) % len(self.block)]
+
+
+class _Events:
+    """A sound dropped at random places (Poisson, `per_s` a second), read a range at a time."""
+
+    def __init__(self, rng, n: int, per_s: float, sound: np.ndarray, gain: float) -> None:
+        count = int(rng.poisson(per_s * n / RATE))
+        self.starts = np.sort(rng.integers(0, n, count))
+        self.gains = rng.uniform(0.3, 1.0, count) * gain
+        self.sound = sound
+
+    def at(self, a: int, b: int) -> np.ndarray:
+        out = np.zeros(b - a, dtype=np.float32)
+        length = len(self.sound)
+        first = int(np.searchsorted(self.starts, a - length, side="right"))
+        last = int(np.searchsorted(self.starts, b, side="left"))
+        for start, g in zip(self.starts[first:last], self.gains[first:last], strict=True):
+            lo, hi = max(a, int(start)), min(b, int(start) + length)
+            if hi > lo:
+                out[lo - a : hi - a] += g * self.sound[lo - int(start) : hi - int(start)]
+        return out
 
 
 def _band(lo: float, hi: float, tilt: float = 0.0):
@@ -54,18 +81,14 @@ def _band(lo: float, hi: float, tilt: float = 0.0):
 
 
 def _swell(t: np.ndarray, periods: tuple[float, ...], phase: float) -> np.ndarray:
-    s = np.zeros(len(t), dtype=np.float32)
+    """0..1, a sum of slow sines (periods of seconds): worked out every 64th sample and
+    interpolated between."""
+    coarse = t[::64] if len(t) > 1 else t
+    coarse = np.append(coarse, t[-1]) if len(t) else coarse
+    s = np.zeros(len(coarse))
     for k, p in enumerate(periods):
-        s += np.sin(2 * np.pi * t / p + phase * (k + 1)).astype(np.float32)
-    return s / len(periods) * 0.5 + 0.5
-
-
-def _events(rng, n: int, per_s: float, sound: np.ndarray, gain: float) -> np.ndarray:
-    out = np.zeros(n + len(sound), dtype=np.float32)
-    count = rng.poisson(per_s * n / RATE)
-    for at, g in zip(rng.integers(0, n, count), rng.uniform(0.3, 1.0, count), strict=True):
-        out[at : at + len(sound)] += g * gain * sound
-    return out[:n]
+        s += np.sin(2 * np.pi * coarse / p + phase * (k + 1))
+    return np.interp(t, coarse, s / len(periods) * 0.5 + 0.5).astype(np.float32)
 
 
 def _chirp(rng, night: bool) -> np.ndarray:
@@ -85,48 +108,71 @@ def _chirp(rng, night: bool) -> np.ndarray:
     return np.concatenate(notes).astype(np.float32)
 
 
-def _layer(kind: str, rng: np.random.Generator, n: int) -> np.ndarray:
-    """One kind over the whole film: (n, 2) float32 at RMS 1 (before `LEVEL_DBFS`)."""
-    t = np.arange(n, dtype=np.float32) / RATE
-    channels = []
-    for ch in range(2):
-        phase = float(rng.uniform(0, 2 * np.pi)) + ch * 0.9
-        if kind == "sea":
-            swell = _swell(t, (7.3, 11.1, 5.3), phase) ** 2
-            body = _shaped(rng, n, _band(60, 700, 0.5)) * (0.25 + 0.75 * swell)
-            hiss = _shaped(rng, n, _band(2000, 7000)) * swell**3 * 0.25
-            x = body + hiss
-        elif kind in ("rain", "storm"):
-            x = _shaped(rng, n, _band(600, 9000, 0.3)) * (
-                0.85 + 0.15 * _swell(t, (4.1, 6.7), phase)
-            )
-            tick = np.exp(-np.arange(120) / 18.0).astype(np.float32) * rng.standard_normal(
-                120
-            ).astype(np.float32)
-            x = x + _events(rng, n, 25, tick, 0.8)
-            if kind == "storm":
-                gust = _swell(t, (9.1, 13.7), phase) ** 3
-                x = 0.8 * x + _shaped(rng, n, _band(25, 160, 0.5)) * (0.3 + 1.0 * gust)
-        elif kind == "wind":
-            a = _shaped(rng, n, _band(180, 900, 0.3)) * _swell(t, (6.1, 9.7), phase) ** 2
-            b = _shaped(rng, n, _band(500, 2200)) * _swell(t, (8.3, 5.9), phase + 1.3) ** 3
-            x = a + 0.5 * b
-        elif kind == "city":
-            rumble = _shaped(rng, n, _band(30, 250, 0.5))
-            passing = (
-                _shaped(rng, n, _band(250, 2000, 0.5)) * _swell(t, (12.7, 7.9, 19.3), phase) ** 4
-            )
-            x = rumble + 0.9 * passing
-        else:  # forest_day / forest_night
-            night = kind == "forest_night"
-            leaves = _shaped(rng, n, _band(1500, 8000)) * (0.3 + 0.7 * _swell(t, (5.7, 8.9), phase))
-            calls = np.zeros(n, dtype=np.float32)
-            for _ in range(4):
-                calls += _events(rng, n, 0.12 if not night else 0.2, _chirp(rng, night), 3.0)
-            x = 0.6 * leaves + calls
-        channels.append(x.astype(np.float32))
-    out = np.stack(channels, axis=1)
-    return out / (float(np.sqrt(np.mean(out**2))) or 1.0)
+class _Layer:
+    """One kind over the film, per channel: its noises, events and swell phases, rendered
+    a sample range at a time, at RMS about 1 (before `LEVEL_DBFS`)."""
+
+    def __init__(self, kind: str, rng: np.random.Generator, n: int) -> None:
+        self.kind = kind
+        self.channels: list[dict] = []
+        for ch in range(2):
+            parts: dict = {"phase": float(rng.uniform(0, 2 * np.pi)) + ch * 0.9}
+            if kind == "sea":
+                parts["body"] = _Noise(rng, n, _band(60, 700, 0.5))
+                parts["hiss"] = _Noise(rng, n, _band(2000, 7000))
+            elif kind in ("rain", "storm"):
+                parts["rain"] = _Noise(rng, n, _band(600, 9000, 0.3))
+                tick = np.exp(-np.arange(120) / 18.0) * rng.standard_normal(120)
+                parts["ticks"] = _Events(rng, n, 25, tick.astype(np.float32), 0.8)
+                parts["rumble"] = _Noise(rng, n, _band(25, 160, 0.5))
+            elif kind == "wind":
+                parts["low"] = _Noise(rng, n, _band(180, 900, 0.3))
+                parts["high"] = _Noise(rng, n, _band(500, 2200))
+            elif kind == "city":
+                parts["rumble"] = _Noise(rng, n, _band(30, 250, 0.5))
+                parts["passing"] = _Noise(rng, n, _band(250, 2000, 0.5))
+            else:  # forest_day / forest_night
+                night = kind == "forest_night"
+                parts["leaves"] = _Noise(rng, n, _band(1500, 8000))
+                parts["calls"] = [
+                    _Events(rng, n, 0.2 if night else 0.12, _chirp(rng, night), 3.0)
+                    for _ in range(4)
+                ]
+            self.channels.append(parts)
+        self.scale = 1.0
+        probe = self.at(0, min(n, round(NORM_S * RATE)))
+        self.scale = 1.0 / (float(np.sqrt(np.mean(probe.astype(np.float64) ** 2))) or 1.0)
+
+    def at(self, a: int, b: int) -> np.ndarray:
+        t = np.arange(a, b, dtype=np.float64) / RATE
+        out = np.empty((b - a, 2), dtype=np.float32)
+        for ch, p in enumerate(self.channels):
+            phase, kind = p["phase"], self.kind
+            if kind == "sea":
+                swell = _swell(t, (7.3, 11.1, 5.3), phase) ** 2
+                x = (
+                    p["body"].at(a, b) * (0.25 + 0.75 * swell)
+                    + p["hiss"].at(a, b) * swell**3 * 0.25
+                )
+            elif kind in ("rain", "storm"):
+                x = p["rain"].at(a, b) * (0.85 + 0.15 * _swell(t, (4.1, 6.7), phase))
+                x += p["ticks"].at(a, b)
+                if kind == "storm":
+                    gust = _swell(t, (9.1, 13.7), phase) ** 3
+                    x = 0.8 * x + p["rumble"].at(a, b) * (0.3 + 1.0 * gust)
+            elif kind == "wind":
+                x = p["low"].at(a, b) * _swell(t, (6.1, 9.7), phase) ** 2
+                x += 0.5 * p["high"].at(a, b) * _swell(t, (8.3, 5.9), phase + 1.3) ** 3
+            elif kind == "city":
+                passing = p["passing"].at(a, b) * _swell(t, (12.7, 7.9, 19.3), phase) ** 4
+                x = p["rumble"].at(a, b) + 0.9 * passing
+            else:
+                x = 0.6 * p["leaves"].at(a, b) * (0.3 + 0.7 * _swell(t, (5.7, 8.9), phase))
+                for calls in p["calls"]:
+                    x += calls.at(a, b)
+            out[:, ch] = x
+        out *= np.float32(self.scale)
+        return out
 
 
 def render_ambience(
@@ -146,16 +192,20 @@ def render_ambience(
     steps = max(1, round(seconds * coarse))
     kernel = np.hanning(max(3, round(XFADE_S * coarse)))
     kernel /= kernel.sum()
+    level = np.float32(10 ** (LEVEL_DBFS / 20))
     for i, kind in enumerate(kinds):
-        layer = _layer(kind, np.random.default_rng([seed, i]), n)
+        layer = _Layer(kind, np.random.default_rng([seed, i]), n)
         on = np.zeros(steps)
         for start_s, end_s, k in spans:
             if k == kind:
                 on[round(start_s * coarse) : round(end_s * coarse)] = 1.0
         smooth = np.convolve(on, kernel, mode="same")
-        gain = np.interp(np.arange(n) / RATE * coarse, np.arange(steps), smooth).astype(np.float32)
-        out += layer * gain[:, None]
-    out *= np.float32(10 ** (LEVEL_DBFS / 20))
+        for a in range(0, n, CHUNK):
+            b = min(n, a + CHUNK)
+            gain = np.interp(np.arange(a, b) / RATE * coarse, np.arange(steps), smooth)
+            if not gain.any():
+                continue
+            out[a:b] += layer.at(a, b) * (gain.astype(np.float32) * level)[:, None]
     edge = min(round(1.0 * RATE), n // 4)
     if edge:
         ramp = np.linspace(0, 1, edge, dtype=np.float32)[:, None]

@@ -310,6 +310,16 @@ def _add(dest: np.ndarray, start: int, sound: np.ndarray) -> None:
         dest[start:end] += sound[: end - start]
 
 
+def _rms(x: np.ndarray) -> float:
+    """RMS in float64, a block at a time (no film-sized temporary)."""
+    flat, block = x.reshape(-1), 1 << 20
+    total = sum(
+        float(np.dot(c, c))
+        for c in (flat[i : i + block].astype(np.float64) for i in range(0, len(flat), block))
+    )
+    return float(np.sqrt(total / max(1, len(flat))))
+
+
 def render_score(mood: str, prompt: str | None, seed: int, seconds: float) -> np.ndarray:
     """Stereo float32 samples (n, 2) at `RATE`, `seconds` long, RMS at `TARGET_DBFS`."""
     if not seconds > 0:
@@ -318,8 +328,8 @@ def render_score(mood: str, prompt: str | None, seed: int, seconds: float) -> np
     feel = style.feel
     rng = np.random.default_rng(seed + 1)
     total = round(seconds * RATE)
-    left = np.zeros(total, dtype=np.float32)
-    right = np.zeros(total, dtype=np.float32)
+    out = np.zeros((total, 2), dtype=np.float32)
+    left, right = out[:, 0], out[:, 1]  # views: every part is added in place
     wet = np.zeros(total, dtype=np.float32)  # what the reverb tail is made of
     beat = 60.0 / feel.bpm
     pad_table = _table(4 + round(4 * feel.brightness), 1.4)
@@ -400,8 +410,8 @@ def render_score(mood: str, prompt: str | None, seed: int, seconds: float) -> np
         il, ir = round(dl * RATE), round(dr * RATE)
         left[il:] += gain * soft[:-il]
         right[ir:] += gain * soft[:-ir]
-    out = np.stack([left, right], axis=1)
-    rms = float(np.sqrt(np.mean(out**2))) or 1.0
+    del soft
+    rms = _rms(out) or 1.0
     out *= np.float32(10 ** (TARGET_DBFS / 20) / rms)
     fade_in = round(min(1.5, seconds / 4) * RATE)
     fade_out = round(min(3.0, seconds / 4) * RATE)
@@ -409,23 +419,38 @@ def render_score(mood: str, prompt: str | None, seed: int, seconds: float) -> np
         out[:fade_in] *= np.linspace(0, 1, fade_in, dtype=np.float32)[:, None]
     if fade_out:
         out[total - fade_out :] *= np.linspace(1, 0, fade_out, dtype=np.float32)[:, None] ** 1.5
-    return np.clip(out, -0.98, 0.98)
+    return np.clip(out, -0.98, 0.98, out=out)
+
+
+def _pcm_blocks(samples: np.ndarray):
+    frames = samples if samples.ndim == 2 else samples[:, None]
+    for i in range(0, len(frames), 1 << 18):  # a block at a time: no film-sized copies
+        yield np.round(frames[i : i + (1 << 18)] * 32767).astype("<i2").tobytes()
+
+
+def _write(out, samples: np.ndarray, rate: int) -> None:
+    with wave.open(out, "wb") as w:
+        w.setnchannels(samples.shape[1] if samples.ndim == 2 else 1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        for block in _pcm_blocks(samples):
+            w.writeframes(block)
 
 
 def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
     """16-bit WAV of float samples (n,) or (n, channels) in -1..1."""
-    frames = samples if samples.ndim == 2 else samples[:, None]
-    pcm = np.round(frames * 32767).astype("<i2")
     buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(frames.shape[1])
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
+    _write(buffer, samples, rate)
     return buffer.getvalue()
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
+    """`wav_bytes` written to `path` a block at a time."""
+    with open(path, "wb") as out:
+        _write(out, samples, rate)
+    return path
 
 
 def write_score(path: Path, mood: str, prompt: str | None, seed: int, seconds: float) -> Path:
     """The score as a WAV at `path`."""
-    path.write_bytes(wav_bytes(render_score(mood, prompt, seed, seconds)))
-    return path
+    return write_wav(path, render_score(mood, prompt, seed, seconds))

@@ -60,12 +60,11 @@ def sound_inputs(step: AssembleStep, workdir: Path, total: float) -> list[str]:
         args += ["-i", str(path.resolve())]
     if any(shot.ambience for shot in step.shots):
         from ...media.ambience import render_ambience
-        from ...media.score import wav_bytes
+        from ...media.score import write_wav
 
         samples = render_ambience(_ambience_spans(step), _ambience_seed(step), total)
         if samples is not None:
-            path = workdir / AMBIENCE_FILE
-            path.write_bytes(wav_bytes(samples))
+            path = write_wav(workdir / AMBIENCE_FILE, samples)
             args += ["-i", str(path.resolve())]
     return args
 
