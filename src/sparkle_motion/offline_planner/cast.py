@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .cast_kinds import Being
@@ -236,7 +237,7 @@ def _a(phrase: str) -> str:
 
 
 def _slug(text: str) -> str:
-    plain = text.encode("ascii", "ignore").decode() or "c"
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or "c"
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:24] or "c"
 
 

@@ -152,8 +152,8 @@ def beings_in(tokens: list[Token], lex: Lexicon) -> list[Being]:
             continue
         if i + 1 < len(tokens):
             nxt = tokens[i + 1].noun
-            if nxt is not None and nxt.kind in {"person", "creature"} and english:
-                continue  # "robot gardener": the next noun is the head
+            if nxt is not None and nxt.kind in {"person", "creature"}:
+                continue  # "robot gardener", "vieille dame": the next noun is the head
         if _predicate_nominal(tokens, i):
             continue
         concept = noun.english if noun else tok.low

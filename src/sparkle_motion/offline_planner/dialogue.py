@@ -63,8 +63,12 @@ def slots_for(idea: Idea, language: str, setting: str) -> Slots:
 
 
 def _spoken_place(setting: str) -> str | None:
+    """The place as a character says it: 'the windswept hill' (not '... above a valley')."""
     text = re.sub(r"^(under|by|at|around|on|in)\s+", "", setting)
     text = re.sub(r"^(a|an)\s+", "the ", text)
+    if len(text.split()) > 3:
+        short = re.split(r"\s+(?:above|at|in|on|by|near|along|under|with|among)\s+", text)[0]
+        text = short if len(short.split()) >= 2 else text
     return text or None
 
 

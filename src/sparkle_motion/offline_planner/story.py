@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import unicodedata
 from typing import Any
 
 from .cast import Member, cast_members, invented_beings, line_language
@@ -115,7 +116,7 @@ ZH_NOTE = (
 
 
 def _slug(text: str, limit: int = 40) -> str:
-    plain = text.encode("ascii", "ignore").decode()
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or "film"
 
 

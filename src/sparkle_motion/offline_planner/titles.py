@@ -29,6 +29,8 @@ def _english_cast_title(idea: Idea, members: list[Member]) -> str:
             parts.append(f"the {NUMBER_WORDS.get(same, 'Many')} {title_case(plural(b.phrase))}")
         else:
             parts.append(f"the {title_case(b.phrase)}")
+    if len(parts) == 1 and idea.scene.props:  # "The Girl and the Kite"
+        parts.append(f"the {title_case(idea.scene.props[0])}")
     title = join(parts[:3], "en")
     return title[:1].upper() + title[1:]
 

@@ -92,3 +92,35 @@ def test_idea_cast_appears():
     assert "lighthouse keeper" in appearances and "whale" in appearances
     assert data["title"] == "The Lighthouse Keeper and the Whale"
     assert any("befriends the whale" in s["description"] for s in data["shots"])
+
+
+@pytest.mark.parametrize(
+    ("idea", "time", "setting_word", "action_word"),
+    [
+        (
+            "Two old friends, Marta and Leo, argue over a chess game in a Paris cafe at night",
+            "night",
+            "cafe",
+            "chess",
+        ),
+        ("A winter night in the forest", "night", "forest", "snow"),
+        ("Storm", None, "storm", "storm"),
+        ("Una niña y su perro buscan conchas en la playa al atardecer", "dusk", "beach", "shells"),
+    ],
+)
+def test_the_idea_is_kept_in_every_shot(idea, time, setting_word, action_word):
+    data = plan_for(idea, 1)
+    for shot in data["shots"]:
+        assert time is None or shot["time_of_day"] == time
+        assert setting_word in shot["setting"]
+    assert any(action_word in s["description"].lower() for s in data["shots"])
+    assert any(action_word in k["prompt"].lower() for k in data["base_images"])
+    assert len(data["base_images"]) == len(data["shots"]) + 1
+
+
+def test_named_people_are_not_replaced_by_an_invented_protagonist():
+    data = plan_for(
+        "Two old friends, Marta and Leo, argue over a chess game in a Paris cafe at night"
+    )
+    assert [c["name"] for c in data["characters"]] == ["Marta", "Leo"]
+    assert data["title"] == "Marta and Leo"
