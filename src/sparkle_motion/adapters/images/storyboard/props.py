@@ -110,6 +110,7 @@ def kite(c: Canvas, at: Point, hand: Point | None, unit: float, colour: RGB) -> 
     """A diamond kite at `at` with a bowed tail, on a string to `hand`."""
     kx, ky = at
     s = unit * 0.16
+    c.marks["kite"] = (kx, ky - s)
     if hand is not None:
         mid = ((kx + hand[0]) / 2, (ky + hand[1]) / 2 + unit * 0.12)
         c.draw.line([hand, mid, (kx, ky + s)], fill=(235, 235, 235), width=1, joint="curve")
@@ -310,11 +311,6 @@ def book(c: Canvas, who: Drawn, unit: float) -> None:
 def lantern(c: Canvas, who: Drawn, unit: float) -> None:
     hx, hy = who.hand
     s = unit * 0.05
-    if c.time in ("night", "dusk"):
-        c.draw.ellipse(
-            [hx - s * 1.8, hy, hx + s * 1.8, hy + s * 4],
-            fill=mix(WARM_LIGHT, c.lit((60, 50, 40)), 0.5),
-        )
     c.draw.line([(hx, hy), (hx, hy + s)], fill=(40, 40, 40), width=2)
     c.draw.rectangle(
         [hx - s * 0.8, hy + s, hx + s * 0.8, hy + s * 3],

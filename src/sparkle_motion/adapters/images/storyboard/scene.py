@@ -268,19 +268,28 @@ class Shot:
         return ((point[0] - self.x0) * self.zoom, (point[1] - self.y0) * self.zoom)
 
 
-def shot_for(keyframe: int | None, placed: list[Placed], width: int, height: int) -> Shot:
+def shot_for(
+    keyframe: int | None, placed: list[Placed], width: int, height: int, keep: list[Point]
+) -> Shot:
     """The shot size: the first keyframe is wide (it sets the scene), the next ones cycle
     through medium, wide and close, so consecutive keyframes are framed differently (as an
-    editor cuts between shot sizes). Medium and close shots frame the speaker (else the
-    characters' middle)."""
+    editor cuts between shot sizes). A close shot frames the speaker, a medium one all the
+    characters, zoomed no further than keeps them and the points of `keep` (a kite) in."""
     zoom = 1.0 if not keyframe else SHOT_SIZES[(keyframe - 1) % len(SHOT_SIZES)]
     if zoom == 1.0 or not placed:
         return Shot(1.0, 0.0, 0.0)
     focus = next((p for p in placed if p.near), None)
-    group = [focus] if focus else placed
+    # a close shot holds the speaker; a medium one everyone (a two-shot)
+    group = [focus] if focus and zoom >= max(SHOT_SIZES) else placed
     boxes = [p.drawn.box if p.drawn else (p.x, p.feet - p.unit, p.x, p.feet) for p in group]
-    fx = sum((b[0] + b[2]) / 2 for b in boxes) / len(boxes)
-    fy = sum(b[1] * 0.6 + b[3] * 0.4 for b in boxes) / len(boxes)
+    xs = [x for b in boxes for x in (b[0], b[2])] + [x for x, _ in keep]
+    ys = [y for b in boxes for y in (b[1], b[3])] + [y for _, y in keep]
+    if len(group) == 1 and not keep:  # one figure: head room above, the feet may go
+        fx, fy = (xs[0] + xs[1]) / 2, boxes[0][1] * 0.6 + boxes[0][3] * 0.4
+    else:
+        span = max((max(xs) - min(xs)) / width, (max(ys) - min(ys)) / height)
+        zoom = max(1.0, min(zoom, 0.92 / max(span, 1e-6)))
+        fx, fy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     cw, ch = width / zoom, height / zoom
     x0 = min(max(fx - cw / 2, 0.0), width - cw)
     y0 = min(max(fy - ch / 2, 0.0), height - ch)
@@ -426,7 +435,8 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
     if not r.interior:
         middle = sum(p.x for p in placed) / len(placed) if placed else None
         draw_weather(c, weather, (0, 0, width, height), clear=middle)
-    shot = shot_for(step.keyframe, placed, width, height)
+    keep = [c.marks[k] for k in ("kite",) if k in c.marks]
+    shot = shot_for(step.keyframe, placed, width, height, keep)
     if shot.zoom > 1.0:
         crop = (shot.x0, shot.y0, shot.x0 + width / shot.zoom, shot.y0 + height / shot.zoom)
         image = image.resize((width, height), Image.Resampling.BILINEAR, box=crop)
