@@ -7,7 +7,9 @@ tense), played by three parts over the whole film:
     bass     the chord's root an octave or two down, soft attack
     lead     plucked notes: an arpeggio of the chord (joyful, wondrous, epic), a slow
              melody walking over chord tones (tender, melancholy, mysterious) or a low
-             pulse under a few high notes (tense)
+             pulse under a few high notes (tense); from the second pass through the
+             progression a part joins (a tune over the arpeggio, a soft arpeggio under
+             the melody) and the arpeggio's figure changes each pass
 
 then a few delayed copies of pad and lead for a reverb-like tail, a fade in and a longer
 fade out, and one loudness for every mood (RMS `TARGET_DBFS`). The last bars land on the
@@ -196,6 +198,7 @@ MOOD_WORDS: dict[str, str] = {
         "epic",
     ),
 }
+PATTERNS = ((0, 1, 2, 3, 2, 1, 0, 1), (0, 2, 1, 3, 0, 2, 1, 2), (0, 1, 2, 1, 3, 2, 1, 2))
 BRIGHT_LEADS = ("piano", "harp", "bell", "bells", "glockenspiel", "celesta", "guitar", "music box")
 SOFT_LEADS = ("cello", "strings", "string", "violin", "viola", "choir", "organ", "pad")
 
@@ -236,12 +239,11 @@ def score_style(mood: str, prompt: str | None, seed: int) -> ScoreStyle:
         softness = 0.8
     if any(w in text for w in BRIGHT_LEADS):
         softness = 0.1
-    patterns = ((0, 1, 2, 3, 2, 1, 0, 1), (0, 2, 1, 3, 0, 2, 1, 2), (0, 1, 2, 1, 3, 2, 1, 2))
     return ScoreStyle(
         feel=feel,
         key=55 + int(rng.integers(0, 12)),
         progression=feel.progressions[int(rng.integers(0, len(feel.progressions)))],
-        pattern=patterns[int(rng.integers(0, len(patterns)))],
+        pattern=PATTERNS[int(rng.integers(0, len(PATTERNS)))],
         lead_softness=softness,
     )
 
@@ -374,18 +376,31 @@ def render_score(mood: str, prompt: str | None, seed: int, seconds: float) -> np
         _add(right, start, tone * pan)
         _add(wet, start, tone * 0.9)
 
+    # the arrangement grows: the second pass through the progression adds a part (a tune
+    # over the arpeggio; a soft arpeggio under the melody), and each pass varies the figure
     melody_note = style.key + 12
-    for start_s, end_s, chord in chords:
+    tune_note = style.key + 19
+    passes = len(style.progression)
+    for index, (start_s, end_s, chord) in enumerate(chords):
+        later = index >= passes
+        pattern = PATTERNS[(PATTERNS.index(style.pattern) + index // passes) % len(PATTERNS)]
         tones = _voicing(style.key, chord, centre=style.key + 14)
         low = _voicing(style.key, chord, centre=style.key - 5)
-        if feel.lead == "arpeggio":
-            times = np.arange(start_s, end_s - 1e-6, beat / 2)
-            for i, at in enumerate(times):
-                note = tones[style.pattern[i % len(style.pattern)] % len(tones)]
-                if style.pattern[i % len(style.pattern)] >= len(tones):
-                    note += 12
-                pluck(note, float(at), 0.11 if i % 2 else 0.14, 0.35 + 0.3 * (i % 2))
-        elif feel.lead == "melody":
+        if feel.lead == "arpeggio" or (later and feel.lead == "melody"):
+            step = beat / 2 if feel.lead == "arpeggio" else beat
+            level = 1.0 if feel.lead == "arpeggio" else 0.45
+            for i, at in enumerate(np.arange(start_s, end_s - 1e-6, step)):
+                k = pattern[i % len(pattern)]
+                note = tones[k % len(tones)] + (12 if k >= len(tones) else 0)
+                pluck(note, float(at), level * (0.11 if i % 2 else 0.14), 0.35 + 0.3 * (i % 2))
+        if feel.lead == "arpeggio" and later:
+            # a tune: a long note on each half bar, walking near the last over chord tones
+            high = [x + 12 for x in tones] + [x + 24 for x in tones]
+            for at in np.arange(start_s, end_s - 1e-6, 2 * beat):
+                near = sorted(high, key=lambda x: abs(x - tune_note))
+                tune_note = near[int(rng.integers(0, 2))]
+                pluck(tune_note, float(at), 0.13, 0.5)
+        if feel.lead == "melody":
             # a walk over chord tones: a note each half bar, now and then a rest or a
             # passing quarter, each step to a near chord tone
             for at in np.arange(start_s, end_s - 1e-6, 2 * beat):
@@ -397,11 +412,11 @@ def render_score(mood: str, prompt: str | None, seed: int, seconds: float) -> np
                 if rng.random() < 0.3:
                     passing = near[2] if len(near) > 2 else melody_note
                     pluck(passing, float(at + beat), 0.1, 0.55)
-        else:  # pulse: the low root on every eighth, a high chord tone now and then
+        if feel.lead == "pulse":  # the low root on every eighth, a high chord tone now and then
             for i, at in enumerate(np.arange(start_s, end_s - 1e-6, beat / 2)):
                 pluck(low[0], float(at), 0.09 if i % 2 else 0.13, 0.5)
             for at in np.arange(start_s, end_s - 1e-6, 2 * beat):
-                if rng.random() < 0.5:
+                if rng.random() < (0.7 if later else 0.4):
                     pluck(tones[int(rng.integers(0, len(tones)))] + 12, float(at), 0.08, 0.7)
     # reverb-like tail: delayed, softened copies of pad and lead, different left and right
     soft = np.convolve(wet, np.ones(6, dtype=np.float32) / 6, mode="same")

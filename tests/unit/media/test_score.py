@@ -108,3 +108,20 @@ def test_a_30_s_score_takes_well_under_a_second():
 def test_a_film_of_no_length_is_refused():
     with pytest.raises(ValueError, match="seconds"):
         render_score("joyful", None, 1, 0.0)
+
+
+@pytest.mark.parametrize("mood", ["joyful", "wondrous"])
+def test_the_arrangement_grows_on_the_second_pass(mood):
+    """A tune joins the arpeggio after the first pass through the progression: more of the
+    sound sits in the 0.7-3 kHz band."""
+    style = score_style(mood, None, 5)
+    cycle = len(style.progression) * 240 / style.feel.bpm
+    x = render_score(mood, None, 5, 3 * cycle).mean(axis=1)
+
+    def upper(seg):
+        power, freqs = _spectrum(seg)
+        return power[(freqs > 700) & (freqs < 3000)].sum() / power.sum()
+
+    first = x[int(1.6 * RATE) : int(cycle * RATE)]  # after the fade in
+    second = x[int(cycle * RATE) : int(2 * cycle * RATE)]
+    assert upper(second) > 1.1 * upper(first)
