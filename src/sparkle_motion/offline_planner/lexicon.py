@@ -117,13 +117,14 @@ class Lexicon:
     function: frozenset[str]
     numbers: dict[str, int]
     table: ModuleType | None  # the language's lexicon module (None for English)
+    adjectives: frozenset[str] = frozenset()
 
     def noun(self, word: str) -> Noun | None:
         low = word.lower()
         if self.table is None:
             single, plural = english_singular(low)
             kind = concept_kind(single)
-            return Noun(single, kind, plural, "", single) if kind else None
+            return Noun(single, kind, plural, "", single, low) if kind else None
         nouns = self.table.NOUNS
         forms = [(low, False)]
         forms += [(low[:-k], True) for k in (1, 2) if len(low) > k + 2]
@@ -151,8 +152,17 @@ class Lexicon:
         low = word.lower()
         if self.table is None:
             return english_verb(low)
-        found: str | None = self.table.VERBS.get(low)
-        return found
+        found: str | None = self.table.VERBS.get(low) or self.table.INFINITIVES.get(low)
+        if found or len(low) < 4:
+            return found
+        for ending in self.table.ENDINGS:  # a regular form: 'pintan' -> 'pint' -> 'pintar'
+            if low.endswith(ending) and len(low) - len(ending) >= 3:
+                stem = low[: -len(ending)]
+                for inf in self.table.INFINITIVE_ENDINGS:
+                    if stem + inf in self.table.INFINITIVES:
+                        english: str = self.table.INFINITIVES[stem + inf]
+                        return english
+        return None
 
 
 @cache
@@ -169,6 +179,7 @@ def lexicon(code: str) -> Lexicon:
             frozenset(table.FUNCTION),
             dict(table.NUMBERS),
             table,
+            frozenset(table.ADJECTIVES),
         )
     return Lexicon(
         "en",
@@ -179,4 +190,5 @@ def lexicon(code: str) -> Lexicon:
         frozenset(en.FUNCTION),
         dict(en.NUMBERS),
         None,
+        frozenset(en.ADJECTIVES),
     )

@@ -4,7 +4,7 @@ Keys are lower case: German capitalises every noun, so case says little about na
 
 from __future__ import annotations
 
-from .lexicon_table import nouns, verbs
+from .lexicon_table import nouns, verbs, words
 
 CODE = "de"
 ARTICLES = {
@@ -203,3 +203,32 @@ NOUNS.update(
     )
 )
 POSSESSIVES |= {"ihrer", "seiner", "meiner", "unserer", "ihres", "seines"}
+INFINITIVES = verbs(
+    """
+    suchen:search finden:find spielen:play malen:paint singen:sing tanzen:dance fliegen:fly
+    schwimmen:swim laufen:run gehen:walk spazieren:walk warten:wait schauen:watch
+    beobachten:watch hören:listen reden:talk lachen:laugh weinen:cry kochen:cook backen:bake
+    essen:eat trinken:drink lesen:read schreiben:write schlafen:sleep träumen:dream
+    bauen:build reparieren:repair pflanzen:plant gießen:water pflegen:care putzen:clean
+    räumen:tidy öffnen:open schließen:close tragen:carry bringen:bring schicken:send
+    liefern:deliver stehlen:steal verfolgen:chase fliehen:flee verstecken:hide helfen:help
+    retten:save schützen:protect lehren:teach lernen:learn erkunden:explore reisen:travel
+    überqueren:cross klettern:climb reiten:ride segeln:sail angeln:fish jagen:hunt
+    teilen:share feiern:celebrate vorbereiten:prepare besuchen:visit ankommen:arrive
+    verlieren:lose gewinnen:win entdecken:discover füttern:feed zeichnen:draw stricken:knit
+    nähen:sew springen:jump streiten:argue kämpfen:fight waschen:wash schmücken:decorate
+    zelten:camp sammeln:gather basteln:build schleichen:sneak rennen:run fahren:ride
+    """
+)
+ENDINGS = ("en", "est", "et", "st", "t", "e", "n")
+INFINITIVE_ENDINGS = ("en", "n")
+ADJECTIVES = set(
+    words(
+        "rot rote roten roter blau blaue grün grüne gelb gelbe weiß weiße schwarz schwarze "
+        "grau graue groß große großen großer klein kleine kleinen kleiner alt alte alten "
+        "alter jung junge jungen neu neue neuen schön schöne glücklich traurig allein "
+        "verloren verlorene magisch magische dunkel dunkle ruhig ruhige mutig mutige neugierig "
+        "neugierige schüchtern schüchterne golden goldene kalt kalte"
+    )
+)
+NOUNS.update(nouns("wand:wall:f mauer:wall:f"))

@@ -7,6 +7,8 @@ which the storyboard draws from.
 
 from __future__ import annotations
 
+from .lexicon_table import words
+
 # people: noun -> gender ("f", "m") or "" when the word does not say
 PEOPLE: dict[str, str] = {
     **dict.fromkeys(
@@ -1577,3 +1579,67 @@ ADJECTIVES = set(
         "tall",
     ]
 )
+
+# more of each kind, kept apart from the tables above so they read as lists of words
+PLACES.update(
+    dict.fromkeys(
+        words(
+            "airport stage shed stable kennel aquarium laundromat diner pizzeria rink hallway "
+            "corridor staircase stairs mosque shrine monastery tunnel mine sewer submarine "
+            "spaceship bus tram plane ferry carriage lobby ballroom gallery bathroom closet "
+            "wardrobe igloo"
+        ),
+        True,
+    )
+)
+PLACES.update(
+    dict.fromkeys(
+        words(
+            "pool backyard yard porch balcony courtyard plaza crossroads motorway bay cove "
+            "lagoon canal oasis rainforest bog dune slope iceberg marina festival carnival "
+            "party wedding concert court parade treetops riverbank seaside seashore hillside "
+            "mountainside ice"
+        ),
+        False,
+    )
+)
+TIMES.update(
+    {
+        "lunchtime": "day",
+        "nightfall": "dusk",
+        "sundown": "dusk",
+        "bedtime": "night",
+        "moonrise": "night",
+        "overnight": "night",
+        "starlight": "night",
+        "starry": "night",
+        "darkness": "night",
+    }
+)
+WEATHER.update(
+    {
+        "rainstorm": "storm",
+        "snowstorm": "snow",
+        "hail": "rain",
+        "sleet": "snow",
+        "frost": "snow",
+        "frosty": "snow",
+        "breeze": "wind",
+        "breezy": "wind",
+        "tornado": "storm",
+        "typhoon": "storm",
+        "monsoon": "rain",
+    }
+)
+# capitalised or not, words like these name a role: 'a plumber', 'the florist'
+NOT_AGENTS = set(
+    words(
+        "letter computer river tower flower corner winter summer paper ladder mirror sweater "
+        "poster heater elevator dinner water weather thunder silver number center centre "
+        "colour color motor tractor calculator answer order power shower tiger spider "
+        "monster dollar sugar butter finger hammer helicopter scooter trailer remote "
+        "guitar cellar harbour harbor supper rubber feather timber banner charter meteor "
+        "mirror anchor chapter corridor razor radiator cucumber"
+    )
+)
+AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ess")

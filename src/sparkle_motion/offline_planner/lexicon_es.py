@@ -7,7 +7,7 @@ for the dialogue; the English one goes into prompts, looks and settings.
 
 from __future__ import annotations
 
-from .lexicon_table import nouns, verbs
+from .lexicon_table import nouns, verbs, words
 
 CODE = "es"
 ARTICLES = {"el", "la", "los", "las", "un", "una", "unos", "unas", "al", "del", "lo"}
@@ -156,3 +156,51 @@ VERBS.update(
 NOUNS.update(
     nouns("arena:sand:f concha:shell:f tortuga:turtle:f librero:bookseller:m librera:bookseller:f")
 )
+# infinitives: a regular form is found from its stem ('pintan' -> 'pintar')
+INFINITIVES = verbs(
+    """
+    buscar:search encontrar:find jugar:play pintar:paint cantar:sing bailar:dance volar:fly
+    nadar:swim correr:run caminar:walk pasear:walk esperar:wait mirar:watch observar:watch
+    escuchar:listen hablar:talk reír:laugh llorar:cry cocinar:cook hornear:bake comer:eat
+    beber:drink leer:read escribir:write dormir:sleep soñar:dream construir:build
+    arreglar:fix reparar:repair plantar:plant regar:water cuidar:care limpiar:clean
+    ordenar:tidy guardar:keep abrir:open cerrar:close llevar:carry traer:bring enviar:send
+    entregar:deliver robar:steal perseguir:chase escapar:escape huir:flee esconder:hide
+    ayudar:help salvar:save rescatar:rescue proteger:protect enseñar:teach aprender:learn
+    explorar:explore viajar:travel cruzar:cross subir:climb escalar:climb montar:ride
+    navegar:sail pescar:fish cazar:hunt compartir:share celebrar:celebrate preparar:prepare
+    visitar:visit llegar:arrive volver:return perder:lose ganar:win descubrir:discover
+    alimentar:feed dibujar:draw tejer:knit coser:sew saltar:jump patinar:skate
+    discutir:argue pelear:fight competir:compete tocar:play hacer:make cenar:dine
+    desayunar:eat lavar:wash colgar:hang decorar:decorate acampar:camp recoger:gather
+    """
+)
+ENDINGS = (
+    "amos",
+    "emos",
+    "imos",
+    "aron",
+    "ieron",
+    "ando",
+    "iendo",
+    "an",
+    "en",
+    "as",
+    "es",
+    "a",
+    "e",
+    "o",
+    "ó",
+    "ió",
+)
+INFINITIVE_ENDINGS = ("ar", "er", "ir")
+ADJECTIVES = set(
+    words(
+        "rojo roja rojos rojas azul azules verde verdes amarillo amarilla blanco blanca negro "
+        "negra gris grande grandes pequeño pequeña pequeños pequeñas viejo vieja viejos "
+        "viejas joven jóvenes nuevo nueva antiguo antigua bonito bonita feliz triste solo "
+        "sola perdido perdida mágico mágica oscuro oscura tranquilo tranquila valiente "
+        "curioso curiosa tímido tímida dorado dorada frío fría lluvioso nevado helado"
+    )
+)
+NOUNS.update(nouns("pared:wall:f muro:wall:m fuego:fire:m hoguera:campfire:f"))

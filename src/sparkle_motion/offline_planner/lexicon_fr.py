@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .lexicon_table import nouns, verbs
+from .lexicon_table import nouns, verbs, words
 
 CODE = "fr"
 ARTICLES = {"le", "la", "les", "l", "un", "une", "des", "du", "au", "aux"}
@@ -160,3 +160,32 @@ VERBS.update(
     )
 )
 NOUNS.update(nouns("libraire:bookseller:m sable:sand:m coquillage:shell:m"))
+INFINITIVES = verbs(
+    """
+    chercher:search trouver:find jouer:play peindre:paint chanter:sing danser:dance voler:fly
+    nager:swim courir:run marcher:walk promener:walk attendre:wait regarder:watch
+    observer:watch écouter:listen parler:talk rire:laugh pleurer:cry cuisiner:cook
+    manger:eat boire:drink lire:read écrire:write dormir:sleep rêver:dream construire:build
+    réparer:repair planter:plant arroser:water soigner:care nettoyer:clean ranger:tidy
+    garder:keep ouvrir:open fermer:close porter:carry apporter:bring envoyer:send
+    livrer:deliver voler:steal poursuivre:chase échapper:escape fuir:flee cacher:hide
+    aider:help sauver:save protéger:protect enseigner:teach apprendre:learn explorer:explore
+    voyager:travel traverser:cross grimper:climb monter:ride naviguer:sail pêcher:fish
+    chasser:hunt partager:share fêter:celebrate célébrer:celebrate préparer:prepare
+    visiter:visit arriver:arrive rentrer:return perdre:lose gagner:win découvrir:discover
+    nourrir:feed dessiner:draw tricoter:knit coudre:sew sauter:jump patiner:skate
+    disputer:argue discuter:argue battre:fight dîner:dine laver:wash décorer:decorate
+    camper:camp cueillir:gather fabriquer:build bâtir:build
+    """
+)
+ENDINGS = ("issent", "ent", "ons", "ez", "es", "e", "it", "is", "ait", "aient", "ant")
+INFINITIVE_ENDINGS = ("er", "ir", "re")
+ADJECTIVES = set(
+    words(
+        "rouge rouges bleu bleue vert verte jaune blanc blanche noir noire gris grise grand "
+        "grande petit petite petits petites vieux vieil nouveau nouvelle jeune beau belle "
+        "joli jolie heureux heureuse triste seul seule perdu perdue magique sombre tranquille "
+        "courageux courageuse curieux curieuse timide doré dorée froid froide enneigé enneigée"
+    )
+)
+NOUNS.update(nouns("mur:wall:m feu:fire:m"))

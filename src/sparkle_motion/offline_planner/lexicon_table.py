@@ -20,3 +20,8 @@ def verbs(table: str) -> dict[str, str]:
         word, english = entry.split(":")
         found.setdefault(word.removesuffix("_v"), english)
     return found
+
+
+def words(table: str) -> list[str]:
+    """'a b c' -> ['a', 'b', 'c']: long word lists stay readable as text."""
+    return table.split()

@@ -41,6 +41,7 @@ LANDMARKS = {
     "tent": "by a tent",
     "bench": "on a park bench",
     "table": "at a table",
+    "fire": "by the fire",
 }
 # where a character or a prop belongs, when the idea does not say
 HOMES = {
@@ -241,7 +242,28 @@ def _first_verb(tokens: list[Token], lex: Lexicon, first: int) -> int | None:
         ):
             tok.mark, tok.verb = "verb", tok.low[:-1]  # "steers", "rolls": an unknown verb
             return i
+        if lex.code == "en" and i > first and _unknown_verb_after_subject(tokens, i):
+            tok.mark = "verb"  # "two sisters juggle oranges", "a boy whittled a flute"
+            tok.verb = tok.low
+            return i
     return None
+
+
+def _unknown_verb_after_subject(tokens: list[Token], i: int) -> bool:
+    tok, prev = tokens[i], tokens[i - 1]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    subject = (prev.noun is not None and prev.noun.kind in {"person", "creature"}) or (
+        prev.capital and prev.mark == "word"
+    )
+    follows = nxt is None or nxt.mark in {"article", "possessive", "prep", "number", "adj", "word"}
+    return (
+        tok.mark == "word"
+        and not tok.capital
+        and tok.low.isalpha()
+        and len(tok.low) > 2
+        and subject
+        and follows
+    )
 
 
 def _noun_phrase(tokens: list[Token], start: int) -> tuple[int, int]:
@@ -348,6 +370,14 @@ def read_scene(
                 weather, weather_word = en.WEATHER[tok.low], tok.low
             if tok.low in {"sunny", "sunlit"} and not time:
                 time, time_word = "day", "sunny day"
+    lows = [t.low for t in tokens]
+    if (
+        not time
+        and "dark" in lows
+        and lows.index("dark")
+        and lows[lows.index("dark") - 1] == "after"
+    ):
+        time, time_word = "night", "night"
     if season == "winter" and not weather:
         weather, weather_word = "snow", "snow"
 
@@ -575,6 +605,8 @@ def _action(
         rest = ["the" if t.mark == "possessive" else t.text for t in tokens[k + 1 : stop]]
         base = tokens[k].verb or tokens[k].low
         act = " ".join([base, *rest]).strip()
+        if base.endswith("ed") and base == tokens[k].low:
+            act = ""  # an unknown verb in the past: no base form to say it with
         return predicate, act
     # other languages: the verb and its objects, composed in English
     prep = VERB_PREPS.get(verb, "")

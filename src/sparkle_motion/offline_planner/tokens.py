@@ -218,7 +218,9 @@ def mark(words: list[str], lex: Lexicon) -> list[Token]:
             tok.mark = "conj"
         elif low in lex.place_preps:
             tok.mark = "prep"
-        elif lex.code == "en" and low in en.ADJECTIVES and _adj_leads(tokens, i):
+        elif (lex.code == "en" and low in en.ADJECTIVES and _adj_leads(tokens, i)) or (
+            lex.code != "en" and low in lex.adjectives and not lex.noun(low)
+        ):
             tok.mark = "adj"
         elif low in lex.function and not (tok.capital and low in TITLES):
             tok.mark = "function"
@@ -231,9 +233,24 @@ def mark(words: list[str], lex: Lexicon) -> list[Token]:
                 tok.mark, tok.verb = "verb", verb
             elif lex.code == "en" and low in en.ADJECTIVES:
                 tok.mark = "adj"
+            elif lex.code == "en" and after_det and _agent_noun(low):
+                single = low[:-1] if low.endswith("s") and _agent_noun(low[:-1]) else low
+                tok.mark = "noun"  # 'a plumber', 'two florists': someone by their work
+                tok.noun = Noun(single, "person", single != low, "", single, low)
             else:
                 tok.mark = "word"
     return tokens
+
+
+def _agent_noun(word: str) -> bool:
+    base = word[:-1] if word.endswith("s") else word
+    return (
+        len(base) > 4
+        and base.endswith(en.AGENT_SUFFIXES)
+        and base not in en.NOT_AGENTS
+        and not base.endswith(("ver", "ther", "tter", "nner"))
+        and base.isalpha()
+    )
 
 
 def _adj_leads(tokens: list[Token], i: int) -> bool:
