@@ -8,6 +8,7 @@ and leaves the foreground (below about 72% of the frame) walkable when anyone st
 from __future__ import annotations
 
 from .canvas import RGB, WARM_LIGHT, Canvas, darker, mix
+from .props import door
 
 GRASS: RGB = (96, 146, 72)
 SAND: RGB = (222, 198, 142)
@@ -81,6 +82,9 @@ def draw_land(c: Canvas, kinds: set[str], *, snowy: bool, walkers: bool) -> None
         _forest(c, dense=False, snowy=snowy)
     if "lighthouse" in kinds:
         _lighthouse(c)
+    if "house" in kinds:  # a cottage at one side, on the horizon
+        side = c.rng.choice((0.14, 0.86))
+        door(c, side * w, gy + h * 0.05, h * 0.3, outside=True)
 
 
 def _mountains(c: Canvas, snowy: bool) -> None:

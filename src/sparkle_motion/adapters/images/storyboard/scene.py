@@ -117,7 +117,10 @@ def read(step: ImageStep) -> Reading:
     setting = (scene.setting or "") if scene else ""
     text = f"{step.prompt} {setting}"
     time = (scene.time_of_day if scene else None) or first_mention(text, TIMES) or "day"
-    interior = first_mention(setting, INTERIORS) or first_mention(step.prompt, INTERIORS)
+    # the setting says where we are; the prompt only when the setting names no place
+    interior = first_mention(setting, INTERIORS)
+    if interior is None and not all_mentions(setting, EXTERIORS):
+        interior = first_mention(step.prompt, INTERIORS)
     cast = []
     for char in scene.characters if scene else []:
         kind = kind_of(char.name, char.appearance)
@@ -302,6 +305,11 @@ def _label(c: Canvas, p: Placed, shot: Shot | None = None) -> None:
     if p.cast.name is None or p.drawn is None:
         return
     top = shot.map(p.drawn.top) if shot else p.drawn.top
+    left, right = (
+        (shot.map(p.drawn.box[:2])[0], shot.map(p.drawn.box[2:])[0]) if shot else p.drawn.box[::2]
+    )
+    if min(right, c.width) - max(left, 0) < (right - left) * 0.4:
+        return  # the shot leaves them out: no name for someone off screen
     text = p.cast.name
     face = font(max(12, c.height // 32), text)
     bbox = c.draw.textbbox((0, 0), text, font=face, stroke_width=2)

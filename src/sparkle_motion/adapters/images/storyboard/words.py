@@ -55,7 +55,19 @@ INTERIORS: dict[str, tuple[str, ...]] = {
     "library": ("library", "bookshop", "bookstore"),
     "shop": ("shop", "store", "boutique", "grocery", "workshop"),
     "classroom": ("classroom", "school", "lesson"),
-    "room": ("room", "bedroom", "inside", "indoors", "interior", "apartment", "hallway"),
+    "room": (
+        "room",
+        "bedroom",
+        "inside",
+        "indoors",
+        "interior",
+        "apartment",
+        "hallway",
+        "home",
+        "at home",
+        "living room",
+        "attic",
+    ),
 }
 EXTERIORS: dict[str, tuple[str, ...]] = {
     "sea": ("sea", "ocean", "coast", "harbour", "harbor", "wave", "seaside", "bay", "port"),
@@ -71,6 +83,7 @@ EXTERIORS: dict[str, tuple[str, ...]] = {
     "desert": ("desert", "dune", "oasis"),
     "field": ("field", "farm", "prairie", "countryside", "wheat"),
     "lighthouse": ("lighthouse", "tower", "castle", "spire"),
+    "house": ("house", "cottage", "cabin", "farmhouse", "hut", "farm"),
 }
 TIMES: dict[str, tuple[str, ...]] = {
     "night": ("night", "midnight", "moon", "moonlight", "moonlit", "starry", "nocturnal"),

@@ -23,6 +23,7 @@ LANDS = [
     "a park",
     "a hill",
     "a lake",
+    "a cottage",
 ]
 
 

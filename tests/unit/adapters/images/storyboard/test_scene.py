@@ -37,6 +37,9 @@ def test_read_finds_room_land_time_props_and_unnamed_creatures():
     assert read(step("a boat on the waves")).land >= {"sea"}  # a boat needs water
     assert read(step("a storm, rain and fog")).weather == frozenset({"storm", "rain", "fog"})
     assert read(step("under the moon", time=None)).time == "night"
+    # the setting says where we are; the prompt's room words count only without a place
+    assert read(step("she walks home", setting="the forest")).interior is None
+    assert read(step("she is at home")).interior == "room"
 
 
 def test_same_step_same_bytes_and_seeds_and_keyframes_differ():
@@ -125,3 +128,14 @@ def test_a_name_is_pulled_up_and_in_when_its_figure_is_low_or_at_an_edge():
         m = int(H * 0.06)
         assert lit.any() and not lit[int(H * 0.75) :].any(), top
         assert not lit[:m].any() and not lit[:, :m].any() and not lit[:, W - m :].any(), top
+
+
+def test_someone_a_close_shot_leaves_out_has_no_name_on_screen():
+    def frame(ben_name: str, keyframe: int) -> bytes:
+        chars = [PAIR[0], PAIR[1].model_copy(update={"name": ben_name})]
+        return draw_keyframe(
+            step("a meadow", characters=chars, speaker="ana", keyframe=keyframe), W, H, 4
+        )
+
+    assert frame("Ben", 3) == frame("Benedict", 3)  # close on Ana: Ben is off screen
+    assert frame("Ben", 1) != frame("Benedict", 1)  # the medium two-shot holds them both
