@@ -110,7 +110,7 @@ def _count_before(tokens: list[Token], i: int) -> int:
 def _predicate_nominal(tokens: list[Token], i: int) -> bool:
     """'become unlikely friends', 'since he was a boy': not a new character."""
     for k in range(i - 1, max(-1, i - 4), -1):
-        if tokens[k].low in COPULAS:
+        if tokens[k].low in COPULAS and tokens[k].mark not in {"possessive", "article"}:
             return True
         if tokens[k].mark not in {"adj", "article", "word"}:
             return False

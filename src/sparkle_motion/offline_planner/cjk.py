@@ -267,7 +267,7 @@ VERBS: dict[str, str] = {
     "喧嘩": "argue",
     "吵架": "argue",
     "揚げ": "fly",
-    "放风筝": "fly",
+    "放": "fly",
     "淹れ": "brew",
     "看": "watch",
     "見る": "watch",

@@ -400,8 +400,10 @@ def read_scene(
         if verb_at is not None and start == verb_at + 1:
             continue
         rank = {"place": 0, "city": 2, "prop": 1, "unknown": 3}[kind]
-        if kind == "unknown" and (h.capital or lex.code != "en"):
-            continue
+        if kind == "unknown" and (
+            h.capital or lex.code != "en" or tokens[start].mark not in {"article", "possessive"}
+        ):
+            continue  # "to say anything" is no place
         candidates.append((rank, start, end, head))
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None

@@ -206,7 +206,10 @@ def _setting(idea: Idea, rng: random.Random) -> tuple[str, str]:
         place = f"the {homes[0]}" if homes else rng.choice(FALLBACK_PLACES)
     place = PLACE_SAID.get(place.lower(), place)
     setting = place
-    if scene.weather:
+    said = place.lower()
+    if scene.weather and (scene.weather in said or scene.weather_word in said):
+        pass  # "a snowy mountain village" already says it
+    elif scene.weather:
         word = (
             scene.weather_word
             if scene.weather_word not in {"windy", "snowy", "rainy", "foggy", "stormy", "misty"}

@@ -227,7 +227,9 @@ def mark(words: list[str], lex: Lexicon) -> list[Token]:
         else:
             noun = lex.noun(low)
             verb = lex.verb(low)
-            if noun and (after_det or not verb or _noun_position(tokens, i, lex)):
+            if noun and lex.code == "en" and _verb_after_being(tokens, i, noun):
+                tok.mark, tok.verb = "verb", noun.english  # "a girl skateboards through"
+            elif noun and (after_det or not verb or _noun_position(tokens, i, lex)):
                 tok.mark, tok.noun = "noun", noun
             elif verb and not after_det:
                 tok.mark, tok.verb = "verb", verb
@@ -240,6 +242,37 @@ def mark(words: list[str], lex: Lexicon) -> list[Token]:
             else:
                 tok.mark = "word"
     return tokens
+
+
+def _verb_after_being(tokens: list[Token], i: int, noun: Noun) -> bool:
+    if not noun.plural or i == 0 or noun.kind not in {"prop", "place"}:
+        return False
+    prev = tokens[i - 1]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    being = prev.noun is not None and prev.noun.kind in {"person", "creature"}
+    return (
+        being
+        and prev.noun is not None
+        and not prev.noun.plural
+        and (
+            nxt is None
+            or nxt.low
+            in {
+                "through",
+                "across",
+                "along",
+                "in",
+                "on",
+                "at",
+                "over",
+                "down",
+                "up",
+                "around",
+                "past",
+                "into",
+            }
+        )
+    )
 
 
 def _agent_noun(word: str) -> bool:
@@ -282,6 +315,8 @@ def is_name_like(tok: Token, lex: Lexicon, *, sentence_start: bool) -> bool:
     """A capitalised word no lexicon knows, or a first name the lexicon lists."""
     if not tok.capital or tok.low in NOT_NAMES or tok.mark in {"punct", "number"}:
         return False
+    if tok.low.endswith("s") and tok.low[:-1] in NOT_NAMES:
+        return False  # "Mondays"
     listed = tok.low in en.FEMALE_NAMES or tok.low in en.MALE_NAMES
     if listed and tok.mark in {"word", "noun", "verb", "adj"} and not (tok.noun and sentence_start):
         return True
