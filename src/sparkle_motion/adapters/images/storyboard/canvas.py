@@ -11,10 +11,10 @@ import colorsys
 import hashlib
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from PIL import ImageDraw
+    from PIL import Image, ImageDraw
 
 RGB = tuple[int, int, int]
 Point = tuple[float, float]
@@ -64,6 +64,43 @@ def character_colour(char_id: str) -> RGB:
 
 def darker(colour: RGB, t: float = 0.35) -> RGB:
     return mix(colour, (0, 0, 0), t)
+
+
+def _ordered(xy: Any) -> list[float]:
+    """A box's corners in order (Pillow refuses x1 < x0, which odd frame shapes give)."""
+    if len(xy) == 2:
+        (x0, y0), (x1, y1) = xy
+    else:
+        x0, y0, x1, y1 = xy
+    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+
+
+def drawing(image: Image.Image) -> ImageDraw.ImageDraw:
+    """An ImageDraw whose boxes may come in any corner order."""
+    from PIL import ImageDraw
+
+    class Drawing(ImageDraw.ImageDraw):
+        def rectangle(self, xy: Any, *args: Any, **kw: Any) -> None:
+            super().rectangle(_ordered(xy), *args, **kw)
+
+        def rounded_rectangle(self, xy: Any, radius: float = 0, *args: Any, **kw: Any) -> None:
+            box = _ordered(xy)
+            radius = min(radius, (box[2] - box[0]) / 2, (box[3] - box[1]) / 2)
+            super().rounded_rectangle(box, max(0, int(radius)), *args, **kw)
+
+        def ellipse(self, xy: Any, *args: Any, **kw: Any) -> None:
+            super().ellipse(_ordered(xy), *args, **kw)
+
+        def arc(self, xy: Any, *args: Any, **kw: Any) -> None:
+            super().arc(_ordered(xy), *args, **kw)
+
+        def chord(self, xy: Any, *args: Any, **kw: Any) -> None:
+            super().chord(_ordered(xy), *args, **kw)
+
+        def pieslice(self, xy: Any, *args: Any, **kw: Any) -> None:
+            super().pieslice(_ordered(xy), *args, **kw)
+
+    return Drawing(image)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ....media.fonts import font
 from ....schemas import ImageStep
-from .canvas import RGB, Canvas, Drawn, Point, character_colour, mix
+from .canvas import RGB, Canvas, Drawn, Point, character_colour, drawing, mix
 from .creatures import BIRD_COLOURS, SIZE, draw_creature
 from .exteriors import draw_land
 from .figures import Look, draw_person, look_of
@@ -330,12 +330,12 @@ def _label(c: Canvas, p: Placed, shot: Shot | None = None) -> None:
 
 def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
     """The frame for `step` as a PNG, `width` x `height`."""
-    from PIL import Image, ImageDraw
+    from PIL import Image
 
     r = read(step)
     image = Image.new("RGB", (width, height))
     c = Canvas(
-        ImageDraw.Draw(image),
+        drawing(image),
         width,
         height,
         random.Random(seed),
@@ -407,7 +407,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
             bike(c, x - facing * unit * 0.35, feet, unit, facing)
     if "fog" in weather:  # the fog veils the land; the characters stand clear in front of it
         image = draw_fog(image)
-        c.draw = ImageDraw.Draw(image)
+        c.draw = drawing(image)
     # the water's creatures first (behind), then far to near, the speaker last
     order = sorted(placed, key=lambda p: (p.near, p.cast.lives != "water", p.feet))
     for p in order:
@@ -448,7 +448,7 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
     if shot.zoom > 1.0:
         crop = (shot.x0, shot.y0, shot.x0 + width / shot.zoom, shot.y0 + height / shot.zoom)
         image = image.resize((width, height), Image.Resampling.BILINEAR, box=crop)
-        c.draw = ImageDraw.Draw(image)
+        c.draw = drawing(image)
     for p in placed:
         _label(c, p, shot)
     buf = io.BytesIO()

@@ -4,6 +4,7 @@ no text but names, and names clear of the subtitles' band and the cropped margin
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sparkle_motion.adapters.images.procedural import draw_keyframe
 from sparkle_motion.adapters.images.storyboard.canvas import character_colour, mix
@@ -139,3 +140,21 @@ def test_someone_a_close_shot_leaves_out_has_no_name_on_screen():
 
     assert frame("Ben", 3) == frame("Benedict", 3)  # close on Ana: Ben is off screen
     assert frame("Ben", 1) != frame("Benedict", 1)  # the medium two-shot holds them both
+
+
+@pytest.mark.parametrize("size", [(16, 16), (64, 36), (100, 400), (1000, 90)])
+def test_any_frame_shape_draws_every_kind_of_thing(size):
+    import io
+
+    from PIL import Image
+
+    from sparkle_motion.adapters.images.storyboard import words
+
+    tables = (words.CREATURES, words.PROPS, words.WEATHER, words.EXTERIORS)
+    prompt = " ".join(ws[0] for t in tables for ws in t.values())
+    chars = [char("a", "Ana", "an old queen with a scarf"), char("b", "Rex", "a dog")]
+    for setting in ("a kitchen", "a cafe", "a city by the sea", None):
+        for keyframe in (0, 1, 3):
+            s = step(prompt, setting=setting, characters=chars, speaker="a", keyframe=keyframe)
+            png = draw_keyframe(s, *size, 1)
+            assert Image.open(io.BytesIO(png)).size == size
