@@ -17,7 +17,7 @@ from .tokens import (
     is_name_like,
 )
 
-MAX_BEINGS = 4
+MAX_BEINGS = 6
 TITLE_GENDER = {
     "mr.": "m",
     "mr": "m",
@@ -82,6 +82,9 @@ def _names(tokens: list[Token], lex: Lexicon) -> dict[int, str]:
         if prev is not None and not listed and (prev.mark == "prep" or prev.low in OF_WORDS):
             continue  # "in Oaxaca", "the cats of Montmartre": a place
         found[i] = tok.text
+    for i in sorted(found, reverse=True):  # "Mary Jane", "Ana María": one name
+        if i - 1 in found and tokens[i - 1].mark not in {"conj", "punct"}:
+            found[i - 1] = f"{found[i - 1]} {found.pop(i)}"
     return found
 
 

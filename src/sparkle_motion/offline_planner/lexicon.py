@@ -33,6 +33,8 @@ IRREGULAR_PLURALS = {
     "families": "family",
     "teeth": "tooth",
     "feet": "foot",
+    "grandchildren": "grandchild",
+    "oxen": "ox",
 }
 KINDS = ("person", "creature", "place", "prop", "weather", "time", "season")
 

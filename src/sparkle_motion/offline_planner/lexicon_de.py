@@ -99,7 +99,7 @@ FUNCTION = (
         ]
     )
 )
-NUMBERS = {"zwei": 2, "drei": 3, "vier": 4, "beide": 2, "zwillinge": 2}
+NUMBERS = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "beide": 2, "zwillinge": 2}
 NOUNS = nouns(
     """
     mädchen:girl:n junge:boy:m frau:woman:f mann:man:m mutter:mother:f vater:father:m
@@ -232,3 +232,20 @@ ADJECTIVES = set(
     )
 )
 NOUNS.update(nouns("wand:wall:f mauer:wall:f"))
+NOUNS.update(
+    nouns(
+        """
+        kapitän:captain:m kapitänin:captain:f krankenschwester:nurse:f polizist:officer:m
+        polizistin:officer:f feuerwehrmann:firefighter:m briefträger:postman:m bauer:farmer:m
+        bäuerin:farmer:f hirte:shepherd:m clown:clown:m student:student:m studentin:student:f
+        professor:teacher:m professorin:teacher:f künstler:artist:m künstlerin:artist:f
+        schriftsteller:writer:m sänger:singer:m sängerin:singer:f forscher:explorer:m
+        forscherin:explorer:f gärtner:gardener:m gärtnerin:gardener:f tischler:carpenter:m
+        bibliothekar:librarian:m bibliothekarin:librarian:f händler:merchant:m
+        uhrmacher:clockmaker:m schneider:tailor:m geschichte:story:f geschichten:story:f
+        märchen:story:n balkon:balcony:m u-bahn:subway:f flughafen:airport:m keller:cellar:m
+        """
+    )
+)
+INFINITIVES.update(verbs("erzählen:tell nehmen:take gießen:water"))
+VERBS.update(verbs("erzählt:tell erzählen:tell nimmt:take gießt:water"))

@@ -1643,3 +1643,80 @@ NOT_AGENTS = set(
     )
 )
 AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ess")
+PEOPLE.update(
+    dict.fromkeys(
+        words(
+            "lifeguard nanny priest chief boss elf gnome ninja samurai cowboy teen infant "
+            "roommate classmate judge sheriff outlaw bandit refugee sergeant tenant toddler "
+            "grandchild stepbrother stepsister"
+        ),
+        "",
+    )
+)
+PEOPLE.update(dict.fromkeys(words("girlfriend cowgirl bride fairy queen"), "f"))
+PEOPLE.update(dict.fromkeys(words("boyfriend groom"), "m"))
+for _animal, _kind in {
+    "bat": "bat",
+    "beaver": "beaver",
+    "moose": "deer",
+    "reindeer": "deer",
+    "jellyfish": "fish",
+    "starfish": "fish",
+    "seahorse": "fish",
+    "lobster": "crab",
+    "squid": "fish",
+    "orca": "whale",
+    "walrus": "seal",
+    "crocodile": "crocodile",
+    "alligator": "crocodile",
+    "hippo": "hippo",
+    "rhino": "rhino",
+    "kangaroo": "kangaroo",
+    "sloth": "sloth",
+    "flamingo": "bird",
+    "peacock": "bird",
+    "hummingbird": "bird",
+    "woodpecker": "bird",
+    "stork": "bird",
+    "heron": "bird",
+    "vulture": "bird",
+    "hawk": "bird",
+    "falcon": "bird",
+    "rooster": "bird",
+    "turkey": "bird",
+    "magpie": "bird",
+    "ant": "ant",
+    "ladybug": "bee",
+    "caterpillar": "caterpillar",
+    "worm": "worm",
+    "dinosaur": "dragon",
+    "zombie": "monster",
+    "werewolf": "dog",
+    "goblin": "monster",
+    "ogre": "monster",
+    "phoenix": "bird",
+    "griffin": "dragon",
+    "lynx": "cat",
+    "leopard": "cat",
+    "cheetah": "cat",
+    "jaguar": "cat",
+    "panther": "cat",
+    "bison": "cow",
+    "buffalo": "cow",
+    "ox": "cow",
+    "bull": "cow",
+    "lizard": "lizard",
+    "gecko": "lizard",
+    "chameleon": "lizard",
+    "toad": "frog",
+    "mole": "mouse",
+    "bunny": "rabbit",
+    "hamster": "mouse",
+    "ferret": "fox",
+    "llama": "camel",
+    "alpaca": "camel",
+    "mule": "horse",
+    "polar": "bear",
+}.items():
+    CREATURES.setdefault(_animal, _kind)
+NUMBERS.update({"five": 5, "six": 6})

@@ -62,7 +62,17 @@ FUNCTION = (
         ]
     )
 )
-NUMBERS = {"dos": 2, "tres": 3, "cuatro": 4, "ambos": 2, "ambas": 2, "gemelos": 2, "gemelas": 2}
+NUMBERS = {
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "ambos": 2,
+    "ambas": 2,
+    "gemelos": 2,
+    "gemelas": 2,
+}
 NOUNS = nouns(
     """
     niña:girl:f niño:boy:m mujer:woman:f hombre:man:m madre:mother:f padre:father:m
@@ -204,3 +214,21 @@ ADJECTIVES = set(
     )
 )
 NOUNS.update(nouns("pared:wall:f muro:wall:m fuego:fire:m hoguera:campfire:f"))
+NOUNS.update(
+    nouns(
+        """
+        capitán:captain:m capitana:captain:f pescadora:fisherman:f enfermera:nurse:f
+        enfermero:nurse:m policía:officer:m bombero:firefighter:m bombera:firefighter:f
+        cartero:postman:m cartera:postman:f granjero:farmer:m granjera:farmer:f
+        campesino:farmer:m campesina:farmer:f pastor:shepherd:m pastora:shepherd:f
+        payaso:clown:m payasa:clown:f estudiante:student:m profesor:teacher:m profesora:teacher:f
+        doctora:doctor:f artista:artist:m escritor:writer:m escritora:writer:f cantante:singer:m
+        viajero:traveller:m viajera:traveller:f explorador:explorer:m exploradora:explorer:f
+        jardinero:gardener:m jardinera:gardener:f carpintero:carpenter:m sastre:tailor:m
+        bibliotecaria:librarian:f bibliotecario:librarian:m relojero:clockmaker:m
+        historia:story:f cuento:story:m balcón:balcony:m geranio:flower:m
+        """
+    )
+)
+INFINITIVES.update(verbs("contar:tell regar:water tomar:take coger:take"))
+VERBS.update(verbs("cuenta:tell cuentan:tell riega:water riegan:water toma:take"))

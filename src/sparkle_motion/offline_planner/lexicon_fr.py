@@ -66,7 +66,7 @@ FUNCTION = (
         ]
     )
 )
-NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "jumeaux": 2, "jumelles": 2}
+NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "jumeaux": 2, "jumelles": 2}
 NOUNS = nouns(
     """
     fille:girl:f fillette:girl:f garçon:boy:m femme:woman:f homme:man:m mère:mother:f
@@ -189,3 +189,20 @@ ADJECTIVES = set(
     )
 )
 NOUNS.update(nouns("mur:wall:m feu:fire:m"))
+NOUNS.update(
+    nouns(
+        """
+        capitaine:captain:m infirmière:nurse:f infirmier:nurse:m policier:officer:m
+        pompier:firefighter:m facteur:postman:m factrice:postman:f fermier:farmer:m
+        fermière:farmer:f berger:shepherd:m bergère:shepherd:f clown:clown:m étudiant:student:m
+        étudiante:student:f docteur:doctor:m artiste:artist:m écrivain:writer:m
+        chanteur:singer:m chanteuse:singer:f voyageur:traveller:m voyageuse:traveller:f
+        explorateur:explorer:m exploratrice:explorer:f jardinier:gardener:m jardinière:gardener:f
+        charpentier:carpenter:m bibliothécaire:librarian:m pâtissier:baker:m pâtissière:baker:f
+        marchand:merchant:m marchande:merchant:f horloger:clockmaker:m histoire:story:f
+        conte:story:m métro:subway:m salon:room:m balcon:balcony:m
+        """
+    )
+)
+INFINITIVES.update(verbs("raconter:tell prendre:take"))
+VERBS.update(verbs("raconte:tell racontent:tell prend:take prennent:take"))

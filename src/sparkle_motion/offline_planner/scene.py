@@ -266,6 +266,21 @@ def _unknown_verb_after_subject(tokens: list[Token], i: int) -> bool:
     )
 
 
+def _unknown_native_verb(tokens: list[Token], beings: list[Being]) -> int | None:
+    """A verb the lexicon does not know, in Spanish, French or German: the first unknown
+    lower-case word after the subject; it is kept as written ('prend le métro')."""
+    after = max((b.at for b in beings), default=-1) if beings else 0
+    first_being = min((b.at for b in beings), default=0)
+    for i in range(first_being + 1, len(tokens)):
+        tok = tokens[i]
+        if i > after + 2:
+            break
+        if tok.mark == "word" and not tok.capital and tok.low.isalpha() and len(tok.low) > 2:
+            tok.mark, tok.verb = "verb", ""
+            return i
+    return None
+
+
 def _noun_phrase(tokens: list[Token], start: int) -> tuple[int, int]:
     """[start, end) of the noun phrase from `start`, with an 'of X' tail."""
     end = start
@@ -322,7 +337,7 @@ def _english_words(tokens: list[Token], start: int, end: int, lex: Lexicon) -> s
             continue
         elif tok.noun:
             words.append(tok.noun.english + ("s" if tok.noun.plural else ""))
-        elif tok.mark == "city" or (tok.mark == "word" and not tok.capital):
+        elif tok.mark == "city" or (tok.mark == "word" and (not tok.capital or lex.code == "de")):
             words.append(tok.text)
     text = " ".join(w for w in words if w)
     return f"the {text}" if text and not text[0].isupper() else text
@@ -382,6 +397,8 @@ def read_scene(
         weather, weather_word = "snow", "snow"
 
     verb_at = _main_verb(tokens, lex)
+    if verb_at is None and lex.code in ("es", "fr", "de"):
+        verb_at = _unknown_native_verb(tokens, beings)
     # the setting: a place after a place preposition first, then any place noun
     candidates: list[tuple[int, int, int, int]] = []  # (rank, start, end, head)
     for i, tok in enumerate(tokens):
@@ -401,9 +418,9 @@ def read_scene(
             continue
         rank = {"place": 0, "city": 2, "prop": 1, "unknown": 3}[kind]
         if kind == "unknown" and (
-            h.capital or lex.code != "en" or tokens[start].mark not in {"article", "possessive"}
+            (h.capital and lex.code != "de") or tokens[start].mark not in {"article", "possessive"}
         ):
-            continue  # "to say anything" is no place
+            continue  # "to say anything" is no place; "dans le métro" is
         candidates.append((rank, start, end, head))
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -439,6 +456,8 @@ def read_scene(
         indoor = en.PLACES.get(place_head, False)
         if h.noun and lex.code != "en":
             native_place = (h.noun.written or h.noun.native, h.noun.gender, h.noun.plural)
+        elif lex.code in ("es", "fr", "de") and h.mark == "word":
+            native_place = (h.low, "", False)  # a place the lexicon does not know: as written
         if city and city.lower() not in place.lower():
             place = f"{place} in {city}"
     elif city:
@@ -610,6 +629,11 @@ def _action(
         if base.endswith("ed") and base == tokens[k].low:
             act = ""  # an unknown verb in the past: no base form to say it with
         return predicate, act
+    if not tokens[verb_at].verb and lex.code in ("es", "fr", "de"):
+        end = verb_at + 1  # an unknown verb: the idea's own words, up to the clause's end
+        while end < len(tokens) and end - verb_at < 6 and tokens[end].mark not in {"punct", "conj"}:
+            end += 1
+        return " ".join(t.text for t in tokens[verb_at:end]), ""
     # other languages: the verb and its objects, composed in English
     prep = VERB_PREPS.get(verb, "")
     things = [p for p in props if p not in LANDMARKS] or props
