@@ -194,6 +194,8 @@ def beings_in(tokens: list[Token], lex: Lexicon) -> list[Being]:
         if attached and tok.capital and titled and names.get(i + 1) == attached[0]:
             attached[0] = f"{tok.text} {attached[0]}"  # "Grandpa Joe"
         gender = en.PEOPLE.get(concept, "") if not creature else ""
+        if not gender and not creature and not english and noun is not None:
+            gender = noun.gender if noun.gender in ("f", "m") else ""  # 'la capitana'
         phrase = _english_phrase(tokens, i) if lex.code == "en" else concept
         for k in range(max(count, len(attached))):
             name = attached[k] if k < len(attached) else ""

@@ -638,6 +638,11 @@ def _action(
     prep = VERB_PREPS.get(verb, "")
     things = [p for p in props if p not in LANDMARKS] or props
     objects = " and ".join(f"the {p}" for p in things[:2])
+    if not objects:  # "prend le métro": the object is the place
+        for tok in tokens[verb_at + 1 : verb_at + 3]:
+            if tok.noun is not None and tok.noun.kind == "place":
+                objects = f"the {tok.noun.english}"
+                break
     if not objects:  # "nourrit les chats": the object is a character
         for tok in tokens[verb_at + 1 : verb_at + 4]:
             if tok.noun is not None and tok.noun.kind in {"person", "creature"}:
