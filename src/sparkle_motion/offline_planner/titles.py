@@ -79,7 +79,12 @@ def title_for(idea: Idea, members: list[Member]) -> str:
             title = _english_cast_title(idea, members)
         if title:
             return title[:200]
-    if len(idea.text.split()) <= MAX_IDEA_TITLE_WORDS or idea.language in ("ja", "zh"):
+    if idea.text.strip(" .!?¿¡,;:") and (
+        len(idea.text.split()) <= MAX_IDEA_TITLE_WORDS or idea.language in ("ja", "zh")
+    ):
         return _idea_title(idea)[:200]
     names = [m.name for m in members]
     return join(names, idea.language)[:200] or "Untitled"
+
+
+__all__ = ["title_for"]
