@@ -1,5 +1,6 @@
-"""Procedural keyframes: real PNGs at the step's size, byte-identical per seed, different
-per keyframe, and each character in the same colour in every shot."""
+"""Procedural keyframes (the adapter; what a frame shows is tested in storyboard/): real
+PNGs at the step's size, byte-identical per seed, different per keyframe and per take, and
+each character in the same colour in every shot."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 
 from PIL import Image
 
+from sparkle_motion.adapters.base import StepJob
 from sparkle_motion.adapters.images.procedural import (
     ProceduralKeyframes,
     character_colour,
@@ -56,3 +58,14 @@ def test_a_character_keeps_its_colour_across_shots():
             assert colour in {c for _, c in img.getcolors(WIDTH * HEIGHT)}
             seen += 1
     assert seen >= 3
+
+
+def test_several_takes_of_a_keyframe_are_different_frames(tmp_path):
+    ctx = context()
+    one = step(ctx, "image.kf-002")
+    out = ProceduralKeyframes().run(
+        StepJob(step=one.model_copy(update={"count": 3}), inputs={}, context=ctx, workdir=tmp_path)
+    )
+    assert [o.name for o in out] == [f"image.kf-002-{n}.png" for n in range(3)]
+    assert len({o.data for o in out}) == 3
+    assert [o.metadata["seed"] for o in out] == [one.opts.seed + n for n in range(3)]

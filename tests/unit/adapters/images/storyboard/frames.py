@@ -54,11 +54,10 @@ def changed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b).sum(axis=2) > 0
 
 
-def box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
-    """(top, bottom, left, right) of the True pixels, or None."""
+def box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the True pixels (there must be some)."""
     ys, xs = np.nonzero(mask)
-    if not len(ys):
-        return None
+    assert len(ys), "nothing of that colour or change in the frame"
     return int(ys.min()), int(ys.max()), int(xs.min()), int(xs.max())
 
 

@@ -52,6 +52,7 @@ def test_same_step_same_bytes_and_seeds_and_keyframes_differ():
 def test_no_caption_and_no_keyframe_label_are_drawn():
     a = step("a fox in a forest", caption="", keyframe=1)
     b = step("a fox in a forest", caption="THE FOX BEGINS", keyframe=1)
+    assert b.scene is not None
     b = b.model_copy(update={"scene": b.scene.model_copy(update={"shot_id": "s9-other"})})
     assert draw_keyframe(a, W, H, 2) == draw_keyframe(b, W, H, 2)
 
@@ -156,5 +157,5 @@ def test_any_frame_shape_draws_every_kind_of_thing(size):
     for setting in ("a kitchen", "a cafe", "a city by the sea", None):
         for keyframe in (0, 1, 3):
             s = step(prompt, setting=setting, characters=chars, speaker="a", keyframe=keyframe)
-            png = draw_keyframe(s, *size, 1)
+            png = draw_keyframe(s, size[0], size[1], 1)
             assert Image.open(io.BytesIO(png)).size == size
