@@ -1,45 +1,48 @@
-"""How fast each preview voice speaks, measured here, and the setting that brings it to
-about 145 words a minute (a calm film pace; the issue's limit is 170).
+"""How fast each preview voice speaks, measured here, and the setting that brings it to a
+calm film pace: about 130-138 words a minute over a whole line, no line over 170.
 
-Measured on four English lines (48 words; three lines each in Spanish, French and German),
-words over the span from the first to the last sound of each line (pauses inside a line
-count, silence around it does not):
+Measured on 14 English lines (narration-like sentences and a planner's short dialogue
+lines: "Now, Leo! Now!", "Careful, Marta. You know how this ends.") and 4 lines each in
+Spanish, French and German: words over the line's WAV, after its pauses are evened out
+(pauses.py: 60 ms before and after, at most 0.3 s inside):
 
-    voice                 default           setting                  at rate 1.0
-    piper joe             264 wpm           length_scale 2.15        145 wpm
-    flite slt (female)    237 wpm           duration_stretch 1.64    145 wpm
-    flite rms             211 wpm           duration_stretch 1.45    145 wpm
-    flite awb             245 wpm           duration_stretch 1.685   145 wpm
-    flite kal, kal16      236 wpm           duration_stretch 1.785   145 wpm
-    espeak-ng en-us       244 wpm (-s 175)  -s 104                   146 wpm
-    espeak-ng es          217 wpm (-s 175)  -s 113                   145 wpm
-    espeak-ng fr          271 wpm (-s 175)  -s 93                    145 wpm
-    espeak-ng de          210 wpm (-s 175)  -s 120                   144 wpm
+    voice                 engine default    setting                  mean / min / max
+    piper joe             189 wpm           length_scale 1.78        129 / 78 / 168
+    flite slt (female)    165 wpm           duration_stretch 1.38    134 / 107 / 162
+    flite rms             157 wpm           duration_stretch 1.22    133 / 110 / 163
+    flite awb             172 wpm           duration_stretch 1.41    133 / 104 / 165
+    flite kal16 (and kal) 162 wpm           duration_stretch 1.49    130 / 99 / 164
+    espeak-ng en-us+m3    176 wpm (-s 175)  -s 122                   134 / 82 / 160
+    espeak-ng es+f3       184 wpm (-s 175)  -s 120                   137 / 98 / 161
+    espeak-ng fr+m3       218 wpm (-s 175)  -s 98                    134 / 100 / 154
+    espeak-ng de+f3       179 wpm (-s 175)  -s 127                   138 / 106 / 163
 
-One line can run about 11% over its voice's average (a sentence of short words), so a
-line's `rate` multiplies the pace only up to `MAX_WPM` on average: at most about 169 on
-any line.
+A single plain sentence runs faster than the mean (its words are short and it has no
+pause): about 160. A line of short words can pass 168: it is spoken again, slower
+(`MAX_LINE_WPM`, preview.py), which is what keeps every max above under 170. A line's
+`rate` multiplies the pace up to `MAX_WPM` on average.
 """
 
 from __future__ import annotations
 
-MAX_WPM = 152.0
+MAX_WPM = 150.0  # a voice's average at rate 1 x the rate, at most (see above)
+MAX_LINE_WPM = 168.0  # a line spoken faster than this is spoken again, slower
 
-PIPER_LENGTH_SCALE = 2.15
-PIPER_WPM = 145.0
+PIPER_LENGTH_SCALE = 1.78
+PIPER_WPM = 138.0
 FLITE_STRETCH: dict[str, float] = {
-    "slt": 1.64,
-    "rms": 1.45,
-    "awb": 1.685,
-    "kal": 1.785,
-    "kal16": 1.785,
+    "slt": 1.38,
+    "rms": 1.22,
+    "awb": 1.41,
+    "kal": 1.49,
+    "kal16": 1.49,
 }
-FLITE_WPM = 145.0
-ESPEAK_SPEED: dict[str, int] = {"en": 104, "es": 113, "fr": 93, "de": 120}
-ESPEAK_DEFAULT_SPEED = 105  # languages not measured: near the measured ones' middle
-ESPEAK_WPM = 145.0
+FLITE_WPM = 138.0
+ESPEAK_SPEED: dict[str, int] = {"en": 122, "es": 120, "fr": 98, "de": 127}
+ESPEAK_DEFAULT_SPEED = 118  # languages not measured: near the measured ones' middle
+ESPEAK_WPM = 138.0
 
 
 def capped_rate(rate: float, wpm_at_1: float) -> float:
-    """`rate`, lowered so that a voice speaking `wpm_at_1` at rate 1 stays under MAX_WPM."""
+    """`rate`, lowered so that a voice averaging `wpm_at_1` at rate 1 stays under MAX_WPM."""
     return min(rate, MAX_WPM / wpm_at_1)

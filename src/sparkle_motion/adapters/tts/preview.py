@@ -4,11 +4,12 @@ the piper voice is a pip-installed wheel (pinned by hash in requirements/voice.t
 and espeak-ng are Debian packages (`make setup`).
 
 A line is spoken by the voice its character was cast (`VoiceSpec.provider`/`voice_id`,
-adapters/tts/cast_voices.py), at that voice's natural pitch and a calm pace (about 145
-words a minute at rate 1, under 170 on any line: adapters/tts/pace.py). When the named voice
-cannot speak here (flite not installed; a line not in English for piper or flite) the line
-falls back, keeping the voice's gender where it can (a female voice to an espeak-ng female
-variant, a male one to piper), and its metadata says what spoke and why. A character with
+adapters/tts/cast_voices.py), at that voice's natural pitch and a calm pace (about 130-138
+words a minute over a line; a line over 168 is spoken again, slower: adapters/tts/pace.py),
+its pauses evened out (pauses.py). When the named voice cannot speak here (flite not
+installed; a line not in English for piper or flite) the line falls back, keeping the
+voice's gender where it can (a female voice to an espeak-ng female variant, a male one to
+piper), and its metadata says what spoke and why. A character with
 no provider named speaks with piper, pitched and paced from its voice's `pitch_semitones`
 and `rate`, or, left at the defaults, from its id (the older plans' way).
 
@@ -25,7 +26,7 @@ import hashlib
 import re
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,10 +44,12 @@ from .pace import (
     ESPEAK_WPM,
     FLITE_STRETCH,
     FLITE_WPM,
+    MAX_LINE_WPM,
     PIPER_LENGTH_SCALE,
     PIPER_WPM,
     capped_rate,
 )
+from .pauses import tighten
 from .traits import ESPEAK, PIPER, SpeechTraits
 
 if TYPE_CHECKING:
@@ -95,6 +98,32 @@ def _resample(samples, factor: float):
         positions, np.arange(len(samples), dtype=np.float64), samples.astype(np.float64)
     )
     return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # no spaces between words
+
+
+def words_per_minute(text: str, seconds: float) -> float | None:
+    """Words of `text` a minute over `seconds` (None for a script written without spaces:
+    its words cannot be counted by spaces)."""
+    if seconds <= 0 or UNSPACED.search(text):
+        return None
+    return len(WORD.findall(text)) / seconds * 60
+
+
+def _read_mono(path: Path):
+    """(int16 samples, rate) of a 16-bit WAV an engine wrote (channels averaged)."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path)) as w:
+        rate_hz, channels = w.getframerate(), w.getnchannels()
+        samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
+    return samples, rate_hz
 
 
 @dataclass(frozen=True)
@@ -222,7 +251,8 @@ class PiperEngine:
         samples = np.concatenate(chunks)
         if factor != 1.0:
             samples = _resample(samples, factor)
-        return mono_wav(samples, voice.config.sample_rate), voice.config.sample_rate
+        rate_hz = voice.config.sample_rate
+        return mono_wav(tighten(samples, rate_hz), rate_hz), rate_hz
 
 
 def flite_speak(
@@ -236,10 +266,6 @@ def flite_speak(
     cancel: CancelToken | None = None,
 ) -> bytes:
     """flite's `voice` at its pace (pace.py) times `rate`; pitch shifted only when asked."""
-    import wave
-
-    import numpy as np
-
     factor = 2 ** (semitones / 12)
     source = workdir / "flite.txt"
     source.write_text(text, encoding="utf-8")
@@ -252,13 +278,10 @@ def flite_speak(
         step_id=step_id,
         cancel=cancel,
     )  # fmt: skip
-    data = out.read_bytes()
-    if factor == 1.0:
-        return data
-    with wave.open(str(out)) as w:
-        rate_hz = w.getframerate()
-        samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    return mono_wav(_resample(samples, factor), rate_hz)
+    samples, rate_hz = _read_mono(out)
+    if factor != 1.0:
+        samples = _resample(samples, factor)
+    return mono_wav(tighten(samples, rate_hz), rate_hz)
 
 
 def espeak_speak(
@@ -284,7 +307,8 @@ def espeak_speak(
         step_id=step_id,
         cancel=cancel,
     )  # fmt: skip
-    return out.read_bytes()
+    samples, rate_hz = _read_mono(out)
+    return mono_wav(tighten(samples, rate_hz), rate_hz)
 
 
 class PreviewTTS(Capable):
@@ -292,7 +316,7 @@ class PreviewTTS(Capable):
     for a character with none, espeak-ng when piper is missing."""
 
     name = "piper"
-    version = "2"  # 2: cast voices (flite, espeak-ng languages), ~145 wpm, natural pitch
+    version = "2"  # 2: cast voices (flite, espeak-ng languages), ~135 wpm, natural pitch
     capabilities = frozenset({"speech"})
 
     @property
@@ -340,27 +364,16 @@ class PreviewTTS(Capable):
         step = job.step
         assert isinstance(step, TTSStep)
         choice = self.choose(step)
-        if choice.provider == "piper":
-            assert self._piper is not None
-            data, _ = self._piper.speak(step.text, choice.semitones, choice.rate)
-        elif choice.provider == "flite":
-            binary = flite_binary()
-            assert binary is not None
-            data = flite_speak(
-                binary, step.text, choice.voice_id, choice.semitones, choice.rate,
-                job.workdir, step.id, cancel=job.cancel,
-            )  # fmt: skip
-        else:
-            binary = espeak_binary()
-            if binary is None:
-                raise MissingDependencyError(
-                    f"{step.id}: no speech synthesizer: {FIX}", step_id=step.id
-                )
-            data = espeak_speak(
-                binary, step.text, choice.voice_id, choice.semitones, choice.rate,
-                job.workdir, step.id, cancel=job.cancel,
-            )  # fmt: skip
+        data = self._speak(step, choice, job)
         seconds = wav_duration(data)
+        wpm = words_per_minute(step.text, seconds)
+        for _ in range(3):  # a line of short words runs fast: spoken again, slower
+            if wpm is None or wpm <= MAX_LINE_WPM:
+                break
+            choice = replace(choice, rate=choice.rate * (MAX_LINE_WPM - 6) / wpm)
+            data = self._speak(step, choice, job)
+            seconds = wav_duration(data)
+            wpm = words_per_minute(step.text, seconds)
         notes = overrun_notes(job.context, step, seconds)
         if choice.fallback:
             notes = [f"tts.fallback: {choice.fallback}; spoken by {choice.provider} "
@@ -390,6 +403,27 @@ class PreviewTTS(Capable):
                 metadata=meta,
             )
         ]
+
+    def _speak(self, step: TTSStep, choice: VoiceChoice, job: StepJob) -> bytes:
+        if choice.provider == "piper":
+            assert self._piper is not None
+            return self._piper.speak(step.text, choice.semitones, choice.rate)[0]
+        if choice.provider == "flite":
+            binary = flite_binary()
+            assert binary is not None
+            return flite_speak(
+                binary, step.text, choice.voice_id, choice.semitones, choice.rate,
+                job.workdir, step.id, cancel=job.cancel,
+            )  # fmt: skip
+        binary = espeak_binary()
+        if binary is None:
+            raise MissingDependencyError(
+                f"{step.id}: no speech synthesizer: {FIX}", step_id=step.id
+            )
+        return espeak_speak(
+            binary, step.text, choice.voice_id, choice.semitones, choice.rate,
+            job.workdir, step.id, cancel=job.cancel,
+        )  # fmt: skip
 
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
         words = len(getattr(step, "text", "").split())

@@ -64,7 +64,7 @@ def list_available_voices() -> list[VoiceInfo]:
             found.append(
                 VoiceInfo(
                     f"piper:{PIPER_VOICE}",
-                    description="piper neural voice (male), about 145 words a minute",
+                    description="piper neural voice (male), about 135 words a minute",
                     **common,
                 )
             )
@@ -73,7 +73,7 @@ def list_available_voices() -> list[VoiceInfo]:
                 found.append(
                     VoiceInfo(
                         f"flite:{voice}",
-                        description=f"flite {gender} voice, about 145 words a minute",
+                        description=f"flite {gender} voice, about 135 words a minute",
                         **{
                             **common,
                             "languages": ["en"],
