@@ -60,8 +60,10 @@ def draw_person(
     look: Look,
     *,
     speaking: bool,
+    seated: bool = False,
 ) -> Drawn:
-    """A standing person `height` px tall (a child is drawn shorter by the caller's scale)."""
+    """A person `height` px tall standing (a child shorter), or sitting on a chair whose
+    seat is at knee height, knees toward `facing`."""
     d, f = c.draw, facing
     if look.build == "child":
         height *= 0.68
@@ -72,8 +74,11 @@ def draw_person(
     half = height * 0.11
     trousers = darker(colour, 0.45)
     limb = max(3, int(height * 0.06))
-    # legs
-    for side in (-1, 1):
+    if seated:
+        sink = hip_y - (feet - height * 0.27)  # negative: the hip comes down to the seat
+        hip_y, shoulder_y = hip_y - sink, shoulder_y - sink
+        _chair_and_legs(c, x, feet, hip_y, height, f, colour if look.female else trousers, limb)
+    for side in () if seated else (-1, 1):  # standing legs
         lx = x + side * half * 0.45
         d.line(
             [(lx, hip_y), (lx + side * height * 0.02, feet - limb * 0.5)], fill=trousers, width=limb
@@ -102,8 +107,8 @@ def draw_person(
             [
                 (x - half * 0.8 + stoop, shoulder_y),
                 (x + half * 0.8 + stoop, shoulder_y),
-                (x + half * 1.25, hip_y + height * 0.14),
-                (x - half * 1.25, hip_y + height * 0.14),
+                (x + half * 1.25, hip_y + height * (0.03 if seated else 0.14)),
+                (x - half * 1.25, hip_y + height * (0.03 if seated else 0.14)),
             ],
             fill=colour,
         )
@@ -256,3 +261,24 @@ def draw_person(
         top -= head_r * 0.6
     box = (x - height * 0.25, top, x + height * 0.25, feet)
     return Drawn(top=(head_cx, top), hand=hand, feet=(x, feet), box=box)
+
+
+def _chair_and_legs(
+    c: Canvas, x: float, feet: float, seat: float, height: float, f: int, thigh: RGB, limb: int
+) -> None:
+    """A wooden chair under a sitting person, and their legs: thighs forward along the
+    seat, shins down to the floor."""
+    wood = c.lit((96, 62, 38))
+    bar = max(2, int(height * 0.025))
+    back_x, front_x = x - f * height * 0.13, x + f * height * 0.12
+    c.draw.line([(back_x, seat - height * 0.34), (back_x, feet)], fill=wood, width=bar)
+    c.draw.line([(front_x, seat), (front_x, feet)], fill=wood, width=bar)
+    c.draw.line([(back_x, seat + limb * 0.6), (front_x, seat + limb * 0.6)], fill=wood, width=bar)
+    knee = (x + f * height * 0.2, seat)
+    c.draw.line([(x, seat), knee], fill=thigh, width=limb + 1)
+    c.draw.line([knee, (knee[0], feet - limb * 0.5)], fill=darker(thigh, 0.25), width=limb)
+    c.draw.ellipse(
+        [knee[0] - limb * 0.5 + f * limb * 0.3, feet - limb * 0.8,
+         knee[0] + limb * 0.9 + f * limb * 0.3, feet + limb * 0.2],
+        fill=(40, 32, 28),
+    )  # fmt: skip

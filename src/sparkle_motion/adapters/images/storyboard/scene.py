@@ -163,6 +163,7 @@ class Placed:
     facing: int
     near: bool
     drawn: Drawn | None = None
+    seated: bool = False
 
 
 def _free_x(taken: list[float], half: float) -> float:
@@ -215,7 +216,9 @@ def _draw_figure(c: Canvas, p: Placed, r: Reading, shore: bool) -> Drawn:
     kind, colour = p.cast.kind, p.cast.colour
     if kind == "person":
         assert p.cast.look is not None
-        return draw_person(c, p.x, p.feet, p.unit, p.facing, colour, p.cast.look, speaking=p.near)
+        return draw_person(
+            c, p.x, p.feet, p.unit, p.facing, colour, p.cast.look, speaking=p.near, seated=p.seated
+        )
     lives = p.cast.lives
     if lives == "water":
         base = c.height * (0.66 if shore else 0.74)
@@ -402,6 +405,9 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
                 tx, tfeet, tunit = (a.x + b.x) / 2, (a.feet + b.feet) / 2, max(a.unit, b.unit)
             else:
                 tx, tfeet, tunit = x + facing * unit * 0.5, feet, unit
+            for p in standing[:2]:  # people at a table sit at it, facing it
+                if p.cast.kind == "person":
+                    p.seated, p.facing = True, 1 if p.x < tx else -1
             table(c, tx, tfeet, tunit, chess=name == "chess")
         elif name == "bike":
             bike(c, x - facing * unit * 0.35, feet, unit, facing)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sparkle_motion.adapters.images.storyboard.canvas import character_colour
+
 from .frames import H, W, box, changed, char, near, pixels, step
 
 PAIR = [char("ana", "Ana", "a woman"), char("ben", "Ben", "a man")]
@@ -32,7 +34,7 @@ def _with_and_without(prop: str, chars=ONE, setting="a meadow", time="day"):
         ("a book", (0.3, 0.9)),
         ("a lantern", (0.3, 0.95)),
         ("a ball", (0.7, 1.0)),
-        ("a table", (0.5, 1.0)),
+        ("a table", (0.25, 1.0)),  # with the one who sits at it
     ],
 )
 def test_a_named_prop_is_drawn_where_it_belongs(prop, band):
@@ -56,12 +58,17 @@ def test_a_kite_flies_high_on_a_string_to_the_hand():
     assert rows.min() < H * 0.2 and rows.max() > H * 0.45  # the string comes down to a hand
 
 
-def test_chess_puts_a_board_between_the_two_players():
-    img, diff = _with_and_without("a chess game", chars=PAIR, setting="a cafe")
-    top, bottom, left, right = box(diff)
-    assert left > W * 0.3 and right < W * 0.75
-    board = img[top : bottom + 1, left : right + 1]
-    assert near(board, (240, 235, 220), 4).any() and near(board, (40, 36, 34), 4).any()
+def test_chess_puts_a_board_between_the_two_players_who_sit_at_it():
+    img, _ = _with_and_without("a chess game", chars=PAIR, setting="a cafe")
+    white, black = near(img, (240, 235, 220), 2), near(img, (40, 36, 34), 2)
+    for squares in (white, black):
+        _, bottom, left, right = box(squares)
+        assert left > W * 0.3 and right < W * 0.75 and bottom < H * 0.75
+    standing = pixels(step("here", setting="a cafe", characters=PAIR, speaker="ana"))
+    for who in ("ana", "ben"):
+        sits = box(near(img, character_colour(who), 2))
+        stands = box(near(standing, character_colour(who), 2))
+        assert sits[0] > stands[0] + H * 0.03  # the head is lower: they sit
 
 
 def test_a_boat_rides_the_water_and_carries_a_lone_sailor():
