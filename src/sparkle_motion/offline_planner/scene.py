@@ -180,6 +180,7 @@ class Scene:
     season: str = ""
     verb: str | None = None  # English base form of the main action
     predicate: str = ""  # English verb phrase as it stands in the sentence
+    more: str = ""  # the rest of the sentence after it ("as the fishing boats come home")
     act: str = ""  # English base-form action: "argue over a chess game"
     subject: str = ""  # a non-character subject in English ("Fog", "the moon")
     props: list[str] = field(default_factory=list)  # English nouns/phrases acted upon
@@ -458,13 +459,19 @@ def read_scene(
             native_place = (h.noun.written or h.noun.native, h.noun.gender, h.noun.plural)
         elif lex.code in ("es", "fr", "de") and h.mark == "word":
             native_place = (h.low, "", False)  # a place the lexicon does not know: as written
+        others = [c for c in candidates if c[0] == 0 and c[3] != head and c[1] not in span]
+        if rank == 0 and others:  # "from the bakery to the hill": a journey has two places
+            _, start2, end2, _ = min(others)
+            place = f"{place} and {_english_words(tokens, start2, end2, lex)}"
+            span |= set(range(start2, end2))
         if city and city.lower() not in place.lower():
             place = f"{place} in {city}"
     elif city:
         place, place_head = f"the streets of {city}", "street"
 
     props, native_props = _props(tokens, lex, verb_at, being_at, span)
-    predicate, act = _action(tokens, lex, verb_at, props, beings)
+    predicate, act, stop = _action(tokens, lex, verb_at, props, beings)
+    more = _rest_of_sentence(tokens, stop) if lex.code == "en" and predicate else ""
     subject = ""
     if verb_at is not None and not any(b.at < verb_at for b in beings):
         s_start = 0
@@ -490,6 +497,7 @@ def read_scene(
         season=season,
         verb=verb,
         predicate=predicate,
+        more=more,
         act=act,
         subject=subject,
         props=props,
@@ -511,6 +519,21 @@ def _modifiers_before(tokens: list[Token], head: int, lex: Lexicon) -> int:
     ):
         start -= 1
     return start
+
+
+MORE_WORDS = 24
+
+
+def _rest_of_sentence(tokens: list[Token], stop: int) -> str:
+    """What the sentence says after its main clause (from token `stop`), as written: the
+    climax shows it ('as the fishing boats come home')."""
+    words = [t.text for t in tokens[stop : stop + MORE_WORDS] if t.low not in {";", ":", "(", ")"}]
+    while words and words[0] == ",":
+        words = words[1:]
+    if stop + MORE_WORDS < len(tokens) and "," in words[1:]:  # cut: end at a clause's end
+        words = words[: len(words) - 1 - words[::-1].index(",")]
+    text = " ".join(words).replace(" ,", ",")
+    return text if len(words) >= 2 else ""
 
 
 def _modifier_noun(tok: Token) -> bool:
@@ -588,10 +611,10 @@ def _english_prop(tokens: list[Token], i: int, lex: Lexicon) -> str:
 
 def _action(
     tokens: list[Token], lex: Lexicon, verb_at: int | None, props: list[str], beings: list[Being]
-) -> tuple[str, str]:
-    """(predicate as it stands, base-form act) in English."""
+) -> tuple[str, str, int]:
+    """(predicate as it stands, base-form act, token index after the predicate), English."""
     if verb_at is None:
-        return "", ""
+        return "", "", len(tokens)
     verb = tokens[verb_at].verb or tokens[verb_at].low
     if lex.code == "en":
         end = verb_at + 1
@@ -628,12 +651,12 @@ def _action(
         act = " ".join([base, *rest]).strip()
         if base.endswith("ed") and base == tokens[k].low:
             act = ""  # an unknown verb in the past: no base form to say it with
-        return predicate, act
+        return predicate, act, end
     if not tokens[verb_at].verb and lex.code in ("es", "fr", "de"):
         end = verb_at + 1  # an unknown verb: the idea's own words, up to the clause's end
         while end < len(tokens) and end - verb_at < 6 and tokens[end].mark not in {"punct", "conj"}:
             end += 1
-        return " ".join(t.text for t in tokens[verb_at:end]), ""
+        return " ".join(t.text for t in tokens[verb_at:end]), "", end
     # other languages: the verb and its objects, composed in English
     prep = VERB_PREPS.get(verb, "")
     things = [p for p in props if p not in LANDMARKS] or props
@@ -649,7 +672,7 @@ def _action(
                 objects = f"the {tok.noun.english}{'s' if tok.noun.plural else ''}"
                 break
     act = " ".join(w for w in (verb, prep if objects else "", objects) if w)
-    return third_person(verb) + act[len(verb) :], act
+    return third_person(verb) + act[len(verb) :], act, len(tokens)
 
 
 def _mood(verb: str | None, weather: str | None, time: str | None) -> str:

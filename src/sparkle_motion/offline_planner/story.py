@@ -344,6 +344,8 @@ def _describe(
         if b is not None:
             return f"{_cap(_ref(a))} and {_ref(b)} find another way, side by side.", members[:3]
         return f"{_cap(_ref(a))} tries again, slower and more carefully this time.", [a]
+    if beat == "climax" and scene.more:
+        return f"The decisive moment: {event}, {scene.more}.", list(members)
     if beat == "climax":
         return (
             f"The decisive moment: {event[:1].lower() + event[1:] if not event[:1].isupper() or event.split()[0] in ('A', 'An', 'The') else event}.",
