@@ -276,6 +276,7 @@ def horse(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
     _eye(c, fr.p(1.25, 2.35), s * 0.05)
     c.draw.rectangle(fr.box(0.1, 1.78, 0.4, 0.06), fill=accent)  # saddle cloth
     c.draw.rectangle(fr.box(0.1, 1.55, 0.35, 0.22), fill=accent)
+    c.marks["saddle"] = fr.p(0.0, 1.82)
     top = fr.p(1.1, 2.8)
     return Drawn(
         top=top, hand=fr.p(1.7, 2.0), feet=(x, base), box=(x - 1.4 * s, top[1], x + 1.8 * s, base)

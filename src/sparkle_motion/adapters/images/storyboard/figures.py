@@ -61,9 +61,10 @@ def draw_person(
     *,
     speaking: bool,
     seated: bool = False,
+    chair: bool = True,
 ) -> Drawn:
-    """A person `height` px tall standing (a child shorter), or sitting on a chair whose
-    seat is at knee height, knees toward `facing`."""
+    """A person `height` px tall standing (a child shorter), or sitting (on a chair, or
+    astride a saddle when `chair` is false) at knee height, knees toward `facing`."""
     d, f = c.draw, facing
     if look.build == "child":
         height *= 0.68
@@ -77,7 +78,9 @@ def draw_person(
     if seated:
         sink = hip_y - (feet - height * 0.27)  # negative: the hip comes down to the seat
         hip_y, shoulder_y = hip_y - sink, shoulder_y - sink
-        _chair_and_legs(c, x, feet, hip_y, height, f, colour if look.female else trousers, limb)
+        _chair_and_legs(
+            c, x, feet, hip_y, height, f, colour if look.female else trousers, limb, chair=chair
+        )
     for side in () if seated else (-1, 1):  # standing legs
         lx = x + side * half * 0.45
         d.line(
@@ -264,16 +267,28 @@ def draw_person(
 
 
 def _chair_and_legs(
-    c: Canvas, x: float, feet: float, seat: float, height: float, f: int, thigh: RGB, limb: int
+    c: Canvas,
+    x: float,
+    feet: float,
+    seat: float,
+    height: float,
+    f: int,
+    thigh: RGB,
+    limb: int,
+    *,
+    chair: bool,
 ) -> None:
-    """A wooden chair under a sitting person, and their legs: thighs forward along the
-    seat, shins down to the floor."""
-    wood = c.lit((96, 62, 38))
-    bar = max(2, int(height * 0.025))
-    back_x, front_x = x - f * height * 0.13, x + f * height * 0.12
-    c.draw.line([(back_x, seat - height * 0.34), (back_x, feet)], fill=wood, width=bar)
-    c.draw.line([(front_x, seat), (front_x, feet)], fill=wood, width=bar)
-    c.draw.line([(back_x, seat + limb * 0.6), (front_x, seat + limb * 0.6)], fill=wood, width=bar)
+    """A wooden chair under a sitting person (unless they ride), and their legs: thighs
+    forward along the seat, shins down to the floor (or the pedals, or the stirrups)."""
+    if chair:
+        wood = c.lit((96, 62, 38))
+        bar = max(2, int(height * 0.025))
+        back_x, front_x = x - f * height * 0.13, x + f * height * 0.12
+        c.draw.line([(back_x, seat - height * 0.34), (back_x, feet)], fill=wood, width=bar)
+        c.draw.line([(front_x, seat), (front_x, feet)], fill=wood, width=bar)
+        c.draw.line(
+            [(back_x, seat + limb * 0.6), (front_x, seat + limb * 0.6)], fill=wood, width=bar
+        )
     knee = (x + f * height * 0.2, seat)
     c.draw.line([(x, seat), knee], fill=thigh, width=limb + 1)
     c.draw.line([knee, (knee[0], feet - limb * 0.5)], fill=darker(thigh, 0.25), width=limb)

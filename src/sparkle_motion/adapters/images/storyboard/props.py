@@ -75,7 +75,9 @@ def table(c: Canvas, x: float, feet: float, unit: float, *, chess: bool) -> Poin
     return (x, top)
 
 
-def bike(c: Canvas, x: float, feet: float, unit: float, facing: int) -> None:
+def bike(c: Canvas, x: float, feet: float, unit: float, facing: int) -> Point:
+    """A bicycle; returns its pedal: a rider sits with their feet there (the saddle is a
+    sitting person's knee height above it)."""
     r = unit * 0.17
     colour, tyre = (200, 40, 50), (30, 30, 30)
     back, front = (x - facing * r * 1.6, feet - r), (x + facing * r * 1.6, feet - r)
@@ -104,6 +106,7 @@ def bike(c: Canvas, x: float, feet: float, unit: float, facing: int) -> None:
     c.draw.line(
         [(seat[0] - r * 0.3, seat[1]), (seat[0] + r * 0.3, seat[1])], fill=tyre, width=width + 2
     )
+    return (seat[0], pedal[1])
 
 
 def kite(c: Canvas, at: Point, hand: Point | None, unit: float, colour: RGB) -> None:

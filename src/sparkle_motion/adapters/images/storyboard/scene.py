@@ -54,10 +54,12 @@ from .words import (
     INTERIORS,
     PERSON,
     PROPS,
+    RIDE,
     TIMES,
     WEATHER,
     all_mentions,
     first_mention,
+    mentions,
 )
 
 TEXT_BOTTOM = 0.75  # no text below this fraction of the frame's height (subtitles)
@@ -99,6 +101,7 @@ class Reading:
     speaker: str | None
     flying: bool = False
     extras: tuple[str, ...] = field(default=())
+    riding: bool = False
 
 
 def kind_of(name: str, appearance: str | None) -> str:
@@ -151,6 +154,7 @@ def read(step: ImageStep) -> Reading:
         speaker=scene.speaker if scene else None,
         flying=any(w in text.lower() for w in ("fly", "flies", "flying", "soar", "wings")),
         extras=tuple(extras),
+        riding=mentions(text, RIDE),
     )
 
 
@@ -164,6 +168,8 @@ class Placed:
     near: bool
     drawn: Drawn | None = None
     seated: bool = False
+    chair: bool = True  # seated on a chair; else astride (a horse, a bike)
+    mount: Placed | None = None  # the horse they ride
 
 
 def _free_x(taken: list[float], half: float) -> float:
@@ -217,7 +223,16 @@ def _draw_figure(c: Canvas, p: Placed, r: Reading, shore: bool) -> Drawn:
     if kind == "person":
         assert p.cast.look is not None
         return draw_person(
-            c, p.x, p.feet, p.unit, p.facing, colour, p.cast.look, speaking=p.near, seated=p.seated
+            c,
+            p.x,
+            p.feet,
+            p.unit,
+            p.facing,
+            colour,
+            p.cast.look,
+            speaking=p.near,
+            seated=p.seated,
+            chair=p.chair,
         )
     lives = p.cast.lives
     if lives == "water":
@@ -410,13 +425,24 @@ def draw_keyframe(step: ImageStep, width: int, height: int, seed: int) -> bytes:
                     p.seated, p.facing = True, 1 if p.x < tx else -1
             table(c, tx, tfeet, tunit, chess=name == "chess")
         elif name == "bike":
-            bike(c, x - facing * unit * 0.35, feet, unit, facing)
+            if r.riding and spot is not None and spot.cast.kind == "person":
+                pedal = bike(c, x + facing * unit * 0.05, feet, unit, facing)
+                spot.x, spot.feet, spot.seated, spot.chair = pedal[0], pedal[1], True, False
+            else:
+                bike(c, x - facing * unit * 0.35, feet, unit, facing)
     if "fog" in weather:  # the fog veils the land; the characters stand clear in front of it
         image = draw_fog(image)
         c.draw = drawing(image)
     # the water's creatures first (behind), then far to near, the speaker last
+    horse = next((p for p in placed if p.cast.kind == "horse"), None)
+    if r.riding and horse is not None and holder is not None and holder.cast.kind == "person":
+        holder.mount, holder.seated, holder.chair = horse, True, False
+        holder.unit, horse.facing = horse.unit, holder.facing
     order = sorted(placed, key=lambda p: (p.near, p.cast.lives != "water", p.feet))
+    order.sort(key=lambda p: p.mount is not None)  # a rider after their horse
     for p in order:
+        if p.mount is not None and "saddle" in c.marks:  # astride the saddle
+            p.x, p.feet = c.marks["saddle"][0], c.marks["saddle"][1] + p.unit * 0.27
         p.drawn = _draw_figure(c, p, r, shore)
     # held props, the kite, a ball
     for name in props:

@@ -116,6 +116,8 @@ PERSON = (
     "father",
     "human",
 )
+# someone on a horse or a bike rides it
+RIDE = ("ride", "rides", "riding", "rode", "cycling", "cyclist", "gallop", "galloping", "horseback")
 # what a person looks like: the feature drawn to tell them apart
 PEOPLE: dict[str, tuple[str, ...]] = {
     "child": ("girl", "boy", "child", "kid", "little", "young girl", "toddler", "son", "daughter"),

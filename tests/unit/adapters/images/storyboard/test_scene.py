@@ -159,3 +159,19 @@ def test_any_frame_shape_draws_every_kind_of_thing(size):
             s = step(prompt, setting=setting, characters=chars, speaker="a", keyframe=keyframe)
             png = draw_keyframe(s, size[0], size[1], 1)
             assert Image.open(io.BytesIO(png)).size == size
+
+
+def test_a_rider_sits_on_the_horse_or_the_bike_they_ride():
+    knight = [char("hugo", "Hugo", "a knight"), char("star", "Star", "a brown horse")]
+    rides = pixels(step("Hugo rides his horse", characters=knight, speaker="hugo"))
+    beside = pixels(step("Hugo and his horse", characters=knight, speaker="hugo"))
+    hugo = character_colour("hugo")
+    horse = box(near(rides, (130, 80, 45), 2))
+    on, off = box(near(rides, hugo, 2)), box(near(beside, hugo, 2))
+    assert on[1] < horse[1] and on[0] < off[0]  # above the horse's feet, higher than standing
+    assert horse[2] <= (on[2] + on[3]) / 2 <= horse[3]  # over the horse
+    ben = [char("ben", "Ben", "a boy")]
+    cycling = pixels(step("Ben rides a bike", characters=ben, speaker="ben"))
+    frame = box(near(cycling, (200, 40, 50), 2))
+    body = box(near(cycling, character_colour("ben"), 2))
+    assert frame[2] <= (body[2] + body[3]) / 2 <= frame[3]
