@@ -389,9 +389,7 @@ class PreviewTTS(Capable):
             "line_id": step.line_id,
             "language_id": step.language_id or "en",
             "duration_s": round(seconds, 3),
-            "words_per_minute": round(len(step.text.split()) / seconds * 60, 1)
-            if seconds
-            else None,
+            "words_per_minute": None if wpm is None else round(wpm, 1),
             "policy_annotations": notes,
         }
         return [

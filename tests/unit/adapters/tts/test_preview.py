@@ -260,7 +260,8 @@ def test_every_voice_speaks_under_170_words_a_minute(
     out = _speak(piper_adapter, step, tmp_path)
     assert out.metadata["provider"] == provider and out.metadata["fallback"] is None
     wpm = words_per_minute(text, out.data)
-    assert 115 < wpm <= 170, wpm
+    assert 100 < wpm <= 170, wpm
+    assert out.metadata["words_per_minute"] == pytest.approx(wpm, rel=0.01)
 
 
 @needs_espeak
