@@ -67,6 +67,7 @@ TEXT_MARGIN = 0.06  # nor within this fraction of any edge (camera moves crop it
 SHOT_SIZES = (1.35, 1.0, 1.7)  # keyframes after the first: medium, wide, close
 MAX_EXTRAS = 2
 WATER_KINDS = {"sea", "beach", "lake", "river"}
+OUTDOOR_ONLY = ("whale", "fish", "horse", "dragon")  # a prompt's word for these is no guest indoors
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,9 @@ def read(step: ImageStep) -> Reading:
             look_of(char.id, f"{char.name} {char.appearance or ''}") if kind == "person" else None
         )
         cast.append(Cast(kind=kind, id=char.id, name=char.name, look=look))
-    present = {c.kind for c in cast}
+    # creatures the prompt names beyond the cast; indoors only those that fit in a room
+    present = set() if not interior else set(OUTDOOR_ONLY)
+    present |= {c.kind for c in cast}
     extras = [k for k in all_mentions(step.prompt, CREATURES) if k not in present][:MAX_EXTRAS]
     cast.extend(Cast(kind=k) for k in extras)
     land = set(all_mentions(text, EXTERIORS))

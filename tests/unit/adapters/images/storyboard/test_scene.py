@@ -34,7 +34,10 @@ def test_read_finds_room_land_time_props_and_unnamed_creatures():
     )
     assert r.interior == "cafe" and "city" in r.land and r.time == "night"
     assert r.props == ("chess",)  # chess brings its own table
-    assert [c.kind for c in r.cast] == ["person", "person", "whale"] and r.extras == ("whale",)
+    assert [c.kind for c in r.cast] == ["person", "person"] and r.extras == ()  # no whale inside
+    r = read(step("a whale and a cat by the sea", characters=PAIR))
+    assert [c.kind for c in r.cast] == ["person", "person", "whale", "cat"]
+    assert read(step("a whale and a cat", setting="the kitchen")).extras == ("cat",)
     assert read(step("a boat on the waves")).land >= {"sea"}  # a boat needs water
     assert read(step("a storm, rain and fog")).weather == frozenset({"storm", "rain", "fog"})
     assert read(step("under the moon", time=None)).time == "night"
