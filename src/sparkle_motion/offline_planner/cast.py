@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import lexicon_en as en
 from .cast_kinds import Being
 from .idea import Idea
 from .voices import cast_voice, repeat_pitch
@@ -206,7 +207,17 @@ WITNESS = {
     "mountain": "climber",
     "desert": "traveller",
 }
-SPEAKER_LANGUAGES = {"en", "es", "fr", "de"}  # lines in the idea's language when a voice has it
+SPEAKER_LANGUAGES = {"en", "es", "fr", "de"}
+YOUNG_PEOPLE = {
+    "child",
+    "kid",
+    "baby",
+    "teenager",
+    "teen",
+    "toddler",
+    "grandchild",
+    "infant",
+}  # lines in the idea's language when a voice has it
 
 
 @dataclass
@@ -284,11 +295,16 @@ def cast_members(idea: Idea, beings: list[Being], rng: random.Random) -> list[Me
         if b.creature:
             look = f"{_a(b.phrase)} {rng.choice(CREATURE_FEATURES)}, {colour} accents"
         else:
-            who = {"female": "woman or girl", "male": "man or boy"}[gender]
+            young = b.concept in YOUNG_PEOPLE
+            who = {"female": "girl" if young else "woman", "male": "boy" if young else "man"}[
+                gender
+            ]
             if b.concept in {"person", "narrator"}:
                 look = f"a {who} with {rng.choice(PERSON_FEATURES)}, in {colour}"
+            elif en.PEOPLE.get(b.concept):  # 'girl', 'grandfather': the word says it
+                look = f"{_a(b.phrase)} with {rng.choice(PERSON_FEATURES)}, in {colour}"
             else:
-                look = f"{_a(b.phrase)} ({who}) with {rng.choice(PERSON_FEATURES)}, in {colour}"
+                look = f"{_a(b.phrase)}, a {who} with {rng.choice(PERSON_FEATURES)}, in {colour}"
         provider, voice_id = cast_voice(gender, line_language(language), taken_voices)  # type: ignore[arg-type]
         pitch = repeat_pitch(provider, voice_id, cast_order)
         taken_voices.add(f"{provider}:{voice_id}")

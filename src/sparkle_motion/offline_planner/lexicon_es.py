@@ -85,7 +85,7 @@ NOUNS = nouns(
     pintor:painter:m músico:musician:m música:musician:f anciana:woman:f anciano:man:m
     farera:keeper:f farero:keeper:m astronauta:astronaut:m bailarina:dancer:f bailarín:dancer:m
     caballero:knight:m pirata:pirate:m fantasma:ghost:m gigante:giant:m tía:aunt:f tío:uncle:m
-    chica:girl:f chico:boy:m señora:woman:f señor:man:m bebé:baby:m
+    chica:girl:f chico:boy:m señora:woman:f señor:man:m bebé:baby:
     ballena:whale:f delfín:dolphin:m pez:fish:m peces:fish:m tiburón:shark:m pájaro:bird:m
     cuervo:crow:m búho:owl:m lechuza:owl:f loro:parrot:m pingüino:penguin:m pato:duck:m
     gallina:hen:f gato:cat:m gata:cat:f gatito:kitten:m perro:dog:m perra:dog:f perrito:puppy:m

@@ -80,7 +80,7 @@ NOUNS = nouns(
     musicien:musician:m musicienne:musician:f vieille:woman:f vieillard:man:m
     gardien:keeper:m gardienne:keeper:f astronaute:astronaut:m danseuse:dancer:f
     danseur:dancer:m chevalier:knight:m pirate:pirate:m fantôme:ghost:m géant:giant:m
-    tante:aunt:f oncle:uncle:m enfant:child:m bébé:baby:m dame:woman:f monsieur:man:m
+    tante:aunt:f oncle:uncle:m enfant:child: bébé:baby: dame:woman:f monsieur:man:m
     baleine:whale:f dauphin:dolphin:m poisson:fish:m requin:shark:m oiseau:bird:m
     oiseaux:bird:m corbeau:crow:m corneille:crow:f hibou:owl:m chouette:owl:f
     perroquet:parrot:m pingouin:penguin:m manchot:penguin:m canard:duck:m poule:hen:f
