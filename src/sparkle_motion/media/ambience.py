@@ -135,7 +135,7 @@ class _Layer:
                 night = kind == "forest_night"
                 parts["leaves"] = _Noise(rng, n, _band(1500, 8000))
                 parts["calls"] = [
-                    _Events(rng, n, 0.2 if night else 0.12, _chirp(rng, night), 3.0)
+                    _Events(rng, n, 0.2 if night else 0.12, _chirp(rng, night), 1.5)
                     for _ in range(4)
                 ]
             self.channels.append(parts)
@@ -195,11 +195,11 @@ def render_ambience(
     level = np.float32(10 ** (LEVEL_DBFS / 20))
     for i, kind in enumerate(kinds):
         layer = _Layer(kind, np.random.default_rng([seed, i]), n)
-        on = np.zeros(steps)
+        on = np.zeros(max(steps, len(kernel)))  # at least the kernel's length: "same" aligns
         for start_s, end_s, k in spans:
             if k == kind:
                 on[round(start_s * coarse) : round(end_s * coarse)] = 1.0
-        smooth = np.convolve(on, kernel, mode="same")
+        smooth = np.convolve(on, kernel, mode="same")[:steps]
         for a in range(0, n, CHUNK):
             b = min(n, a + CHUNK)
             gain = np.interp(np.arange(a, b) / RATE * coarse, np.arange(steps), smooth)

@@ -59,3 +59,22 @@ def test_spans_without_ambience_stay_silent_and_joins_crossfade():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="ambience: unknown kind 'lava'"):
         render_ambience([(0.0, 3.0, "lava")], 1, 3.0)
+
+
+@pytest.mark.parametrize("seconds", [0.01, 0.04, 1.0])
+def test_a_film_shorter_than_the_crossfade_still_gets_its_ambience(seconds):
+    x = render_ambience([(0.0, seconds, "forest_day")], 2, seconds)
+    assert x is not None and x.shape == (round(seconds * RATE), 2) and np.isfinite(x).all()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_kind_pokes_out_of_the_background(kind):
+    """Birdsong, droplets and gusts stay in the background: the loudest 50 ms (1 in 100)
+    within 6 dB of the bed's level, the loudest sample far under full scale."""
+    x = render_ambience([(0.0, 20.0, kind)], 3, 20.0)
+    assert x is not None
+    mono = x[RATE:-RATE].mean(axis=1)
+    w = RATE // 20
+    levels = [_db(mono[i : i + w]) for i in range(0, len(mono) - w, w)]
+    assert np.percentile(levels, 99) < LEVEL_DBFS + 6
+    assert np.abs(x).max() < 10 ** (-14 / 20)
