@@ -8,7 +8,7 @@ import pytest
 
 from sparkle_motion.adapters.images.procedural import draw_keyframe
 from sparkle_motion.adapters.images.storyboard.canvas import character_colour, mix
-from sparkle_motion.adapters.images.storyboard.scene import kind_of, read
+from sparkle_motion.adapters.images.storyboard.scene import TEXT_MARGIN, kind_of, read
 
 from .frames import H, W, box, changed, char, near, pixels, step
 
@@ -74,6 +74,7 @@ def test_later_keyframes_cycle_through_medium_wide_and_close_shots_on_the_speake
 
 
 def test_names_stay_out_of_the_subtitle_band_and_the_margins():
+    assert TEXT_MARGIN >= 0.06
     for chars in (
         PAIR,
         [char("cat", "Tom", "a grey cat"), char("kid", "Lu", "a little girl")],
@@ -86,8 +87,8 @@ def test_names_stay_out_of_the_subtitle_band_and_the_margins():
             diff = changed(short, long_)
             assert diff.any()  # the names are drawn
             assert not diff[int(H * 0.75) :].any()  # never in the bottom quarter
-            m = int(H * 0.06)
-            assert not diff[:m].any() and not diff[:, :m].any() and not diff[:, W - m :].any()
+            mx, my = int(W * TEXT_MARGIN), int(H * TEXT_MARGIN)
+            assert not diff[:my].any() and not diff[:, :mx].any() and not diff[:, W - mx :].any()
 
 
 def test_the_speaker_is_drawn_larger_and_lower():
@@ -130,9 +131,9 @@ def test_a_name_is_pulled_up_and_in_when_its_figure_is_low_or_at_an_edge():
         who = Placed(Cast(kind="cat", id="tom", name="Tom the Cat"), 0, 0, 10, 1, False, drawn)
         _label(c, who)
         lit = np.asarray(image).sum(axis=2) > 0
-        m = int(H * 0.06)
+        mx, my = int(W * TEXT_MARGIN), int(H * TEXT_MARGIN)
         assert lit.any() and not lit[int(H * 0.75) :].any(), top
-        assert not lit[:m].any() and not lit[:, :m].any() and not lit[:, W - m :].any(), top
+        assert not lit[:my].any() and not lit[:, :mx].any() and not lit[:, W - mx :].any(), top
 
 
 def test_someone_a_close_shot_leaves_out_has_no_name_on_screen():
