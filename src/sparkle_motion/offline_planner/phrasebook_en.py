@@ -20,9 +20,9 @@ LINES: dict[str, dict[str, list[str]]] = {
         "solo": [
             "Every day in {place} starts the same way.",
             "{place}, {when}. Nothing ever happens here.",
-            "They say {place} keeps its secrets.",
+            "They say there are secrets in {place}.",
             "I have always loved {place} {when}.",
-            "Listen. Even {place} holds its breath {when}.",
+            "Listen. Not a sound in {place} {when}.",
             "Here comes {weather} again, right over {place}.",
             "Nobody looks twice at {prop}. Nobody but me.",
             "It all began {when}, with {prop}.",
@@ -34,7 +34,7 @@ LINES: dict[str, dict[str, list[str]]] = {
             "Same {place}, same me. Or is it?",
             "One more day, and maybe I will {act}.",
             "Nobody notices {prop} but me.",
-            "Hello, {place}. Miss me?",
+            "Back in {place} again. Of course.",
         ],
         "open": [
             "{you}, are you still awake?",

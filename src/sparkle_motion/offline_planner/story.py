@@ -224,12 +224,14 @@ def _setting(idea: Idea, rng: random.Random) -> tuple[str, str]:
 
 def _detail(idea: Idea, place: str, mood: str, rng: random.Random) -> str:
     low = place.lower()
-    for key, text in SETTING_DETAILS.items():
-        if re.search(rf"\b{re.escape(key)}\b", low):
-            return text
-    if idea.scene.weather:
-        return WEATHER_DETAIL[idea.scene.weather]
-    return rng.choice(AMBIENT[mood])
+    found = next(
+        (text for key, text in SETTING_DETAILS.items() if re.search(rf"\b{re.escape(key)}\b", low)),
+        None,
+    )
+    if idea.scene.weather:  # the weather first: it is what the idea shows
+        weather = WEATHER_DETAIL[idea.scene.weather]
+        return f"{weather}; {found}" if found else weather
+    return found or rng.choice(AMBIENT[mood])
 
 
 def _event(idea: Idea, members: list[Member], place: str) -> tuple[str, list[Member]]:
@@ -317,7 +319,7 @@ def _describe(
         return f"Wide {_view(place)} {WHEN[tod]}: {detail}{with_props}.", []
     if beat == "introduce":
         if b is None:
-            doing = f"sets out with {props}" if props else rng.choice(["looks around", "waits"])
+            doing = f"is busy with {props}" if props else rng.choice(["looks around", "waits"])
             said = _ref(a)
             kind = a.kind if a.kind != "person" and a.kind.lower() not in said.lower() else ""
             who = f"{_cap(said)}, {a_an(kind)}," if kind and said == a.name else _cap(said)
@@ -481,7 +483,7 @@ def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
                         text,
                         f"{looks}." if looks else "",
                         f"With {props}." if props else "",
-                        f"Setting: {setting}, {tod}, {WHEN[tod]}.",
+                        f"Setting: {setting}, {WHEN[tod]}.",
                         style,
                     )
                     if part
