@@ -56,6 +56,9 @@ if TYPE_CHECKING:
     from piper import PiperVoice
 
 PIPER_VOICE = "en_US-joe-medium"
+# when flite is missing its male voices fall back to piper: each at its own pitch (the last
+# resort), so characters cast rms, awb and kal16 still sound apart
+FLITE_ON_PIPER_PITCH = {"rms": -2.0, "awb": 2.0, "kal16": -4.0, "kal": -4.0}
 ESPEAK_VARIANTS = ("m1", "f2", "m3", "f4", "m7", "f1", "m2", "f3", "m4", "f5")
 ESPEAK_VOICE = re.compile(r"^(\{lang\}|[a-z]{2,3}(-[a-z]{2,4})?)(\+[a-z0-9]{1,12})?$")
 FIX = (
@@ -177,7 +180,10 @@ def choose_voice(
         return VoiceChoice("espeak-ng", name, semitones, capped_rate(rate, ESPEAK_WPM), why)
 
     def piper_choice(why: str | None) -> VoiceChoice:
-        return VoiceChoice("piper", PIPER_VOICE, semitones, capped_rate(rate, PIPER_WPM), why)
+        pitch = semitones
+        if why and asked == "flite" and not pitch:  # the male flite voices stay apart on piper
+            pitch = FLITE_ON_PIPER_PITCH.get(voice.voice_id or "", 0.0)
+        return VoiceChoice("piper", PIPER_VOICE, pitch, capped_rate(rate, PIPER_WPM), why)
 
     def missing(why: str) -> VoiceChoice:
         """Where a line goes when its voice cannot speak it: a female voice to an espeak-ng

@@ -125,6 +125,9 @@ def test_a_missing_or_unable_voice_falls_back_keeping_its_gender():
     assert "flite is not installed" in (slt.fallback or "")
     rms = choose_voice(_line("flite", "rms"), **no_flite)
     assert rms.provider == "piper" and "flite is not installed" in (rms.fallback or "")
+    awb = choose_voice(_line("flite", "awb"), **no_flite)
+    assert awb.provider == "piper" and awb.semitones != rms.semitones  # still two voices
+    assert choose_voice(_line("flite", "rms", pitch=1.0), **no_flite).semitones == 1.0
     spanish = choose_voice(_line("flite", "slt", language="es"), **ALL)
     assert spanish.voice_id.startswith("es+f") and "English only" in (spanish.fallback or "")
     joe_es = choose_voice(_line(language="de"), **ALL)
