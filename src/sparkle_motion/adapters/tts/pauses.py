@@ -7,7 +7,10 @@ out the middle of the silence (nothing audible is cut). Deterministic: int16 in,
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 EDGE_S = 0.06
 PAUSE_S = 0.3
@@ -17,6 +20,8 @@ QUIET_DB = -40.0  # under the line's loudest 10 ms by this much: a pause
 
 def tighten(samples: np.ndarray, rate: int) -> np.ndarray:
     """`samples` (int16, mono) with the edges trimmed and the long pauses shortened."""
+    import numpy as np  # lazily: importing the preview voices stays cheap
+
     win = max(1, round(WINDOW_S * rate))
     n = len(samples) // win
     if n < 3:
