@@ -6,9 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sparkle_motion.adapters.images.storyboard.canvas import character_colour
-
-from .frames import H, W, box, changed, char, near, pixels, step
+from .frames import H, box, changed, char, near, pixels, step
 
 PAIR = [char("ana", "Ana", "a woman"), char("ben", "Ben", "a man")]
 ONE = [char("ben", "Ben", "a man")]
@@ -56,25 +54,3 @@ def test_a_kite_flies_high_on_a_string_to_the_hand():
     assert near(img[: int(H * 0.35)], (230, 60, 80), 3).any()  # the kite, high in the sky
     rows = np.nonzero(diff.any(axis=1))[0]
     assert rows.min() < H * 0.2 and rows.max() > H * 0.45  # the string comes down to a hand
-
-
-def test_chess_puts_a_board_between_the_two_players_who_sit_at_it():
-    img, _ = _with_and_without("a chess game", chars=PAIR, setting="a cafe")
-    white, black = near(img, (240, 235, 220), 2), near(img, (40, 36, 34), 2)
-    for squares in (white, black):
-        _, bottom, left, right = box(squares)
-        assert left > W * 0.3 and right < W * 0.75 and bottom < H * 0.75
-    standing = pixels(step("here", setting="a cafe", characters=PAIR, speaker="ana"))
-    for who in ("ana", "ben"):
-        sits = box(near(img, character_colour(who), 2))
-        stands = box(near(standing, character_colour(who), 2))
-        assert sits[0] > stands[0] + H * 0.03  # the head is lower: they sit
-
-
-def test_a_boat_rides_the_water_and_carries_a_lone_sailor():
-    img, _diff = _with_and_without("a boat", setting="the open sea")
-    hull = near(img, (150, 60, 40), 3)
-    assert hull.any() and box(hull)[0] > H * 0.55
-    people = pixels(step("a boat", setting="the sea", characters=ONE, speaker="ben"))
-    alone = pixels(step("a boat", setting="the sea"))
-    assert changed(people, alone).any()

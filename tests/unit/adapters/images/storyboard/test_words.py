@@ -24,13 +24,3 @@ def test_the_first_named_entry_wins_and_all_are_found():
     assert first_mention("a crow looks down at a fox", CREATURES) == "crow"
     assert first_mention("nothing alive here", CREATURES) is None
     assert all_mentions("a kite, a bicycle and a chessboard", PROPS) == ["chess", "bike", "kite"]
-
-
-def test_a_paper_boat_is_its_own_prop_and_a_boat_on_a_street_brings_no_sea():
-    from sparkle_motion.adapters.images.storyboard.scene import read
-
-    from .frames import step
-
-    r = read(step("a girl holding a paper boat", setting="a wet city street"))
-    assert r.props == ("paper_boat",) and "sea" not in r.land
-    assert "sea" in read(step("a boat")).land
