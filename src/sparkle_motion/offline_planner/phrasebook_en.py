@@ -20,7 +20,7 @@ LINES: dict[str, dict[str, list[str]]] = {
         "solo": [
             "Every day in {place} starts the same way.",
             "{place}, {when}. Nothing ever happens here.",
-            "They say there are secrets in {place}.",
+            "They say there are secrets around {place}.",
             "I have always loved {place} {when}.",
             "Listen. Not a sound in {place} {when}.",
             "Here comes {weather} again, right over {place}.",

@@ -470,6 +470,9 @@ def read_scene(
         place, place_head = f"the streets of {city}", "street"
 
     props, native_props = _props(tokens, lex, verb_at, being_at, span)
+    if place:  # a landmark that is the place is not also a prop ('under the cherry tree')
+        keep = [k for k, p in enumerate(props) if p not in LANDMARKS or p not in place]
+        props, native_props = [props[k] for k in keep], [native_props[k] for k in keep]
     predicate, act, stop = _action(tokens, lex, verb_at, props, beings)
     more = _rest_of_sentence(tokens, stop) if lex.code == "en" and predicate else ""
     subject = ""
