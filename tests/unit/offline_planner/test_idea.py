@@ -114,3 +114,28 @@ def test_a_question_and_a_dummy_subject_still_find_the_action():
 def test_long_ideas_are_cut_to_a_premise():
     idea = read_idea("A girl flies a kite. " * 40)
     assert len(idea.text) <= 300
+
+
+def test_the_rest_of_the_sentence_and_both_places_of_a_journey():
+    scene = read_idea("Fog rolls over the harbour as the fishing boats come home").scene
+    assert scene.predicate == "rolls over the harbour"
+    assert scene.more == "as the fishing boats come home"
+    journey = read_idea("A cyclist races from the bakery to the old lighthouse").scene
+    assert journey.place == "the bakery and the old lighthouse"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [("A plumber fixes a leak", "plumber"), ("Two florists compete at the fair", "florist")],
+)
+def test_someone_named_by_their_work_is_a_character(text, concept):
+    assert {b.concept for b in read_idea(text).beings} == {concept}
+
+
+def test_unknown_words_are_kept_as_written_not_dropped():
+    scene = read_idea("Le petit Jules regarde le métro avec sa mère").scene
+    assert scene.place == "the subway" or "métro" in scene.place
+    unknown = read_idea("Kai tinkers with an old radio").scene
+    assert unknown.predicate.startswith("tinkers with")
+    spanish = read_idea("Mi abuela y yo hacemos tortillas en su cocina").scene
+    assert spanish.props == ["tortillas"] and spanish.place_head == "kitchen"
