@@ -9,10 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..media.cast_voices import cast_voice, repeat_pitch
 from . import lexicon_en as en
 from .cast_kinds import Being
 from .idea import Idea
-from .voices import cast_voice, repeat_pitch
 
 NAMES: dict[str, dict[str, list[str]]] = {
     "en": {

@@ -4,7 +4,7 @@ the piper voice is a pip-installed wheel (pinned by hash in requirements/voice.t
 and espeak-ng are Debian packages (`make setup`).
 
 A line is spoken by the voice its character was cast (`VoiceSpec.provider`/`voice_id`,
-adapters/tts/cast_voices.py), at that voice's natural pitch and a calm pace (about 130-138
+media/cast_voices.py), at that voice's natural pitch and a calm pace (about 130-138
 words a minute over a line; a line over 168 is spoken again, slower: adapters/tts/pace.py),
 its pauses evened out (pauses.py). When the named voice cannot speak here (flite not
 installed; a line not in English for piper or flite) the line falls back, keeping the
@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import MissingDependencyError, TTSInvalidInputError
+from ...media.cast_voices import ESPEAK_VARIANTS as CAST_VARIANTS
+from ...media.cast_voices import FLITE_VOICES, espeak_language, gender_of
 from ...media.probe import wav_duration
 from ...schemas import RenderProfile, Step, TTSStep
 from ...subprocesses import CancelToken, run_command
 from ..base import Capable, Estimate, Output, StepJob
 from . import mono_wav, overrun_notes
-from .cast_voices import ESPEAK_VARIANTS as CAST_VARIANTS
-from .cast_voices import FLITE_VOICES, espeak_language, gender_of
 from .pace import (
     ESPEAK_DEFAULT_SPEED,
     ESPEAK_SPEED,

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ...errors import StageError, TTSInvalidInputError
-from .cast_voices import FLITE_VOICES
+from ...media.cast_voices import FLITE_VOICES
 from .preview import ESPEAK_VARIANTS, PIPER_VOICE, flite_binary
 
 PROVIDERS = ("piper", "espeak", "chatterbox")

@@ -5,7 +5,9 @@ A character's `VoiceSpec` names one by `provider` and `voice_id`; the preview TT
 with it at its natural pitch when that provider is installed here and falls back (keeping
 the voice's gender where it can: a female voice to an espeak-ng female variant, a male one
 to piper) when not, saying so in the line's metadata. `cast_voice` is a pure function of
-what it is given, so a plan casts the same voices on every machine.
+what it is given, so a plan casts the same voices on every machine. It lives in `media`
+(a layer below the planner and the adapters) because both use it: the planner casts, the
+preview TTS speaks.
 
 English: piper's joe and flite's rms, awb and kal16 (male), flite's slt (female), then
 espeak-ng's English variants. Other languages: espeak-ng's voice for the language with a

@@ -4,7 +4,9 @@ voices are used up."""
 
 from __future__ import annotations
 
-from sparkle_motion.adapters.tts.cast_voices import (
+import pytest
+
+from sparkle_motion.media.cast_voices import (
     ENGLISH,
     cast_voice,
     espeak_language,
@@ -56,3 +58,9 @@ def test_the_gender_of_an_unknown_voice_is_unknown():
     assert gender_of("chatterbox", "cloned") is None
     assert gender_of("espeak-ng", "de+f2") == "female"
     assert gender_of(None, None) is None
+
+
+@pytest.mark.parametrize("language", ("en", "es", "fr", "de", "zh", "it"))
+def test_two_genders_two_different_voices_in_every_language(language):
+    pairs = {cast_voice(g, language, set()) for g in ("female", "male")}
+    assert len(pairs) == 2
