@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .canvas import RGB, Canvas, Drawn, Point, darker, mix
+from .beasts import SIZES, draw_beast
+from .canvas import RGB, Canvas, Drawn, darker, mix
+from .shapes import Frame, eye
 
 # (size relative to a person, where it lives)
 SIZE: dict[str, tuple[float, str]] = {
@@ -25,6 +27,7 @@ SIZE: dict[str, tuple[float, str]] = {
     "horse": (1.0, "ground"),
     "dragon": (1.3, "air"),
     "robot": (0.9, "ground"),
+    **SIZES,
 }
 BIRD_COLOURS: dict[str, tuple[RGB, RGB]] = {  # body, beak
     "crow": ((28, 28, 34), (70, 70, 76)),
@@ -34,31 +37,10 @@ BIRD_COLOURS: dict[str, tuple[RGB, RGB]] = {  # body, beak
 }
 
 
-class _Frame:
-    """Local coordinates for a shape: x forward (toward `facing`), y up, in units of `s`."""
-
-    def __init__(self, x: float, y: float, s: float, facing: int) -> None:
-        self.x, self.y, self.s, self.f = x, y, s, facing
-
-    def p(self, dx: float, dy: float) -> Point:
-        return (self.x + self.f * dx * self.s, self.y - dy * self.s)
-
-    def box(self, dx: float, dy: float, rx: float, ry: float) -> list[float]:
-        cx, cy = self.p(dx, dy)
-        return [cx - rx * self.s, cy - ry * self.s, cx + rx * self.s, cy + ry * self.s]
-
-    def poly(self, *points: tuple[float, float]) -> list[Point]:
-        return [self.p(dx, dy) for dx, dy in points]
-
-
-def _eye(c: Canvas, at: Point, r: float, colour: RGB = (20, 20, 20)) -> None:
-    c.draw.ellipse([at[0] - r, at[1] - r, at[0] + r, at[1] + r], fill=colour)
-
-
 def whale(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     """`base`: the water line the whale surfaces through."""
     s = unit * 1.6 / 4  # body length ~4 units
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     body, belly = (64, 84, 112), (190, 200, 210)
     c.draw.polygon(
         fr.poly((-1.7, 0.2), (-2.3, 0.9), (-2.75, 1.35), (-2.2, 1.05), (-1.9, 1.45), (-1.55, 0.45)),
@@ -75,7 +57,7 @@ def whale(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
     c.draw.polygon(
         fr.poly((0.2, 0.1), (-0.4, -0.35), (-0.05, 0.05)), fill=darker(body, 0.25)
     )  # flipper
-    _eye(c, fr.p(1.35, 0.45), s * 0.07)
+    eye(c, fr.p(1.35, 0.45), s * 0.07)
     c.draw.line(
         fr.poly((1.5, 0.2), (1.95, 0.28)), fill=darker(body, 0.4), width=max(1, int(s * 0.05))
     )  # mouth
@@ -99,13 +81,13 @@ def whale(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
 
 def fish(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     s = unit * 0.3 / 1.5
-    fr = _Frame(x, base - s * 0.8, s, facing)
+    fr = Frame(x, base - s * 0.8, s, facing)
     body = (240, 140, 40)
     c.draw.polygon(fr.poly((-0.6, 0), (-1.2, 0.45), (-1.2, -0.45)), fill=darker(body, 0.15))
     c.draw.ellipse(fr.box(0.1, 0, 0.8, 0.42), fill=body)
     c.draw.polygon(fr.poly((-0.1, 0.35), (0.3, 0.7), (0.4, 0.3)), fill=darker(body, 0.15))
     c.draw.line(fr.poly((0.25, 0.38), (0.25, -0.38)), fill=accent, width=max(2, int(s * 0.12)))
-    _eye(c, fr.p(0.55, 0.08), s * 0.09)
+    eye(c, fr.p(0.55, 0.08), s * 0.09)
     top = fr.p(0, 0.7)
     return Drawn(
         top=top, hand=fr.p(0.9, 0), feet=(x, base), box=(x - 1.2 * s, top[1], x + 1.2 * s, base)
@@ -125,7 +107,7 @@ def bird(
     """Perched on a branch at `base` (its feet), or flying with its wings up."""
     s = unit * SIZE[kind][0] / 1.6
     body, beak = BIRD_COLOURS[kind]
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     if kind == "owl":
         c.draw.ellipse(fr.box(0, 0.75, 0.55, 0.75), fill=body)
         c.draw.ellipse(fr.box(0, 0.6, 0.35, 0.5), fill=mix(body, (240, 220, 190), 0.5))
@@ -133,9 +115,9 @@ def bird(
         c.draw.polygon(fr.poly((-0.5, 1.8), (-0.45, 2.2), (-0.2, 1.9)), fill=body)
         c.draw.polygon(fr.poly((0.5, 1.8), (0.45, 2.2), (0.2, 1.9)), fill=body)
         for dx in (-0.25, 0.25):
-            eye = fr.p(dx, 1.6)
-            _eye(c, eye, s * 0.2, (250, 235, 170))
-            _eye(c, eye, s * 0.09)
+            spot = fr.p(dx, 1.6)
+            eye(c, spot, s * 0.2, (250, 235, 170))
+            eye(c, spot, s * 0.09)
         c.draw.polygon(fr.poly((-0.07, 1.45), (0.07, 1.45), (0, 1.25)), fill=beak)
         top = fr.p(0, 2.2)
     else:
@@ -149,8 +131,8 @@ def bird(
         c.draw.ellipse(fr.box(0.55, 1.3, 0.32, 0.32), fill=head_colour)
         hook = 0.25 if kind == "parrot" else 0.0
         c.draw.polygon(fr.poly((0.8, 1.4), (1.25, 1.3 - hook), (0.8, 1.2)), fill=beak)
-        _eye(c, fr.p(0.62, 1.38), s * 0.07, (255, 255, 255) if kind == "crow" else (20, 20, 20))
-        _eye(c, fr.p(0.64, 1.38), s * 0.04)
+        eye(c, fr.p(0.62, 1.38), s * 0.07, (255, 255, 255) if kind == "crow" else (20, 20, 20))
+        eye(c, fr.p(0.64, 1.38), s * 0.04)
         wing = darker(body, 0.25) if kind != "parrot" else (40, 90, 200)
         if flying:
             c.draw.polygon(fr.poly((-0.3, 1.0), (-0.2, 2.2), (0.35, 1.0)), fill=wing)
@@ -170,7 +152,7 @@ def bird(
 
 def cat(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     s = unit * 0.34 / 2
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     fur = (112, 112, 124)
     c.draw.arc(fr.box(-0.9, 0.5, 0.5, 0.6), 90, 270, fill=fur, width=max(3, int(s * 0.18)))  # tail
     c.draw.ellipse(fr.box(-0.1, 0.65, 0.6, 0.68), fill=fur)
@@ -178,7 +160,7 @@ def cat(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
     for ex in (0.0, 0.45):  # pointed ears
         c.draw.polygon(fr.poly((ex - 0.15, 1.7), (ex - 0.05, 2.15), (ex + 0.2, 1.75)), fill=fur)
     for ex in (0.32, 0.55):
-        _eye(c, fr.p(ex, 1.5), s * 0.08, (200, 230, 90))
+        eye(c, fr.p(ex, 1.5), s * 0.08, (200, 230, 90))
     c.draw.polygon(fr.poly((0.62, 1.38), (0.72, 1.33), (0.64, 1.3)), fill=(230, 140, 150))
     for dy in (-0.05, 0.05):  # whiskers
         c.draw.line(
@@ -198,7 +180,7 @@ def cat(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
 
 
 def _quadruped(
-    c: Canvas, fr: _Frame, fur: RGB, legs: RGB, length: float, leg: float, accent: RGB
+    c: Canvas, fr: Frame, fur: RGB, legs: RGB, length: float, leg: float, accent: RGB
 ) -> None:
     """A four-legged body on `leg`-long legs, `length` long, nose forward."""
     width = max(2, int(fr.s * 0.16))
@@ -209,7 +191,7 @@ def _quadruped(
 
 def dog(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     s = unit * 0.46 / 2
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     fur = (150, 100, 55)
     c.draw.line(
         fr.poly((-0.8, 1.1), (-1.25, 1.7)), fill=fur, width=max(3, int(s * 0.15))
@@ -220,9 +202,9 @@ def dog(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
     c.draw.rounded_rectangle(
         fr.box(1.3, 1.52, 0.25, 0.15), radius=max(1, int(s * 0.1)), fill=fur
     )  # snout
-    _eye(c, fr.p(1.57, 1.58), s * 0.07)
+    eye(c, fr.p(1.57, 1.58), s * 0.07)
     c.draw.ellipse(fr.box(0.8, 1.45, 0.14, 0.3), fill=darker(fur, 0.4))  # floppy ear
-    _eye(c, fr.p(1.05, 1.75), s * 0.06)
+    eye(c, fr.p(1.05, 1.75), s * 0.06)
     c.draw.line(fr.poly((0.7, 1.3), (1.1, 1.32)), fill=accent, width=max(2, int(s * 0.12)))
     top = fr.p(0.95, 2.0)
     return Drawn(
@@ -232,7 +214,7 @@ def dog(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
 
 def fox(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     s = unit * 0.44 / 2
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     fur, white, black = (222, 110, 36), (245, 240, 230), (40, 30, 28)
     c.draw.polygon(
         fr.poly((-0.8, 1.0), (-1.5, 1.35), (-2.0, 0.95), (-1.85, 0.6), (-1.3, 0.62), (-0.8, 0.75)),
@@ -247,8 +229,8 @@ def fox(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
     c.draw.polygon(fr.poly((1.7, 1.4), (0.95, 1.3), (1.2, 1.25)), fill=white)
     c.draw.polygon(fr.poly((0.6, 1.7), (0.65, 2.2), (0.9, 1.82)), fill=fur)  # ears
     c.draw.polygon(fr.poly((0.85, 1.8), (0.98, 2.25), (1.1, 1.75)), fill=darker(fur, 0.1))
-    _eye(c, fr.p(1.08, 1.58), s * 0.06)
-    _eye(c, fr.p(1.7, 1.4), s * 0.05)
+    eye(c, fr.p(1.08, 1.58), s * 0.06)
+    eye(c, fr.p(1.7, 1.4), s * 0.05)
     c.draw.polygon(fr.poly((0.75, 0.75), (1.0, 1.15), (0.6, 1.1)), fill=white)  # chest
     c.draw.line(fr.poly((0.6, 1.15), (0.95, 1.2)), fill=accent, width=max(2, int(s * 0.1)))
     top = fr.p(0.9, 2.25)
@@ -259,7 +241,7 @@ def fox(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
 
 def horse(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     s = unit * 1.0 / 2.6
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     coat, mane = (130, 80, 45), (50, 32, 22)
     c.draw.polygon(
         fr.poly((-0.95, 1.5), (-1.35, 0.8), (-1.15, 0.7), (-0.9, 1.3)), fill=mane
@@ -273,7 +255,7 @@ def horse(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
     c.draw.polygon(fr.poly((0.95, 2.5), (1.6, 1.95), (1.75, 2.05), (1.25, 2.6)), fill=coat)  # head
     c.draw.polygon(fr.poly((0.95, 2.45), (0.6, 1.7), (0.7, 1.75), (1.05, 2.6)), fill=mane)
     c.draw.polygon(fr.poly((1.05, 2.55), (1.1, 2.8), (1.2, 2.58)), fill=coat)  # ear
-    _eye(c, fr.p(1.25, 2.35), s * 0.05)
+    eye(c, fr.p(1.25, 2.35), s * 0.05)
     c.draw.rectangle(fr.box(0.1, 1.78, 0.4, 0.06), fill=accent)  # saddle cloth
     c.draw.rectangle(fr.box(0.1, 1.55, 0.35, 0.22), fill=accent)
     c.marks["saddle"] = fr.p(0.0, 1.82)
@@ -286,7 +268,7 @@ def horse(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
 def dragon(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     """Flying: `base` is the middle of its body."""
     s = unit * 1.3 / 4
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     scales = mix(accent, (40, 110, 60), 0.5)
     membrane = darker(scales, 0.35)
     c.draw.polygon(
@@ -311,7 +293,7 @@ def dragon(c: Canvas, x: float, base: float, unit: float, facing: int, accent: R
     )  # neck
     c.draw.polygon(fr.poly((1.45, 0.85), (2.2, 0.6), (2.2, 0.48), (1.5, 0.5)), fill=scales)  # head
     c.draw.polygon(fr.poly((1.5, 0.85), (1.35, 1.2), (1.65, 0.88)), fill=(230, 220, 190))  # horns
-    _eye(c, fr.p(1.75, 0.72), s * 0.06, (250, 220, 60))
+    eye(c, fr.p(1.75, 0.72), s * 0.06, (250, 220, 60))
     c.draw.polygon(
         fr.poly(
             (-0.1, 0.3), (-0.9, 2.2), (-0.3, 1.6), (0.2, 2.05), (0.4, 1.4), (0.9, 1.6), (0.6, 0.3)
@@ -336,7 +318,7 @@ def dragon(c: Canvas, x: float, base: float, unit: float, facing: int, accent: R
 
 def robot(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
     s = unit * 0.9 / 3
-    fr = _Frame(x, base, s, facing)
+    fr = Frame(x, base, s, facing)
     metal, dark = (172, 178, 190), (90, 96, 108)
     for dx in (-0.3, 0.3):
         c.draw.rectangle(fr.box(dx, 0.55, 0.14, 0.55), fill=dark)
@@ -344,20 +326,18 @@ def robot(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
     c.draw.rectangle(fr.box(0, 1.6, 0.65, 0.55), fill=metal)
     c.draw.rectangle(fr.box(0.05, 1.6, 0.32, 0.25), fill=accent)  # chest panel
     for k in range(3):
-        _eye(
-            c, fr.p(-0.15 + k * 0.15, 1.25), s * 0.05, (250, 200, 60) if k == 1 else (80, 220, 120)
-        )
+        eye(c, fr.p(-0.15 + k * 0.15, 1.25), s * 0.05, (250, 200, 60) if k == 1 else (80, 220, 120))
     c.draw.line([fr.p(-0.65, 1.95), fr.p(-0.8, 1.2)], fill=dark, width=max(3, int(s * 0.14)))
     c.draw.line([fr.p(0.65, 1.95), fr.p(0.95, 1.55)], fill=dark, width=max(3, int(s * 0.14)))
     c.draw.rectangle(fr.box(0.05, 2.35, 0.1, 0.1), fill=dark)  # neck
     c.draw.rounded_rectangle(fr.box(0.05, 2.7, 0.42, 0.3), radius=max(1, int(s * 0.06)), fill=metal)
     c.draw.rectangle(fr.box(0.22, 2.72, 0.2, 0.08), fill=(30, 40, 50))  # visor
     for dx in (0.14, 0.3):
-        _eye(c, fr.p(dx, 2.72), s * 0.05, (90, 230, 250))
+        eye(c, fr.p(dx, 2.72), s * 0.05, (90, 230, 250))
     c.draw.line(
         [fr.p(0.05, 3.0), fr.p(0.05, 3.35)], fill=dark, width=max(2, int(s * 0.05))
     )  # antenna
-    _eye(c, fr.p(0.05, 3.4), s * 0.08, (240, 60, 60))
+    eye(c, fr.p(0.05, 3.4), s * 0.08, (240, 60, 60))
     top = fr.p(0.05, 3.5)
     return Drawn(
         top=top, hand=fr.p(0.95, 1.55), feet=(x, base), box=(x - 0.9 * s, top[1], x + 0.9 * s, base)
@@ -389,4 +369,6 @@ def draw_creature(
 ) -> Drawn:
     if kind in BIRD_COLOURS:
         return bird(c, x, base, unit, facing, accent, kind, flying)
-    return DRAW[kind](c, x, base, unit, facing, accent)
+    if kind in DRAW:
+        return DRAW[kind](c, x, base, unit, facing, accent)
+    return draw_beast(c, kind, x, base, unit, facing, accent)

@@ -26,7 +26,21 @@ from .words import (
 
 MAX_EXTRAS = 2
 WATER_KINDS = {"sea", "beach", "lake", "river"}
-OUTDOOR_ONLY = ("whale", "fish", "horse", "dragon")  # a prompt's word for these is no guest indoors
+# a prompt's word for one of these is no guest in a room
+OUTDOOR_ONLY = (
+    "whale",
+    "fish",
+    "horse",
+    "dragon",
+    "elephant",
+    "camel",
+    "cow",
+    "deer",
+    "bear",
+    "lion",
+    "tiger",
+    "seal",
+)
 
 
 @dataclass(frozen=True)

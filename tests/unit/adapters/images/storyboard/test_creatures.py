@@ -22,7 +22,8 @@ def _one(kind: str, setting: str = "a meadow") -> np.ndarray:
 def test_every_kind_draws_a_different_frame():
     frames = {k: _one(k) for k in KINDS}
     for a, b in itertools.combinations(KINDS, 2):
-        assert changed(frames[a], frames[b]).mean() > 0.003, (a, b)
+        # tiny ones (a snail, a bee) cover a few hundred pixels of this 384x216 frame
+        assert changed(frames[a], frames[b]).sum() > 60, (a, b)
 
 
 def test_a_person_is_not_drawn_like_any_creature():
