@@ -25,6 +25,7 @@ PLACE: dict[str, str] = {
     "book": "held",
     "lantern": "held",
     "ball": "front",
+    "piano": "behind",
 }
 
 
@@ -259,6 +260,25 @@ def door(c: Canvas, x: float, feet: float, unit: float, *, outside: bool) -> Non
         )
     c.draw.ellipse(
         [x + w * 0.28, feet - h * 0.5, x + w * 0.38, feet - h * 0.44], fill=(220, 190, 80)
+    )
+
+
+def piano(c: Canvas, x: float, feet: float, unit: float) -> None:
+    """An upright piano against the wall, keys toward the room."""
+    w, h = unit * 0.7, unit * 0.62
+    wood = c.lit((60, 36, 28))
+    c.draw.rectangle([x - w / 2, feet - h, x + w / 2, feet], fill=wood)
+    c.draw.rectangle([x - w / 2 - 4, feet - h - 6, x + w / 2 + 4, feet - h], fill=darker(wood, 0.3))
+    keys_y = feet - h * 0.42
+    c.draw.rectangle([x - w / 2, keys_y, x + w / 2, keys_y + h * 0.08], fill=c.lit((246, 244, 236)))
+    for k in range(1, 14):
+        kx = x - w / 2 + w * k / 14
+        if k % 7 not in (0, 3):
+            c.draw.rectangle(
+                [kx - w * 0.012, keys_y, kx + w * 0.012, keys_y + h * 0.05], fill=(20, 20, 20)
+            )
+    c.draw.rectangle(
+        [x - w * 0.35, feet - h * 0.9, x + w * 0.35, feet - h * 0.6], fill=darker(wood, 0.15)
     )
 
 

@@ -20,6 +20,7 @@ from .props import (
     kite,
     lantern,
     paper_boat,
+    piano,
     table,
     umbrella,
 )
@@ -65,6 +66,8 @@ def stage_behind(c: Canvas, r: Reading, placed: list[Placed], *, aboard: bool, s
                     height * 0.36,
                     outside=True,
                 )
+        elif name == "piano":
+            piano(c, x - facing * unit * 0.6, min(feet, c.ground_y + height * 0.12), unit)
         elif name == "car":
             car(c, x - facing * unit * 0.9, feet - height * 0.04, unit * 0.9, facing)
         elif name in ("table", "chess"):

@@ -49,7 +49,7 @@ CREATURES: dict[str, tuple[str, ...]] = {
     "tiger": ("tiger", "leopard", "jaguar", "cheetah"),
     "goat": ("goat",),
     "sheep": ("sheep", "lamb", "ram"),
-    "cow": ("cow", "bull", "calf", "ox", "cattle", "buffalo"),
+    "cow": ("cow", "bull", "ox", "cattle", "buffalo"),  # not "calf": a whale has one too
     "pig": ("pig", "piglet", "hog", "boar"),
     "deer": ("deer", "fawn", "stag", "reindeer", "elk", "moose"),
     "camel": ("camel", "llama", "alpaca"),
@@ -92,6 +92,7 @@ PROPS: dict[str, tuple[str, ...]] = {
     "book": ("book", "letter", "notebook", "diary", "map"),
     "lantern": ("lantern", "torch", "candle"),
     "ball": ("ball", "football", "soccer"),
+    "piano": ("piano",),
 }
 WEATHER: dict[str, tuple[str, ...]] = {
     "storm": ("storm", "stormy", "thunder", "thunderstorm", "lightning", "tempest", "hurricane"),
@@ -118,6 +119,14 @@ INTERIORS: dict[str, tuple[str, ...]] = {
         "at home",
         "living room",
         "attic",
+        "museum",
+        "theatre",
+        "theater",
+        "cinema",
+        "hospital",
+        "office",
+        "studio",
+        "barn",
     ),
 }
 EXTERIORS: dict[str, tuple[str, ...]] = {

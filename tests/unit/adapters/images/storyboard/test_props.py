@@ -33,6 +33,7 @@ def _with_and_without(prop: str, chars=ONE, setting="a meadow", time="day"):
         ("a lantern", (0.3, 0.95)),
         ("a ball", (0.7, 1.0)),
         ("a table", (0.25, 1.0)),  # with the one who sits at it
+        ("a piano", (0.3, 0.95)),
     ],
 )
 def test_a_named_prop_is_drawn_where_it_belongs(prop, band):

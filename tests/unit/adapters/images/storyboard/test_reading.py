@@ -48,3 +48,10 @@ def test_a_paper_boat_is_its_own_prop_and_a_boat_on_a_street_brings_no_sea():
     r = read(step("a girl holding a paper boat", setting="a wet city street"))
     assert r.props == ("paper_boat",) and "sea" not in r.land
     assert "sea" in read(step("a boat")).land
+
+
+def test_rooms_by_other_names_and_a_calf_is_not_a_cow():
+    for place in ("the empty museum", "an old barn", "the theatre"):
+        assert read(step("footsteps", setting=place)).interior == "room", place
+    assert kind_of("Calf", "her newborn calf") == "person"  # unsure: not drawn as a cow
+    assert kind_of("Calf", "a baby whale, her calf") == "whale"
