@@ -38,7 +38,7 @@ from ...media.fonts import FontFace, missing_font
 from ...media.probe import wav_duration
 from ...schemas import AssembleStep, RenderProfile, Step
 from ...subprocesses import CancelToken, CommandResult, run_command
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from .cards import card_script, card_spans
 from .sound import SAMPLE_RATE, sound_graph, sound_inputs
 from .subtitles import BURN_FILE, FONTS_DIR, SUBTITLE_FILE, build_ass, build_srt, cues, link_fonts
@@ -335,12 +335,13 @@ def spoken(job: StepJob) -> dict[str, list[dict[str, Any]]]:
     return {"lines": lines, "lipsync": lipsync}
 
 
-class AssembleFfmpeg:
+class AssembleFfmpeg(Provider):
     name = "ffmpeg"
     # 2: subtitles burned from an escaped .ass, a font per line; 3: title and end cards,
     # cues of at least 1.2 s naming their speakers, the first shot's fade
     version = "3"
     model_id = None
+    capabilities = frozenset({"assembly"})
 
     def run(self, job: StepJob) -> list[Output]:
         step = job.step

@@ -36,7 +36,7 @@ from ...media.cast_voices import FLITE_VOICES, espeak_language, gender_of
 from ...media.probe import wav_duration
 from ...schemas import RenderProfile, Step, TTSStep
 from ...subprocesses import CancelToken, run_command
-from ..base import Capable, Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from . import mono_wav, overrun_notes
 from .pace import (
     ESPEAK_DEFAULT_SPEED,
@@ -317,7 +317,7 @@ def espeak_speak(
     return mono_wav(tighten(samples, rate_hz), rate_hz)
 
 
-class PreviewTTS(Capable):
+class PreviewTTS(Provider):
     """Profile adapter `piper`: the line's cast voice (piper, flite or espeak-ng), piper
     for a character with none, espeak-ng when piper is missing."""
 

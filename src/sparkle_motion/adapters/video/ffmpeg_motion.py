@@ -17,7 +17,7 @@ from __future__ import annotations
 from ...media.ffmpeg import DETERMINISTIC, INTERMEDIATE_X264, ffmpeg_cmd
 from ...schemas import RenderProfile, Step, VideoStep
 from ...subprocesses import run_command
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from . import shot_clip
 
 PAN_MARGIN = 1.12  # the frame a pan or tilt crops from is this much larger
@@ -96,11 +96,12 @@ def motion_command(
     )  # fmt: skip
 
 
-class FfmpegMotion:
+class FfmpegMotion(Provider):
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "ffmpeg_motion"
     # 2: the start keyframe only, no dissolve into the end keyframe; 3: pans in 1-pixel steps
     version = "3"
+    capabilities = frozenset({"video"})
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:
