@@ -14,7 +14,7 @@ from ..errors import PlanError, SchemaRegistryError
 from ._app import err, fail, out, plan_app, print_json, state_of
 
 if TYPE_CHECKING:
-    from ..schemas import MoviePlan
+    from ..schemas import MoviePlan, VoiceSpec
 
 
 def _check_output(path: Path) -> None:
@@ -85,6 +85,12 @@ def plan_summary(plan: MoviePlan) -> str:
     )
 
 
+def _voice(voice: VoiceSpec) -> str:
+    """A character's voice as `provider:voice_id` (and its pitch when shifted)."""
+    name = ":".join(part for part in (voice.provider, voice.voice_id) if part) or "default"
+    return f"{name} {voice.pitch_semitones:+g} st" if voice.pitch_semitones else name
+
+
 def _print_plan_error(path: Path, exc: PlanError) -> None:
     err.print(f"[red]FAIL[/red] {path}: [bold]{type(exc).__name__}[/bold]")
     for problem in exc.issues:
@@ -115,6 +121,7 @@ def plan_write(
     """Write a MoviePlan for IDEA with script_agent (also: `sparkle-motion plan "IDEA"`)."""
     from .. import adk_factory
     from ..errors import AdkError, StorageError
+    from ..plans.finishing import music_summary
     from ..script_agent import generate_plan
 
     settings = state_of(ctx).settings(script_agent_model=model, script_agent_seed=seed)
@@ -131,12 +138,8 @@ def plan_write(
         fail(exc, 2)
     plan = result.plan
     out.print(plan_table(plan))
-    cast = ", ".join(f"{c.name} ({c.appearance})" for c in plan.characters)
-    out.print(
-        escape(
-            f"cast: {cast}\nmusic: {plan.music.mood if plan.music else '-'} · model {result.model}"
-        )
-    )
+    cast = ", ".join(f"{c.name} ({c.appearance}; voice {_voice(c.voice)})" for c in plan.characters)
+    out.print(escape(f"cast: {cast}\nmusic: {music_summary(plan)} · model {result.model}"))
     for warning in result.warnings:
         out.print(f"[yellow]warning[/yellow] {warning.path}: {escape(warning.message)}")
     if output is not None:

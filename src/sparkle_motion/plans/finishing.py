@@ -32,6 +32,15 @@ def _film_mood(plan: MoviePlan) -> str:
     return max(moods, key=moods.count) if moods else "tender"
 
 
+def music_summary(plan: MoviePlan) -> str:
+    """What the film's music will be, for people: the plan's file, or the score generated
+    from the music's mood (else the shots' mood)."""
+    if plan.music is not None and plan.music.source:
+        return f"{plan.music.mood} (the file {plan.music.source})"
+    mood = plan.music.mood if plan.music is not None else _film_mood(plan)
+    return f"{mood} (a score generated from the mood)"
+
+
 def _name(plan: MoviePlan, character: str) -> str | None:
     found = plan.character(character)
     return found.name if found is not None else None
