@@ -20,7 +20,7 @@ __all__ = ["ProceduralKeyframes", "character_colour", "draw_keyframe"]
 class ProceduralKeyframes:
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "procedural_keyframes"
-    version = "storyboard-1"  # was "1": pills and a caption band
+    version = "storyboard-2"  # "1": pills and a caption band; "storyboard-1": fewer kinds
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

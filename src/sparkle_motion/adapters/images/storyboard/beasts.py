@@ -9,7 +9,7 @@ character's colour as an accent (a collar, a band)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .canvas import RGB, Canvas, Drawn, darker, mix
 from .shapes import Frame, eye
@@ -56,9 +56,16 @@ BEASTS: dict[str, Beast] = {
 
 
 def beast(
-    c: Canvas, kind: str, x: float, base: float, unit: float, facing: int, accent: RGB
+    c: Canvas,
+    kind: str,
+    x: float,
+    base: float,
+    unit: float,
+    facing: int,
+    accent: RGB,
+    coat: RGB | None = None,
 ) -> Drawn:
-    b = BEASTS[kind]
+    b = BEASTS[kind] if coat is None else replace(BEASTS[kind], coat=coat)
     s = unit * b.size / 2.2
     fr = Frame(x, base, s, facing)
     half = b.length / 2
@@ -528,11 +535,19 @@ SIZES = {k: (size * BOOST[k], lives) for k, (size, lives) in LIFE_SIZES.items()}
 
 
 def draw_beast(
-    c: Canvas, kind: str, x: float, base: float, unit: float, facing: int, accent: RGB
+    c: Canvas,
+    kind: str,
+    x: float,
+    base: float,
+    unit: float,
+    facing: int,
+    accent: RGB,
+    coat: RGB | None = None,
 ) -> Drawn:
+    """`coat` recolours a four-legged beast (a black bear, a white goat)."""
     unit *= BOOST[kind]
     if kind in BEASTS:
-        return beast(c, kind, x, base, unit, facing, accent)
+        return beast(c, kind, x, base, unit, facing, accent, coat)
     if kind in UPRIGHT:
         return upright(c, kind, x, base, unit, facing, accent)
     return SMALL[kind](c, x, base, unit, facing, accent)

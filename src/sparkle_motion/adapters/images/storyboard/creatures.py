@@ -150,10 +150,12 @@ def bird(
     )
 
 
-def cat(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
+def cat(
+    c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB, coat: RGB | None = None
+) -> Drawn:
     s = unit * 0.34 / 2
     fr = Frame(x, base, s, facing)
-    fur = (112, 112, 124)
+    fur = coat or (112, 112, 124)
     c.draw.arc(fr.box(-0.9, 0.5, 0.5, 0.6), 90, 270, fill=fur, width=max(3, int(s * 0.18)))  # tail
     c.draw.ellipse(fr.box(-0.1, 0.65, 0.6, 0.68), fill=fur)
     c.draw.ellipse(fr.box(0.25, 1.45, 0.45, 0.42), fill=fur)
@@ -189,10 +191,12 @@ def _quadruped(
     c.draw.ellipse(fr.box(0, leg + 0.3, length * 0.55, 0.38), fill=fur)
 
 
-def dog(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
+def dog(
+    c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB, coat: RGB | None = None
+) -> Drawn:
     s = unit * 0.46 / 2
     fr = Frame(x, base, s, facing)
-    fur = (150, 100, 55)
+    fur = coat or (150, 100, 55)
     c.draw.line(
         fr.poly((-0.8, 1.1), (-1.25, 1.7)), fill=fur, width=max(3, int(s * 0.15))
     )  # tail up
@@ -239,10 +243,12 @@ def fox(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB)
     )
 
 
-def horse(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB) -> Drawn:
+def horse(
+    c: Canvas, x: float, base: float, unit: float, facing: int, accent: RGB, coat: RGB | None = None
+) -> Drawn:
     s = unit * 1.0 / 2.6
     fr = Frame(x, base, s, facing)
-    coat, mane = (130, 80, 45), (50, 32, 22)
+    coat, mane = coat or (130, 80, 45), (50, 32, 22)
     c.draw.polygon(
         fr.poly((-0.95, 1.5), (-1.35, 0.8), (-1.15, 0.7), (-0.9, 1.3)), fill=mane
     )  # tail
@@ -344,7 +350,16 @@ def robot(c: Canvas, x: float, base: float, unit: float, facing: int, accent: RG
     )
 
 
-DRAW: dict[str, Callable[[Canvas, float, float, float, int, RGB], Drawn]] = {
+COAT_RGB: dict[str, RGB] = {  # the coats words.COATS names
+    "black": (40, 38, 42),
+    "white": (236, 236, 230),
+    "ginger": (214, 120, 50),
+    "brown": (128, 84, 50),
+    "grey": (128, 128, 138),
+    "golden": (214, 172, 90),
+}
+COATED = ("cat", "dog", "horse")  # of this module's animals, those whose coat varies
+DRAW: dict[str, Callable[..., Drawn]] = {
     "whale": whale,
     "fish": fish,
     "cat": cat,
@@ -366,9 +381,14 @@ def draw_creature(
     accent: RGB,
     *,
     flying: bool = False,
+    coat: str | None = None,
 ) -> Drawn:
+    """`coat`: a colour word of words.COATS for a furred animal (a black cat)."""
+    fur = COAT_RGB.get(coat or "")
     if kind in BIRD_COLOURS:
         return bird(c, x, base, unit, facing, accent, kind, flying)
+    if kind in COATED:
+        return DRAW[kind](c, x, base, unit, facing, accent, coat=fur)
     if kind in DRAW:
         return DRAW[kind](c, x, base, unit, facing, accent)
-    return draw_beast(c, kind, x, base, unit, facing, accent)
+    return draw_beast(c, kind, x, base, unit, facing, accent, coat=fur)

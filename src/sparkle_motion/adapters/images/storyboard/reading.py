@@ -11,6 +11,7 @@ from .canvas import RGB, character_colour
 from .creatures import SIZE
 from .figures import Look, look_of
 from .words import (
+    COATS,
     CREATURES,
     EXTERIORS,
     INTERIORS,
@@ -51,6 +52,7 @@ class Cast:
     id: str | None = None
     name: str | None = None
     look: Look | None = None
+    coat: str | None = None  # an animal's coat colour word (a key of words.COATS)
 
     @property
     def colour(self) -> RGB:
@@ -104,7 +106,8 @@ def read(step: ImageStep) -> Reading:
         look = (
             look_of(char.id, f"{char.name} {char.appearance or ''}") if kind == "person" else None
         )
-        cast.append(Cast(kind=kind, id=char.id, name=char.name, look=look))
+        coat = None if kind == "person" else first_mention(char.appearance or "", COATS)
+        cast.append(Cast(kind=kind, id=char.id, name=char.name, look=look, coat=coat))
     # creatures the prompt names beyond the cast; indoors only those that fit in a room
     present = set() if not interior else set(OUTDOOR_ONLY)
     present |= {c.kind for c in cast}

@@ -66,20 +66,28 @@ def draw_figure(c: Canvas, p: Placed, r: Reading, shore: bool) -> Drawn:
             branch_y = c.height * 0.5
             edge = c.width * (0.03 if p.x < c.width / 2 else 0.97)
             bark = c.lit((70, 48, 30))
-            c.draw.rectangle(
-                [
-                    edge - c.width * 0.025,
-                    branch_y - c.height * 0.3,
-                    edge + c.width * 0.025,
-                    c.ground_y + c.height * 0.04,
-                ],
-                fill=bark,
-            )
-            c.draw.line(
-                [(edge, branch_y - c.height * 0.03), (p.x + p.facing * p.unit * 0.25, branch_y)],
-                fill=bark,
-                width=max(4, c.height // 70),
-            )
+            if r.interior:  # indoors: a beam along the wall
+                c.draw.line(
+                    [(0, branch_y), (c.width, branch_y)], fill=bark, width=max(5, c.height // 50)
+                )
+            else:  # outdoors: a branch from a tree at the edge
+                c.draw.rectangle(
+                    [
+                        edge - c.width * 0.025,
+                        branch_y - c.height * 0.3,
+                        edge + c.width * 0.025,
+                        c.ground_y + c.height * 0.04,
+                    ],
+                    fill=bark,
+                )
+                c.draw.line(
+                    [
+                        (edge, branch_y - c.height * 0.03),
+                        (p.x + p.facing * p.unit * 0.25, branch_y),
+                    ],
+                    fill=bark,
+                    width=max(4, c.height // 70),
+                )
             return draw_creature(c, kind, p.x, branch_y, p.unit, p.facing, colour)
         return draw_creature(
             c,
@@ -91,7 +99,7 @@ def draw_figure(c: Canvas, p: Placed, r: Reading, shore: bool) -> Drawn:
             colour,
             flying=True,
         )
-    return draw_creature(c, kind, p.x, p.feet, p.unit, p.facing, colour)
+    return draw_creature(c, kind, p.x, p.feet, p.unit, p.facing, colour, coat=p.cast.coat)
 
 
 def _label(c: Canvas, p: Placed, shot: Shot | None = None) -> None:

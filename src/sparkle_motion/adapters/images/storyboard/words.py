@@ -176,6 +176,15 @@ PERSON = (
     "father",
     "human",
 )
+# an animal's coat, when its appearance names one
+COATS: dict[str, tuple[str, ...]] = {
+    "black": ("black", "jet-black", "dark"),
+    "white": ("white", "snow-white", "snowy"),
+    "ginger": ("ginger", "orange", "tabby", "red"),
+    "brown": ("brown", "chocolate", "chestnut"),
+    "grey": ("grey", "gray", "silver"),
+    "golden": ("golden", "yellow", "blond", "blonde", "sandy"),
+}
 # someone on a horse or a bike rides it
 RIDE = ("ride", "rides", "riding", "rode", "cycling", "cyclist", "gallop", "galloping", "horseback")
 # what a person looks like: the feature drawn to tell them apart

@@ -75,3 +75,16 @@ def test_a_bird_with_someone_on_the_ground_perches_and_alone_it_flies():
     assert H * 0.3 < crow[1] < H * 0.56  # on the branch at mid height
     flying = box(near(_one("crow"), BIRD_COLOURS["crow"][0], 3))
     assert flying[1] < H * 0.4
+
+
+def test_a_coat_named_in_the_appearance_colours_the_animal():
+    from sparkle_motion.adapters.images.storyboard.creatures import COAT_RGB
+
+    for kind in ("cat", "dog", "horse", "bear", "goat"):
+        plain = _one(kind)
+        black = pixels(
+            step("a moment", setting="a meadow", characters=[char("it", "It", f"a black {kind}")])
+        )
+        assert (
+            near(black, COAT_RGB["black"], 2).sum() > near(plain, COAT_RGB["black"], 2).sum() + 20
+        ), kind

@@ -40,7 +40,7 @@ def test_a_boat_rides_the_water_and_carries_a_lone_sailor():
 
 
 def test_a_rider_sits_on_the_horse_or_the_bike_they_ride():
-    knight = [char("hugo", "Hugo", "a knight"), char("star", "Star", "a brown horse")]
+    knight = [char("hugo", "Hugo", "a knight"), char("star", "Star", "a horse")]
     rides = pixels(step("Hugo rides his horse", characters=knight, speaker="hugo"))
     beside = pixels(step("Hugo and his horse", characters=knight, speaker="hugo"))
     hugo = character_colour("hugo")
