@@ -87,7 +87,7 @@ def test_the_film_is_h264_and_aac_and_as_long_as_the_plan(film):
     assert abs(info.duration_s - total) <= 0.5 and (info.width, info.height) == (320, 176)
 
 
-def test_speech_is_loud_inside_every_line_and_quiet_between(film):
+def test_speech_stands_over_the_score_and_the_score_fills_the_gaps(film):
     root, _, _ = film
     records = _records(root, "f1")
     assemble = next(s for s in json.loads(_run_plan_steps(root)) if s["type"] == "assemble")
@@ -106,7 +106,9 @@ def test_speech_is_loud_inside_every_line_and_quiet_between(film):
         (b1 + 0.15, a2 - 0.15) for (_, b1), (a2, _) in itertools.pairwise(windows) if a2 - b1 > 0.6
     ]
     quiet = [rms(samples, rate, a, b) for a, b in gaps]
-    assert gaps and min(loud) > 5 * max(quiet) and min(loud) > 0.01
+    # the score plays between the lines (no digital silence), ducked well under speech
+    assert gaps and min(loud) > 2 * max(quiet) and min(loud) > 0.01
+    assert min(quiet) > 0.003
 
 
 def _run_plan_steps(root: Path) -> str:
@@ -166,7 +168,7 @@ def test_the_manifest_has_a_record_per_line_and_per_lip_sync_shot(film):
     assert {x["line_id"] for x in manifest["lines"]} == set(lines)
     for entry in manifest["lines"]:
         wav = lines[entry["line_id"]]["artifacts"][0]
-        assert entry["uri"] == wav["uri"] and entry["provider"] in ("piper", "espeak-ng")
+        assert entry["uri"] == wav["uri"] and entry["provider"] in ("piper", "flite", "espeak-ng")
         assert entry["watermarked"] is False and entry["duration_s"] > 0
     lips = {k.removeprefix("lipsync."): r for k, r in records.items() if k.startswith("lipsync.")}
     shots = {k.removeprefix("video."): r for k, r in records.items() if k.startswith("video.")}
