@@ -10,17 +10,18 @@ no keyframe label), so a frame can go on the film as it is.
 from __future__ import annotations
 
 from ...schemas import ImageStep, RenderProfile, Step
-from ..base import Estimate, Output, StepJob
+from ..base import Estimate, Output, Provider, StepJob
 from .storyboard.canvas import character_colour
 from .storyboard.scene import draw_keyframe
 
 __all__ = ["ProceduralKeyframes", "character_colour", "draw_keyframe"]
 
 
-class ProceduralKeyframes:
+class ProceduralKeyframes(Provider):
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "procedural_keyframes"
     version = "storyboard-2"  # "1": pills and a caption band; "storyboard-1": fewer kinds
+    capabilities = frozenset({"image"})
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:
