@@ -31,6 +31,7 @@ CLAUSE_BREAKS = {
     "bis",
 }
 OF_WORDS = {"of", "de", "del", "du", "des", "von", "vom"}
+RELATIVES = {"who", "which", "whose", "whom"}  # English relative pronouns
 LANDMARKS = {
     "tree": "under a tree",
     "cherry": "under a cherry tree in blossom",
@@ -400,8 +401,22 @@ def read_scene(
     verb_at = _main_verb(tokens, lex)
     if verb_at is None and lex.code in ("es", "fr", "de"):
         verb_at = _unknown_native_verb(tokens, beings)
-    # the setting: a place after a place preposition first, then any place noun
+    # the setting: a place after a place preposition first, then any place noun; a place
+    # inside a relative clause ("a keeper who guides ships through the fog") tells about a
+    # being, so any place of the main clause comes first
     candidates: list[tuple[int, int, int, int]] = []  # (rank, start, end, head)
+    relative = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.low in RELATIVES
+            and i
+            and tokens[i - 1].noun
+            and verb_at is not None
+            and i > verb_at
+        ),
+        len(tokens),
+    )  # only a clause after the main verb: it runs to the end of the idea
     for i, tok in enumerate(tokens):
         if tok.mark != "prep" or i + 1 >= len(tokens):
             continue
@@ -417,7 +432,7 @@ def read_scene(
             continue
         if verb_at is not None and start == verb_at + 1:
             continue
-        rank = {"place": 0, "city": 2, "prop": 1, "unknown": 3}[kind]
+        rank = {"place": 0, "city": 2, "prop": 1, "unknown": 3}[kind] + 10 * (start > relative)
         if kind == "unknown" and (
             (h.capital and lex.code != "de") or tokens[start].mark not in {"article", "possessive"}
         ):
@@ -428,7 +443,7 @@ def read_scene(
         compound = nxt is not None and nxt.noun is not None and nxt.noun.kind == "place"
         modifier = nxt is not None and nxt.noun is not None and nxt.noun.kind == "person"
         if tok.noun and tok.noun.kind == "place" and i not in being_at and not compound:
-            candidates.append((5 if modifier else 4, i, i + 1, i))
+            candidates.append(((5 if modifier else 4) + 10 * (i > relative), i, i + 1, i))
     if not candidates:  # "under the cherry tree": a landmark prop is the place
         for i, tok in enumerate(tokens):
             if tok.noun and tok.noun.english in LANDMARKS and i not in being_at:
@@ -439,6 +454,7 @@ def read_scene(
     span: set[int] = set()
     if candidates:
         rank, start, end, head = min(candidates)
+        rank %= 10  # how the place is written does not depend on the clause
         span = set(range(start, end))
         h = tokens[head]
         place_head = h.noun.english if h.noun else h.low

@@ -124,6 +124,16 @@ def test_the_rest_of_the_sentence_and_both_places_of_a_journey():
     assert journey.place == "the bakery and the old lighthouse"
 
 
+def test_a_place_in_a_relative_clause_after_the_main_verb_is_not_the_setting():
+    # "ships" is where the whale works, not where the story happens: the keeper's
+    # lighthouse is
+    idea = read_idea(
+        "A lonely lighthouse keeper befriends a whale who guides ships through the fog"
+    )
+    assert idea.scene.place_head == "lighthouse"
+    assert read_idea("A boy meets a fox who lives in the forest").scene.place_head == "forest"
+
+
 @pytest.mark.parametrize(
     ("text", "concept"),
     [("A plumber fixes a leak", "plumber"), ("Two florists compete at the fair", "florist")],
