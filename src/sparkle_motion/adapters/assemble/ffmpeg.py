@@ -338,8 +338,9 @@ def spoken(job: StepJob) -> dict[str, list[dict[str, Any]]]:
 class AssembleFfmpeg(Provider):
     name = "ffmpeg"
     # 2: subtitles burned from an escaped .ass, a font per line; 3: title and end cards,
-    # cues of at least 1.2 s naming their speakers, the first shot's fade
-    version = "3"
+    # cues of at least 1.2 s naming their speakers, the first shot's fade; 4: the score's
+    # arrangement, ambience levels, a bounded sidechain pad
+    version = "4"
     model_id = None
     capabilities = frozenset({"assembly"})
 

@@ -100,7 +100,8 @@ def sound_graph(step: AssembleStep, total: float, *, first_input: int, duck_db: 
         parts.append(f"[{m}:a]{fmt},atrim=0:{total:.4f},volume={volume_db:g}dB[music]")
         if voices and duck:
             ratio = max(1.0, min(20.0, 10 ** (-duck_db / 20)))
-            parts.append("[speech]asplit=2[speech][sc0];[sc0]apad[sc]")
+            # bounded: a bare apad may never end (see lipsync/audio_mux.py)
+            parts.append(f"[speech]asplit=2[speech][sc0];[sc0]apad=whole_dur={total:.4f}[sc]")
             parts.append(
                 f"[music][sc]sidechaincompress=threshold=0.02:ratio={ratio:.2f}"
                 ":attack=20:release=400[ducked]"

@@ -45,7 +45,9 @@ def dialogue_filter(job: StepJob, first_input: int, duration: float) -> tuple[li
     labels = "".join(f"[d{k}]" for k in range(len(step.audio)))
     parts.append(
         f"{labels}amix=inputs={len(step.audio)}:normalize=0:duration=longest,"
-        f"apad,atrim=0:{duration:.4f}[a]"
+        # a bounded pad: a bare `apad` after amix never ends with some inputs (ffmpeg 9: a
+        # 16 kHz and a 22.05 kHz line), and `-t` does not stop it
+        f"apad=whole_dur={duration:.4f},atrim=0:{duration:.4f}[a]"
     )
     return args, ";".join(parts)
 
@@ -69,7 +71,7 @@ class AudioMux(Provider):
     name = "audio_mux"
     capabilities = frozenset({"lipsync"})
     tier = "preview"  # no lip-sync model: the dialogue muxed on the clip
-    version = "1"
+    version = "2"  # 2: the mix padded to the shot's length, not without end
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

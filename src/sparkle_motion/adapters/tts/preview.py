@@ -322,7 +322,9 @@ class PreviewTTS(Provider):
     for a character with none, espeak-ng when piper is missing."""
 
     name = "piper"
-    version = "2"  # 2: cast voices (flite, espeak-ng languages), ~135 wpm, natural pitch
+    # 2: cast voices (flite, espeak-ng languages), ~135 wpm, natural pitch; 3: pauses
+    # tightened, a line over 168 wpm spoken again slower, the fallback's pitch
+    version = "3"
     capabilities = frozenset({"speech"})
 
     @property
@@ -355,6 +357,8 @@ class PreviewTTS(Provider):
         base = f"piper:{PIPER_VOICE}" if self.backend == "piper" else "espeak-ng"
         if not self.espeak_only and flite_binary() is not None:
             base += "+flite"
+        if self.backend == "piper" and espeak_binary() is not None:
+            base += "+espeak-ng"  # where a female or non-English voice falls back to
         return base
 
     def choose(self, step: TTSStep) -> VoiceChoice:

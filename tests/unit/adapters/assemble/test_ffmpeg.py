@@ -56,7 +56,7 @@ def test_srt_has_one_cue_per_line_held_at_least_1_2_s_and_named():
     cues = [c for c in srt.strip().split("\n\n") if c]
     assert len(cues) == len(assemble.dialogue) == 7
     # a 1.0 s line is shown 1.2 s; two speakers (Ada, Tobin): each line names its own
-    assert cues[0].splitlines()[1] == "00:00:00,000 --> 00:00:01,200"
+    assert cues[0].splitlines()[1] == "00:00:02,600 --> 00:00:03,800"  # clear of the title
     assert cues[-1].splitlines()[2] == "Ada: " + assemble.dialogue[-1].text
     assert {d.speaker for d in assemble.dialogue} == {"Ada", "Tobin"}
 

