@@ -38,7 +38,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from ...media.fonts import FontFace, font_for, font_path
+from ...media.fonts import FontFace, font_for, font_path, script_of
 from ...schemas import AssembleStep
 
 MIN_CUE_S = 1.2  # the shortest a cue is shown (a line's audio may be shorter)
@@ -163,7 +163,7 @@ def _ass_cue(cue: Cue) -> str:
 
 def _units(text: str) -> int:
     """`text`'s width in average Latin characters (a CJK or emoji glyph counts two)."""
-    return sum(2 if font_for(c) is not None else 1 for c in text)
+    return sum(2 if script_of(c) is not None else 1 for c in text)
 
 
 def band_size(cue: Cue, width: int, height: int, size: int, margins: tuple[int, int]) -> int:

@@ -343,3 +343,10 @@ def test_burned_cues_stay_in_the_bottom_band_and_tint_the_name(tmp_path):
     tint = (f[..., 0] > 200) & (f[..., 1] > 170) & (f[..., 2] < 180)
     assert tint.sum() > 20  # "Leo:" in the name colour
     assert not (np.abs(frames[1].astype(int) - GREY).max(axis=2) > 48)[: int(0.75 * H)].any()
+
+
+def test_a_cue_is_measured_in_latin_characters_a_wide_glyph_counting_two():
+    from sparkle_motion.adapters.assemble.subtitles import _units
+
+    assert _units("hello") == 5  # Latin, drawn by DejaVu: one each
+    assert _units("你好") == 4 and _units("a😀") == 3
