@@ -3,6 +3,7 @@ friends, Marta and Leo" are two, named), of what kind and, where the words say, 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from . import lexicon_en as en
@@ -241,6 +242,8 @@ def beings_in(tokens: list[Token], lex: Lexicon) -> list[Being]:
 
 def _name_gender(name: str) -> str:
     first = name.split()[-1].lower() if name else ""
+    # "Chloé" is "chloe" in the name lists
+    first = "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
     if first in en.FEMALE_NAMES:
         return "f"
     if first in en.MALE_NAMES:

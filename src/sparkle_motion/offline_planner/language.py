@@ -149,8 +149,12 @@ def detect_language(text: str) -> str:
         return script
     words = re.findall(r"[^\W\d_]+", text.lower())
     score = {lang: sum(w in markers for w in words) for lang, markers in MARKERS.items()}
+    # letters of a language, except in capitalised words: names ("Zoë and Chloé dance" is
+    # English); a sentence's first word still counts through the markers and lexicons
+    written = re.findall(r"[^\W\d_]+", text)
+    lowered = " ".join(w for w in written if not w[0].isupper()).lower()
     for lang, letters in LETTERS.items():
-        score[lang] += 2 * sum(ch in letters for ch in text.lower())
+        score[lang] += 2 * sum(ch in letters for ch in lowered)
     for lang in ("es", "fr", "de"):  # words only that language's lexicon knows
         table = lexicon(lang).table
         assert table is not None

@@ -41,3 +41,9 @@ def test_an_idea_with_no_one_gets_a_fitting_witness():
     [witness] = members("Fog rolls over the harbour")
     assert witness.kind == "fisherman"
     assert len(members("Friendship")) == 2
+
+
+def test_an_accented_name_is_found_in_the_name_lists():
+    from sparkle_motion.offline_planner.cast_kinds import _name_gender
+
+    assert _name_gender("Chloé") == _name_gender("Chloe") == "f"

@@ -21,3 +21,8 @@ from sparkle_motion.offline_planner.language import detect_language
 )
 def test_detects_the_idea_language(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", ["Zoë and Chloé dance", "Renée and Noël bake bread"])
+def test_accented_names_do_not_make_an_english_idea_french(text):
+    assert detect_language(text) == "en"
