@@ -357,7 +357,7 @@ VERBS: dict[str, str] = {
     "喧嘩": "argue",
     "吵架": "argue",
     "揚げ": "fly",
-    "放": "fly",
+    "放风筝": "fly kite",  # a verb written with its object: both are found
     "淹れ": "brew",
     "看": "watch",
     "見る": "watch",
@@ -392,6 +392,10 @@ def concepts(text: str) -> tuple[list[str], list[str]]:
             if not any(taken[k] for k in span):
                 for k in span:
                     taken[k] = True
-                found.append((match.start(), english, kind))
+                if kind == "v" and " " in english:  # "fly kite": the verb and its object
+                    verb, noun = english.split(" ", 1)
+                    found += [(match.start(), verb, "v"), (match.start(), noun, "n")]
+                else:
+                    found.append((match.start(), english, kind))
     found.sort()
     return [e for _, e, k in found if k == "n"], [e for _, e, k in found if k == "v"]

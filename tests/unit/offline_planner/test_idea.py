@@ -149,3 +149,11 @@ def test_unknown_words_are_kept_as_written_not_dropped():
     assert unknown.predicate.startswith("tinkers with")
     spanish = read_idea("Mi abuela y yo hacemos tortillas en su cocina").scene
     assert spanish.props == ["tortillas"] and spanish.place_head == "kitchen"
+
+
+def test_fang_flies_only_a_kite():
+    from sparkle_motion.offline_planner.cjk import concepts
+
+    assert concepts("两个孩子在公园里放风筝") == (["child", "park", "kite"], ["fly"])
+    assert "fly" not in concepts("孩子们放学回家")[1]  # 放学: school is out
+    assert "fly" not in concepts("她把书放在桌子上")[1]  # 放在: puts down
