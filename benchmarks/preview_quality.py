@@ -64,7 +64,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.support.idea_facts import FACT_KINDS, check_plan, load, plan_stats  # noqa: E402
+from tests.support.idea_facts import CORPORA, FACT_KINDS, check_plan, load, plan_stats  # noqa: E402
 
 WPM_GOAL = 170.0
 SILENT_DBFS = -50.0
@@ -87,7 +87,7 @@ def plan_corpus(seed: int | None) -> dict[str, list[dict[str, Any]]]:
     from sparkle_motion.script_agent import generate_plan
 
     results: dict[str, list[dict[str, Any]]] = {}
-    for corpus in ("dev", "heldout"):
+    for corpus in CORPORA:
         rows = []
         for entry in load(corpus):
             try:
@@ -164,18 +164,18 @@ def plan_figures(results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 def print_plans(figures: dict[str, Any]) -> None:
     print("Part A: plans of the idea corpus (offline planner, default seed)")
-    print(f"{'fact kept':<22} {'dev':>14} {'held-out':>14}")
-    print("-" * 52)
+    print(f"{'fact kept':<22} {'dev':>14} {'held-out':>14} {'held-out 2':>14}")
+    print("-" * 67)
     for kind in FACT_KINDS:
         cells = []
-        for corpus in ("dev", "heldout"):
+        for corpus in CORPORA:
             k = figures[corpus]["kinds"].get(kind)
             cells.append(f"{k['kept'] / k['n']:>6.0%} ({k['n']:>2})" if k else f"{'-':>11}")
-        print(f"{kind:<22} {cells[0]:>14} {cells[1]:>14}")
-    cells = [f"{figures[c]['rate']:>6.0%} ({figures[c]['ideas']:>2})" for c in ("dev", "heldout")]
-    print(f"{'every fact kept':<22} {cells[0]:>14} {cells[1]:>14}")
-    errors = [str(figures[c]["errors"]) for c in ("dev", "heldout")]
-    print(f"{'planner errors':<22} {errors[0]:>14} {errors[1]:>14}")
+        print(f"{kind:<22}" + "".join(f" {c:>14}" for c in cells))
+    cells = [f"{figures[c]['rate']:>6.0%} ({figures[c]['ideas']:>2})" for c in CORPORA]
+    print(f"{'every fact kept':<22}" + "".join(f" {c:>14}" for c in cells))
+    errors = [str(figures[c]["errors"]) for c in CORPORA]
+    print(f"{'planner errors':<22}" + "".join(f" {e:>14}" for e in errors))
     d = figures["dialogue"]
     print()
     print(f"dialogue over {d['plans']} plans:")
@@ -196,7 +196,7 @@ def print_plans(figures: dict[str, Any]) -> None:
         f"  ideas of >= 2 characters with >= 2 speakers  {share:.0%} "
         f"({d['multi_with_two_speakers']} of {d['multi_character_ideas']})"
     )
-    for corpus in ("dev", "heldout"):
+    for corpus in CORPORA:
         missed = figures[corpus]["missed"]
         if missed:
             shown = ", ".join(f"{m['id']} ({'/'.join(m['missed'])})" for m in missed)

@@ -62,12 +62,15 @@ def test_dev_ideas_keep_every_fact():
     assert rate >= DEV_RATE, lost
 
 
-def test_heldout_ideas_keep_most_facts():
-    rate, _, lost = keep_rates("heldout")
+@pytest.mark.parametrize("corpus", ["heldout", "heldout2"])
+def test_heldout_ideas_keep_most_facts(corpus):
+    # heldout2 was written blind to the planner after heldout's failing ids had guided two
+    # general fixes: it is the clean measure
+    rate, _, lost = keep_rates(corpus)
     assert rate >= HELDOUT_RATE, lost
 
 
-@pytest.mark.parametrize("corpus", ["dev", "heldout"])
+@pytest.mark.parametrize("corpus", ["dev", "heldout", "heldout2"])
 def test_every_plan_passes_intake_with_no_warning(corpus):
     settings = make_settings()
     for entry, plan in plans(corpus):
@@ -75,7 +78,7 @@ def test_every_plan_passes_intake_with_no_warning(corpus):
         assert result.warnings == [], entry["id"]
 
 
-@pytest.mark.parametrize("corpus", ["dev", "heldout"])
+@pytest.mark.parametrize("corpus", ["dev", "heldout", "heldout2"])
 def test_no_line_twice_in_a_plan(corpus):
     for entry, plan in plans(corpus):
         stats = plan_stats(plan)
@@ -89,7 +92,7 @@ def test_no_line_in_more_than_five_percent_of_plans():
     assert most[0][1] <= MAX_LINE_SHARE * len(first), most
 
 
-@pytest.mark.parametrize("corpus", ["dev", "heldout"])
+@pytest.mark.parametrize("corpus", ["dev", "heldout"])  # heldout2: only its rate gates
 def test_two_speakers_when_the_idea_has_two_characters(corpus):
     for entry, plan in plans(corpus):
         facts = entry["facts"]
@@ -97,7 +100,7 @@ def test_two_speakers_when_the_idea_has_two_characters(corpus):
             assert plan_stats(plan)["speakers"] >= 2, entry["id"]
 
 
-@pytest.mark.parametrize("corpus", ["dev", "heldout"])
+@pytest.mark.parametrize("corpus", ["dev", "heldout", "heldout2"])
 def test_lines_are_paced_and_clear_of_the_title_and_end_cards(corpus):
     for entry, plan in plans(corpus):
         total = sum(s["duration_s"] for s in plan["shots"])

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 IDEAS_DIR = Path(__file__).resolve().parents[1] / "data" / "ideas"
-CORPORA = ("dev", "heldout")
+CORPORA = ("dev", "heldout", "heldout2")
 FACT_KINDS = ("names", "count", "time", "setting", "action", "language")
 TIMES = ("dawn", "day", "dusk", "night")
 LANGUAGES = ("en", "es", "fr", "de", "ja", "zh")
@@ -51,7 +51,7 @@ class IdeaCorpusError(ValueError):
 
 
 def load(name: str) -> list[dict[str, Any]]:
-    """The ideas of corpus `name` ("dev" or "heldout"), each checked against the format."""
+    """The ideas of corpus `name` (see CORPORA), each checked against the format."""
     if name not in CORPORA:
         raise IdeaCorpusError(f"corpus: must be one of {', '.join(CORPORA)}, got {name!r}")
     path = IDEAS_DIR / f"{name}.jsonl"

@@ -237,7 +237,7 @@ def beings_in(tokens: list[Token], lex: Lexicon) -> list[Being]:
             found.append(Being("", "narrator", "person", "", False, "person", at=i, narrator=True))
             break
     found.sort(key=lambda b: b.at)
-    return _genders_from_pronouns(_dedupe(found), tokens)[:MAX_BEINGS]
+    return _genders_from_pronouns(_dedupe(found, tokens), tokens)[:MAX_BEINGS]
 
 
 def _name_gender(name: str) -> str:
@@ -251,8 +251,18 @@ def _name_gender(name: str) -> str:
     return ""
 
 
-def _dedupe(found: list[Being]) -> list[Being]:
-    """One being per name, and a single unnamed one mentioned twice is one ('the cat')."""
+def _another(tokens: list[Token], at: int) -> bool:
+    """The mention at `at` opens with "a", "an" or "another" ("an old owl teaches a young
+    owl"): a second one of its kind, not the first again ("the cat")."""
+    k = at - 1
+    while k >= 0 and tokens[k].mark not in {"article", "possessive", "number", "punct", "conj"}:
+        k -= 1
+    return k >= 0 and tokens[k].low in {"a", "an", "another"}
+
+
+def _dedupe(found: list[Being], tokens: list[Token]) -> list[Being]:
+    """One being per name, and a single unnamed one mentioned twice is one ('the cat')
+    unless the second mention is another one ('a young owl' after 'an old owl')."""
     kept: list[Being] = []
     for b in found:
         if b.name and any(k.name == b.name for k in kept):
@@ -261,6 +271,7 @@ def _dedupe(found: list[Being]) -> list[Being]:
             not b.name
             and b.concept != "narrator"
             and any(k.concept == b.concept and k.at != b.at and not k.name for k in kept)
+            and not (_another(tokens, b.at) and all(k.phrase != b.phrase for k in kept))
         ):
             continue
         kept.append(b)

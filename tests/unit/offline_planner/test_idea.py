@@ -157,3 +157,8 @@ def test_fang_flies_only_a_kite():
     assert concepts("两个孩子在公园里放风筝") == (["child", "park", "kite"], ["fly"])
     assert "fly" not in concepts("孩子们放学回家")[1]  # 放学: school is out
     assert "fly" not in concepts("她把书放在桌子上")[1]  # 放在: puts down
+
+
+def test_a_second_one_of_a_kind_is_another_character_the_same_one_is_not():
+    assert len(read_idea("An old owl teaches a young owl to fly").beings) == 2
+    assert len(read_idea("A cat chases a mouse and the cat falls").beings) == 2  # cat, mouse
