@@ -5,13 +5,12 @@ lines. An idea with no one in it gets a fitting witness instead."""
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..media.cast_voices import cast_voice, repeat_pitch
 from . import lexicon_en as en
 from .cast_kinds import Being
+from .grammar import slug
 from .idea import Idea
 
 NAMES: dict[str, dict[str, list[str]]] = {
@@ -247,11 +246,6 @@ def _a(phrase: str) -> str:
     return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
 
 
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or "c"
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:24] or "c"
-
-
 def invented_beings(idea: Idea) -> list[Being]:
     """A fitting witness (or two friends for 'Friendship') when the idea names no one."""
     scene = idea.scene
@@ -287,7 +281,7 @@ def cast_members(idea: Idea, beings: list[Being], rng: random.Random) -> list[Me
             g = "f" if gender == "female" else "m"
             name = next(x for x in pool[g] if x not in taken_names)
             taken_names.add(name)
-        ident = _slug(name)
+        ident = slug(name, 24, "c")
         while ident in used_ids:
             ident = f"{ident}-{n + 1}"
         used_ids.add(ident)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 SMALL_WORDS = {
     "a",
     "an",
@@ -91,3 +94,10 @@ def join(items: list[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+
+
+def slug(text: str, limit: int, empty: str) -> str:
+    """`text` as a lower-case ASCII id of at most `limit` characters (`empty` when nothing
+    is left: "小明" has no ASCII letters)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or empty

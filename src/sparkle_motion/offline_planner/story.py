@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import unicodedata
 from typing import Any
 
 from .cast import Member, cast_members, invented_beings, line_language
 from .dialogue import Slots, slots_for, words_in, write_line
-from .grammar import a_an, join, plural
+from .grammar import a_an, join, plural, slug
 from .idea import Idea, read_idea
 from .scene import HOMES, SETTING_DETAILS, third_person
 from .titles import title_for
@@ -113,11 +112,6 @@ ZH_NOTE = (
     "Chinese idea: the offline planner writes its lines in English (language_id 'en'); "
     "the plan's language stays 'zh'."
 )
-
-
-def _slug(text: str, limit: int = 40) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or "film"
 
 
 def _ref(m: Member) -> str:
@@ -517,7 +511,7 @@ def write_plan(idea_text: str, seed: int = 0) -> dict[str, Any]:
     if note:
         metadata["language_note"] = note
     return {
-        "id": f"{_slug(title, 40)}-{digest}",
+        "id": f"{slug(title, 40, 'film')}-{digest}",
         "title": title,
         "description": f"From the idea: {idea.original or idea.text}"
         + (f" ({note})" if note else ""),
