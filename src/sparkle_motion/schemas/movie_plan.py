@@ -142,7 +142,10 @@ class MoviePlan(StrictModel):
     created_at: datetime = Field(description="ISO 8601 timestamp.")
     seed: Seed = Field(0, description="Base seed; per-shot/keyframe seeds derive from it.")
     language: LanguageId | None = Field(
-        None, description="The dialogue's language (ISO 639-1, e.g. 'en'); unset: English."
+        None,
+        description="The idea's language (ISO 639-1, e.g. 'en'); unset: English. Each "
+        "line's `language_id` says what it is spoken in (English lines when no voice "
+        "speaks the plan's language)."
     )
     render_profile: RenderProfileSpec = Field(default_factory=RenderProfileSpec)
     max_cost_usd: PlanFloat | None = Field(
