@@ -145,7 +145,7 @@ class MoviePlan(StrictModel):
         None,
         description="The idea's language (ISO 639-1, e.g. 'en'); unset: English. Each "
         "line's `language_id` says what it is spoken in (English lines when no voice "
-        "speaks the plan's language)."
+        "speaks the plan's language).",
     )
     render_profile: RenderProfileSpec = Field(default_factory=RenderProfileSpec)
     max_cost_usd: PlanFloat | None = Field(
