@@ -100,8 +100,13 @@ def sound_graph(step: AssembleStep, total: float, *, first_input: int, duck_db: 
         parts.append(f"[{m}:a]{fmt},atrim=0:{total:.4f},volume={volume_db:g}dB[music]")
         if voices and duck:
             ratio = max(1.0, min(20.0, 10 ** (-duck_db / 20)))
-            # bounded: a bare apad may never end (see lipsync/audio_mux.py)
-            parts.append(f"[speech]asplit=2[speech][sc0];[sc0]apad=whole_dur={total:.4f}[sc]")
+            # the sidechain is speech over silence of the film's length (an apad after amix
+            # may never end, or end early: lipsync/audio_mux.py)
+            parts.append(
+                f"[speech]asplit=2[speech][sc0];anullsrc=r={SAMPLE_RATE}:cl=stereo,"
+                f"atrim=0:{total:.4f}[scbase];[scbase][sc0]amix=inputs=2:normalize=0:"
+                "duration=first[sc]"
+            )
             parts.append(
                 f"[music][sc]sidechaincompress=threshold=0.02:ratio={ratio:.2f}"
                 ":attack=20:release=400[ducked]"

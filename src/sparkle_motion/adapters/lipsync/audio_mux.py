@@ -43,11 +43,13 @@ def dialogue_filter(job: StepJob, first_input: int, duration: float) -> tuple[li
             f"aformat=sample_fmts=fltp:channel_layouts=stereo,adelay={ms}:all=1[d{k}]"
         )
     labels = "".join(f"[d{k}]" for k in range(len(step.audio)))
+    # the lines over silence of the shot's length (the mix lasts as long as the silence):
+    # ffmpeg 9's `apad` after amix never ended with a 16 kHz and a 22.05 kHz line (`-t`
+    # did not stop it), and `apad=whole_dur` padded only some of the time
+    parts.insert(0, f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=0:{duration:.4f}[base]")
     parts.append(
-        f"{labels}amix=inputs={len(step.audio)}:normalize=0:duration=longest,"
-        # a bounded pad: a bare `apad` after amix never ends with some inputs (ffmpeg 9: a
-        # 16 kHz and a 22.05 kHz line), and `-t` does not stop it
-        f"apad=whole_dur={duration:.4f},atrim=0:{duration:.4f}[a]"
+        f"[base]{labels}amix=inputs={len(step.audio) + 1}:normalize=0:duration=first,"
+        f"atrim=0:{duration:.4f}[a]"
     )
     return args, ";".join(parts)
 
@@ -71,7 +73,7 @@ class AudioMux(Provider):
     name = "audio_mux"
     capabilities = frozenset({"lipsync"})
     tier = "preview"  # no lip-sync model: the dialogue muxed on the clip
-    version = "2"  # 2: the mix padded to the shot's length, not without end
+    version = "2"  # 2: the lines mixed over silence of the shot's length (no apad)
     model_id = None
 
     def run(self, job: StepJob) -> list[Output]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from ...config import get_settings
 from ...errors import MissingDependencyError, TTSInvalidInputError
-from ...schemas import RenderProfile, Step, TTSStep
+from ...schemas import RenderProfile, Step, TTSStep, VoiceSpec
 from ..base import Estimate, Output, Provider, StepJob
 from ..gpu_utils import ModelAdapter, check_weights, inference, metrics_of, model_context
 from . import mono_wav, overrun_notes
@@ -78,11 +78,12 @@ def engine_class(multilingual: bool) -> Any:
         ) from exc
 
 
-def voice_id(given: str | None, reference: Path | None) -> str:
-    """The voice's id: the plan's, else its reference clip's content (`ref-<sha256[:12]>`,
-    the same over any transport), else the weights' built-in voice."""
-    if given:
-        return given
+def voice_id(voice: VoiceSpec, reference: Path | None) -> str:
+    """The voice's id: the plan's when it names a Chatterbox voice (not another provider's,
+    e.g. the preview's `flite`/`slt`), else its reference clip's content
+    (`ref-<sha256[:12]>`, the same over any transport), else the weights' built-in voice."""
+    if voice.voice_id and voice.provider in (None, "chatterbox"):
+        return voice.voice_id
     if reference is None:
         return "chatterbox:conds"
     return "ref-" + hashlib.sha256(Path(reference).read_bytes()).hexdigest()[:12]
@@ -103,7 +104,7 @@ def wav_bytes(samples: Any, rate: int) -> bytes:
 class Chatterbox(ModelAdapter, Provider):
     name = "chatterbox"
     tier = "full"  # model weights, a GPU: falls back to a preview backend only if asked
-    version = "1"
+    version = "2"  # 2: a voice id of another provider (the preview's slt) is not taken as its own
     capabilities = frozenset({"speech"})
 
     @property
@@ -247,7 +248,7 @@ class Chatterbox(ModelAdapter, Provider):
                     "provider": "chatterbox",
                     "character": step.character,
                     "line_id": step.line_id,
-                    "voice_id": voice_id(voice.voice_id, reference),
+                    "voice_id": voice_id(voice, reference),
                     "language_id": language,
                     "model_id": self.model_id,
                     "device": device,

