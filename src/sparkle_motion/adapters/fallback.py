@@ -86,6 +86,19 @@ def run_in_order(
     raise last
 
 
+def unload_each(names: Sequence[str], adapter_of: Callable[[str], Adapter]) -> None:
+    """The stage is over: every backend named drops what it holds. A wrapper is made per
+    step, so each is asked, not only those this one ran; one that cannot be resolved holds
+    nothing here."""
+    for name in names:
+        try:
+            unload = getattr(adapter_of(name), "unload", None)
+        except StageError:
+            continue
+        if callable(unload):
+            unload()
+
+
 class Fallback:
     """The stage's first backend (whose name, version and model id the step key uses),
     with the candidates after it. `declared(name)` is the backend's code here, which says
@@ -159,15 +172,7 @@ class Fallback:
             raise
 
     def unload(self) -> None:
-        """The stage is over: every backend drops what it holds (a wrapper is made per step,
-        so each candidate is asked, not only those this one ran)."""
-        for name in [self.name, *self.candidates]:
-            try:
-                unload = getattr(self._adapter(name), "unload", None)
-            except StageError:
-                continue
-            if callable(unload):
-                unload()
+        unload_each([self.name, *self.candidates], self._adapter)
 
     # ------------------------------------------------------------------ the order
 

@@ -40,7 +40,7 @@ from ..runs.retakes import APPLIED, KEYFRAMES_GATE
 from ..schemas import ArtifactRef, ImageStep, RunContext, Step, VideoStep
 from ..schemas.common import STEP_REF_PREFIX
 from ..schemas.steps import step_input_refs
-from ..storage.base import ArtifactStore
+from ..storage.base import ArtifactStore, holds
 from ..storage.db import Database
 from ..storage.memory_log import MemoryLog
 from ..storage.recent_index import Entry, Near, RecentIndex
@@ -183,7 +183,7 @@ class _Dedupe:
         for n in self.index.near(entry.phash, self.max_distance):
             if n.entry.uri == ref.uri or n.entry.uri in self.upstream:
                 continue
-            if not self._stored(n.entry.uri):  # pruned or deleted: ours takes its place
+            if not holds(self.store, n.entry.uri):  # pruned or deleted: ours takes its place
                 if n.distance == 0:
                     self.index.replace(entry)
                 continue
@@ -209,14 +209,6 @@ class _Dedupe:
         found.reused += 1
         found.notes.append(f"dedupe.reused: {canonical.uri} distance 0 (rendered {ref.uri})")
         return canonical
-
-    def _stored(self, uri: str) -> bool:
-        """The artifact is still in the store, at its recorded size."""
-        try:
-            ref = self.store.ref(uri)
-            return self.store.local_path(uri, verify=False).stat().st_size == ref.size_bytes
-        except (StorageError, OSError):
-            return False
 
     def _substitute(
         self, entry: Entry, nearest: Near, image: Any

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import StorageError
-from ..storage.base import ArtifactStore
+from ..storage.base import ArtifactStore, holds
 from ..storage.db import Database
 from ..storage.recent_index import RecentIndex
 from ..storage.uris import FS_SCHEME
@@ -31,14 +30,6 @@ class _DryRun(Exception):
     """Raised inside the transaction of a dry run: everything it did is rolled back."""
 
 
-def _stored(store: ArtifactStore, uri: str) -> bool:
-    try:
-        ref = store.ref(uri)
-        return store.local_path(uri, verify=False).stat().st_size == ref.size_bytes
-    except (StorageError, OSError):
-        return False
-
-
 def prune_index(
     db: Database,
     store: ArtifactStore,
@@ -51,7 +42,7 @@ def prune_index(
     Only entries naming this store's URIs (artifact+fs://) are checked for their artifact;
     the age and count limits apply to every entry."""
     index = RecentIndex(db)
-    gone = [u for u in index.uris() if u.startswith(f"{FS_SCHEME}://") and not _stored(store, u)]
+    gone = [u for u in index.uris() if u.startswith(f"{FS_SCHEME}://") and not holds(store, u)]
     age = NO_AGE_LIMIT if max_age_s is None else int(max_age_s)
     result = IndexPrune(0, 0, len(index))
     try:

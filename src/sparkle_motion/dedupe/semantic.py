@@ -53,11 +53,10 @@ from typing import Any
 
 from ..adapters.images.policy import enriched_prompt
 from ..config import Settings
-from ..errors import StorageError
 from ..runs.records import StepRecords
 from ..runs.retakes import APPLIED, KEYFRAMES_GATE
 from ..schemas import ImageStep, RunContext, Step, StepExecutionRecord, StepStatus
-from ..storage.base import ArtifactStore
+from ..storage.base import ArtifactStore, holds
 from ..storage.db import Database
 from ..storage.memory_log import MemoryLog
 from .embeddings import DIM, Embedder, MiniLM, embed_batch
@@ -499,7 +498,7 @@ def _replay(
     ):
         return None
     refs = [store.ref(a.uri) for a in earlier.artifacts]
-    if not all(_stored(store, r.uri) for r in refs):
+    if not all(holds(store, r.uri) for r in refs):
         return None
     return {
         "artifacts": refs,
@@ -512,7 +511,7 @@ def _replay(
 
 def _usable(c: Candidate, store: ArtifactStore, events: MemoryLog) -> bool:
     """All its artifacts are stored, and none is an image a reviewer rejected."""
-    if not c.uris or not all(_stored(store, uri) for uri in c.uris):
+    if not c.uris or not all(holds(store, uri) for uri in c.uris):
         return False
     if c.keyframe is None:
         return True
@@ -520,14 +519,6 @@ def _usable(c: Candidate, store: ArtifactStore, events: MemoryLog) -> bool:
         _rejected_image(events, c.run_id, c.keyframe, store.ref(uri).checksum_sha256)
         for uri in c.uris
     )
-
-
-def _stored(store: ArtifactStore, uri: str) -> bool:
-    try:
-        ref = store.ref(uri)
-        return store.local_path(uri, verify=False).stat().st_size == ref.size_bytes
-    except (StorageError, OSError):
-        return False
 
 
 def _reviews(events: MemoryLog, run_id: str) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ CLAUSE_BREAKS = {
     "bis",
 }
 OF_WORDS = {"of", "de", "del", "du", "des", "von", "vom"}
+PHRASE_MARKS = {"article", "possessive", "adj", "noun", "word", "city"}  # a noun phrase's
 RELATIVES = {"who", "which", "whose", "whom"}  # English relative pronouns
 LANDMARKS = {
     "tree": "under a tree",
@@ -286,28 +287,13 @@ def _unknown_native_verb(tokens: list[Token], beings: list[Being]) -> int | None
 def _noun_phrase(tokens: list[Token], start: int) -> tuple[int, int]:
     """[start, end) of the noun phrase from `start`, with an 'of X' tail."""
     end = start
-    while end < len(tokens) and tokens[end].mark in {
-        "article",
-        "possessive",
-        "adj",
-        "noun",
-        "word",
-        "city",
-        "number",
-    }:
+    while end < len(tokens) and tokens[end].mark in PHRASE_MARKS | {"number"}:
         if end > start and tokens[end].mark in {"article", "possessive"}:
             break
         end += 1
     if end + 1 < len(tokens) and tokens[end].low in OF_WORDS:
         tail = end + 1
-        while tail < len(tokens) and tokens[tail].mark in {
-            "article",
-            "possessive",
-            "adj",
-            "noun",
-            "word",
-            "city",
-        }:
+        while tail < len(tokens) and tokens[tail].mark in PHRASE_MARKS:
             tail += 1
         if tail > end + 1:
             end = tail

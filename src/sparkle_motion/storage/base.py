@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ..errors import StorageError
 from ..schemas import ArtifactRef
 
 
@@ -64,3 +65,13 @@ class ArtifactStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def holds(store: ArtifactStore, uri: str) -> bool:
+    """The artifact is still in `store`, at its recorded size (a cheap check, no checksum:
+    what reuse asks before it points at an earlier artifact)."""
+    try:
+        ref = store.ref(uri)
+        return store.local_path(uri, verify=False).stat().st_size == ref.size_bytes
+    except (StorageError, OSError):
+        return False

@@ -40,7 +40,7 @@ from ...config import get_settings
 from ...errors import StageError, TTSPolicyViolation
 from ...schemas import RenderProfile, RunContext, Step, TTSStep
 from ..base import Adapter, Estimate, Output, Provider, StepJob
-from ..fallback import run_in_order
+from ..fallback import run_in_order, unload_each
 from .traits import SpeechTraits
 
 WEIGHTS = {  # (cost, latency, quality)
@@ -354,15 +354,7 @@ class BoundStage(Provider):
         return Output(out.name, out.data, out.mime_type, out.artifact_type, meta)
 
     def unload(self) -> None:
-        """The stage is over: every candidate drops what it holds (a bound stage is made per
-        step, so all of them are asked, not only those this one used)."""
-        for name in self.candidates:
-            try:
-                unload = getattr(self._adapter(name), "unload", None)
-            except StageError:
-                continue
-            if callable(unload):
-                unload()
+        unload_each(self.candidates, self._adapter)
 
     def estimate(self, step: Step, profile: RenderProfile) -> Estimate:
         for name in self.candidates:
