@@ -35,8 +35,7 @@ def __getattr__(name: str) -> Any:
 
 def on_sigterm(signum: int, frame: Any) -> None:
     """SIGTERM stops a command the way Ctrl-C does: every run's commands are killed and no
-    new step starts (even if the interrupt below lands somewhere Python swallows it, such
-    as a finalizer), then SIGINT takes the usual way out (the run recorded `stopped`)."""
+    new step starts, then SIGINT takes the usual way out (the run recorded `stopped`)."""
     import os
     import signal
     import sys
@@ -47,11 +46,41 @@ def on_sigterm(signum: int, frame: Any) -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
+def rearm_swallowed_interrupt(unraisable: Any) -> None:
+    """`sys.unraisablehook`: an interrupt raised where Python cannot propagate it (a
+    finalizer, a callback run from C during an import) would be printed as "Exception
+    ignored", traceback and all, and lost: the command would go on. Instead it is raised
+    again, silently, at the first call or return after this hook (a profile function, which
+    can raise into any frame, removes itself and raises); anything else is printed as usual.
+    """
+    import sys
+    import threading
+
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    if threading.current_thread() is not threading.main_thread():
+        import _thread
+
+        _thread.interrupt_main()  # handled in the main thread, outside this hook
+        return
+    previous = sys.getprofile()
+
+    def raise_outside_this_hook(frame: Any, event: str, arg: Any) -> None:
+        if frame.f_code is rearm_swallowed_interrupt.__code__:
+            return  # this hook's own return: raising here would be swallowed again
+        sys.setprofile(previous)
+        raise KeyboardInterrupt
+
+    sys.setprofile(raise_outside_this_hook)
+
+
 def main() -> None:
     import signal
     import sys
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    sys.unraisablehook = rearm_swallowed_interrupt
     # Ctrl-C (and SIGTERM, which becomes one) raise KeyboardInterrupt even where the shell
     # started us with SIGINT ignored (a background job)
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -39,6 +39,7 @@ from ..schemas import MoviePlan, RunStatus, StepStatus
 from ..stages import PROFILE_KEY_OF_STEP
 from .dry import dry_report
 from .types import PlanSource, PlanSummary, RunHandle, RunOutcome, RunProgress
+from .warming import join_loads
 
 Kind = Literal["start", "resume"]
 
@@ -243,35 +244,50 @@ def execute(
     on_claimed: Callable[[], None] | None = None,
 ) -> RunOutcome:
     """One pass of the graph over the run, in this process."""
-    source, review, from_stage, found = job.source, job.review, job.from_stage, job.found
     warming: list[threading.Thread] = []
     try:
-        if kind == "resume":
-            waiting_undecided = (
-                from_stage is None
-                and found is RunStatus.AWAITING_REVIEW
-                and not _decided(settings, run_id)
-            )
-            if not waiting_undecided:  # nothing renders until someone decides: load nothing
-                done = prewarm(settings, source, run_id, warming)
-                if done and from_stage is None and found is RunStatus.SUCCEEDED:
-                    finished = finished_film(settings, run_id)
-                    if finished is not None:
-                        return finished
-        elif "script" not in (settings.review_gates if review is None else review):
-            prewarm(settings, source, run_id, warming)  # behind a script review: nothing
-        return _drive_claimed(
-            run_id,
-            settings,
-            _message(source, review, from_stage),
-            kind == "resume" and from_stage is None,
-            job,
-            progress,
-            on_claimed,
+        outcome = _warm_then_drive(kind, run_id, settings, job, progress, on_claimed, warming)
+    except BaseException as exc:
+        join_loads(warming, interrupted=interrupted(exc))  # an interrupt must end the wait
+        raise
+    join_loads(warming, interrupted=False)  # a native load must not be torn down mid-way
+    return outcome
+
+
+def _warm_then_drive(
+    kind: Kind,
+    run_id: str,
+    settings: Settings,
+    job: Job,
+    progress: RunProgress | None,
+    on_claimed: Callable[[], None] | None,
+    warming: list[threading.Thread],
+) -> RunOutcome:
+    """Start the slow loads the run will need (into `warming`), then drive the graph."""
+    source, review, from_stage, found = job.source, job.review, job.from_stage, job.found
+    if kind == "resume":
+        waiting_undecided = (
+            from_stage is None
+            and found is RunStatus.AWAITING_REVIEW
+            and not _decided(settings, run_id)
         )
-    finally:
-        for thread in warming:  # a native load must not be torn down mid-way at exit
-            thread.join()
+        if not waiting_undecided:  # nothing renders until someone decides: load nothing
+            done = prewarm(settings, source, run_id, warming)
+            if done and from_stage is None and found is RunStatus.SUCCEEDED:
+                finished = finished_film(settings, run_id)
+                if finished is not None:
+                    return finished
+    elif "script" not in (settings.review_gates if review is None else review):
+        prewarm(settings, source, run_id, warming)  # behind a script review: nothing
+    return _drive_claimed(
+        run_id,
+        settings,
+        _message(source, review, from_stage),
+        kind == "resume" and from_stage is None,
+        job,
+        progress,
+        on_claimed,
+    )
 
 
 def _decided(settings: Settings, run_id: str) -> bool:
