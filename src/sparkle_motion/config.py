@@ -23,7 +23,7 @@ Every value remembers where it came from (`Settings.source_of(name)`), which
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -309,7 +309,8 @@ ENV_TABLE: tuple[EnvVar, ...] = (
         ("SPARKLE_FALLBACKS",),
         "Per-stage fallback backends, comma-separated `kind=name` (`lipsync=audio_mux`): "
         "tried, in order, after the profile's own when a stage's backend fails for good; the "
-        "one way a `full` backend falls back to a preview one (docs/PROFILES.md).",
+        "one way a `full` backend falls back to a preview one (docs/PROFILES.md). A run keeps "
+        "them for `resume`.",
     ),
     EnvVar(
         "review_gates",
@@ -732,8 +733,13 @@ def adapter_overrides(settings: Settings) -> dict[str, str]:
 
 def fallback_overrides(settings: Settings) -> dict[str, list[str]]:
     """`settings.fallbacks` as {profile key: [backend, ...]} in the order given."""
+    return fallbacks_by_key(settings.fallbacks)
+
+
+def fallbacks_by_key(items: Iterable[str]) -> dict[str, list[str]]:
+    """`kind=name` items as {profile key: [backend, ...]}, in order, none twice."""
     found: dict[str, list[str]] = {}
-    for item in settings.fallbacks:
+    for item in items:
         kind, name = item.split("=", 1)
         if name not in found.setdefault(kind, []):
             found[kind].append(name)

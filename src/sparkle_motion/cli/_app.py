@@ -171,13 +171,14 @@ def state_of(ctx: typer.Context) -> State:
 def fail(problem: SparkleMotionError | str, code: int) -> NoReturn:
     """Print one line (`TypeName: message` for our errors, `error: ...` for usage) and exit.
     A bad request names the option it came from (`--from-stage: ...`, `--adapter video: ...`
-    for the run service's `adapters.video`)."""
+    for the run service's `adapters.video`, `--fallback tts: ...` for `fallbacks.tts`)."""
     if isinstance(problem, RunRequestError):
         text, prefix = problem.message, f"{problem.field}: "
         if text.startswith(prefix) and problem.field != "plan":
             option = problem.field.replace("_", "-")
-            if problem.field.startswith("adapters."):  # a per-stage backend: `--adapter video`
-                option = f"adapter {problem.field.removeprefix('adapters.')}"
+            group, _, key = problem.field.partition(".")
+            if group in ("adapters", "fallbacks") and key:  # `--adapter video`, `--fallback tts`
+                option = f"{group.removesuffix('s')} {key}"
             text = f"--{option}: {text.removeprefix(prefix)}"
         err.print(f"[red]error[/red]: {escape(text.removeprefix('plan: '))}")
     elif isinstance(problem, SparkleMotionError):

@@ -132,6 +132,7 @@ def _intake(state: dict[str, Any], run_id: str, node_input: Any) -> dict[str, An
             plan_checksum=ctx.plan_checksum,
             review_gates=gates,
             adapters=list(settings.adapters),
+            fallbacks=list(settings.fallbacks),
             max_cost_usd=budget,
             no_reuse=not settings.dedupe,  # `--no-reuse`: its resumes keep reuse off
         )

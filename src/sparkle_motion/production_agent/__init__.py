@@ -24,7 +24,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from ..config import Settings, adapter_overrides, get_settings
+from ..config import (
+    Settings,
+    adapter_overrides,
+    fallback_overrides,
+    fallbacks_by_key,
+    get_settings,
+)
 from ..errors import (
     RunFailedError,
     RunLockedError,
@@ -53,7 +59,7 @@ from ..stages import check_review_gates, forced_stages
 from ..storage.base import ArtifactStore
 from .dry import dry_report
 from .launch import Job, launch, open_runs, resolve_source, resume_source
-from .overrides import check_adapters
+from .overrides import check_adapters, check_fallbacks
 from .types import PlanSource, RunHandle, RunOutcome, RunProgress, new_run_id
 
 __all__ = [
@@ -63,6 +69,7 @@ __all__ = [
     "answer_review",
     "assets_of",
     "check_adapters",
+    "check_fallbacks",
     "execute_plan",
     "export_film",
     "film_of",
@@ -102,18 +109,36 @@ def resumed_adapters(settings: Settings, row: RunRow) -> list[str]:
     return [f"{key}={name}" for key, name in merged.items()]
 
 
+def resumed_fallbacks(settings: Settings, row: RunRow) -> list[str]:
+    """The fallback backends a resume may try, per key, by resumed_adapters' rule: the
+    ones this resume names (`--fallback`, the request's `fallbacks`) over the ones the run
+    started with, over the process's defaults (SPARKLE_FALLBACKS)."""
+    given = fallback_overrides(settings)
+    named = settings.source_of("fallbacks") in ("cli", "request")
+    kept = fallbacks_by_key(row.metadata.get("fallbacks") or [])
+    merged = {**kept, **given} if named else {**given, **kept}
+    return [f"{key}={name}" for key, names in merged.items() for name in names]
+
+
 def _with_profile(
-    settings: Settings, profile: str | None, adapters: list[str] | None = None
+    settings: Settings,
+    profile: str | None,
+    adapters: list[str] | None = None,
+    fallbacks: list[str] | None = None,
 ) -> Settings:
-    """The run's settings: its profile and per-stage backends, the backends checked
-    (RunRequestError naming `adapters.<key>`: a registered adapter of that stage's kind)."""
+    """The run's settings: its profile, per-stage backends and fallbacks, both checked
+    (RunRequestError naming `adapters.<key>` or `fallbacks.<key>`: a registered adapter of
+    that stage's kind)."""
     update: dict[str, Any] = {}
     if profile is not None:
         update["render_profile"] = profile
     if adapters is not None:
         update["adapters"] = list(adapters)
+    if fallbacks is not None:
+        update["fallbacks"] = list(fallbacks)
     chosen = settings.model_copy(update=update) if update else settings
     check_adapters(adapter_overrides(chosen))
+    check_fallbacks(fallback_overrides(chosen))
     return chosen
 
 
@@ -235,7 +260,10 @@ def resume_run(
             field="profile",
         )
     settings = _with_profile(
-        settings, profile or started_with or None, resumed_adapters(settings, row)
+        settings,
+        profile or started_with or None,
+        resumed_adapters(settings, row),
+        resumed_fallbacks(settings, row),
     )
     kept = budget_of(row)
     if settings.max_cost_usd is None and kept is not None:  # the budget it ran under, kept

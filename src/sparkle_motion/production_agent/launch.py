@@ -330,6 +330,7 @@ def _drive_claimed(
                     render_profile=settings.render_profile,
                     review_gates=list(settings.review_gates if job.review is None else job.review),
                     adapters=list(settings.adapters),
+                    fallbacks=list(settings.fallbacks),
                 )
     except BaseException:
         runs.db.close()

@@ -160,12 +160,13 @@ class Runs:
         plan_checksum: str | None = None,
         review_gates: list[str] | None = None,
         adapters: list[str] | None = None,
+        fallbacks: list[str] | None = None,
         max_cost_usd: float | None = None,
         no_reuse: bool = False,
     ) -> None:
-        """Keep the plan (profile, per-stage backends, review gates, budget, whether it
-        reuses other runs' keyframes) a run was last started with, so `resume RUN_ID` needs
-        nothing else."""
+        """Keep the plan (profile, per-stage backends and fallbacks, review gates, budget,
+        whether it reuses other runs' keyframes) a run was last started with, so `resume
+        RUN_ID` needs nothing else."""
         with self.db.atomic() as conn:
             row = conn.execute("SELECT metadata FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
@@ -176,6 +177,7 @@ class Runs:
                 "base_dir": base_dir,
                 "profile": render_profile,
                 "adapters": adapters or [],
+                "fallbacks": fallbacks or [],
                 "review_gates": review_gates or [],
                 "max_cost_usd": max_cost_usd,
                 "no_reuse": no_reuse,

@@ -1,6 +1,7 @@
 """The production API: start, follow, steer and download runs over HTTP.
 
-    POST /invoke {idea | plan, profile, review, mode, run_id, seed, adapters}  -> 202 {run_id, ...}
+    POST /invoke {idea | plan, profile, review, mode, run_id, seed, adapters, fallbacks,
+                  max_cost_usd}  -> 202 {run_id, ...}
     GET  /status?run_id=   GET /runs   GET /events?run_id=&after=  (server-sent events)
     GET  /plan?run_id=     GET /  (the dashboard page; static/)     GET /metrics (Prometheus)
     GET  /artifacts?run_id=&stage=     GET /files/<id>  (the bytes; signed URLs work)
@@ -11,8 +12,10 @@ Runs execute in child processes (`start_run(wait=False)`), so a crashing run nev
 the server down; the one-job rule answers 409 naming the active run. A plan posted here
 may not name server paths as inputs (422 naming the field): a file it needs is uploaded
 first and named by the artifact URI the upload answers with (server/uploads.py).
-`adapters` ({"tts": "espeak"}) is the CLI's `--adapter tts=espeak`: the run's settings
-carry it, the run service checks it (422 naming `adapters.<key>`) and the run keeps it.
+`adapters` ({"tts": "espeak"}) is the CLI's `--adapter tts=espeak`, `fallbacks`
+({"lipsync": ["audio_mux"]}) its `--fallback lipsync=audio_mux`: the run's settings carry
+them, the run service checks them (422 naming `adapters.<key>`, `fallbacks.<key>`) and the
+run keeps them for its resumes.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from fastapi import Depends, FastAPI, File, Path, Query, Request, Response, Uplo
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 
 from .. import production_agent as service
-from ..config import Settings, adapter_overrides
+from ..config import Settings, adapter_overrides, fallback_overrides
 from ..errors import ArtifactNotFoundError, PlanError, RunRequestError
 from ..http.app import create_app, dumps
 from ..http.scrub import host_prefixes, scrub
@@ -153,9 +156,27 @@ def with_adapters(settings: Settings, adapters: dict[str, str] | None) -> Settin
     return given
 
 
+def with_fallbacks(settings: Settings, fallbacks: dict[str, list[str]] | None) -> Settings:
+    """The request's fallback backends over the server's (SPARKLE_FALLBACKS), per key, as
+    with_adapters layers backends; checked here (RunRequestError naming `fallbacks.<key>`)."""
+    if not fallbacks:
+        return settings
+    layered = {**fallback_overrides(settings), **fallbacks}
+    given = settings.model_copy(update={"fallbacks": service.check_fallbacks(layered)})
+    given._sources = {**settings._sources, "fallbacks": "request"}
+    return given
+
+
 def with_budget(settings: Settings, budget: float | None) -> Settings:
     """The request's budget over the plan's and the server's (SPARKLE_MAX_COST_USD)."""
     return settings if budget is None else settings.model_copy(update={"max_cost_usd": budget})
+
+
+def for_request(settings: Settings, body: InvokeRequest | ResumeRequest) -> Settings:
+    """The server's settings with what a start or resume asks for: backends, fallbacks and
+    budget, each checked."""
+    named = with_fallbacks(with_adapters(settings, body.adapters), body.fallbacks)
+    return with_budget(named, body.max_cost_usd)
 
 
 def _events_after(settings: Settings, run_id: str, after: int) -> list[Any]:
@@ -179,7 +200,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
     def invoke(
         body: InvokeRequest, request: Request, response: Response, settings: SettingsDep
     ) -> dict[str, Any]:
-        settings = with_budget(with_adapters(settings, body.adapters), body.max_cost_usd)
+        settings = for_request(settings, body)
         run_id = body.run_id or service.new_run_id()
         source: Any = body.plan
         if body.idea is not None:  # an idea over the network is prose, never a path or a plan
@@ -437,7 +458,7 @@ def create_production_app(settings: Settings, *, token: str | None = None) -> Fa
             from_stage=body.from_stage,
             profile=body.profile,
             wait=False,
-            settings=with_budget(with_adapters(settings, body.adapters), body.max_cost_usd),
+            settings=for_request(settings, body),
         )
         _follow(request, handle)
         lifted = handle.outcome is not None and handle.outcome.lifted_pause

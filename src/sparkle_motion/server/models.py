@@ -29,6 +29,20 @@ def adapters_field() -> Any:
     )
 
 
+def fallbacks_field() -> Any:
+    """The CLI's `--fallback lipsync=audio_mux` as {"lipsync": ["audio_mux"]}; checked as
+    `adapters` is, a 422 naming `fallbacks.<key>`."""
+    return Field(
+        None,
+        max_length=len(PROFILE_KEYS),
+        description="Per-stage fallback backends, tried in order after the stage's backend "
+        "(and the profile's `fallbacks`) fail for good: profile key -> registered adapters "
+        "of that kind. The one way a full backend falls back to a preview one. A run keeps "
+        "them for /resume; absent or empty: the server's own (SPARKLE_FALLBACKS), on "
+        "/resume the ones the run started with.",
+    )
+
+
 def budget_field() -> Any:
     return Field(
         None,
@@ -56,6 +70,7 @@ class InvokeRequest(Strict):
     run_id: str | None = Field(None, pattern=RUN_ID, max_length=100)
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
     adapters: dict[NAME, NAME] | None = adapters_field()
+    fallbacks: dict[NAME, Annotated[list[NAME], Field(max_length=8)]] | None = fallbacks_field()
     max_cost_usd: float | None = budget_field()
 
     @model_validator(mode="after")
@@ -73,6 +88,7 @@ class ResumeRequest(RunRef):
     from_stage: str | None = Field(None, max_length=48)
     profile: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,48}$")
     adapters: dict[NAME, NAME] | None = adapters_field()
+    fallbacks: dict[NAME, Annotated[list[NAME], Field(max_length=8)]] | None = fallbacks_field()
     max_cost_usd: float | None = budget_field()
 
 

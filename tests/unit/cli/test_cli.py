@@ -265,6 +265,18 @@ def test_adapter_overrides_are_checked_and_shown_in_the_dry_run():
     assert fine.exit_code == 0, fine.output
 
 
+def test_fallbacks_are_checked_before_anything_runs():
+    plan = str(EXAMPLES / "short.json")
+    unknown = runner.invoke(app, ["run", plan, "--dry-run", "--fallback", "tts=nope"], env=ENV)
+    assert unknown.exit_code == 2, unknown.output
+    assert "--fallback tts: must be a registered tts adapter" in unknown.output
+    assert "got 'nope'" in unknown.output
+    kind = runner.invoke(app, ["run", plan, "--dry-run", "--fallback", "voice=piper"], env=ENV)
+    assert kind.exit_code == 2 and "voice=piper" in kind.output
+    fine = runner.invoke(app, ["run", plan, "--dry-run", "--fallback", "tts=espeak"], env=ENV)
+    assert fine.exit_code == 0, fine.output
+
+
 def test_no_reuse_turns_dedupe_off_for_the_run(monkeypatch):
     """`run` and `resume` with --no-reuse drive the run with SPARKLE_DEDUPE=0."""
     from sparkle_motion.cli import runs

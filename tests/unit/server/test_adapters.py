@@ -147,3 +147,63 @@ def test_a_resume_keeps_the_runs_backends_over_the_servers_defaults():
     cli = load_settings({"adapters": ["tts=piper"]}, env={"SPARKLE_DOTENV": ""})
     assert resumed_adapters(cli, row) == ["tts=piper"]
     assert resumed_adapters(load_settings({}, env={"SPARKLE_DOTENV": ""}), row) == ["tts=espeak"]
+
+
+@pytest.mark.parametrize(
+    ("fallbacks", "field", "words"),
+    [
+        ({"voice": ["piper"]}, "fallbacks.voice", ("profile key", "'voice'")),
+        ({"tts": ["espeak", "nope"]}, "fallbacks.tts", ("registered tts adapter", "'nope'")),
+        ({"tts": "espeak"}, "fallbacks.tts", ("list",)),
+    ],
+)
+def test_a_bad_fallback_is_a_422_naming_its_key(api, fallbacks, field, words):
+    _, client, _ = api
+    for route, body in (
+        ("/invoke", {"plan": small_plan("short.json"), "mode": "dry"}),
+        ("/resume", {"run_id": "no-such-run"}),
+    ):
+        answer = client.post(route, json={**body, "fallbacks": fallbacks}, headers=AUTH)
+        assert answer.status_code == 422, (route, answer.text)
+        error = answer.json()["error"]
+        assert error["field"] == field and all(w in error["message"] for w in words), error
+
+
+def test_a_run_keeps_the_fallbacks_it_started_with(api):
+    """Kept in the run's row from the moment it is claimed, as its backends are."""
+    app, client, _ = api
+    body = {
+        "plan": small_plan("short.json"),
+        "run_id": "fb1",
+        "review": ["script"],
+        "fallbacks": {"tts": ["espeak"], "lipsync": ["audio_mux"]},
+    }
+    started = client.post("/invoke", json=body, headers=AUTH)
+    assert started.status_code == 202, started.text
+    _wait(client, "fb1", done=("awaiting_review",))
+    with open_runs(app.state.settings) as runs:
+        assert runs.get("fb1").metadata["fallbacks"] == ["tts=espeak", "lipsync=audio_mux"]
+
+
+def test_a_resume_keeps_the_runs_fallbacks_over_the_servers_defaults():
+    """Per key, resumed_adapters' rule: the resume's > the run's > SPARKLE_FALLBACKS."""
+    from types import SimpleNamespace
+
+    from sparkle_motion.config import load_settings
+    from sparkle_motion.production_agent import resumed_fallbacks
+    from sparkle_motion.server.app import with_fallbacks
+
+    row = SimpleNamespace(metadata={"fallbacks": ["tts=espeak", "tts=piper"]})
+    env = {"SPARKLE_DOTENV": "", "SPARKLE_FALLBACKS": "tts=chatterbox,lipsync=audio_mux"}
+    server = load_settings({}, env=env)
+    assert resumed_fallbacks(server, row) == ["tts=espeak", "tts=piper", "lipsync=audio_mux"]
+    asked = with_fallbacks(server, {"tts": ["chatterbox"]})
+    assert resumed_fallbacks(asked, row) == ["tts=chatterbox", "lipsync=audio_mux"]
+    cli = load_settings({"fallbacks": ["tts=piper"]}, env={"SPARKLE_DOTENV": ""})
+    assert resumed_fallbacks(cli, row) == ["tts=piper"]
+    assert (
+        resumed_fallbacks(
+            load_settings({}, env={"SPARKLE_DOTENV": ""}), SimpleNamespace(metadata={})
+        )
+        == []
+    )
