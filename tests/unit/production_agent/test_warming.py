@@ -3,11 +3,11 @@ the import lock it left held is released and each load gets a bounded wait."""
 
 from __future__ import annotations
 
+import _imp
 import importlib
 import threading
 import time
 
-import _imp
 import pytest
 
 from sparkle_motion.production_agent import warming
