@@ -46,19 +46,25 @@ def on_sigterm(signum: int, frame: Any) -> None:
     os.kill(os.getpid(), signal.SIGINT)
 
 
+REARMS = 8  # at most this many re-raises in a process: a chain of them never runs on
+
+
 def rearm_swallowed_interrupt(unraisable: Any) -> None:
-    """`sys.unraisablehook`: an interrupt raised where Python cannot propagate it (a
-    finalizer, a callback run from C during an import) would be printed as "Exception
-    ignored", traceback and all, and lost: the command would go on. Instead it is raised
-    again, silently, at the first call or return after this hook (a profile function, which
-    can raise into any frame, removes itself and raises); anything else is printed as usual.
-    """
+    """`sys.unraisablehook` while a command runs: an interrupt raised where Python cannot
+    propagate it (a finalizer, a callback run from C during an import) would be printed as
+    "Exception ignored", traceback and all, and lost: the command would go on. Instead it
+    is raised again, silently, as the next Python function outside the import machinery
+    and threading starts (a one-shot profile function, which can raise into any frame); a
+    raise at a call is one a signal could make there too. Anything else is printed as
+    usual."""
     import sys
     import threading
 
-    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+    global REARMS
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt) or REARMS <= 0:
         sys.__unraisablehook__(unraisable)
         return
+    REARMS -= 1
     if threading.current_thread() is not threading.main_thread():
         import _thread
 
@@ -66,13 +72,19 @@ def rearm_swallowed_interrupt(unraisable: Any) -> None:
         return
     previous = sys.getprofile()
 
-    def raise_outside_this_hook(frame: Any, event: str, arg: Any) -> None:
-        if frame.f_code is rearm_swallowed_interrupt.__code__:
-            return  # this hook's own return: raising here would be swallowed again
+    def raise_at_next_call(frame: Any, event: str, arg: Any) -> None:
+        code = frame.f_code
+        if (
+            event != "call"
+            or code.co_filename.startswith("<frozen")  # the import machinery
+            or code.co_filename.endswith("threading.py")
+            or code.co_name == "__del__"  # another finalizer: it would be swallowed again
+        ):
+            return
         sys.setprofile(previous)
         raise KeyboardInterrupt
 
-    sys.setprofile(raise_outside_this_hook)
+    sys.setprofile(raise_at_next_call)
 
 
 def main() -> None:
@@ -80,7 +92,7 @@ def main() -> None:
     import sys
 
     signal.signal(signal.SIGTERM, on_sigterm)
-    sys.unraisablehook = rearm_swallowed_interrupt
+    sys.unraisablehook = rearm_swallowed_interrupt  # until the command ends (not at exit)
     # Ctrl-C (and SIGTERM, which becomes one) raise KeyboardInterrupt even where the shell
     # started us with SIGINT ignored (a background job)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -98,6 +110,9 @@ def main() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("interrupted; `sparkle-motion runs list` shows where runs were left", file=sys.stderr)
         sys.exit(130)
+    finally:  # exit handlers and the last finalizers run as Python runs them
+        sys.unraisablehook = sys.__unraisablehook__
+        sys.setprofile(None)
 
 
 __all__ = ["app", "main"]

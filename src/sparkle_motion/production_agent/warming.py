@@ -8,6 +8,7 @@ this thread still holds is released, and each load gets a bounded wait."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 
 AFTER_INTERRUPT_S = 20.0  # a load that takes longer is left to the exit (a daemon thread)
@@ -29,9 +30,13 @@ def release_import_lock_left_by_interrupt() -> int:
 
 
 def join_loads(threads: Iterable[threading.Thread], *, interrupted: bool) -> None:
-    """Wait for every load; after an interrupt, heal the import lock and wait a bounded
-    time (a second Ctrl-C ends the wait at once)."""
-    if interrupted:
-        release_import_lock_left_by_interrupt()
+    """Wait for every load; after an interrupt, heal the import lock and wait at most
+    AFTER_INTERRUPT_S for all of them (a second Ctrl-C ends the wait at once)."""
+    if not interrupted:
+        for thread in threads:
+            thread.join()
+        return
+    release_import_lock_left_by_interrupt()
+    deadline = time.monotonic() + AFTER_INTERRUPT_S
     for thread in threads:
-        thread.join(timeout=AFTER_INTERRUPT_S if interrupted else None)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -13,10 +14,14 @@ import pytest
 from sparkle_motion.cli import rearm_swallowed_interrupt
 
 
+def _work() -> None:
+    pass
+
+
 def _spin_until_interrupted() -> None:
     deadline = time.monotonic() + 1
-    while time.monotonic() < deadline:  # calls: the re-armed interrupt lands at the first
-        pass
+    while time.monotonic() < deadline:
+        _work()  # a Python call: where the re-armed interrupt lands
     raise AssertionError("the interrupt never came")
 
 
@@ -36,8 +41,20 @@ def test_a_swallowed_interrupt_is_raised_again_outside_the_hook(monkeypatch, cap
         _spin_until_interrupted()
     frames = [entry.name for entry in caught.traceback]
     assert "rearm_swallowed_interrupt" not in frames and "__del__" not in frames
+    assert frames[-1] in ("_work", "raise_at_next_call")  # at a call, not mid-statement
     assert sys.getprofile() is before  # the profile function removed itself
     assert capsys.readouterr().err == ""  # nothing printed
+
+
+def test_the_re_raised_interrupt_never_skips_a_locks_release(monkeypatch):
+    """Raised as a Python function starts, not at the C call that releases a lock."""
+    monkeypatch.setattr(sys, "unraisablehook", rearm_swallowed_interrupt)
+    lock = threading.Lock()
+    with pytest.raises(KeyboardInterrupt):
+        with lock:
+            _RaisesWhenFinalized(KeyboardInterrupt())  # swallowed while the lock is held
+        _spin_until_interrupted()
+    assert not lock.locked()
 
 
 def test_any_other_unraisable_error_is_printed_as_python_would(monkeypatch, capsys):
@@ -62,11 +79,14 @@ def test_an_interrupt_in_a_finalizer_ends_the_process_without_a_traceback():
             def __del__(self):  # SIGTERM arrives here; its handler runs in this frame
                 os.kill(os.getpid(), signal.SIGTERM)
 
+        def work():
+            pass
+
         try:
             Finalized()
             deadline = time.monotonic() + 1
             while time.monotonic() < deadline:
-                pass
+                work()
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             sys.exit(130)
