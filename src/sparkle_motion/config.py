@@ -159,6 +159,8 @@ class Settings(BaseModel):
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     _warnings: list[str] = PrivateAttr(default_factory=list)
+    # the `kind=name` items a request named itself, per setting, layered over the server's
+    _named: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _resolve_state_paths(self) -> Settings:
@@ -204,6 +206,22 @@ class Settings(BaseModel):
 
     def source_of(self, name: str) -> str:
         return self._sources.get(name, "default")
+
+    def named_items(self, name: str) -> list[str]:
+        """The `kind=name` items of `adapters` or `fallbacks` this command or request named
+        itself: all of them from the command line; a request's own (not the server's
+        defaults it was layered over); none from a file or the environment."""
+        source = self.source_of(name)
+        if source == "cli":
+            return list(getattr(self, name))
+        return list(self._named.get(name, [])) if source == "request" else []
+
+    def with_named(self, name: str, items: list[str], named: list[str]) -> Settings:
+        """A copy whose `name` is `items` (a request's `named` over the server's own)."""
+        given = self.model_copy(update={name: items})
+        given._sources = {**self._sources, name: "request"}  # dicts of its own: a copy
+        given._named = {**self._named, name: list(named)}  # shares the server's
+        return given
 
 
 @dataclass(frozen=True)

@@ -97,27 +97,53 @@ def _row(runs: Runs, run_id: str) -> RunRow:
     return row
 
 
+def _resumed(
+    settings: Settings,
+    row: RunRow,
+    setting: str,
+    by_key: Callable[[list[str]], Mapping[str, list[str]]],
+) -> list[str]:
+    """Per key: what this resume names > what the run started with > the process's
+    defaults (a file, the environment, the server's), as `kind=name` items."""
+    merged = {
+        **by_key(list(getattr(settings, setting))),
+        **by_key(row.metadata.get(setting) or []),
+        **by_key(settings.named_items(setting)),
+    }
+    return [f"{key}={name}" for key, names in merged.items() for name in names]
+
+
+def _one_each(items: list[str]) -> dict[str, list[str]]:
+    return {key: [name] for key, name in (item.split("=", 1) for item in items)}
+
+
 def resumed_adapters(settings: Settings, row: RunRow) -> list[str]:
     """The per-stage backends a resume renders with, per key: the ones this resume names
     (`--adapter`, the request's `adapters`) over the ones the run started with, over the
     process's defaults (SPARKLE_ADAPTERS, the settings file): a server-wide default never
     silently changes a run's backends (and so its step keys)."""
-    given = adapter_overrides(settings)
-    named = settings.source_of("adapters") in ("cli", "request")
-    kept = dict(item.split("=", 1) for item in row.metadata.get("adapters") or [])
-    merged = {**kept, **given} if named else {**given, **kept}
-    return [f"{key}={name}" for key, name in merged.items()]
+    return _resumed(settings, row, "adapters", _one_each)
 
 
 def resumed_fallbacks(settings: Settings, row: RunRow) -> list[str]:
-    """The fallback backends a resume may try, per key, by resumed_adapters' rule: the
-    ones this resume names (`--fallback`, the request's `fallbacks`) over the ones the run
-    started with, over the process's defaults (SPARKLE_FALLBACKS)."""
-    given = fallback_overrides(settings)
-    named = settings.source_of("fallbacks") in ("cli", "request")
-    kept = fallbacks_by_key(row.metadata.get("fallbacks") or [])
-    merged = {**kept, **given} if named else {**given, **kept}
-    return [f"{key}={name}" for key, names in merged.items() for name in names]
+    """The fallback backends a resume may try, per key, by resumed_adapters' rule (the
+    resume's `--fallback`, the request's `fallbacks` > the run's > SPARKLE_FALLBACKS)."""
+    return _resumed(settings, row, "fallbacks", fallbacks_by_key)
+
+
+def _same_backends(settings: Settings, row: RunRow, run_id: str) -> None:
+    """A pause lifted in the run's live process goes on with the backends that process
+    has: a resume naming others is refused (RunRequestError naming the field), never
+    silently ignored."""
+    for setting, resumed in (("adapters", resumed_adapters), ("fallbacks", resumed_fallbacks)):
+        if not settings.named_items(setting):
+            continue
+        if sorted(resumed(settings, row)) != sorted(row.metadata.get(setting) or []):
+            raise RunRequestError(
+                f"run {run_id} is paused in its live process (pid {row.owner_pid}), which "
+                f"goes on with its own {setting}; stop it, then resume it to change them",
+                field=setting,
+            )
 
 
 def _with_profile(
@@ -230,6 +256,7 @@ def resume_run(
         live = row.owner_alive(ttl_s=runs.ttl_s)
         paused = row.status is RunStatus.PAUSED or runs.control(run_id) == "pause"
         if live and paused and from_stage is None:  # its process waits at the gate: let it go
+            _same_backends(settings, row, run_id)
             if settings.max_cost_usd is not None:  # its next stage is held to the new budget
                 runs.set_budget(run_id, settings.max_cost_usd)
             runs.request(run_id, None)

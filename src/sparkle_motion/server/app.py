@@ -145,15 +145,13 @@ def _follow(request: Request, handle: service.RunHandle) -> None:
 def with_adapters(settings: Settings, adapters: dict[str, str] | None) -> Settings:
     """The request's per-stage backends over the server's, as `--adapter` sets them for a
     command: checked here, before an idea is written out (RunRequestError naming
-    `adapters.<key>`); none named, the server's settings as they are."""
+    `adapters.<key>`); none named, the server's settings as they are. On a resume the ones
+    it names go over the run's own; the server's stay under them (resumed_adapters)."""
     if not adapters:
         return settings
     layered = {**adapter_overrides(settings), **adapters}  # per key, the request's win
-    given = settings.model_copy(update={"adapters": service.check_adapters(layered)})
-    # named by this request, so over the run's own on a resume (a dict of its own: the
-    # copy shares the server settings' one)
-    given._sources = {**settings._sources, "adapters": "request"}
-    return given
+    named = service.check_adapters(adapters)
+    return settings.with_named("adapters", service.check_adapters(layered), named)
 
 
 def with_fallbacks(settings: Settings, fallbacks: dict[str, list[str]] | None) -> Settings:
@@ -162,9 +160,8 @@ def with_fallbacks(settings: Settings, fallbacks: dict[str, list[str]] | None) -
     if not fallbacks:
         return settings
     layered = {**fallback_overrides(settings), **fallbacks}
-    given = settings.model_copy(update={"fallbacks": service.check_fallbacks(layered)})
-    given._sources = {**settings._sources, "fallbacks": "request"}
-    return given
+    named = service.check_fallbacks(fallbacks)
+    return settings.with_named("fallbacks", service.check_fallbacks(layered), named)
 
 
 def with_budget(settings: Settings, budget: float | None) -> Settings:

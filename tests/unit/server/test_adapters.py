@@ -147,6 +147,8 @@ def test_a_resume_keeps_the_runs_backends_over_the_servers_defaults():
     cli = load_settings({"adapters": ["tts=piper"]}, env={"SPARKLE_DOTENV": ""})
     assert resumed_adapters(cli, row) == ["tts=piper"]
     assert resumed_adapters(load_settings({}, env={"SPARKLE_DOTENV": ""}), row) == ["tts=espeak"]
+    other_key = with_adapters(server, {"lipsync": "wav2lip"})  # the server's tts stays under
+    assert sorted(resumed_adapters(other_key, row)) == ["lipsync=wav2lip", "tts=espeak"]
 
 
 @pytest.mark.parametrize(
@@ -199,6 +201,8 @@ def test_a_resume_keeps_the_runs_fallbacks_over_the_servers_defaults():
     assert resumed_fallbacks(server, row) == ["tts=espeak", "tts=piper", "lipsync=audio_mux"]
     asked = with_fallbacks(server, {"tts": ["chatterbox"]})
     assert resumed_fallbacks(asked, row) == ["tts=chatterbox", "lipsync=audio_mux"]
+    other_key = with_fallbacks(server, {"lipsync": ["wav2lip"]})
+    assert resumed_fallbacks(other_key, row) == ["tts=espeak", "tts=piper", "lipsync=wav2lip"]
     cli = load_settings({"fallbacks": ["tts=piper"]}, env={"SPARKLE_DOTENV": ""})
     assert resumed_fallbacks(cli, row) == ["tts=piper"]
     assert (
@@ -207,3 +211,28 @@ def test_a_resume_keeps_the_runs_fallbacks_over_the_servers_defaults():
         )
         == []
     )
+
+
+def test_a_pause_lifted_in_its_live_process_refuses_other_backends():
+    """That process goes on with the backends it has: naming others is refused, naming the
+    same ones (or none) lifts the pause."""
+    from types import SimpleNamespace
+
+    from sparkle_motion.config import load_settings
+    from sparkle_motion.errors import RunRequestError
+    from sparkle_motion.production_agent import _same_backends
+    from sparkle_motion.server.app import with_adapters, with_fallbacks
+
+    row = SimpleNamespace(
+        metadata={"adapters": ["tts=espeak"], "fallbacks": ["lipsync=audio_mux"]}, owner_pid=42
+    )
+    server = load_settings({}, env={"SPARKLE_DOTENV": ""})
+    _same_backends(server, row, "r1")
+    _same_backends(with_adapters(server, {"tts": "espeak"}), row, "r1")
+    for asked, field in (
+        (with_adapters(server, {"tts": "piper"}), "adapters"),
+        (with_fallbacks(server, {"tts": ["piper"]}), "fallbacks"),
+    ):
+        with pytest.raises(RunRequestError) as refused:
+            _same_backends(asked, row, "r1")
+        assert refused.value.field == field and "paused in its live process" in str(refused.value)
