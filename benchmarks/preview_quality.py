@@ -23,11 +23,15 @@ then measured:
   out of it.
 - silence: the share of 50 ms windows of the film's sound (decoded to 16 kHz mono PCM)
   whose RMS is under -50 dBFS.
-- music: sound where no line is playing. A line plays from its subtitle cue's start (the
-  .srt beside the film) for the longer of the cue and its WAV (the assemble step's
-  `lines`, paired with the cues in order when they are as many; otherwise the cues
-  alone), widened by 0.1 s. "yes" when >= 50% of the windows outside every line are above
-  -45 dBFS.
+- music: the score heard where no line is playing. A line plays from its subtitle cue's
+  start (the .srt beside the film) for the longer of the cue and its WAV (the assemble
+  step's `lines`, paired with the cues in order when they are as many; otherwise the cues
+  alone), widened by 0.1 s. The score the film should carry is rendered again from its
+  assemble step (media/score.py, the plan compiled under the preview profile) and each
+  0.5 s block outside every line is correlated with it (best of +-20 ms): "yes" when >= 50%
+  of those blocks correlate at r >= 0.5. Sound level alone cannot tell a score from the
+  ambience (about -36 dBFS); the correlation can. A film whose plan names a music file
+  (no score) falls back to the level: >= 50% of those windows above -45 dBFS.
 - double exposure: the share of frames inside shots (0.5 s kept clear of each shot's
   start and end) that show two layouts at once. The film is decoded at 6 fps, 160x90
   grey; each shot's first keyframe A and last keyframe B (the next shot's first) are
@@ -317,8 +321,42 @@ def speech_spans(
     return [(a, max(b, a + d)) for (a, b), d in zip(ordered, lines, strict=True)]
 
 
-def sound_figures(film: Path, cues: list[tuple[float, float]]) -> dict[str, Any]:
-    db = window_dbfs(audio_of(film))
+def expected_score(plan: dict[str, Any], seconds: float) -> np.ndarray | None:
+    """The score the run mixed in, rendered again as the run rendered it, mono at
+    SAMPLE_RATE; None when the plan names a music file instead."""
+    from sparkle_motion.media.score import RATE, render_score
+    from sparkle_motion.plans.finishing import score_for
+    from sparkle_motion.schemas import MoviePlan
+
+    score = score_for(MoviePlan.model_validate(plan))
+    if score is None:
+        return None
+    mono = render_score(score.mood, score.prompt, score.seed, seconds).astype(np.float64)
+    mono = mono.mean(axis=1)
+    at = np.arange(round(len(mono) * SAMPLE_RATE / RATE)) * (RATE / SAMPLE_RATE)
+    return np.interp(at, np.arange(len(mono)), mono)
+
+
+def heard(film: np.ndarray, score: np.ndarray, a: int, b: int) -> float:
+    """The best correlation of film[a:b] with the score within +-20 ms."""
+    reach = round(0.02 * SAMPLE_RATE)
+    x = film[a:b] - film[a:b].mean()
+    best = 0.0
+    for lag in range(-reach, reach + 1, 2):
+        if a + lag < 0 or b + lag > len(score):
+            continue
+        y = score[a + lag : b + lag] - score[a + lag : b + lag].mean()
+        denom = float(np.sqrt(np.dot(x, x) * np.dot(y, y)))
+        if denom > 0:
+            best = max(best, float(np.dot(x, y)) / denom)
+    return best
+
+
+def sound_figures(
+    film: Path, cues: list[tuple[float, float]], score: np.ndarray | None = None
+) -> dict[str, Any]:
+    samples = audio_of(film)
+    db = window_dbfs(samples)
     if len(db) == 0:
         return {"silence_share": 1.0, "music_share": 0.0, "music": False, "cues": len(cues)}
     mids = (np.arange(len(db)) + 0.5) * WINDOW_S
@@ -326,7 +364,17 @@ def sound_figures(film: Path, cues: list[tuple[float, float]]) -> dict[str, Any]
     for a, b in cues:
         speaking |= (mids >= a - 0.1) & (mids <= b + 0.1)
     free = db[~speaking]
-    share = float(np.mean(free > MUSIC_DBFS)) if len(free) else 0.0
+    if score is None:  # a music file: its level is all there is to go by
+        share = float(np.mean(free > MUSIC_DBFS)) if len(free) else 0.0
+    else:
+        block = round(0.5 / WINDOW_S)  # windows per 0.5 s block
+        scores = []
+        for first in range(0, len(db) - block + 1, block):
+            if speaking[first : first + block].any():
+                continue
+            a = round(first * WINDOW_S * SAMPLE_RATE)
+            scores.append(heard(samples, score, a, a + round(0.5 * SAMPLE_RATE)))
+        share = float(np.mean(np.array(scores) >= 0.5)) if scores else 0.0
     return {
         "silence_share": float(np.mean(db < SILENT_DBFS)),
         "music_share": share,
@@ -548,7 +596,11 @@ def measure_film(entry: dict[str, Any]) -> Film:
             lines=stats["lines"],
             speakers=stats["speakers"],
             paces=line_paces(plan, records),
-            sound=sound_figures(film, speech_spans(srt_cues(root / "film.srt"), records)),
+            sound=sound_figures(
+                film,
+                speech_spans(srt_cues(root / "film.srt"), records),
+                expected_score(plan, film_duration(film)),
+            ),
             picture=exposure_figures(film, plan, records),
         )
 

@@ -46,6 +46,20 @@ def _name(plan: MoviePlan, character: str) -> str | None:
     return found.name if found is not None else None
 
 
+def score_for(plan: MoviePlan) -> AssembleScore | None:
+    """The score the film gets: None when the plan names a music file, else one made
+    from the music's mood (else the shots' mood), seeded from the plan."""
+    if plan.music is not None and plan.music.source:
+        return None
+    return AssembleScore(
+        mood=plan.music.mood if plan.music is not None else _film_mood(plan),
+        prompt=plan.music.prompt if plan.music is not None else None,
+        seed=derive_seed(plan.seed, "score"),
+        volume_db=plan.music.volume_db if plan.music is not None else -18.0,
+        duck_under_dialogue=plan.music.duck_under_dialogue if plan.music else True,
+    )
+
+
 def finishing_steps(
     plan: MoviePlan, profile: RenderProfile, schedule: list[ScheduledLine]
 ) -> list[Step]:
@@ -83,21 +97,13 @@ def finishing_steps(
         for line in schedule
     ]
     music = None
-    score = None
     if plan.music is not None and plan.music.source:
         music = AssembleMusic(
             source=plan.music.source,
             volume_db=plan.music.volume_db,
             duck_under_dialogue=plan.music.duck_under_dialogue,
         )
-    else:  # no music file: a score made from the music's mood (else the shots' mood)
-        score = AssembleScore(
-            mood=plan.music.mood if plan.music is not None else _film_mood(plan),
-            prompt=plan.music.prompt if plan.music is not None else None,
-            seed=derive_seed(plan.seed, "score"),
-            volume_db=plan.music.volume_db if plan.music is not None else -18.0,
-            duck_under_dialogue=plan.music.duck_under_dialogue if plan.music else True,
-        )
+    score = score_for(plan)
     assemble = AssembleStep(
         id=ASSEMBLE_STEP_ID,
         title="assemble the film",

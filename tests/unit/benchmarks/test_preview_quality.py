@@ -1,6 +1,6 @@
 """The measures of benchmarks/preview_quality.py on made-up pictures and sound: a blend of
-two layouts is a double exposure and one layout under a camera move is not; sound outside
-every line is music; a line's pace is its words over its WAV's length."""
+two layouts is a double exposure and one layout under a camera move is not; the score
+heard outside every line is music (ambience is not); a line's pace is its words over its WAV's length."""
 
 from __future__ import annotations
 
@@ -46,12 +46,15 @@ def test_a_blend_of_two_layouts_is_flagged_and_a_moving_single_layout_is_not() -
     assert double_exposed(frames, a, b).tolist() == [False, False, True, True, False]
 
 
-def write_wav(path: Path, seconds: float, loud: list[tuple[float, float]]) -> Path:
+def write_wav(
+    path: Path, seconds: float, loud: list[tuple[float, float]], noise: float = 0.0
+) -> Path:
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
     samples = np.zeros_like(t)
     for start, end in loud:
         on = (t >= start) & (t < end)
         samples[on] = 0.2 * np.sin(2 * np.pi * 220 * t[on])
+    samples += noise * np.random.default_rng(3).standard_normal(len(t))
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
@@ -106,3 +109,17 @@ def test_line_pace_is_words_over_the_wav_and_skips_unspaced_scripts() -> None:
         for line_id in ("s1-l1", "s1-l2")
     ]
     assert line_paces(plan, records) == [{"line_id": "s1-l1", "words": 6, "wpm": 180.0}]
+
+
+def test_music_is_the_score_heard_not_any_sound_between_the_lines(tmp_path: Path) -> None:
+    """Ambience alone is loud enough for the level test but is not the score; the score
+    under some ambience is heard."""
+    seconds = 6.0
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    score = 0.2 * np.sin(2 * np.pi * 220 * t)
+    ambience_only = write_wav(tmp_path / "ambience.wav", seconds, [], noise=0.03)
+    assert sound_figures(ambience_only, [(1.0, 2.0)])["music"] is True  # the level is fooled
+    assert sound_figures(ambience_only, [(1.0, 2.0)], score)["music"] is False
+    both = write_wav(tmp_path / "both.wav", seconds, [(0.0, seconds)], noise=0.03)
+    figures = sound_figures(both, [(1.0, 2.0)], score)
+    assert figures["music"] is True and figures["music_share"] == 1.0
