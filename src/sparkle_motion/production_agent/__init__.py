@@ -135,13 +135,15 @@ def _same_backends(settings: Settings, row: RunRow, run_id: str) -> None:
     """A pause lifted in the run's live process goes on with the backends that process
     has: a resume naming others is refused (RunRequestError naming the field), never
     silently ignored."""
-    for setting, resumed in (("adapters", resumed_adapters), ("fallbacks", resumed_fallbacks)):
-        if not settings.named_items(setting):
-            continue
-        if sorted(resumed(settings, row)) != sorted(row.metadata.get(setting) or []):
+    for setting, by_key in (("adapters", _one_each), ("fallbacks", fallbacks_by_key)):
+        kept = by_key(row.metadata.get(setting) or [])
+        named = by_key(settings.named_items(setting))
+        changed = sorted(key for key, names in named.items() if kept.get(key) != names)
+        if changed:
             raise RunRequestError(
                 f"run {run_id} is paused in its live process (pid {row.owner_pid}), which "
-                f"goes on with its own {setting}; stop it, then resume it to change them",
+                f"goes on with its own {setting} ({', '.join(changed)}); stop it, then "
+                "resume it to change them",
                 field=setting,
             )
 

@@ -229,6 +229,8 @@ def test_a_pause_lifted_in_its_live_process_refuses_other_backends():
     server = load_settings({}, env={"SPARKLE_DOTENV": ""})
     _same_backends(server, row, "r1")
     _same_backends(with_adapters(server, {"tts": "espeak"}), row, "r1")
+    env = {"SPARKLE_DOTENV": "", "SPARKLE_ADAPTERS": "lipsync=wav2lip"}  # only named keys count
+    _same_backends(with_adapters(load_settings({}, env=env), {"tts": "espeak"}), row, "r1")
     for asked, field in (
         (with_adapters(server, {"tts": "piper"}), "adapters"),
         (with_fallbacks(server, {"tts": ["piper"]}), "fallbacks"),
