@@ -112,7 +112,8 @@ def main() -> None:
         sys.exit(130)
     finally:  # exit handlers and the last finalizers run as Python runs them
         sys.unraisablehook = sys.__unraisablehook__
-        sys.setprofile(None)
+        if getattr(sys.getprofile(), "__name__", "") == "raise_at_next_call":
+            sys.setprofile(None)  # an interrupt still pending: we are leaving anyway
 
 
 __all__ = ["app", "main"]
