@@ -20,7 +20,8 @@ __all__ = ["ProceduralKeyframes", "character_colour", "draw_keyframe"]
 class ProceduralKeyframes(Provider):
     concurrent = True  # steps share nothing: the engine may run several at once
     name = "procedural_keyframes"
-    version = "storyboard-2"  # "1": pills and a caption band; "storyboard-1": fewer kinds
+    version = "storyboard-3"  # "1": pills and a caption band; "storyboard-1": fewer kinds;
+    # "storyboard-2": the colour the appearance names ("in teal", "a red scarf") not yet worn
     capabilities = frozenset({"image"})
     model_id = None
 

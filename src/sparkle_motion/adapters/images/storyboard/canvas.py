@@ -10,6 +10,7 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,11 +56,67 @@ def mix(a: RGB, b: RGB, t: float) -> RGB:
     return r, g, bl
 
 
-def character_colour(char_id: str) -> RGB:
-    """A saturated colour fixed by the id: the same character looks the same in every shot."""
-    hue = int.from_bytes(hashlib.sha256(char_id.encode()).digest()[:2], "big") / 65535
+def _saturated(hue: float) -> RGB:
     r, g, b = colorsys.hls_to_rgb(hue, 0.55, 0.75)
     return int(r * 255), int(g * 255), int(b * 255)
+
+
+# the colour words an appearance may dress a character in ("in teal", "a red scarf")
+NAMED_COLOURS: dict[str, RGB] = {
+    "red": _saturated(0.0),
+    "orange": _saturated(0.07),
+    "yellow": _saturated(0.14),
+    "gold": _saturated(0.12),
+    "golden": _saturated(0.12),
+    "green": _saturated(0.33),
+    "teal": _saturated(0.48),
+    "blue": _saturated(0.6),
+    "purple": _saturated(0.77),
+    "violet": _saturated(0.77),
+    "pink": _saturated(0.9),
+    "white": (235, 235, 230),
+    "black": (45, 45, 50),
+    "grey": (140, 140, 145),
+    "gray": (140, 140, 145),
+    "brown": (130, 85, 50),
+}
+_NAMES = "|".join(NAMED_COLOURS)
+CLOTHES = "coat|dress|jacket|cloak|robe|sweater|shirt|suit|gown|uniform|overalls|raincoat|tunic"
+_DRESSED = (  # the first that names one wins
+    # "in teal", "wearing red" (a colour alone: "in a red cap" colours the cap), "teal accents"
+    re.compile(
+        rf"\b(?:in|wearing|dressed in|clad in)\s+({_NAMES})\b(?!\s+(?!and\b|with\b|or\b)\w)"
+        rf"|\b({_NAMES})\s+accents\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b({_NAMES})\s+(?:{CLOTHES})s?\b", re.IGNORECASE),  # "a blue coat"
+)
+
+
+def named_colour(words: str) -> RGB | None:
+    """The colour `words` dress a character in: "in teal", "wearing red", "blue accents",
+    else "a green coat"."""
+    for pattern in _DRESSED:
+        found = pattern.search(words)
+        if found:
+            return NAMED_COLOURS[next(g for g in found.groups() if g).lower()]
+    return None
+
+
+def tint_of(words: str, item_words: tuple[str, ...]) -> RGB | None:
+    """The colour named just before one of `item_words` ("a red scarf"), if any."""
+    items = "|".join(re.escape(w) for w in item_words)
+    found = re.search(rf"\b({_NAMES})\s+({items})s?\b", words, re.IGNORECASE)
+    return NAMED_COLOURS[found.group(1).lower()] if found else None
+
+
+def character_colour(char_id: str, words: str = "") -> RGB:
+    """The colour a character wears: the one their appearance names ("in teal"), else a
+    saturated colour fixed by the id; either way the same in every shot."""
+    named = named_colour(words)
+    if named is not None:
+        return named
+    return _saturated(int.from_bytes(hashlib.sha256(char_id.encode()).digest()[:2], "big") / 65535)
 
 
 def darker(colour: RGB, t: float = 0.35) -> RGB:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from .canvas import RGB, Canvas, Drawn, darker, mix
+from .canvas import RGB, Canvas, Drawn, darker, mix, tint_of
 from .words import PEOPLE, mentions
 
 SKIN: tuple[RGB, ...] = ((240, 205, 175), (214, 170, 130), (170, 120, 85), (120, 80, 55))
@@ -24,6 +24,8 @@ class Look:
     features: frozenset[str]
     skin: RGB
     hair: RGB
+    scarf: RGB | None = None  # a colour the appearance names for it ("a red scarf")
+    hat: RGB | None = None
 
 
 def _pick(char_id: str, salt: str, n: int) -> int:
@@ -47,7 +49,15 @@ def look_of(char_id: str, words: str) -> Look:
     if female and build != "child":
         features.discard("beard")
     hair = GREY_HAIR if build == "old" else HAIR[_pick(char_id, "hair", len(HAIR))]
-    return Look(build, female, frozenset(features), SKIN[_pick(char_id, "skin", len(SKIN))], hair)
+    return Look(
+        build,
+        female,
+        frozenset(features),
+        SKIN[_pick(char_id, "skin", len(SKIN))],
+        hair,
+        scarf=tint_of(words, PEOPLE["scarf"]),
+        hat=tint_of(words, PEOPLE["hat"]),
+    )
 
 
 def draw_person(
@@ -124,7 +134,9 @@ def draw_person(
     neck_x = x + stoop * 1.5
     head_cx, head_cy = neck_x + f * head_r * 0.15, shoulder_y - head_r * 0.95
     if "scarf" in look.features:
-        scarf = mix(colour, (255, 255, 255), 0.55) if sum(colour) < 400 else darker(colour, 0.55)
+        scarf = look.scarf or (
+            mix(colour, (255, 255, 255), 0.55) if sum(colour) < 400 else darker(colour, 0.55)
+        )
         d.rounded_rectangle(
             [
                 neck_x - half * 0.75,
@@ -241,7 +253,7 @@ def draw_person(
         )
         top -= head_r * 0.65
     elif "hat" in look.features:
-        hat = darker(colour, 0.55)
+        hat = look.hat or darker(colour, 0.55)
         d.rectangle(
             [
                 head_cx - head_r * 1.5,

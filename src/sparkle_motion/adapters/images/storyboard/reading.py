@@ -53,10 +53,11 @@ class Cast:
     name: str | None = None
     look: Look | None = None
     coat: str | None = None  # an animal's coat colour word (a key of words.COATS)
+    appearance: str = ""  # the words that may name the colour it wears ("in teal")
 
     @property
     def colour(self) -> RGB:
-        return character_colour(self.id or self.kind)
+        return character_colour(self.id or self.kind, self.appearance)
 
     @property
     def lives(self) -> str:
@@ -107,7 +108,16 @@ def read(step: ImageStep) -> Reading:
             look_of(char.id, f"{char.name} {char.appearance or ''}") if kind == "person" else None
         )
         coat = None if kind == "person" else first_mention(char.appearance or "", COATS)
-        cast.append(Cast(kind=kind, id=char.id, name=char.name, look=look, coat=coat))
+        cast.append(
+            Cast(
+                kind=kind,
+                id=char.id,
+                name=char.name,
+                look=look,
+                coat=coat,
+                appearance=char.appearance or "",
+            )
+        )
     # creatures the prompt names beyond the cast; indoors only those that fit in a room
     present = set() if not interior else set(OUTDOOR_ONLY)
     present |= {c.kind for c in cast}

@@ -41,3 +41,20 @@ def test_features_change_the_silhouette():
     old = pixels(step("a meadow", characters=[char("p", "P", "an old man with glasses")]))
     stick = (110, 75, 40)
     assert near(old, stick, 2).any() and not near(plain, stick, 2).any()
+
+
+def test_the_colour_the_appearance_names_is_worn():
+    """The plan says "in teal" and "a red scarf": the drawing shows them (the colour an id
+    picks only when the words name none)."""
+    from sparkle_motion.adapters.images.storyboard.canvas import NAMED_COLOURS, named_colour
+
+    assert named_colour("a girl with a long grey coat, in teal") == NAMED_COLOURS["teal"]
+    assert named_colour("a man in a green coat") == NAMED_COLOURS["green"]
+    assert named_colour("a little boy in a red cap") is None  # the cap is red, not the boy
+    assert look_of("ben", "a little boy in a red cap").hat == NAMED_COLOURS["red"]
+    words = "a grandfather with a red scarf and wild hair, in yellow"
+    assert character_colour("ike", words) == NAMED_COLOURS["yellow"]
+    assert character_colour("ike") != NAMED_COLOURS["yellow"]  # the id alone picks another
+    img = pixels(step("a meadow", characters=[char("ike", "Ike", words)]), width=640, height=360)
+    assert near(img, NAMED_COLOURS["yellow"], 2).sum() > 200  # the coat
+    assert near(img, NAMED_COLOURS["red"], 2).sum() > 20  # the scarf
